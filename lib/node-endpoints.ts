@@ -1,0 +1,140 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct } from 'constructs';
+import { EndpointCatalogue } from './endpoint-catalogue';
+import { misuse } from './private/errors';
+import { defaultPrivateSelection } from './private/subnets';
+
+/**
+ * Properties of `NodeEndpoints`.
+ */
+export interface NodeEndpointsProps {
+  /** The VPC the endpoints are created in. */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * The subnets whose workloads use the endpoints: interface endpoints get one ENI in one of these subnets per
+   * Availability Zone, and the S3 gateway endpoint is added to these subnets' route tables.
+   * @default - the VPC's private subnets (isolated or with egress)
+   */
+  readonly subnets?: ec2.SubnetSelection;
+
+  /**
+   * Further subnets whose route tables get the S3 gateway endpoint (for example a bastion's subnets).
+   * @default - none
+   */
+  readonly additionalGatewaySubnets?: ec2.SubnetSelection[];
+
+  /**
+   * Interface endpoint services, by short name as in `com.amazonaws.<region>.<name>` (`ec2`, `ecr.api`, ...).
+   * @default EndpointCatalogue.NODE_INTERFACE_SERVICES (`ec2`, `ecr.api`, `ecr.dkr`)
+   */
+  readonly services?: string[];
+
+  /**
+   * Whether to create the S3 gateway endpoint. ECR serves image layers from S3: nodes with no internet route
+   * cannot pull any image without it.
+   * @default true
+   */
+  readonly s3Gateway?: boolean;
+
+  /**
+   * The security group of the interface endpoints.
+   * @default - a new security group admitting HTTPS (443) from the VPC's CIDR block only, with no outbound rules
+   */
+  readonly securityGroup?: ec2.ISecurityGroup;
+}
+
+/**
+ * The VPC endpoints that let EKS nodes in subnets with no internet route join the cluster and pull images:
+ * interface endpoints with private DNS (so the SDKs' public service names resolve to private addresses) behind
+ * one security group, and the S3 gateway endpoint on the node subnets' route tables.
+ *
+ * Each interface endpoint costs money per Availability Zone-hour: add only what something uses
+ * (`EndpointCatalogue` says what each service serves).
+ */
+export class NodeEndpoints extends Construct {
+  /** The security group of the interface endpoints. */
+  public readonly securityGroup: ec2.ISecurityGroup;
+
+  /** The S3 gateway endpoint, when created. */
+  public readonly s3GatewayEndpoint?: ec2.GatewayVpcEndpoint;
+
+  private readonly vpc: ec2.IVpc;
+  private readonly subnets: ec2.SubnetSelection;
+  private readonly endpoints = new Map<string, ec2.InterfaceVpcEndpoint>();
+
+  constructor(scope: Construct, id: string, props: NodeEndpointsProps) {
+    super(scope, id);
+    this.vpc = props.vpc;
+    this.subnets = props.subnets ?? defaultPrivateSelection(props.vpc);
+
+    if (this.vpc.selectSubnets(this.subnets).subnets.length === 0) {
+      throw misuse(this, 'the subnet selection for the endpoints matches no subnet of the VPC',
+        'pass `subnets` that select the node subnets');
+    }
+
+    if (props.securityGroup) {
+      this.securityGroup = props.securityGroup;
+    } else {
+      const sg = new ec2.SecurityGroup(this, 'SecurityGroup', {
+        vpc: this.vpc,
+        description: 'VPC interface endpoints: HTTPS from inside the VPC',
+        allowAllOutbound: false,
+      });
+      sg.addIngressRule(ec2.Peer.ipv4(this.vpc.vpcCidrBlock), ec2.Port.tcp(443), 'HTTPS from inside the VPC');
+      this.securityGroup = sg;
+    }
+
+    for (const service of props.services ?? EndpointCatalogue.NODE_INTERFACE_SERVICES) {
+      this.addInterfaceEndpoint(service);
+    }
+
+    if (props.s3Gateway ?? true) {
+      this.s3GatewayEndpoint = new ec2.GatewayVpcEndpoint(this, 'S3', {
+        vpc: this.vpc,
+        service: ec2.GatewayVpcEndpointAwsService.S3,
+        subnets: [this.subnets, ...(props.additionalGatewaySubnets ?? [])],
+      });
+    }
+  }
+
+  /**
+   * Adds an interface endpoint for a service (short name, as in `com.amazonaws.<region>.<name>`), with private DNS,
+   * in the endpoints' subnets and security group. Adding a service twice returns the existing endpoint.
+   */
+  public addInterfaceEndpoint(service: string): ec2.InterfaceVpcEndpoint {
+    const problem = EndpointCatalogue.checkServiceName(service);
+    if (problem) {
+      throw misuse(this, `cannot add an interface endpoint: ${problem}`, 'pass a short service name such as "ecr.api" or "logs"');
+    }
+    const existing = this.endpoints.get(service);
+    if (existing) return existing;
+
+    const endpoint = new ec2.InterfaceVpcEndpoint(this, endpointId(service), {
+      vpc: this.vpc,
+      service: new ec2.InterfaceVpcEndpointAwsService(service),
+      privateDnsEnabled: true,
+      subnets: { ...this.subnets, onePerAz: true },
+      securityGroups: [this.securityGroup],
+      // The security group above decides who may connect; `open` would add a second, wider rule.
+      open: false,
+    });
+    this.endpoints.set(service, endpoint);
+    return endpoint;
+  }
+
+  /** The interface endpoint of a service, or undefined when this construct did not create one. */
+  public interfaceEndpoint(service: string): ec2.InterfaceVpcEndpoint | undefined {
+    return this.endpoints.get(service);
+  }
+
+  /** The short names of the interface endpoint services created, in the order they were added. */
+  public get interfaceServices(): string[] {
+    return [...this.endpoints.keys()];
+  }
+}
+
+/** Construct ID of a service's endpoint: "ecr.api" -> "EcrApi", "eks-auth" -> "EksAuth". IDs are public API. */
+function endpointId(service: string): string {
+  return service.split(/[.-]/).map(p => p.charAt(0).toUpperCase() + p.slice(1)).join('');
+}
