@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -224,6 +224,12 @@ export class PrivateEksCluster extends Construct {
       ],
       secretsEncryptionKey: this.secretsEncryptionKey,
       outputConfigCommand: false,
+    });
+    // aws-eks-v2 renders EncryptionConfig.Resources: ['secrets'], the only value the EKS API takes; CloudFormation's
+    // schema marks the property deprecated. Nothing for a user to change.
+    Validations.of(this.cluster).acknowledge({
+      id: 'CloudFormation-Validate::W9009',
+      reason: 'aws-eks-v2 renders EncryptionConfig.Resources ["secrets"], the value the EKS API requires for secrets encryption',
     });
     if (this.endpoints) {
       // aws-eks-v2 warns about isolated subnets for its kubectl handler; this construct creates the endpoints.

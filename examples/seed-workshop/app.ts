@@ -1,0 +1,98 @@
+/**
+ * The EKS study workshop set-up (week 1), rebuilt with cdk-private-eks. The workshop ran:
+ *
+ *   eksctl create cluster --name myeks --region=ap-northeast-2 --nodegroup-name=myeks-nodegroup \
+ *     --node-type=t3.medium --node-volume-size=30 --vpc-public-subnets "$PubSubnet1,$PubSubnet2" \
+ *     --version 1.24 --ssh-access --external-dns-access
+ *
+ * in a VPC 192.168.0.0/16 with public subnets 192.168.1.0/24 and 192.168.2.0/24 and an SSH bastion, no NAT gateway
+ * (to save its cost): nodes in public subnets with public IPs, and a PUBLIC API endpoint, so kubelet and kube-proxy
+ * reach the API server over the internet.
+ *
+ * EKS no longer creates 1.24 clusters: synth warns (`cdk-private-eks:kubernetesVersionNotCreatable`). To move to
+ * a current version, change `version` to `eks.KubernetesVersion.V1_36` and the layer to `KubectlV36Layer` from
+ * `@aws-cdk/lambda-layer-kubectl-v36`; the default AMI type moves from AL2 to AL2023 by itself.
+ *
+ *   npx cdk synth -a "npx ts-node --transpile-only -P examples/tsconfig.json examples/seed-workshop/app.ts"
+ *   ... deploy -c sshKeyName=<existing key pair> --parameters SgIngressSshCidr=<your IP>/32
+ */
+import { KubectlV24Layer } from '@aws-cdk/lambda-layer-kubectl-v24';
+import { App, CfnParameter, Stack, StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { BastionAccess, PrivateEksCluster } from '../../lib';
+
+export class SeedWorkshopStack extends Stack {
+  public readonly eks: PrivateEksCluster;
+  public readonly vpc: ec2.Vpc;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    // The workshop's CloudFormation template asked for the CIDR allowed to SSH; so does this stack.
+    const sshCidr = new CfnParameter(this, 'SgIngressSshCidr', {
+      type: 'String',
+      description: 'The CIDR block allowed to SSH to the bastion (for example your IP/32)',
+      allowedPattern: '(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})/(\\d{1,2})',
+    });
+    const keyPair = ec2.KeyPair.fromKeyPairName(this, 'KeyPair', this.node.tryGetContext('sshKeyName') ?? 'myeks-key');
+
+    this.vpc = new ec2.Vpc(this, 'Vpc', {
+      ipAddresses: ec2.IpAddresses.cidr('192.168.0.0/16'),
+      maxAzs: 2,
+      natGateways: 0,
+      subnetConfiguration: [
+        // Two reserved /25s fill 192.168.0.0/24, so the public /24s land on 192.168.1.0/24 and 192.168.2.0/24
+        // as in the workshop.
+        { name: 'Reserved', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 25, reserved: true },
+        // Nodes here get public IPs: with no NAT gateway, that is their way to ECR, EC2 and the public API endpoint.
+        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: true },
+      ],
+    });
+
+    this.eks = new PrivateEksCluster(this, 'Eks', {
+      clusterName: 'myeks',
+      version: eks.KubernetesVersion.of('1.24'),
+      kubectlLayer: new KubectlV24Layer(this, 'KubectlLayer'),
+      vpc: this.vpc,
+      nodeSubnets: { subnetGroupName: 'Public' },
+      endpointAccess: eks.EndpointAccess.PUBLIC,
+      // Nodes reach AWS over the internet gateway: the workshop had no endpoints, and nothing here needs one.
+      createVpcEndpoints: false,
+      defaultNodegroup: {
+        nodegroupName: 'myeks-nodegroup',
+        instanceTypes: [new ec2.InstanceType('t3.medium')],
+        desiredSize: 2,
+        diskSize: 30,
+        sshKeyPair: keyPair,
+      },
+      bastionOptions: {
+        access: BastionAccess.SSH,
+        sshKeyPair: keyPair,
+        sshAllowedCidrs: [sshCidr.valueAsString],
+      },
+    });
+
+    // --external-dns-access: what eksctl attaches to the node role for ExternalDNS.
+    this.eks.nodeRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['route53:ChangeResourceRecordSets'],
+      resources: ['arn:aws:route53:::hostedzone/*'],
+    }));
+    this.eks.nodeRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['route53:ListHostedZones', 'route53:ListResourceRecordSets', 'route53:ListTagsForResource'],
+      resources: ['*'],
+    }));
+  }
+}
+
+export function build(app: App): Stack[] {
+  return [new SeedWorkshopStack(app, 'SeedWorkshopEks', { env: { region: 'ap-northeast-2' } })];
+}
+
+if (require.main === module) {
+  const app = new App();
+  build(app);
+  app.synth();
+}

@@ -1,0 +1,184 @@
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { cfnLint, stripAssetHashes, synthExample, warningsOf } from './util';
+import { build as buildExistingVpc } from '../examples/existing-vpc/app';
+import { build as buildFullyPrivate } from '../examples/fully-private/app';
+import { build as buildSeedWorkshop } from '../examples/seed-workshop/app';
+
+interface Synthesized {
+  assembly: CloudAssembly;
+  stacks: Stack[];
+  templates: Record<string, Template>;
+  files: string[];
+}
+
+const EXAMPLES: Record<string, (app: App) => Stack[]> = {
+  'fully-private': buildFullyPrivate,
+  'seed-workshop': buildSeedWorkshop,
+  'existing-vpc': buildExistingVpc,
+};
+
+// One synth per example for the whole file: synthesis dominates the run time.
+const synthesized: Record<string, Synthesized> = {};
+beforeAll(() => {
+  for (const [name, build] of Object.entries(EXAMPLES)) {
+    const { assembly, stacks, outdir } = synthExample(build);
+    const templates: Record<string, Template> = {};
+    const files: string[] = [];
+    for (const stack of stacks) {
+      templates[stack.stackName] = Template.fromJSON(assembly.getStackByName(stack.stackName).template);
+      files.push(path.join(outdir, assembly.getStackByName(stack.stackName).templateFile));
+    }
+    synthesized[name] = { assembly, stacks, templates, files };
+  }
+});
+
+describe('every example', () => {
+  test('cfn-lint reports no errors on any example template', () => {
+    // GIVEN every synthesized template of every example
+    const files = Object.values(synthesized).flatMap(s => s.files);
+    expect(files.length).toBe(4);
+
+    // WHEN cfn-lint reads them
+    const findings = cfnLint(files);
+
+    // THEN nothing is at error level
+    const errors = findings.filter(f => f.level === 'Error');
+    expect(errors).toEqual([]);
+  });
+
+  test.each(Object.keys(EXAMPLES))('%s matches its snapshot (asset hashes stripped)', (name) => {
+    for (const [stackName, template] of Object.entries(synthesized[name].templates)) {
+      expect(stripAssetHashes(template.toJSON())).toMatchSnapshot(stackName);
+    }
+  });
+});
+
+describe('fully-private (the default set-up)', () => {
+  let t: Template;
+  beforeAll(() => { t = synthesized['fully-private'].templates.FullyPrivateEks; });
+
+  test('has no NAT gateway and no route to the internet from the node subnets', () => {
+    t.resourceCountIs('AWS::EC2::NatGateway', 0);
+    // Only the public subnets' default routes exist (to the internet gateway), one per AZ.
+    const routes = Object.values(t.findResources('AWS::EC2::Route'));
+    expect(routes).toHaveLength(2);
+    for (const r of routes) expect(r.Properties.GatewayId).toBeDefined();
+  });
+
+  test('creates exactly the interface endpoints the nodes and the SSM bastion need, plus the S3 gateway', () => {
+    const services = Object.values(t.findResources('AWS::EC2::VPCEndpoint'))
+      .map(r => (r.Properties.ServiceName['Fn::Join'][1] as any[]).slice(-1)[0] as string)
+      .sort();
+    expect(services).toEqual(['.ec2', '.ec2messages', '.ecr.api', '.ecr.dkr', '.s3', '.ssm', '.ssmmessages']);
+    t.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway', RouteTableIds: Match.anyValue() });
+  });
+
+  test('API endpoint is private only', () => {
+    t.hasResourceProperties('AWS::EKS::Cluster', {
+      ResourcesVpcConfig: { EndpointPrivateAccess: true, EndpointPublicAccess: false },
+    });
+  });
+
+  test('a t3.medium managed nodegroup runs in the isolated subnets', () => {
+    t.hasResourceProperties('AWS::EKS::Nodegroup', {
+      InstanceTypes: ['t3.medium'],
+      ScalingConfig: { DesiredSize: 2 },
+      Subnets: [{ Ref: Match.stringLikeRegexp('EksNetworkVpcPrivateSubnet1') }, { Ref: Match.stringLikeRegexp('EksNetworkVpcPrivateSubnet2') }],
+    });
+  });
+
+  test('an SSM bastion with no inbound rule and the operator outputs', () => {
+    t.resourceCountIs('AWS::EC2::Instance', 1);
+    const bastionSg = Object.entries(t.findResources('AWS::EC2::SecurityGroup'))
+      .find(([, r]) => r.Properties.GroupDescription === 'EKS bastion (SSM)');
+    expect(bastionSg).toBeDefined();
+    expect(bastionSg![1].Properties.SecurityGroupIngress).toBeUndefined();
+    const outputs = Object.keys(t.toJSON().Outputs);
+    expect(outputs).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^EksClusterName/),
+      expect.stringMatching(/^EksUpdateKubeconfigCommand/),
+      expect.stringMatching(/^EksBastionStartSessionCommand/),
+    ]));
+  });
+
+  test('no Lambda function: a plain cluster deploys no handler', () => {
+    t.resourceCountIs('AWS::Lambda::Function', 0);
+    t.resourceCountIs('AWS::CloudFormation::Stack', 0);
+  });
+
+  test('synth raises no warning of this library', () => {
+    const ours = warningsOf(synthesized['fully-private'].assembly).filter(w => w.includes('cdk-private-eks'));
+    expect(ours).toEqual([]);
+  });
+});
+
+describe('seed-workshop (the eksctl study set-up)', () => {
+  let t: Template;
+  beforeAll(() => { t = synthesized['seed-workshop'].templates.SeedWorkshopEks; });
+
+  test('cluster myeks, Kubernetes 1.24, public endpoint, in 192.168.1.0/24 and 192.168.2.0/24', () => {
+    t.hasResourceProperties('AWS::EKS::Cluster', {
+      Name: 'myeks',
+      Version: '1.24',
+      ResourcesVpcConfig: { EndpointPrivateAccess: false, EndpointPublicAccess: true },
+    });
+    t.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '192.168.0.0/16' });
+    const cidrs = Object.values(t.findResources('AWS::EC2::Subnet')).map(s => s.Properties.CidrBlock).sort();
+    expect(cidrs).toEqual(['192.168.1.0/24', '192.168.2.0/24']);
+    t.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+  });
+
+  test('nodegroup myeks-nodegroup: 2 x t3.medium, 30 GiB gp3, SSH key', () => {
+    t.hasResourceProperties('AWS::EKS::Nodegroup', {
+      NodegroupName: 'myeks-nodegroup',
+      InstanceTypes: ['t3.medium'],
+      ScalingConfig: { DesiredSize: 2, MinSize: 2, MaxSize: 2 },
+    });
+    t.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: {
+        KeyName: 'myeks-key',
+        BlockDeviceMappings: [{ Ebs: { VolumeSize: 30, VolumeType: 'gp3', Encrypted: true } }],
+      },
+    });
+  });
+
+  test('ExternalDNS permissions on the node role', () => {
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Action: 'route53:ChangeResourceRecordSets' })]),
+      },
+      Roles: [{ Ref: Match.stringLikeRegexp('EksDefaultNodegroupNodeRole') }],
+    });
+  });
+
+  test('an SSH bastion in a public subnet, port 22 only from the parameter CIDR', () => {
+    t.hasResourceProperties('AWS::EC2::Instance', { KeyName: 'myeks-key', NetworkInterfaces: Match.anyValue() });
+    t.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'EKS bastion (SSH)',
+      SecurityGroupIngress: [{ CidrIp: { Ref: 'SgIngressSshCidr' }, FromPort: 22, ToPort: 22, IpProtocol: 'tcp' }],
+    });
+  });
+
+  test('warns that EKS no longer creates 1.24 clusters, with an acknowledgeable ID', () => {
+    const warnings = warningsOf(synthesized['seed-workshop'].assembly);
+    expect(warnings).toEqual(expect.arrayContaining([
+      expect.stringMatching(/Kubernetes 1\.24 is past the end of EKS extended support.*\[ack: cdk-private-eks:kubernetesVersionNotCreatable\]/),
+    ]));
+  });
+});
+
+describe('existing-vpc (a VPC and endpoints built elsewhere)', () => {
+  test('the network stack owns the endpoints; the cluster stack creates none and no VPC', () => {
+    const network = synthesized['existing-vpc'].templates.SharedNetwork;
+    const cluster = synthesized['existing-vpc'].templates.ExistingVpcEks;
+    network.resourceCountIs('AWS::EC2::VPCEndpoint', 8); // ec2, ecr.api, ecr.dkr, ssm trio, logs, s3
+    cluster.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+    cluster.resourceCountIs('AWS::EC2::VPC', 0);
+    cluster.hasResourceProperties('AWS::EKS::Nodegroup', {
+      Subnets: [{ 'Fn::ImportValue': Match.stringLikeRegexp('SharedNetwork') }, { 'Fn::ImportValue': Match.stringLikeRegexp('SharedNetwork') }],
+    });
+  });
+});

@@ -1,0 +1,37 @@
+import { defaultAmiFamily, oldestCreatableVersion, parseKubernetesVersion, versionSupport } from '../lib/kubernetes-versions';
+
+describe('kubernetes versions', () => {
+  test('parses major.minor and rejects anything else', () => {
+    expect(parseKubernetesVersion('1.36')).toEqual({ major: 1, minor: 36 });
+    expect(parseKubernetesVersion('1.24.17')).toEqual({ major: 1, minor: 24 });
+    expect(parseKubernetesVersion('latest')).toBeUndefined();
+    expect(parseKubernetesVersion('${Token[TOKEN.1]}')).toBeUndefined();
+  });
+
+  test('EKS no longer creates 1.24 (extended support ended 2025-01-31) nor anything older', () => {
+    expect(versionSupport('1.24', '2026-11-23')).toEqual({ creatable: false, endOfExtendedSupport: '2025-01-31' });
+    expect(versionSupport('1.21', '2026-11-23')).toEqual({ creatable: false });
+  });
+
+  test('a version is creatable up to and including its last day of extended support', () => {
+    expect(versionSupport('1.31', '2026-11-26').creatable).toBe(true);
+    expect(versionSupport('1.31', '2026-11-27').creatable).toBe(false);
+  });
+
+  test('versions newer than the table are creatable', () => {
+    expect(versionSupport('1.36', '2026-11-23')).toEqual({ creatable: true });
+    expect(versionSupport('2.0', '2026-11-23')).toEqual({ creatable: true });
+  });
+
+  test('the oldest creatable version moves with the date', () => {
+    expect(oldestCreatableVersion('2026-11-23')).toBe('1.31');
+    expect(oldestCreatableVersion('2026-11-27')).toBe('1.32');
+  });
+
+  test('AMI family: AL2 below 1.30, AL2023 from 1.30 (EKS publishes no AL2 AMIs from 1.33)', () => {
+    expect(defaultAmiFamily('1.24')).toBe('AL2');
+    expect(defaultAmiFamily('1.29')).toBe('AL2');
+    expect(defaultAmiFamily('1.30')).toBe('AL2023');
+    expect(defaultAmiFamily('1.36')).toBe('AL2023');
+  });
+});

@@ -1,0 +1,95 @@
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
+
+/** A fresh app and an environment-agnostic stack. */
+export function newStack(id = 'Test'): Stack {
+  const app = new App();
+  return new Stack(app, id);
+}
+
+/** A cluster with no capacity, in a VPC with public and isolated subnets: the fixture of the part-level tests. */
+export function clusterFixture(stack: Stack): { vpc: ec2.Vpc; cluster: eks.Cluster } {
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    natGateways: 0,
+    maxAzs: 2,
+    subnetConfiguration: [
+      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
+      { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    ],
+  });
+  const cluster = new eks.Cluster(stack, 'Cluster', {
+    version: eks.KubernetesVersion.V1_36,
+    vpc,
+    vpcSubnets: [{ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+    endpointAccess: eks.EndpointAccess.PRIVATE,
+    defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
+    defaultCapacity: 0,
+  });
+  return { vpc, cluster };
+}
+
+/** Resources of one type in a template, as [logicalId, resource] pairs. */
+export function resourcesOfType(template: Template, type: string): Array<[string, any]> {
+  return Object.entries(template.findResources(type));
+}
+
+/** Replaces asset hashes (64 hex characters) so snapshots change only when the template does. */
+export function stripAssetHashes<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value).replace(/[0-9a-f]{64}/g, '[ASSET HASH]'));
+}
+
+/** Warnings attached to constructs during synthesis, as `path: id: message`. */
+export function warningsOf(assembly: CloudAssembly): string[] {
+  const out: string[] = [];
+  for (const stack of assembly.stacks) {
+    for (const msg of stack.messages) {
+      if (msg.level === 'warning') out.push(`${msg.id}: ${String(msg.entry.data)}`);
+    }
+  }
+  return out;
+}
+
+/** Synthesizes an example's `build(app)` into a fresh temporary directory. */
+export function synthExample(build: (app: App) => Stack[]): { assembly: CloudAssembly; stacks: Stack[]; outdir: string } {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-private-eks-'));
+  const app = new App({ outdir });
+  const stacks = build(app);
+  const assembly = app.synth();
+  return { assembly, stacks, outdir };
+}
+
+/** One cfn-lint finding. */
+export interface LintFinding {
+  readonly level: string;
+  readonly rule: string;
+  readonly message: string;
+  readonly file: string;
+}
+
+/**
+ * Runs cfn-lint over templates and returns its findings. Fails with a clear message when cfn-lint is missing:
+ * a test that silently skips linting would prove nothing.
+ */
+export function cfnLint(files: string[]): LintFinding[] {
+  const probe = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) {
+    throw new Error('cfn-lint is not installed or does not run (`cfn-lint --version` failed). Install it with `pip install cfn-lint` (1.x); the template checks need it.');
+  }
+  let stdout: string;
+  try {
+    stdout = execFileSync('cfn-lint', ['--format', 'json', ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  } catch (e: any) {
+    // cfn-lint exits non-zero when it finds anything (2 errors, 4 warnings, 8 informational); the JSON is on stdout.
+    if (typeof e.stdout !== 'string' || e.stdout.trim() === '') throw e;
+    stdout = e.stdout;
+  }
+  const raw = stdout.trim() === '' ? [] : JSON.parse(stdout);
+  return raw.map((f: any) => ({ level: f.Level, rule: f.Rule.Id, message: f.Message, file: f.Filename }));
+}
