@@ -5,8 +5,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { misuse } from './private/errors';
-import { defaultPrivateSelection } from './private/subnets';
 import { kubectlLayerAsset } from './private/kubectl-asset';
+import { defaultPrivateSelection } from './private/subnets';
 
 /**
  * How operators reach the bastion.

@@ -10,9 +10,9 @@ import { EndpointCatalogue } from './endpoint-catalogue';
 import { oldestCreatableVersion, versionSupport } from './kubernetes-versions';
 import { PrivateNetwork, PrivateNetworkProps } from './network';
 import { NodeEndpoints } from './node-endpoints';
-import { PrivateNodegroup, PrivateNodegroupOptions } from './private-nodegroup';
 import { misuse } from './private/errors';
 import { defaultPrivateSelection } from './private/subnets';
+import { PrivateNodegroup, PrivateNodegroupOptions } from './private-nodegroup';
 
 /**
  * Properties of a `PrivateEksCluster`.

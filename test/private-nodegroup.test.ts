@@ -57,8 +57,12 @@ describe('PrivateNodegroup options', () => {
     const old = newStack();
     const vpc = new ec2.Vpc(old, 'Vpc', { natGateways: 0 });
     const oldCluster = new eks.Cluster(old, 'C', {
-      version: eks.KubernetesVersion.of('1.24'), vpc, vpcSubnets: [{ subnetType: ec2.SubnetType.PUBLIC }],
-      endpointAccess: eks.EndpointAccess.PUBLIC, defaultCapacityType: eks.DefaultCapacityType.NODEGROUP, defaultCapacity: 0,
+      version: eks.KubernetesVersion.of('1.24'),
+      vpc,
+      vpcSubnets: [{ subnetType: ec2.SubnetType.PUBLIC }],
+      endpointAccess: eks.EndpointAccess.PUBLIC,
+      defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
+      defaultCapacity: 0,
     });
     new PrivateNodegroup(old, 'Old', { cluster: oldCluster });
     Template.fromStack(old).hasResourceProperties('AWS::EKS::Nodegroup', { AmiType: 'AL2_x86_64' });
@@ -75,12 +79,16 @@ describe('PrivateNodegroup options', () => {
       labels: { role: 'general' },
       taints: [{ key: 'dedicated', value: 'ops', effect: eks.TaintEffect.NO_SCHEDULE }],
       capacityType: eks.CapacityType.SPOT,
-      minSize: 1, desiredSize: 2, maxSize: 5, diskSize: 50,
+      minSize: 1,
+      desiredSize: 2,
+      maxSize: 5,
+      diskSize: 50,
     });
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ KeyName: 'node-key' }) });
     t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
-      FromPort: 22, ToPort: 22,
+      FromPort: 22,
+      ToPort: 22,
       GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('Cluster'), 'ClusterSecurityGroupId'] },
       SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('Ops'), 'GroupId'] },
     });
