@@ -29,7 +29,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/lambda-layer-kubectl-v24',
     '@aws-cdk/lambda-layer-kubectl-v36',
     `aws-cdk@${CDK_CLI_VERSION}`,
-    '@swc/core',
+    // Pinned to the newest release whose platform binaries are all on the registry this project installs from:
+    // a newer @swc/core whose optional binaries are missing leaves a lock file that `npm ci` rejects.
+    '@swc/core@1.16.18',
     '@swc/jest',
     // jsii ~6.0 compiles with TypeScript ~6.0.
     'typescript@~6.0.0',
@@ -69,6 +71,8 @@ project.package.file.addOverride('jest.transform', {
   '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }],
 });
 project.package.file.addOverride('jest.collectCoverage', false);
+// Same reason as the @swc/core pin, for the resolver jest and eslint-import-resolver-typescript use.
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
 // Examples and the benchmark are type-checked (and linted) against their own tsconfig; never published.
 for (const dir of ['examples', 'bench']) {
