@@ -18,8 +18,13 @@ test('every TypeScript snippet in the README type-checks against the library', (
   try {
     // WHEN the compiler checks them with the project's settings
     const program = ts.createProgram(files, {
-      strict: true, noEmit: true, skipLibCheck: true, esModuleInterop: true,
-      target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16,
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      esModuleInterop: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.Node16,
+      moduleResolution: ts.ModuleResolutionKind.Node16,
       types: ['node'],
     });
     const diagnostics = ts.getPreEmitDiagnostics(program)
