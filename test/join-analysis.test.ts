@@ -42,12 +42,16 @@ describe('join analysis: known-good set-ups pass (a false error is as bad as a m
   });
 
   test('private subnets with a NAT route and no endpoint at all', () => {
-    const nat = (name: string, az: string): NodeSubnetFacts => ({ name, az, routes: { known: true, natRoute: true, internetGatewayRoute: false, gatewayEndpoints: [] } });
+    const nat = (name: string, az: string): NodeSubnetFacts => ({
+      name, az, routes: { known: true, natRoute: true, internetGatewayRoute: false, gatewayEndpoints: [] },
+    });
     expect(analyzeJoin(model({ nodeSubnets: [nat('P1', 'az-a'), nat('P2', 'az-b')], interfaceEndpoints: [], s3GatewayInVpc: false }))).toEqual([]);
   });
 
   test('the public-subnet workshop: IGW route, public IPs, PUBLIC endpoint, no endpoints', () => {
-    const pub = (name: string, az: string): NodeSubnetFacts => ({ name, az, routes: { known: true, natRoute: false, internetGatewayRoute: true, gatewayEndpoints: [] }, mapPublicIpOnLaunch: true });
+    const pub = (name: string, az: string): NodeSubnetFacts => ({
+      name, az, routes: { known: true, natRoute: false, internetGatewayRoute: true, gatewayEndpoints: [] }, mapPublicIpOnLaunch: true,
+    });
     expect(analyzeJoin(model({
       nodeSubnets: [pub('Public1', 'az-a'), pub('Public2', 'az-b')],
       interfaceEndpoints: [],
