@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { misuse } from './private/errors';
 import { kubectlLayerAsset } from './private/kubectl-asset';
-import { defaultPrivateSelection } from './private/subnets';
+import { defaultBastionSubnets, defaultPrivateSelection } from './private/subnets';
 
 /**
  * How operators reach the bastion.
@@ -129,9 +129,7 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
         'set `access: BastionAccess.SSH`, or remove the SSH settings');
     }
 
-    const subnets = props.subnets ?? (access === BastionAccess.SSH
-      ? { subnetType: ec2.SubnetType.PUBLIC }
-      : defaultPrivateSelection(vpc));
+    const subnets = props.subnets ?? defaultBastionSubnets(access === BastionAccess.SSH, defaultPrivateSelection(vpc));
     if (vpc.selectSubnets(subnets).subnets.length === 0) {
       throw misuse(this, `the bastion's subnet selection matches no subnet of the VPC (access ${access})`,
         access === BastionAccess.SSH ? 'give the VPC public subnets, or pass `subnets`' : 'give the VPC private subnets, or pass `subnets`');

@@ -105,6 +105,7 @@ export const JOIN_RULES: Record<string, string> = {
 export function analyzeJoin(model: JoinModel): Finding[] {
   const findings: Finding[] = [];
   const declared = new Set(model.declaredServices);
+  const undeclared = model.requiredServices.filter(s => !declared.has(s));
   const declareHint = (services: string[]) =>
     `if they are reached by means this construct cannot see (a proxy, an on-premises route, endpoints in a shared VPC), declare them: existingEndpointServices: [${services.map(s => `'${s}'`).join(', ')}]`;
 
@@ -132,7 +133,6 @@ export function analyzeJoin(model: JoinModel): Finding[] {
   for (const subnet of model.nodeSubnets) {
     const r = subnet.routes;
     if (!r.known) {
-      const undeclared = model.requiredServices.filter(s => !declared.has(s));
       if (undeclared.length > 0) unknownRoutes.push(subnet.name);
       noInternet.push(subnet.name);
       continue;
@@ -197,7 +197,6 @@ export function analyzeJoin(model: JoinModel): Finding[] {
       'associate the S3 gateway endpoint with the node subnets\' route tables'));
   }
   if (unknownRoutes.length > 0) {
-    const undeclared = model.requiredServices.filter(s => !declared.has(s));
     findings.push(finding('PEKS-JOIN-6', 'error',
       `cannot verify node subnet${unknownRoutes.length > 1 ? 's' : ''} ${unknownRoutes.join(', ')}: their route tables and endpoints are not in this app (imported). Nodes need: ${undeclared.join(', ')}`,
       `make sure they are reachable, then ${declareHint(undeclared)}`));
@@ -224,10 +223,10 @@ export function analyzeJoin(model: JoinModel): Finding[] {
     }
   }
 
-  const azs = model.clusterSubnetAzs;
-  if (azs.every(a => a !== undefined) && new Set(azs).size < 2) {
+  const azs = new Set(model.clusterSubnetAzs);
+  if (!azs.has(undefined) && azs.size < 2) {
     findings.push(finding('PEKS-NET-2', 'error',
-      `the cluster subnets span ${new Set(azs).size} Availability Zone${new Set(azs).size === 1 ? '' : 's'} (${[...new Set(azs)].join(', ') || 'none'}); EKS needs at least 2`,
+      `the cluster subnets span ${azs.size} Availability Zone${azs.size === 1 ? '' : 's'} (${[...azs].join(', ') || 'none'}); EKS needs at least 2`,
       'select cluster subnets (clusterSubnets or nodeSubnets) in two or more Availability Zones'));
   }
 

@@ -21,9 +21,6 @@ const END_OF_EXTENDED_SUPPORT: Record<string, string> = {
   '1.33': '2027-07-29',
 };
 
-/** The date the table above was checked against the EKS calendar. */
-export const VERSION_DATA_DATE = '2026-11-01';
-
 /** A parsed `major.minor` Kubernetes version. */
 export interface ParsedVersion {
   readonly major: number;

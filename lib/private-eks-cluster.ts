@@ -11,7 +11,7 @@ import { oldestCreatableVersion, versionSupport } from './kubernetes-versions';
 import { PrivateNetwork, PrivateNetworkProps } from './network';
 import { NodeEndpoints } from './node-endpoints';
 import { misuse } from './private/errors';
-import { defaultPrivateSelection } from './private/subnets';
+import { defaultBastionSubnets, defaultPrivateSelection } from './private/subnets';
 import { PrivateNodegroup, PrivateNodegroupOptions } from './private-nodegroup';
 
 /**
@@ -187,9 +187,9 @@ export class PrivateEksCluster extends Construct {
     }
 
     const bastionAccess = props.bastionOptions?.access ?? BastionAccess.SSM;
-    const bastionSubnets = withBastion ? props.bastionOptions?.subnets ?? (bastionAccess === BastionAccess.SSH
-      ? { subnetType: ec2.SubnetType.PUBLIC }
-      : this.nodeSubnets) : undefined;
+    const bastionSubnets = withBastion
+      ? props.bastionOptions?.subnets ?? defaultBastionSubnets(bastionAccess === BastionAccess.SSH, this.nodeSubnets)
+      : undefined;
 
     if (createEndpoints) {
       const services = EndpointCatalogue.interfaceServicesFor({

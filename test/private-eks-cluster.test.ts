@@ -3,15 +3,9 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { PrivateEksCluster } from '../lib';
-import { newStack, resourcesOfType } from './util';
+import { endpointServices, newStack, resourcesOfType } from './util';
 
 const V = eks.KubernetesVersion.V1_36;
-
-function endpointServices(t: Template): string[] {
-  return resourcesOfType(t, 'AWS::EC2::VPCEndpoint')
-    .map(([, r]) => (r.Properties.ServiceName['Fn::Join'][1] as string[]).slice(-1)[0].slice(1))
-    .sort();
-}
 
 describe('PrivateEksCluster defaults', () => {
   let stack: Stack;

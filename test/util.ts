@@ -40,6 +40,13 @@ export function resourcesOfType(template: Template, type: string): Array<[string
   return Object.entries(template.findResources(type));
 }
 
+/** Short service names of every VPC endpoint in a template (`com.amazonaws.<region>.<name>` -> `<name>`), sorted. */
+export function endpointServices(template: Template): string[] {
+  return resourcesOfType(template, 'AWS::EC2::VPCEndpoint')
+    .map(([, r]) => ((r.Properties.ServiceName['Fn::Join'][1] as string[]).slice(-1)[0]).replace(/^\./, ''))
+    .sort();
+}
+
 /** Replaces asset hashes (64 hex characters) so snapshots change only when the template does. */
 export function stripAssetHashes<T>(value: T): T {
   return JSON.parse(JSON.stringify(value).replace(/[0-9a-f]{64}/g, '[ASSET HASH]'));
