@@ -106,6 +106,8 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
   public readonly accessEntry?: eks.AccessEntry;
   /** How operators reach the bastion. */
   public readonly access: BastionAccess;
+  /** The cluster the bastion administers. */
+  public readonly cluster: eks.ICluster;
   /** Whether kubectl and helm are installed at boot. */
   public readonly kubectlInstalled: boolean;
 
@@ -113,6 +115,7 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
     super(scope, id);
     const access = props.access ?? BastionAccess.SSM;
     this.access = access;
+    this.cluster = props.cluster;
     const vpc = props.cluster.vpc;
     const stack = Stack.of(this);
 

@@ -1,31 +1,34 @@
 /**
- * Can the nodes join? A reachability analysis over a plain description of the network: node subnets with their
- * routes, VPC endpoints, DNS settings, the API endpoint access mode and the services the enabled features need.
- * Pure logic, no construct scope: an adapter builds the `JoinModel` from the construct tree.
+ * Can the nodes join, and can everything that talks to the API server reach it? A reachability analysis over a
+ * plain description of the network: the clients (nodes, bastion, kubectl Lambdas) with their subnets, routes and
+ * security-group paths, the VPC endpoints, DNS settings, the API endpoint access mode and what the enabled features
+ * need. Pure logic, no construct scope: `tree-facts.ts` builds the `JoinModel` from the construct tree.
  *
- * A service counts as reached from a node subnet through:
+ * A service counts as reached from a subnet through:
  * - a default route to a NAT gateway or NAT instance;
- * - a default route to an internet gateway *and* public IPs on the instances;
- * - for interface services, an interface endpoint of that service in the VPC with private DNS on and a security
- *   group that admits 443 from the nodes;
+ * - a default route to an internet gateway *and* a public IP on the instance;
+ * - for interface services, an interface endpoint of that service in the VPC with private DNS on, whose security
+ *   groups admit 443 from the client and which the client's egress allows;
  * - for S3, a gateway endpoint associated with the subnet's own route table;
  * - a declaration by the user (`existingEndpointServices`) for what the construct cannot see.
  */
 
-/** What is known of a node subnet's route table. */
+/** What is known of a subnet's route table. */
 export interface RouteFacts {
-  /** false when the route table cannot be seen (an imported subnet): nothing below is then known. */
+  /** false when the route table cannot be seen (an imported subnet): routes are then unknown. */
   readonly known: boolean;
   /** A default route to a NAT gateway or NAT instance. */
   readonly natRoute: boolean;
   /** A default route to an internet gateway. */
   readonly internetGatewayRoute: boolean;
+  /** A default route to something whose way out cannot be seen (a transit gateway, a VPN gateway, a firewall). */
+  readonly otherDefaultRoute?: string;
   /** Short names of the gateway endpoints associated with this route table (`s3`, `dynamodb`). */
   readonly gatewayEndpoints: string[];
 }
 
-/** A subnet the nodes run in. */
-export interface NodeSubnetFacts {
+/** A subnet a client runs in. */
+export interface SubnetFacts {
   /** How messages name it (construct path or subnet ID). */
   readonly name: string;
   /** Its Availability Zone, when known. */
@@ -36,6 +39,39 @@ export interface NodeSubnetFacts {
   readonly mapPublicIpOnLaunch?: boolean;
 }
 
+/** Who talks to the AWS services and the API server. Each kind reports under its own rule IDs. */
+export type ClientKind = 'nodes' | 'bastion' | 'kubectl';
+
+/** A service a client needs, and why. */
+export interface NeededService {
+  /** Short service name (`ec2`, `s3`). */
+  readonly service: string;
+  /** The feature that needs it; undefined for what the client always needs (nodes: to join). */
+  readonly feature?: string;
+}
+
+/** Something that must reach AWS services and, usually, the cluster's API server. */
+export interface ClientFacts {
+  readonly kind: ClientKind;
+  /** How messages name it (construct path). */
+  readonly name: string;
+  /** false for a Lambda function outside the VPC: it then has the internet and no private address. */
+  readonly inVpc: boolean;
+  /** Where it runs (empty when not in the VPC). */
+  readonly subnets: SubnetFacts[];
+  /** Overrides the subnets' `mapPublicIpOnLaunch` (an instance launched with an explicit public IP setting). */
+  readonly publicIp?: boolean;
+  /** The services it needs. */
+  readonly services: NeededService[];
+  /** Whether it talks to the cluster's API server. */
+  readonly needsApi: boolean;
+  /**
+   * Whether the security groups of the API server's network interfaces admit 443 from it, and its egress allows
+   * that; undefined when unknown. A reason when blocked.
+   */
+  readonly apiBlocked?: string;
+}
+
 /** An interface endpoint in the cluster's VPC. */
 export interface InterfaceEndpointFacts {
   /** Short service name (`ecr.api`). */
@@ -44,8 +80,8 @@ export interface InterfaceEndpointFacts {
   readonly name: string;
   /** Whether private DNS is on; undefined when unknown. */
   readonly privateDns?: boolean;
-  /** Whether its security groups admit 443 from the nodes; undefined when unknown. */
-  readonly admitsNodes443?: boolean;
+  /** Per client name: why 443 from that client is blocked (security group ingress or client egress). Absent: open or unknown. */
+  readonly blocked443: Record<string, string>;
 }
 
 /** The API server endpoint access mode. */
@@ -56,9 +92,27 @@ export interface ApiAccessFacts {
   readonly publicCidrs: string[];
 }
 
+/** Addresses the nodes may take against what the node subnets have. */
+export interface CapacityFacts {
+  /** maxSize x (max pods + 1), summed over nodegroups. */
+  readonly addressesNeeded: number;
+  /** Usable addresses in the node subnets (5 per subnet are reserved by AWS). */
+  readonly addressesAvailable: number;
+  /** How `addressesNeeded` was computed, for the message. */
+  readonly detail: string;
+}
+
+/** The Kubernetes version and whether EKS still creates clusters of it. */
+export interface VersionFacts {
+  readonly version: string;
+  readonly creatable: boolean;
+  readonly endOfExtendedSupport?: string;
+  readonly oldestCreatable?: string;
+}
+
 /** Everything the analysis looks at. */
 export interface JoinModel {
-  readonly nodeSubnets: NodeSubnetFacts[];
+  readonly clients: ClientFacts[];
   /** The Availability Zones of the cluster subnets (undefined entries: unknown). */
   readonly clusterSubnetAzs: Array<string | undefined>;
   readonly interfaceEndpoints: InterfaceEndpointFacts[];
@@ -68,12 +122,10 @@ export interface JoinModel {
   readonly vpcDnsSupport?: boolean;
   readonly vpcDnsHostnames?: boolean;
   readonly apiAccess: ApiAccessFacts;
-  /** Services the nodes and features need, short names, `s3` included. */
-  readonly requiredServices: string[];
-  /** Whether the nodes' security groups allow 443 out to the endpoints; undefined when unknown. */
-  readonly nodeEgress443?: boolean;
   /** Services the user declares reachable by means the construct cannot see. */
   readonly declaredServices: string[];
+  readonly capacity?: CapacityFacts;
+  readonly version?: VersionFacts;
 }
 
 /** A rule's finding. */
@@ -87,152 +139,247 @@ export interface Finding {
   readonly fix: string;
 }
 
-/** The rules, with their one-line reasons. IDs are stable: users acknowledge or downgrade them by ID. */
-export const JOIN_RULES: Record<string, string> = {
-  'PEKS-JOIN-1': 'a node subnet reaches neither the internet nor an endpoint for a service nodes need to join',
-  'PEKS-JOIN-2': 'S3 (ECR image layers) is reachable only through a gateway endpoint that is not on the node subnets\' route tables',
-  'PEKS-JOIN-3': 'an interface endpoint the nodes need has private DNS off: nodes resolve the public name and time out',
-  'PEKS-JOIN-4': 'the endpoint security group, or the nodes\' egress, does not allow 443 between nodes and endpoints',
-  'PEKS-JOIN-5': 'VPC DNS support or DNS hostnames is off, which private API access and private DNS of endpoints need',
-  'PEKS-JOIN-6': 'a node subnet\'s routes cannot be seen, so what it reaches cannot be verified',
-  'PEKS-API-1': 'the API endpoint is public only and some node subnets have no internet route to reach it',
-  'PEKS-API-2': 'the public API endpoint is restricted to CIDRs and there is no private access: node egress must be in them',
-  'PEKS-NET-1': 'nodes in a public subnet that assigns no public IPs and has no NAT: EKS managed nodegroups reject this',
-  'PEKS-NET-2': 'cluster subnets span fewer than 2 Availability Zones',
-};
+/** A rule: its ID, severity and one-line reason. */
+export interface JoinRule {
+  readonly id: string;
+  readonly severity: 'error' | 'warning';
+  readonly reason: string;
+}
+
+/** The rules. IDs are stable: users downgrade them by ID (`downgradeRules`). */
+export const JOIN_RULES: JoinRule[] = [
+  { id: 'PEKS-JOIN-1', severity: 'error', reason: 'a node subnet reaches neither the internet nor an endpoint for a service nodes need to join (ec2, ecr.api, ecr.dkr, s3)' },
+  { id: 'PEKS-JOIN-2', severity: 'error', reason: 'S3 (ECR image layers) is reachable only through a gateway endpoint that is not on the node subnets\' route tables' },
+  { id: 'PEKS-JOIN-3', severity: 'error', reason: 'an interface endpoint that is needed has private DNS off: clients resolve the public name and time out' },
+  { id: 'PEKS-JOIN-4', severity: 'error', reason: 'the endpoint security group, or the nodes\' egress, does not allow 443 between nodes and endpoints' },
+  { id: 'PEKS-JOIN-5', severity: 'error', reason: 'VPC DNS support or DNS hostnames is off, which private API access and the private DNS of endpoints need' },
+  { id: 'PEKS-JOIN-6', severity: 'error', reason: 'what a node subnet reaches cannot be seen (imported subnet, default route to a transit or VPN gateway): declare it' },
+  { id: 'PEKS-FEAT-1', severity: 'error', reason: 'an enabled feature needs an endpoint the nodes cannot reach (IRSA: sts, Pod Identity: eks-auth, log shipping: logs)' },
+  { id: 'PEKS-API-1', severity: 'error', reason: 'the API endpoint is public only and some node subnets have no internet route to reach it' },
+  { id: 'PEKS-API-2', severity: 'warning', reason: 'the public API endpoint is restricted to CIDRs and there is no private access: the nodes\' egress IPs must be in them' },
+  { id: 'PEKS-API-3', severity: 'error', reason: 'the API server\'s security groups do not admit 443 from the nodes (private access)' },
+  { id: 'PEKS-BASTION-1', severity: 'error', reason: 'the bastion cannot reach what it needs: SSM endpoints, S3 for kubectl, or the API server' },
+  { id: 'PEKS-KUBECTL-1', severity: 'error', reason: 'a Lambda function running kubectl cannot reach the API server or the endpoints it needs' },
+  { id: 'PEKS-NET-1', severity: 'error', reason: 'nodes in a public subnet that assigns no public IPs and has no NAT: EKS managed nodegroups reject this' },
+  { id: 'PEKS-NET-2', severity: 'error', reason: 'the cluster subnets span fewer than 2 Availability Zones' },
+  { id: 'PEKS-NET-3', severity: 'warning', reason: 'the node subnets have fewer addresses than max nodes x (max pods + 1)' },
+  { id: 'PEKS-VER-1', severity: 'warning', reason: 'the Kubernetes version is past the end of EKS extended support: EKS no longer creates it' },
+];
+
+const RULE_IDS = new Set(JOIN_RULES.map(r => r.id));
+
+/** True when `id` names a rule. */
+export function isJoinRule(id: string): boolean {
+  return RULE_IDS.has(id);
+}
+
+const WHO: Record<ClientKind, string> = { nodes: 'node subnet', bastion: 'bastion subnet', kubectl: 'kubectl function subnet' };
 
 /** Runs every rule; returns all findings at once, errors first. */
 export function analyzeJoin(model: JoinModel): Finding[] {
   const findings: Finding[] = [];
   const declared = new Set(model.declaredServices);
-  const undeclared = model.requiredServices.filter(s => !declared.has(s));
-  const declareHint = (services: string[]) =>
-    `if they are reached by means this construct cannot see (a proxy, an on-premises route, endpoints in a shared VPC), declare them: existingEndpointServices: [${services.map(s => `'${s}'`).join(', ')}]`;
-
-  // DNS first: without it, private DNS of every endpoint and private API access fail.
-  const interfaceNeeded = model.requiredServices.some(s => s !== 's3');
-  if ((model.apiAccess.privateAccess || interfaceNeeded) && (model.vpcDnsSupport === false || model.vpcDnsHostnames === false)) {
-    const off = [model.vpcDnsSupport === false ? 'enableDnsSupport' : undefined, model.vpcDnsHostnames === false ? 'enableDnsHostnames' : undefined]
-      .filter(Boolean).join(' and ');
-    findings.push(finding('PEKS-JOIN-5', 'error',
-      `the VPC has ${off} off; private API access and the private DNS names of interface endpoints need both on`,
-      'create the VPC with enableDnsSupport: true and enableDnsHostnames: true'));
-  }
-
   const endpointsByService = new Map<string, InterfaceEndpointFacts[]>();
   for (const e of model.interfaceEndpoints) {
     endpointsByService.set(e.service, [...(endpointsByService.get(e.service) ?? []), e]);
   }
+  const reportedDns = new Set<string>();
+  const needInterfaceDns = { any: false };
 
-  const reportedEndpoints = new Set<string>();
-  const missingBySet = new Map<string, string[]>();
-  const s3NotAttached: string[] = [];
-  const unknownRoutes: string[] = [];
-  const noInternet: string[] = [];
-
-  for (const subnet of model.nodeSubnets) {
-    const r = subnet.routes;
-    if (!r.known) {
-      if (undeclared.length > 0) unknownRoutes.push(subnet.name);
-      noInternet.push(subnet.name);
-      continue;
-    }
-    if (r.internetGatewayRoute && !r.natRoute && subnet.mapPublicIpOnLaunch === false) {
-      findings.push(finding('PEKS-NET-1', 'error',
-        `node subnet ${subnet.name} routes to an internet gateway but assigns no public IPs and has no NAT route: EKS rejects managed nodes there, and the nodes could not reach anything outside the VPC`,
-        'run the nodes in private subnets (nodeSubnets), or turn on mapPublicIpOnLaunch for this subnet'));
-    }
-    const internet = r.natRoute || (r.internetGatewayRoute && subnet.mapPublicIpOnLaunch !== false);
-    if (internet) continue;
-    noInternet.push(subnet.name);
-
-    const missing: string[] = [];
-    for (const service of model.requiredServices) {
-      if (declared.has(service)) continue;
-      if (service === 's3') {
-        if (r.gatewayEndpoints.includes('s3')) continue;
-        if (model.s3GatewayInVpc) {
-          s3NotAttached.push(subnet.name);
-          continue;
-        }
-        missing.push(service);
-        continue;
-      }
-      const endpoints = endpointsByService.get(service) ?? [];
-      const usable = endpoints.filter(e => e.privateDns !== false && e.admitsNodes443 !== false);
-      if (usable.length > 0) continue;
-      if (endpoints.length === 0) {
-        missing.push(service);
-        continue;
-      }
-      for (const e of endpoints) {
-        if (reportedEndpoints.has(e.name)) continue;
-        reportedEndpoints.add(e.name);
-        if (e.privateDns === false) {
-          findings.push(finding('PEKS-JOIN-3', 'error',
-            `the ${service} endpoint ${e.name} has private DNS off: nodes resolve the public ${service} name and their connections time out`,
-            'turn privateDnsEnabled on for this endpoint'));
-        } else if (e.admitsNodes443 === false) {
-          findings.push(finding('PEKS-JOIN-4', 'error',
-            `the security groups of the ${service} endpoint ${e.name} do not admit HTTPS (443) from the nodes`,
-            'allow 443 from the node subnets\' CIDRs (or the cluster security group) on the endpoint security group'));
-        }
-      }
-    }
-    if (missing.length > 0) {
-      const key = missing.join(',');
-      missingBySet.set(key, [...(missingBySet.get(key) ?? []), subnet.name]);
-    }
+  for (const client of model.clients) {
+    analyzeClient(model, client, declared, endpointsByService, reportedDns, needInterfaceDns, findings);
   }
 
-  for (const [key, subnets] of missingBySet) {
-    const services = key.split(',');
-    findings.push(finding('PEKS-JOIN-1', 'error',
-      `node subnet${subnets.length > 1 ? 's' : ''} ${subnets.join(', ')} reach${subnets.length > 1 ? '' : 'es'} neither the internet (no NAT route, no internet gateway with public IPs) nor an endpoint for: ${services.join(', ')}. Nodes there cannot join`,
-      `create the endpoints (createVpcEndpoints: true, or additionalEndpoints), or give the subnets a NAT route; ${declareHint(services)}`));
-  }
-  if (s3NotAttached.length > 0) {
-    findings.push(finding('PEKS-JOIN-2', 'error',
-      `the VPC has an S3 gateway endpoint, but not on the route table of node subnet${s3NotAttached.length > 1 ? 's' : ''} ${s3NotAttached.join(', ')}: image layers (served from S3) cannot be pulled`,
-      'associate the S3 gateway endpoint with the node subnets\' route tables'));
-  }
-  if (unknownRoutes.length > 0) {
-    findings.push(finding('PEKS-JOIN-6', 'error',
-      `cannot verify node subnet${unknownRoutes.length > 1 ? 's' : ''} ${unknownRoutes.join(', ')}: their route tables and endpoints are not in this app (imported). Nodes need: ${undeclared.join(', ')}`,
-      `make sure they are reachable, then ${declareHint(undeclared)}`));
-  }
-  if (model.nodeEgress443 === false && interfaceNeeded && noInternet.length > 0) {
-    findings.push(finding('PEKS-JOIN-4', 'error',
-      'the nodes\' security groups do not allow HTTPS (443) out, so they cannot reach the interface endpoints',
-      'allow egress on 443 to the endpoint security group (or the VPC CIDR) from the node security groups'));
+  // DNS: without it, the private DNS names of every endpoint and private API access fail.
+  if ((model.apiAccess.privateAccess || needInterfaceDns.any) && (model.vpcDnsSupport === false || model.vpcDnsHostnames === false)) {
+    const off = [model.vpcDnsSupport === false ? 'enableDnsSupport' : undefined, model.vpcDnsHostnames === false ? 'enableDnsHostnames' : undefined]
+      .filter(Boolean).join(' and ');
+    findings.push(finding('PEKS-JOIN-5',
+      `the VPC has ${off} off; private API access and the private DNS names of interface endpoints need both on`,
+      'create the VPC with enableDnsSupport: true and enableDnsHostnames: true'));
   }
 
   const api = model.apiAccess;
-  if (api.publicAccess && !api.privateAccess) {
-    const cannotReachPublic = model.nodeSubnets.filter(s => s.routes.known && noInternet.includes(s.name)).map(s => s.name);
-    if (cannotReachPublic.length > 0) {
-      findings.push(finding('PEKS-API-1', 'error',
-        `the API endpoint is PUBLIC only, and node subnet${cannotReachPublic.length > 1 ? 's' : ''} ${cannotReachPublic.join(', ')} ha${cannotReachPublic.length > 1 ? 've' : 's'} no internet route: kubelet and kube-proxy cannot reach the API server`,
-        'use EndpointAccess.PRIVATE or PUBLIC_AND_PRIVATE (kubelet then uses the private endpoint), or give the subnets a NAT route'));
-    }
-    const restricted = api.publicCidrs.length > 0 && !api.publicCidrs.includes('0.0.0.0/0');
-    if (restricted) {
-      findings.push(finding('PEKS-API-2', 'warning',
-        `the public API endpoint admits only ${api.publicCidrs.join(', ')} and private access is off: nodes reach the API server from their NAT or public IPs, which must be in that list`,
-        'add the nodes\' egress IPs (NAT gateway EIPs) to onlyFrom(...), or use PUBLIC_AND_PRIVATE so nodes use the private endpoint'));
-    }
+  const restricted = api.publicCidrs.length > 0 && !api.publicCidrs.includes('0.0.0.0/0');
+  if (api.publicAccess && !api.privateAccess && restricted && model.clients.some(c => c.kind === 'nodes')) {
+    findings.push(finding('PEKS-API-2',
+      `the public API endpoint admits only ${api.publicCidrs.join(', ')} and private access is off: nodes reach the API server from their NAT or public IPs, which must be in that list`,
+      'add the nodes\' egress IPs (NAT gateway EIPs) to onlyFrom(...), or use PUBLIC_AND_PRIVATE so nodes use the private endpoint'));
   }
 
   const azs = new Set(model.clusterSubnetAzs);
   if (!azs.has(undefined) && azs.size < 2) {
-    findings.push(finding('PEKS-NET-2', 'error',
+    findings.push(finding('PEKS-NET-2',
       `the cluster subnets span ${azs.size} Availability Zone${azs.size === 1 ? '' : 's'} (${[...azs].join(', ') || 'none'}); EKS needs at least 2`,
       'select cluster subnets (clusterSubnets or nodeSubnets) in two or more Availability Zones'));
   }
 
-  return findings.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+  const cap = model.capacity;
+  if (cap && cap.addressesNeeded > cap.addressesAvailable) {
+    findings.push(finding('PEKS-NET-3',
+      `the nodes may need ${cap.addressesNeeded} addresses (${cap.detail}) and the node subnets have ${cap.addressesAvailable}: pods stay Pending once addresses run out`,
+      'give the nodes larger subnets, lower maxSize, or turn on VPC CNI prefix delegation'));
+  }
+
+  const v = model.version;
+  if (v && !v.creatable) {
+    findings.push(finding('PEKS-VER-1',
+      `Kubernetes ${v.version} is past the end of EKS extended support${v.endOfExtendedSupport ? ` (${v.endOfExtendedSupport})` : ''}: EKS no longer creates clusters of this version, so deploying will fail`,
+      `set \`version\` to a version EKS supports${v.oldestCreatable ? ` (${v.oldestCreatable} or newer; the newest is the better choice)` : ''} and use the matching @aws-cdk/lambda-layer-kubectl-vNN package`));
+  }
+
+  const rank = (f: Finding) => (f.severity === 'error' ? 0 : 1);
+  return findings.sort((a, b) => rank(a) - rank(b));
 }
 
-function finding(ruleId: string, severity: 'error' | 'warning', message: string, fix: string): Finding {
-  return { ruleId, severity, message, fix };
+function analyzeClient(
+  model: JoinModel,
+  client: ClientFacts,
+  declared: Set<string>,
+  endpointsByService: Map<string, InterfaceEndpointFacts[]>,
+  reportedDns: Set<string>,
+  needInterfaceDns: { any: boolean },
+  findings: Finding[],
+) {
+  const nodes = client.kind === 'nodes';
+  const rule = (nodeRule: string) => (nodes ? nodeRule : client.kind === 'bastion' ? 'PEKS-BASTION-1' : 'PEKS-KUBECTL-1');
+  const who = client.kind === 'nodes' ? '' : `${client.kind === 'bastion' ? 'the bastion' : 'kubectl function'} ${client.name}: `;
+  const undeclared = client.services.filter(s => !declared.has(s.service));
+  const declareHint = (services: string[]) =>
+    `if they are reached by means this construct cannot see (a proxy, an on-premises route, endpoints in a shared VPC), declare them: existingEndpointServices: [${services.map(s => `'${s}'`).join(', ')}]`;
+
+  // Missing services grouped by (set of services, why unverifiable) so one message names every subnet and service.
+  const missing = new Map<string, { subnets: string[]; services: string[]; unverifiable?: string }>();
+  const s3NotAttached: string[] = [];
+  const blocked = new Map<string, string>();
+  const noInternet: SubnetFacts[] = [];
+
+  for (const subnet of client.subnets) {
+    const r = subnet.routes;
+    const publicIp = client.publicIp ?? subnet.mapPublicIpOnLaunch;
+    if (nodes && r.known && r.internetGatewayRoute && !r.natRoute && subnet.mapPublicIpOnLaunch === false) {
+      findings.push(finding('PEKS-NET-1',
+        `node subnet ${subnet.name} routes to an internet gateway but assigns no public IPs and has no NAT route: EKS rejects managed nodes there, and the nodes could not reach anything outside the VPC`,
+        'run the nodes in private subnets (nodeSubnets), or turn on mapPublicIpOnLaunch for this subnet'));
+    }
+    const internet = r.known && (r.natRoute || (r.internetGatewayRoute && publicIp !== false));
+    if (internet) continue;
+    noInternet.push(subnet);
+
+    const lacking: string[] = [];
+    for (const { service } of undeclared) {
+      if (r.gatewayEndpoints.includes(service)) continue;
+      const endpoints = endpointsByService.get(service) ?? [];
+      if (service !== 's3' || endpoints.length > 0) needInterfaceDns.any = true;
+      const usable = endpoints.filter(e => e.privateDns !== false && e.blocked443[client.name] === undefined);
+      if (usable.length > 0) continue;
+      if (endpoints.length === 0) {
+        if (service === 's3' && r.known && !r.otherDefaultRoute && model.s3GatewayInVpc) s3NotAttached.push(subnet.name);
+        else lacking.push(service);
+        continue;
+      }
+      for (const e of endpoints) {
+        if (e.privateDns === false) {
+          if (reportedDns.has(e.name)) continue;
+          reportedDns.add(e.name);
+          findings.push(finding('PEKS-JOIN-3',
+            `the ${service} endpoint ${e.name} has private DNS off: clients resolve the public ${service} name and their connections time out`,
+            'turn privateDnsEnabled on for this endpoint'));
+        } else if (!blocked.has(e.name)) {
+          blocked.set(e.name, `${e.blocked443[client.name]} (${service} endpoint ${e.name})`);
+        }
+      }
+    }
+    if (lacking.length > 0) {
+      const unverifiable = !r.known ? 'its route table is not in this app (imported)'
+        : r.otherDefaultRoute ? `its default route goes to ${r.otherDefaultRoute}, whose way out cannot be seen` : undefined;
+      const key = `${lacking.join(',')}|${unverifiable ?? ''}`;
+      const group = missing.get(key) ?? { subnets: [], services: lacking, unverifiable };
+      group.subnets.push(subnet.name);
+      missing.set(key, group);
+    }
+  }
+
+  const plural = (names: string[]) => (names.length > 1 ? 's' : '');
+  for (const group of missing.values()) {
+    const subnets = `${WHO[client.kind]}${plural(group.subnets)} ${group.subnets.join(', ')}`;
+    if (group.unverifiable) {
+      findings.push(finding(rule('PEKS-JOIN-6'),
+        `${who}cannot verify ${subnets}: ${group.unverifiable}, and no endpoint in this app serves: ${group.services.join(', ')}`,
+        `make sure they are reachable, then ${declareHint(group.services)}`));
+      continue;
+    }
+    const featureOf = new Map(client.services.map(s => [s.service, s.feature]));
+    const reach = `reach${group.subnets.length > 1 ? '' : 'es'} neither the internet (no NAT route, no internet gateway with public IPs) nor an endpoint for`;
+    if (!nodes) {
+      findings.push(finding(rule(''),
+        `${who}${subnets} ${reach}: ${describeServices(group.services, featureOf)}`,
+        `create the endpoints (createVpcEndpoints: true, or additionalEndpoints), or give the subnets a NAT route; ${declareHint(group.services)}`));
+      continue;
+    }
+    const base = group.services.filter(s => featureOf.get(s) === undefined);
+    const featured = group.services.filter(s => featureOf.get(s) !== undefined);
+    if (base.length > 0) {
+      findings.push(finding('PEKS-JOIN-1',
+        `${subnets} ${reach}: ${base.join(', ')}. Nodes there cannot join`,
+        `create the endpoints (createVpcEndpoints: true, or additionalEndpoints), or give the subnets a NAT route; ${declareHint(base)}`));
+    }
+    if (featured.length > 0) {
+      findings.push(finding('PEKS-FEAT-1',
+        `${subnets} ${reach}: ${describeServices(featured, featureOf)}. Pods using the feature fail there`,
+        `create the endpoints (with createVpcEndpoints, \`features\` creates them; or additionalEndpoints), or give the subnets a NAT route; ${declareHint(featured)}`));
+    }
+  }
+  if (s3NotAttached.length > 0) {
+    findings.push(finding(rule('PEKS-JOIN-2'),
+      `${who}the VPC has an S3 gateway endpoint, but not on the route table of ${WHO[client.kind]}${plural(s3NotAttached)} ${s3NotAttached.join(', ')}: ${nodes ? 'image layers (served from S3) cannot be pulled' : 'S3 downloads there fail'}`,
+      'associate the S3 gateway endpoint with these subnets\' route tables'));
+  }
+  for (const why of blocked.values()) {
+    findings.push(finding(rule('PEKS-JOIN-4'),
+      `${who}${why}: HTTPS from ${nodes ? 'the nodes' : 'it'} to the endpoint is blocked`,
+      `allow 443 from ${nodes ? 'the node subnets\' CIDRs (or the nodes\' security groups)' : 'its security group'} on the endpoint security group, and 443 out on ${nodes ? 'the nodes\'' : 'its'} security groups`));
+  }
+
+  if (!client.needsApi) return;
+  const api = model.apiAccess;
+  if (!client.inVpc) {
+    if (!api.publicAccess) {
+      findings.push(finding(rule('PEKS-API-1'),
+        `${who}it runs outside the VPC and the API endpoint is PRIVATE: it cannot reach the API server`,
+        'place it in the VPC (vpc and vpcSubnets) with a security group the cluster security group admits on 443'));
+    }
+    return;
+  }
+  if (api.privateAccess) {
+    if (client.apiBlocked) {
+      findings.push(finding(rule('PEKS-API-3'),
+        `${who}${client.apiBlocked}: ${nodes ? 'kubelet and kube-proxy' : 'it'} cannot reach the private API endpoint`,
+        'allow 443 from its security groups on the cluster security group (cluster.connections.allowDefaultPortFrom), and 443 out on its security groups'));
+    }
+    return;
+  }
+  // Public only: the subnets need a way to the internet.
+  const cannotReachPublic = noInternet.filter(s => s.routes.known && !s.routes.otherDefaultRoute).map(s => s.name);
+  if (api.publicAccess && cannotReachPublic.length > 0) {
+    findings.push(finding(rule('PEKS-API-1'),
+      `${who}the API endpoint is PUBLIC only, and ${WHO[client.kind]}${plural(cannotReachPublic)} ${cannotReachPublic.join(', ')} ha${cannotReachPublic.length > 1 ? 've' : 's'} no internet route: ${nodes ? 'kubelet and kube-proxy cannot' : 'it cannot'} reach the API server`,
+      'use EndpointAccess.PRIVATE or PUBLIC_AND_PRIVATE (clients in the VPC then use the private endpoint), or give the subnets a NAT route'));
+  }
+}
+
+/** `ssm, ssmmessages (SSM Session Manager); s3 (kubectl download)`: services grouped by what needs them. */
+function describeServices(services: string[], featureOf: Map<string, string | undefined>): string {
+  const byFeature = new Map<string, string[]>();
+  for (const s of services) {
+    const f = featureOf.get(s) ?? '';
+    byFeature.set(f, [...(byFeature.get(f) ?? []), s]);
+  }
+  return [...byFeature].map(([f, ss]) => `${ss.join(', ')}${f ? ` (${f})` : ''}`).join('; ');
+}
+
+function finding(ruleId: string, message: string, fix: string): Finding {
+  const rule = JOIN_RULES.find(r => r.id === ruleId);
+  if (!rule) throw new Error(`unknown rule ${ruleId}`);
+  return { ruleId, severity: rule.severity, message, fix };
 }

@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,12 +7,36 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { BastionAccess, BastionOptions, ClusterBastion } from './bastion';
 import { EndpointCatalogue } from './endpoint-catalogue';
-import { oldestCreatableVersion, versionSupport } from './kubernetes-versions';
+import { analyzeJoin, Finding, isJoinRule, JOIN_RULES } from './join-analysis';
 import { PrivateNetwork, PrivateNetworkProps } from './network';
 import { NodeEndpoints } from './node-endpoints';
 import { misuse } from './private/errors';
+import { buildJoinModel } from './private/join-model';
 import { defaultBastionSubnets, defaultPrivateSelection } from './private/subnets';
 import { PrivateNodegroup, PrivateNodegroupOptions } from './private-nodegroup';
+
+/**
+ * Cluster features that need VPC endpoints when the nodes have no internet route.
+ */
+export interface ClusterFeatures {
+  /**
+   * Pods use IAM roles for service accounts: they call STS, so the nodes need the `sts` endpoint.
+   * Detected when the cluster has an OIDC provider.
+   * @default false
+   */
+  readonly irsa?: boolean;
+  /**
+   * Pods use EKS Pod Identity: the agent calls `eks-auth`, so the nodes need that endpoint.
+   * Detected from pod identity associations and the `eks-pod-identity-agent` add-on of the cluster.
+   * @default false
+   */
+  readonly podIdentity?: boolean;
+  /**
+   * The nodes ship logs to CloudWatch Logs (Fluent Bit, CloudWatch agent): they need the `logs` endpoint.
+   * @default false
+   */
+  readonly logShipping?: boolean;
+}
 
 /**
  * Properties of a `PrivateEksCluster`.
@@ -55,6 +79,28 @@ export interface PrivateEksClusterProps {
    * @default - none
    */
   readonly additionalEndpoints?: string[];
+
+  /**
+   * Features whose AWS calls the nodes must reach: with `createVpcEndpoints` their endpoints are created, and the
+   * synth-time join check requires them either way.
+   * @default - none declared; IRSA and Pod Identity are still detected from the construct tree
+   */
+  readonly features?: ClusterFeatures;
+
+  /**
+   * Services the VPC reaches by means this construct cannot see: endpoints in a shared or peered VPC, a proxy, an
+   * on-premises route. Short names as in `com.amazonaws.<region>.<name>` (`ec2`, `ecr.api`, `ecr.dkr`, `s3`, `sts`).
+   * The synth-time join check counts them as reachable, and `createVpcEndpoints` does not create them.
+   * @default - none
+   */
+  readonly existingEndpointServices?: string[];
+
+  /**
+   * Synth-time check rules to report as warnings instead of errors, by rule ID (see the README's rule table), each
+   * with the reason you know better. Unknown IDs and empty reasons are refused.
+   * @default - every rule at its own severity
+   */
+  readonly downgradeRules?: { [ruleId: string]: string };
 
   /**
    * Who can reach the cluster's API server endpoint.
@@ -144,6 +190,12 @@ export class PrivateEksCluster extends Construct {
   /** The kubectl layer, when given. */
   public readonly kubectlLayer?: lambda.ILayerVersion;
 
+  private readonly features: ClusterFeatures;
+  private readonly declaredServices: string[];
+  private readonly downgrades: { [ruleId: string]: string };
+  private readonly version: eks.KubernetesVersion;
+  private warningsReported = false;
+
   constructor(scope: Construct, id: string, props: PrivateEksClusterProps) {
     super(scope, id);
 
@@ -162,7 +214,10 @@ export class PrivateEksCluster extends Construct {
     this.kubectlLayer = props.kubectlLayer;
     this.endpointAccess = props.endpointAccess ?? eks.EndpointAccess.PRIVATE;
 
-    this.checkVersion(props.version);
+    this.version = props.version;
+    this.features = props.features ?? {};
+    this.declaredServices = this.checkDeclaredServices(props.existingEndpointServices ?? []);
+    this.downgrades = this.checkDowngrades(props.downgradeRules ?? {});
 
     if (props.vpc) {
       this.vpc = props.vpc;
@@ -194,7 +249,8 @@ export class PrivateEksCluster extends Construct {
     if (createEndpoints) {
       const services = EndpointCatalogue.interfaceServicesFor({
         ssmBastion: withBastion && bastionAccess === BastionAccess.SSM,
-      });
+        ...this.features,
+      }).filter(s => !this.declaredServices.includes(s));
       for (const s of props.additionalEndpoints ?? []) {
         if (!services.includes(s)) services.push(s);
       }
@@ -204,6 +260,7 @@ export class PrivateEksCluster extends Construct {
         // The bastion fetches kubectl from S3; its subnets' route tables need the gateway endpoint too.
         additionalGatewaySubnets: bastionSubnets && bastionAccess === BastionAccess.SSM ? [bastionSubnets] : [],
         services,
+        s3Gateway: !this.declaredServices.includes('s3'),
       });
     }
 
@@ -271,20 +328,59 @@ export class PrivateEksCluster extends Construct {
     if (this.endpoints) nodes.node.addDependency(this.endpoints);
 
     this.addOutputs();
+    this.node.addValidation({ validate: () => this.validateJoin() });
   }
 
-  private checkVersion(version: eks.KubernetesVersion) {
-    if (Token.isUnresolved(version.version)) return;
-    const support = versionSupport(version.version);
-    if (!support.creatable) {
-      const oldest = oldestCreatableVersion();
-      Annotations.of(this).addWarningV2('cdk-private-eks:kubernetesVersionNotCreatable',
-        `Kubernetes ${version.version} is past the end of EKS extended support`
-        + (support.endOfExtendedSupport ? ` (${support.endOfExtendedSupport})` : '')
-        + ': EKS no longer creates clusters of this version, so deploying this stack will fail. Fix: set `version` to a version EKS supports'
-        + (oldest ? ` (${oldest} or newer; the newest is the better choice)` : '')
-        + ' and use the matching @aws-cdk/lambda-layer-kubectl-vNN package.');
+  private checkDeclaredServices(services: string[]): string[] {
+    for (const s of services) {
+      const problem = s === 's3' ? undefined : EndpointCatalogue.checkServiceName(s);
+      if (problem) throw misuse(this, `existingEndpointServices: ${problem}`, 'list short service names such as \'ec2\', \'ecr.api\', \'s3\'');
     }
+    return [...new Set(services)];
+  }
+
+  private checkDowngrades(downgrades: { [ruleId: string]: string }): { [ruleId: string]: string } {
+    for (const [id, reason] of Object.entries(downgrades)) {
+      if (!isJoinRule(id)) {
+        throw misuse(this, `downgradeRules names an unknown rule "${id}"`, `use one of ${JOIN_RULES.map(r => r.id).join(', ')}`);
+      }
+      if (typeof reason !== 'string' || reason.trim().length === 0) {
+        throw misuse(this, `downgradeRules: "${id}" has no reason`, 'write why the rule does not apply to this set-up; the reason is shown with the warning');
+      }
+    }
+    return { ...downgrades };
+  }
+
+  /**
+   * Runs the synth-time checks over the whole construct tree (after every construct is built): errors fail synth,
+   * warnings are reported as `cdk-private-eks:<rule ID>` (acknowledge them with `Annotations.acknowledgeWarning`).
+   */
+  private validateJoin(): string[] {
+    const findings = this._joinFindings();
+    const errors: string[] = [];
+    for (const f of findings) {
+      const reason = this.downgrades[f.ruleId];
+      if (f.severity === 'error' && reason === undefined) {
+        errors.push(`${f.ruleId}: ${f.message}. Fix: ${f.fix}.`);
+      } else if (!this.warningsReported) {
+        Annotations.of(this).addWarningV2(`cdk-private-eks:${f.ruleId}`,
+          `${f.ruleId}: ${f.message}. Fix: ${f.fix}.${reason !== undefined && f.severity === 'error' ? ` (Downgraded from an error: ${reason})` : ''}`);
+      }
+    }
+    this.warningsReported = true;
+    return errors;
+  }
+
+  /** @internal The findings of the synth-time checks, for tests and reports. */
+  public _joinFindings(): Finding[] {
+    return analyzeJoin(buildJoinModel(this.node.root, {
+      cluster: this.cluster,
+      vpc: this.vpc,
+      kubectlLayer: this.kubectlLayer,
+      features: this.features,
+      declaredServices: this.declaredServices,
+      version: this.version.version,
+    }));
   }
 
   private addOutputs() {

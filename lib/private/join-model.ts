@@ -1,0 +1,223 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { IConstruct } from 'constructs';
+import { BastionAccess, ClusterBastion } from '../bastion';
+import { EndpointCatalogue } from '../endpoint-catalogue';
+import { CapacityFacts, ClientFacts, JoinModel, NeededService, SubnetFacts, VersionFacts } from '../join-analysis';
+import { oldestCreatableVersion, versionSupport } from '../kubernetes-versions';
+import { maxPodsFor } from '../max-pods';
+import { ClientNetwork, key, literal, rawList, rawValue, TreeFacts, usableAddresses } from '../tree-facts';
+
+/** The features a cluster declares; detected ones are added from the tree. */
+export interface DeclaredFeatures {
+  readonly irsa?: boolean;
+  readonly podIdentity?: boolean;
+  readonly logShipping?: boolean;
+}
+
+/** What `PrivateEksCluster` knows that the tree does not say. */
+export interface JoinModelInput {
+  readonly cluster: eks.Cluster;
+  readonly vpc: ec2.IVpc;
+  readonly kubectlLayer?: lambda.ILayerVersion;
+  readonly features: DeclaredFeatures;
+  readonly declaredServices: string[];
+  readonly version: string;
+}
+
+const NODE_JOIN_SERVICES = [...EndpointCatalogue.NODE_INTERFACE_SERVICES, 's3'];
+const EKS_DEFAULT_INSTANCE_TYPE = 't3.medium';
+
+/**
+ * Builds the join analysis' model from the construct tree: every nodegroup of the cluster, every bastion that
+ * administers it, every Lambda function that runs kubectl against it, the VPC's endpoints and routes as the L1
+ * resources will deploy them.
+ */
+export function buildJoinModel(root: IConstruct, input: JoinModelInput): JoinModel {
+  const facts = new TreeFacts(root);
+  const { cluster, vpc } = input;
+  const cfnCluster = cluster.node.defaultChild as eks.CfnCluster;
+  const vpcConfig = (rawValue(cfnCluster.resourcesVpcConfig) ?? {}) as Record<string, unknown>;
+  const clusterSgKey = key(cluster.clusterSecurityGroupId)!;
+  const controlPlaneSgs = keys(rawList(vpcConfig.securityGroupIds));
+  const clusterNameKey = key(cluster.clusterName);
+
+  const subnetsById = new Map<string, ec2.ISubnet>();
+  for (const s of [...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets]) {
+    const k = key(s.subnetId);
+    if (k) subnetsById.set(k, s);
+  }
+  const subnetFacts = (id: unknown, publicIp?: boolean): SubnetFacts => {
+    const s = subnetsById.get(key(id) ?? '');
+    if (s) return facts.subnetFacts(s, publicIp);
+    return { name: literal(id) ?? 'a subnet outside the VPC\'s subnet lists', routes: { known: false, natRoute: false, internetGatewayRoute: false, gatewayEndpoints: [] } };
+  };
+  const subnetCidr = (id: unknown) => {
+    const s = subnetsById.get(key(id) ?? '');
+    return s ? facts.subnetCidr(s) : undefined;
+  };
+
+  const clients: ClientFacts[] = [];
+  const networks: ClientNetwork[] = [];
+  const features = featureServices(facts, cluster, clusterNameKey, input.features);
+
+  // Nodes: every managed nodegroup of this cluster, wherever it was added.
+  const nodegroups = facts.nodegroups.filter(ng => key(ng.clusterName) === clusterNameKey);
+  const capacity: { needed: number; parts: string[]; subnets: Set<unknown>; known: boolean } = { needed: 0, parts: [], subnets: new Set(), known: true };
+  for (const ng of nodegroups) {
+    const subnetIds = rawList(ng.subnets);
+    const name = ng.node.scope?.node.path ?? ng.node.path;
+    const sgs = launchTemplateGroups(facts, ng) ?? [clusterSgKey];
+    networks.push({ name, description: `the nodes of ${name}`, securityGroups: sgs, cidrs: subnetIds.map(subnetCidr) });
+    clients.push({
+      kind: 'nodes',
+      name,
+      inVpc: true,
+      subnets: subnetIds.map(id => subnetFacts(id)),
+      services: [...NODE_JOIN_SERVICES.map(service => ({ service })), ...features],
+      needsApi: true,
+    });
+    const scaling = rawValue(ng.scalingConfig) as Record<string, unknown> | undefined;
+    const maxSize = rawValue(scaling?.maxSize);
+    const types = rawList(ng.instanceTypes).map(literal);
+    const pods = (types.length ? types : [EKS_DEFAULT_INSTANCE_TYPE]).map(t => (t ? maxPodsFor(t) : undefined));
+    if (typeof maxSize !== 'number' || pods.some(p => p === undefined)) {
+      capacity.known = false;
+    } else {
+      const maxPods = Math.max(...(pods as number[]));
+      capacity.needed += maxSize * (maxPods + 1);
+      capacity.parts.push(`${name}: ${maxSize} nodes x (${maxPods} pods + 1)`);
+      subnetIds.forEach(id => capacity.subnets.add(key(id)));
+    }
+  }
+
+  // Bastions that administer this cluster.
+  for (const bastion of facts.all.filter((c): c is ClusterBastion => c instanceof ClusterBastion && c.cluster === cluster)) {
+    const cfn = bastion.instance.instance;
+    const nic = rawList(cfn.networkInterfaces)[0] as Record<string, unknown> | undefined;
+    const subnetId = cfn.subnetId ?? nic?.subnetId;
+    const publicIp = rawValue(nic?.associatePublicIpAddress);
+    const sgs = keys(rawList(cfn.securityGroupIds ?? nic?.groupSet));
+    const name = bastion.node.path;
+    networks.push({ name, description: `the bastion ${name}`, securityGroups: sgs, cidrs: [subnetCidr(subnetId)] });
+    const services: NeededService[] = [];
+    if (bastion.access === BastionAccess.SSM) services.push(...EndpointCatalogue.SSM_SERVICES.map(service => ({ service, feature: 'SSM Session Manager' })));
+    if (bastion.kubectlInstalled) services.push({ service: 's3', feature: 'kubectl download at boot' });
+    clients.push({
+      kind: 'bastion',
+      name,
+      inVpc: true,
+      subnets: [subnetFacts(subnetId, typeof publicIp === 'boolean' ? publicIp : undefined)],
+      services,
+      needsApi: true,
+    });
+  }
+
+  // Lambda functions that run kubectl: they carry the cluster's kubectl layer or belong to its kubectl provider.
+  const layerKey = input.kubectlLayer ? key(input.kubectlLayer.layerVersionArn) : undefined;
+  const hasLayer = (fn: lambda.CfnFunction) => layerKey !== undefined && rawList(fn.layers).some(l => key(l) === layerKey);
+  const providers = facts.all.filter((c): c is eks.KubectlProvider => c instanceof eks.KubectlProvider)
+    .filter(p => p === cluster.kubectlProvider || facts.functions.some(fn => isUnder(fn, p) && hasLayer(fn)));
+  for (const fn of facts.functions) {
+    const provider = providers.find(p => isUnder(fn, p));
+    const runsKubectl = hasLayer(fn) || (provider !== undefined && fn.node.scope?.node.id === 'Handler');
+    if (!runsKubectl && !provider) continue;
+    const vpcCfg = (rawValue(fn.vpcConfig) ?? {}) as Record<string, unknown>;
+    const subnetIds = rawList(vpcCfg.subnetIds);
+    const name = fn.node.scope?.node.path ?? fn.node.path;
+    networks.push({ name, description: `the function ${name}`, securityGroups: keys(rawList(vpcCfg.securityGroupIds)), cidrs: subnetIds.map(subnetCidr) });
+    const services: NeededService[] = runsKubectl
+      ? (provider ? [{ service: 'eks', feature: 'aws eks update-kubeconfig' }] : [])
+      : [{ service: 'lambda', feature: 'invoking the kubectl handler' }, { service: 's3', feature: 'the CloudFormation response' }];
+    clients.push({ kind: 'kubectl', name, inVpc: subnetIds.length > 0, subnets: subnetIds.map(id => subnetFacts(id)), services, needsApi: runsKubectl });
+  }
+
+  const clusterSubnetIds = rawList(vpcConfig.subnetIds);
+  const withApi = clients.map(c => {
+    const net = networks.find(n => n.name === c.name)!;
+    if (!c.inVpc || !c.needsApi) return c;
+    return { ...c, apiBlocked: facts.apiBlocked(net, clusterSgKey, controlPlaneSgs, clusterSubnetIds.map(subnetCidr)) };
+  });
+
+  const cfnVpc = facts.resolveRef(vpc.vpcId, ec2.CfnVPC);
+  const dnsSupport = cfnVpc ? rawValue(cfnVpc.enableDnsSupport) : undefined;
+  const dnsHostnames = cfnVpc ? rawValue(cfnVpc.enableDnsHostnames) : undefined;
+  const publicAccess = rawValue(vpcConfig.endpointPublicAccess);
+  const privateAccess = rawValue(vpcConfig.endpointPrivateAccess);
+
+  return {
+    clients: withApi,
+    clusterSubnetAzs: clusterSubnetIds.map(id => subnetFacts(id).az),
+    interfaceEndpoints: facts.interfaceEndpoints(vpc.vpcId, networks),
+    s3GatewayInVpc: facts.hasGatewayEndpoint(vpc.vpcId, 's3'),
+    // CloudFormation defaults: DNS support on, DNS hostnames off.
+    vpcDnsSupport: cfnVpc ? (dnsSupport === undefined ? true : bool(dnsSupport)) : undefined,
+    vpcDnsHostnames: cfnVpc ? (dnsHostnames === undefined ? false : bool(dnsHostnames)) : undefined,
+    apiAccess: {
+      // CloudFormation defaults: public on, private off.
+      publicAccess: publicAccess === undefined ? true : publicAccess !== false,
+      privateAccess: privateAccess === true,
+      publicCidrs: rawList(vpcConfig.publicAccessCidrs).map(literal).filter((c): c is string => c !== undefined),
+    },
+    declaredServices: input.declaredServices,
+    capacity: capacityFacts(facts, capacity, subnetsById),
+    version: versionFacts(input.version),
+  };
+}
+
+function featureServices(facts: TreeFacts, cluster: eks.Cluster, clusterNameKey: string | undefined, declared: DeclaredFeatures): NeededService[] {
+  const out: NeededService[] = [];
+  const oidc = cluster.node.tryFindChild('OidcProviderNative') ?? cluster.node.tryFindChild('OpenIdConnectProvider');
+  if (declared.irsa || oidc) {
+    out.push({ service: 'sts', feature: declared.irsa ? 'IRSA' : `IRSA: the cluster has an OIDC provider (${oidc!.node.path}); declare features: { irsa: true }` });
+  }
+  const podIdentity = facts.all.find(c => (c instanceof eks.CfnPodIdentityAssociation && key(c.clusterName) === clusterNameKey)
+    || (c instanceof eks.CfnAddon && key(c.clusterName) === clusterNameKey && c.addonName === 'eks-pod-identity-agent'));
+  if (declared.podIdentity || podIdentity) {
+    out.push({ service: 'eks-auth', feature: declared.podIdentity ? 'EKS Pod Identity' : `EKS Pod Identity: found ${podIdentity!.node.path}; declare features: { podIdentity: true }` });
+  }
+  if (declared.logShipping) out.push({ service: 'logs', feature: 'log shipping' });
+  return out;
+}
+
+function launchTemplateGroups(facts: TreeFacts, ng: eks.CfnNodegroup): string[] | undefined {
+  const spec = rawValue(ng.launchTemplate) as Record<string, unknown> | undefined;
+  if (!spec) return undefined;
+  const lt = facts.resolveRef(spec.id, ec2.CfnLaunchTemplate);
+  if (!lt) return undefined;
+  const data = (rawValue(lt.launchTemplateData) ?? {}) as Record<string, unknown>;
+  const groups = keys(rawList(data.securityGroupIds));
+  return groups.length > 0 ? groups : undefined;
+}
+
+function capacityFacts(facts: TreeFacts, c: { needed: number; parts: string[]; subnets: Set<unknown>; known: boolean },
+  subnetsById: Map<string, ec2.ISubnet>): CapacityFacts | undefined {
+  if (!c.known || c.parts.length === 0) return undefined;
+  let available = 0;
+  for (const k of c.subnets) {
+    const s = subnetsById.get(String(k));
+    const cidr = s ? facts.subnetCidr(s) : undefined;
+    if (!cidr) return undefined;
+    available += usableAddresses(cidr);
+  }
+  return { addressesNeeded: c.needed, addressesAvailable: available, detail: c.parts.join('; ') };
+}
+
+function versionFacts(version: string): VersionFacts | undefined {
+  if (literal(version) === undefined) return undefined;
+  const support = versionSupport(version);
+  return { version, creatable: support.creatable, endOfExtendedSupport: support.endOfExtendedSupport, oldestCreatable: oldestCreatableVersion() };
+}
+
+function keys(values: unknown[]): string[] {
+  return values.map(v => key(v)).filter((k): k is string => k !== undefined);
+}
+
+function bool(v: unknown): boolean | undefined {
+  return typeof v === 'boolean' ? v : undefined;
+}
+
+function isUnder(c: IConstruct, ancestor: IConstruct): boolean {
+  return c.node.path.startsWith(ancestor.node.path + '/');
+}
