@@ -10,8 +10,16 @@ const BURSTABLE: Record<string, number> = {
 
 // Nitro general-purpose, compute and memory families from the 5th generation on share the per-size ENI limits.
 const NITRO_BY_SIZE: Record<string, number> = {
-  'large': 29, 'xlarge': 58, '2xlarge': 58, '4xlarge': 234, '8xlarge': 234, '9xlarge': 234, '12xlarge': 234,
-  '16xlarge': 737, '18xlarge': 737, '24xlarge': 737,
+  'large': 29,
+  'xlarge': 58,
+  '2xlarge': 58,
+  '4xlarge': 234,
+  '8xlarge': 234,
+  '9xlarge': 234,
+  '12xlarge': 234,
+  '16xlarge': 737,
+  '18xlarge': 737,
+  '24xlarge': 737,
 };
 
 const BURSTABLE_FAMILIES = /^t(3|3a|4g)$/;

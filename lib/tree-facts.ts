@@ -87,7 +87,7 @@ export class TreeFacts {
       const dest = rawValue(r.destinationCidrBlock);
       if (dest === undefined && r.destinationIpv6CidrBlock !== undefined) continue;
       if (typeof dest !== 'string' || Token.isUnresolved(dest)) {
-        otherDefaultRoute ??= `a route whose destination is not known at synth (${r.node.path})`;
+        otherDefaultRoute ??= 'a route whose destination is not known at synth';
         continue;
       }
       if (dest !== '0.0.0.0/0') continue;
@@ -96,11 +96,12 @@ export class TreeFacts {
       } else if (r.gatewayId !== undefined) {
         const gw = literal(r.gatewayId);
         if (this.resolveRef(r.gatewayId, ec2.CfnInternetGateway) || gw?.startsWith('igw-')) internetGatewayRoute = true;
-        else otherDefaultRoute ??= `a gateway that is not an internet gateway (${gw ?? r.node.path})`;
+        else otherDefaultRoute ??= `a gateway that is not an internet gateway${gw ? ` (${gw})` : ''}`;
       } else if (r.transitGatewayId !== undefined) {
-        otherDefaultRoute ??= `a transit gateway (${r.node.path})`;
+        const tgw = literal(r.transitGatewayId);
+        otherDefaultRoute ??= `a transit gateway${tgw ? ` (${tgw})` : ''}`;
       } else {
-        otherDefaultRoute ??= `a target whose way out cannot be seen (${r.node.path})`;
+        otherDefaultRoute ??= 'a target whose way out cannot be seen (peering, firewall or local gateway)';
       }
     }
     return { known: true, natRoute, internetGatewayRoute, otherDefaultRoute, gatewayEndpoints };
@@ -151,7 +152,9 @@ export class TreeFacts {
         const out443 = this.allowsOut(client, endpointSgs, endpointCidrs, 443);
         if (out443 === false) blocked443[client.name] = `the security groups of ${client.description} allow no 443 out to the endpoint`;
       }
-      out.push({ service, name: e.node.scope?.node.path ?? e.node.path, privateDns: dns === undefined ? false : typeof dns === 'boolean' ? dns : undefined, blocked443 });
+      // CloudFormation's default for PrivateDnsEnabled is false (aws-cdk-lib's InterfaceVpcEndpoint sets true).
+      const privateDns = dns === undefined ? false : typeof dns === 'boolean' ? dns : undefined;
+      out.push({ service, name: e.node.scope?.node.path ?? e.node.path, privateDns, blocked443 });
     }
     return out;
   }
@@ -160,7 +163,8 @@ export class TreeFacts {
    * Whether 443 from the client reaches the API server's network interfaces: the EKS cluster security group admits
    * its own members, and rules on it or on the additional control plane groups admit the rest.
    */
-  public apiBlocked(client: ClientNetwork, clusterSgKey: string, controlPlaneSgKeys: string[], clusterCidrs: Array<string | undefined>): string | undefined {
+  public apiBlocked(client: ClientNetwork, clusterSgKey: string, controlPlaneSgKeys: string[],
+    clusterCidrs: Array<string | undefined>): string | undefined {
     if (client.securityGroups.includes(clusterSgKey)) return undefined;
     const admitted = this.admits([clusterSgKey, ...controlPlaneSgKeys], client, 443, true);
     if (admitted === false) return `the cluster security group admits no 443 from ${client.description}`;
@@ -198,8 +202,9 @@ export class TreeFacts {
       if (!(sg instanceof ec2.CfnSecurityGroup)) return undefined; // EKS-managed or imported: egress unknown or open
       const rules: RuleLike[] = this.egress.filter(r => key(r.groupId) === g).map(r => r as RuleLike);
       const inline = rawList(sg.securityGroupEgress);
-      // CloudFormation keeps its allow-all egress rule on a group whose template lists no egress rules.
-      if (inline.length === 0) return true;
+      // A group with no egress rule at all keeps EC2's allow-all rule; any rule, inline or a separate
+      // AWS::EC2::SecurityGroupEgress, replaces it.
+      if (inline.length === 0 && rules.length === 0) return true;
       rules.push(...inline.map(r => r as RuleLike));
       for (const rule of rules) {
         const m = ruleMatches(rule, port, rule.destinationSecurityGroupId, rule.cidrIp, destGroups, destCidrs, this);

@@ -162,8 +162,10 @@ describe('seed-workshop (the eksctl study set-up)', () => {
   test('warns that EKS no longer creates 1.24 clusters, with an acknowledgeable ID', () => {
     const warnings = warningsOf(synthesized['seed-workshop'].assembly);
     expect(warnings).toEqual(expect.arrayContaining([
-      expect.stringMatching(/Kubernetes 1\.24 is past the end of EKS extended support.*\[ack: cdk-private-eks:kubernetesVersionNotCreatable\]/),
+      expect.stringMatching(/PEKS-VER-1: Kubernetes 1\.24 is past the end of EKS extended support.*\[ack: cdk-private-eks:PEKS-VER-1\]/),
     ]));
+    // The workshop's public subnets with public IPs, its PUBLIC endpoint and SSH bastion pass the join checks.
+    expect(warnings.filter(w => /PEKS-/.test(w)).map(w => /PEKS-[A-Z0-9-]+/.exec(w)![0])).toEqual(['PEKS-VER-1']);
   });
 });
 

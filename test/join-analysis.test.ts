@@ -12,7 +12,11 @@ function endpoint(service: string, extra: Partial<InterfaceEndpointFacts> = {}):
 
 function nodes(extra: Partial<ClientFacts> = {}): ClientFacts {
   return {
-    kind: 'nodes', name: 'Nodes', inVpc: true, needsApi: true, services: JOIN,
+    kind: 'nodes',
+    name: 'Nodes',
+    inVpc: true,
+    needsApi: true,
+    services: JOIN,
     subnets: [isolated('Private1', 'az-a', ['s3']), isolated('Private2', 'az-b', ['s3'])],
     ...extra,
   };
@@ -141,7 +145,9 @@ describe('join analysis: each rule fails when violated', () => {
   test('PEKS-JOIN-5 passes with DNS off for nodes that use NAT and a public API endpoint', () => {
     const nat: SubnetFacts = { name: 'P1', az: 'az-a', routes: { known: true, natRoute: true, internetGatewayRoute: false, gatewayEndpoints: [] } };
     expect(analyzeJoin(model({
-      clients: [nodes({ subnets: [nat] })], interfaceEndpoints: [], vpcDnsHostnames: false,
+      clients: [nodes({ subnets: [nat] })],
+      interfaceEndpoints: [],
+      vpcDnsHostnames: false,
       apiAccess: { privateAccess: false, publicAccess: true, publicCidrs: [] },
     }))).toEqual([]);
   });
@@ -185,7 +191,11 @@ describe('join analysis: each rule fails when violated', () => {
 
   test('PEKS-BASTION-1 fails when an SSM bastion has no SSM endpoints, and passes with them', () => {
     const bastion: ClientFacts = {
-      kind: 'bastion', name: 'Bastion', inVpc: true, needsApi: true, subnets: [isolated('Private1', 'az-a', ['s3'])],
+      kind: 'bastion',
+      name: 'Bastion',
+      inVpc: true,
+      needsApi: true,
+      subnets: [isolated('Private1', 'az-a', ['s3'])],
       services: ['ssm', 'ssmmessages', 'ec2messages'].map(service => ({ service, feature: 'SSM Session Manager' })),
     };
     const f = analyzeJoin(model({ clients: [nodes(), bastion] }));

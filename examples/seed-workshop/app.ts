@@ -9,7 +9,7 @@
  * (to save its cost): nodes in public subnets with public IPs, and a PUBLIC API endpoint, so kubelet and kube-proxy
  * reach the API server over the internet.
  *
- * EKS no longer creates 1.24 clusters: synth warns (`cdk-private-eks:kubernetesVersionNotCreatable`). To move to
+ * EKS no longer creates 1.24 clusters: synth warns (PEKS-VER-1, acknowledgeable as `cdk-private-eks:PEKS-VER-1`). To move to
  * a current version, change `version` to `eks.KubernetesVersion.V1_36` and the layer to `KubectlV36Layer` from
  * `@aws-cdk/lambda-layer-kubectl-v36`; the default AMI type moves from AL2 to AL2023 by itself.
  *

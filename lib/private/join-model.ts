@@ -51,7 +51,8 @@ export function buildJoinModel(root: IConstruct, input: JoinModelInput): JoinMod
   const subnetFacts = (id: unknown, publicIp?: boolean): SubnetFacts => {
     const s = subnetsById.get(key(id) ?? '');
     if (s) return facts.subnetFacts(s, publicIp);
-    return { name: literal(id) ?? 'a subnet outside the VPC\'s subnet lists', routes: { known: false, natRoute: false, internetGatewayRoute: false, gatewayEndpoints: [] } };
+    const unknownRoutes = { known: false, natRoute: false, internetGatewayRoute: false, gatewayEndpoints: [] };
+    return { name: literal(id) ?? 'a subnet outside the VPC\'s subnet lists', routes: unknownRoutes };
   };
   const subnetCidr = (id: unknown) => {
     const s = subnetsById.get(key(id) ?? '');
@@ -64,7 +65,7 @@ export function buildJoinModel(root: IConstruct, input: JoinModelInput): JoinMod
 
   // Nodes: every managed nodegroup of this cluster, wherever it was added.
   const nodegroups = facts.nodegroups.filter(ng => key(ng.clusterName) === clusterNameKey);
-  const capacity: { needed: number; parts: string[]; subnets: Set<unknown>; known: boolean } = { needed: 0, parts: [], subnets: new Set(), known: true };
+  const capacity: CapacityTally = { needed: 0, parts: [], subnets: new Set(), known: true };
   for (const ng of nodegroups) {
     const subnetIds = rawList(ng.subnets);
     const name = ng.node.scope?.node.path ?? ng.node.path;
@@ -191,7 +192,14 @@ function launchTemplateGroups(facts: TreeFacts, ng: eks.CfnNodegroup): string[] 
   return groups.length > 0 ? groups : undefined;
 }
 
-function capacityFacts(facts: TreeFacts, c: { needed: number; parts: string[]; subnets: Set<unknown>; known: boolean },
+interface CapacityTally {
+  needed: number;
+  parts: string[];
+  subnets: Set<unknown>;
+  known: boolean;
+}
+
+function capacityFacts(facts: TreeFacts, c: CapacityTally,
   subnetsById: Map<string, ec2.ISubnet>): CapacityFacts | undefined {
   if (!c.known || c.parts.length === 0) return undefined;
   let available = 0;
