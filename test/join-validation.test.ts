@@ -58,6 +58,25 @@ describe('synth-time join validation: known-good set-ups pass (a false error is 
   });
 });
 
+describe('synth-time join validation: the README\'s shared VPC (Vpc.fromLookup) with declared services', () => {
+  const build = (existingEndpointServices?: string[]) => {
+    const app = new App();
+    const stack = new Stack(app, 'SharedVpcEks', { env: { account: '123456789012', region: 'ap-northeast-2' } });
+    const vpc = ec2.Vpc.fromLookup(stack, 'Shared', { vpcId: 'vpc-0123456789abcdef0' });
+    return cluster(stack, { vpc, createVpcEndpoints: false, features: { irsa: true }, existingEndpointServices });
+  };
+
+  test('fails with "cannot verify" for the node and bastion subnets without the declaration', () => {
+    const f = findingsOf(build());
+    expect(f.map(x => x.ruleId)).toEqual(['PEKS-JOIN-6', 'PEKS-BASTION-1']);
+    expect(f[0].message).toMatch(/cannot verify node subnets .*: its route table is not in this app \(imported\), and no endpoint in this app serves: ec2, ecr.api, ecr.dkr, s3, sts$/);
+  });
+
+  test('passes with it', () => {
+    expect(findingsOf(build(['ec2', 'ecr.api', 'ecr.dkr', 's3', 'sts', 'ssm', 'ssmmessages', 'ec2messages']))).toEqual([]);
+  });
+});
+
 describe('synth-time join validation: the field report replayed through app.synth()', () => {
   const steps: Array<[0 | 1 | 2, string]> = [
     [0, 'ec2, ecr.api, ecr.dkr, s3'],
