@@ -1,4 +1,4 @@
-import { Annotations, Stack } from 'aws-cdk-lib';
+import { Annotations, Names, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -245,13 +245,16 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
     props.cluster.connections.allowDefaultPortFrom(this.securityGroup, 'kubectl from the bastion');
 
     if (props.clusterAdmin ?? true) {
-      this.accessEntry = new eks.AccessEntry(this, 'ClusterAdmin', {
-        cluster: props.cluster,
-        principal: this.role.roleArn,
-        accessPolicies: [eks.AccessPolicy.fromAccessPolicyName('AmazonEKSClusterAdminPolicy', {
-          accessScopeType: eks.AccessScopeType.CLUSTER,
-        })],
-      });
+      // The cluster's own grant path when it has one, so a later grantAccess() for this role adds to the same entry.
+      this.accessEntry = props.cluster instanceof eks.Cluster
+        ? props.cluster.grantClusterAdmin(`ClusterAdmin${Names.uniqueId(this)}`, this.role.roleArn)
+        : new eks.AccessEntry(this, 'ClusterAdmin', {
+          cluster: props.cluster,
+          principal: this.role.roleArn,
+          accessPolicies: [eks.AccessPolicy.fromAccessPolicyName('AmazonEKSClusterAdminPolicy', {
+            accessScopeType: eks.AccessScopeType.CLUSTER,
+          })],
+        });
     }
   }
 

@@ -4,3 +4,4 @@ export * from './node-endpoints';
 export * from './bastion';
 export * from './private-nodegroup';
 export * from './endpoint-catalogue';
+export * from './workload-identity';

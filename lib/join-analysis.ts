@@ -70,6 +70,8 @@ export interface ClientFacts {
    * that; undefined when unknown. A reason when blocked.
    */
   readonly apiBlocked?: string;
+  /** What it downloads from the internet (a Helm chart from a public repository), as reasons for the message. */
+  readonly needsInternet?: string[];
 }
 
 /** An interface endpoint in the cluster's VPC. */
@@ -108,6 +110,8 @@ export interface VersionFacts {
   readonly creatable: boolean;
   readonly endOfExtendedSupport?: string;
   readonly oldestCreatable?: string;
+  /** The kubectl version of the layer given (`1.36`), when known. */
+  readonly kubectlVersion?: string;
 }
 
 /** Everything the analysis looks at. */
@@ -160,10 +164,12 @@ export const JOIN_RULES: JoinRule[] = [
   { id: 'PEKS-API-3', severity: 'error', reason: 'the API server\'s security groups do not admit 443 from the nodes (private access)' },
   { id: 'PEKS-BASTION-1', severity: 'error', reason: 'the bastion cannot reach what it needs: SSM endpoints, S3 for kubectl, or the API server' },
   { id: 'PEKS-KUBECTL-1', severity: 'error', reason: 'a Lambda function running kubectl cannot reach the API server or the endpoints it needs' },
+  { id: 'PEKS-KUBECTL-2', severity: 'error', reason: 'a Helm chart comes from a public repository and the kubectl handler has no internet route' },
   { id: 'PEKS-NET-1', severity: 'error', reason: 'nodes in a public subnet that assigns no public IPs and has no NAT: EKS managed nodegroups reject this' },
   { id: 'PEKS-NET-2', severity: 'error', reason: 'the cluster subnets span fewer than 2 Availability Zones' },
   { id: 'PEKS-NET-3', severity: 'warning', reason: 'the node subnets have fewer addresses than max nodes x (max pods + 1)' },
   { id: 'PEKS-VER-1', severity: 'warning', reason: 'the Kubernetes version is past the end of EKS extended support: EKS no longer creates it' },
+  { id: 'PEKS-VER-2', severity: 'warning', reason: 'the kubectl layer is more than one minor version away from the cluster (kubectl supports a skew of one)' },
 ];
 
 const RULE_IDS = new Set(JOIN_RULES.map(r => r.id));
@@ -226,6 +232,13 @@ export function analyzeJoin(model: JoinModel): Finding[] {
     findings.push(finding('PEKS-VER-1',
       `Kubernetes ${v.version} is past the end of EKS extended support${v.endOfExtendedSupport ? ` (${v.endOfExtendedSupport})` : ''}: EKS no longer creates clusters of this version, so deploying will fail`,
       `set \`version\` to a version EKS supports${v.oldestCreatable ? ` (${v.oldestCreatable} or newer; the newest is the better choice)` : ''} and use the matching @aws-cdk/lambda-layer-kubectl-vNN package`));
+  }
+
+  const skew = v?.kubectlVersion ? minorOf(v.kubectlVersion) - minorOf(v.version) : 0;
+  if (v?.kubectlVersion && Math.abs(skew) > 1) {
+    findings.push(finding('PEKS-VER-2',
+      `the kubectl layer is kubectl ${v.kubectlVersion} and the cluster is ${v.version}: kubectl supports one minor version of skew, so the bastion's and the handler's kubectl may fail or misbehave`,
+      `use @aws-cdk/lambda-layer-kubectl-v${minorOf(v.version)} (KubectlV${minorOf(v.version)}Layer)`));
   }
 
   const rank = (f: Finding) => (f.severity === 'error' ? 0 : 1);
@@ -341,6 +354,17 @@ function analyzeClient(
       `allow 443 from ${nodes ? 'the node subnets\' CIDRs (or the nodes\' security groups)' : 'its security group'} on the endpoint security group, and 443 out on ${nodes ? 'the nodes\'' : 'its'} security groups`));
   }
 
+  if (client.needsInternet && client.needsInternet.length > 0 && client.inVpc) {
+    const without = noInternet.filter(sub => sub.routes.known && !sub.routes.otherDefaultRoute).map(sub => sub.name);
+    const unseen = noInternet.filter(sub => !sub.routes.known || sub.routes.otherDefaultRoute).map(sub => sub.name);
+    const what = client.needsInternet.join('; ');
+    if (without.length > 0 || unseen.length > 0) {
+      findings.push(finding('PEKS-KUBECTL-2',
+        `${who}${without.length > 0 ? `subnet${plural(without)} ${without.join(', ')} ha${without.length > 1 ? 've' : 's'} no internet route` : `cannot verify an internet route from ${unseen.join(', ')}`}, and it downloads from the internet: ${what}`,
+        'push the chart to ECR as an OCI artifact (repository: \'oci://<account>.dkr.ecr.<region>.amazonaws.com/<repo>\') or pass it as `chartAsset`; or downgrade PEKS-KUBECTL-2 if a proxy serves it'));
+    }
+  }
+
   if (!client.needsApi) return;
   const api = model.apiAccess;
   if (!client.inVpc) {
@@ -366,6 +390,10 @@ function analyzeClient(
       `${who}the API endpoint is PUBLIC only, and ${WHO[client.kind]}${plural(cannotReachPublic)} ${cannotReachPublic.join(', ')} ha${cannotReachPublic.length > 1 ? 've' : 's'} no internet route: ${nodes ? 'kubelet and kube-proxy cannot' : 'it cannot'} reach the API server`,
       'use EndpointAccess.PRIVATE or PUBLIC_AND_PRIVATE (clients in the VPC then use the private endpoint), or give the subnets a NAT route'));
   }
+}
+
+function minorOf(version: string): number {
+  return Number(/^1\.(\d+)/.exec(version)?.[1] ?? NaN);
 }
 
 /** `ssm, ssmmessages (SSM Session Manager); s3 (kubectl download)`: services grouped by what needs them. */

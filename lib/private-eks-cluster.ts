@@ -4,7 +4,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { Construct } from 'constructs';
+import { Construct, IDependable } from 'constructs';
 import { BastionAccess, BastionOptions, ClusterBastion } from './bastion';
 import { EndpointCatalogue } from './endpoint-catalogue';
 import { analyzeJoin, Finding, isJoinRule, JOIN_RULES } from './join-analysis';
@@ -14,6 +14,31 @@ import { misuse } from './private/errors';
 import { buildJoinModel } from './private/join-model';
 import { defaultBastionSubnets, defaultPrivateSelection } from './private/subnets';
 import { PrivateNodegroup, PrivateNodegroupOptions } from './private-nodegroup';
+import { rawValue } from './tree-facts';
+import { WorkloadIdentity, WorkloadServiceAccount, WorkloadServiceAccountOptions } from './workload-identity';
+
+/**
+ * Settings of a nodegroup added with `PrivateEksCluster.addNodegroup()`.
+ */
+export interface AddNodegroupOptions extends PrivateNodegroupOptions {
+  /**
+   * Where the nodes run.
+   * @default - the cluster's node subnets
+   */
+  readonly subnets?: ec2.SubnetSelection;
+
+  /**
+   * The nodes' IAM role.
+   * @default - the cluster's shared node role (`nodeRole`)
+   */
+  readonly role?: iam.IRole;
+
+  /**
+   * Security groups allowed to SSH (port 22) to the nodes. Needs `sshKeyPair`.
+   * @default - none
+   */
+  readonly sshSourceSecurityGroups?: ec2.ISecurityGroup[];
+}
 
 /**
  * Cluster features that need VPC endpoints when the nodes have no internet route.
@@ -147,6 +172,19 @@ export interface PrivateEksClusterProps {
   readonly defaultNodegroup?: PrivateNodegroupOptions;
 
   /**
+   * Whether to create the default managed nodegroup. With `false`, add capacity with `addNodegroup()`.
+   * @default true
+   */
+  readonly createDefaultNodegroup?: boolean;
+
+  /**
+   * Whether vpc-cni, kube-proxy and coredns run as EKS managed add-ons at the version EKS pairs with the cluster
+   * version (images from the region's EKS registry), instead of the self-managed copies EKS bootstraps.
+   * @default true
+   */
+  readonly coreAddons?: boolean;
+
+  /**
    * Control plane log types sent to CloudWatch Logs.
    * @default - all of them (api, audit, authenticator, controllerManager, scheduler)
    */
@@ -175,10 +213,12 @@ export class PrivateEksCluster extends Construct {
   public readonly endpoints?: NodeEndpoints;
   /** The EKS cluster. */
   public readonly cluster: eks.Cluster;
-  /** The default managed nodegroup. */
-  public readonly nodegroup: eks.Nodegroup;
-  /** The IAM role of the default nodegroup's nodes. */
+  /** The default managed nodegroup (undefined with `createDefaultNodegroup: false`). */
+  public readonly nodegroup?: eks.Nodegroup;
+  /** The IAM role of the nodes, shared by the default nodegroup and those `addNodegroup()` adds. */
   public readonly nodeRole: iam.Role;
+  /** The EKS managed add-ons vpc-cni, kube-proxy and coredns (empty with `coreAddons: false`). */
+  public readonly coreAddons: eks.Addon[] = [];
   /** The bastion (undefined with `bastion: false`). */
   public readonly bastion?: ClusterBastion;
   /** The key that encrypts Kubernetes secrets. */
@@ -190,7 +230,10 @@ export class PrivateEksCluster extends Construct {
   /** The kubectl layer, when given. */
   public readonly kubectlLayer?: lambda.ILayerVersion;
 
-  private readonly features: ClusterFeatures;
+  private features: ClusterFeatures;
+  private kubectl?: { provider: eks.KubectlProvider; target: eks.ICluster; admin: eks.AccessEntry };
+  private readonly waitForNodes: IDependable[] = [];
+  private corednsAddon?: eks.Addon;
   private readonly declaredServices: string[];
   private readonly downgrades: { [ruleId: string]: string };
   private readonly version: eks.KubernetesVersion;
@@ -287,6 +330,8 @@ export class PrivateEksCluster extends Construct {
       ],
       secretsEncryptionKey: this.secretsEncryptionKey,
       outputConfigCommand: false,
+      // With managed core add-ons, EKS does not install its self-managed copies first.
+      bootstrapSelfManagedAddons: !(props.coreAddons ?? true),
     });
     // aws-eks-v2 renders EncryptionConfig.Resources: ['secrets'], the only value the EKS API takes; CloudFormation's
     // schema marks the property deprecated. Nothing for a user to change.
@@ -311,24 +356,160 @@ export class PrivateEksCluster extends Construct {
       if (this.endpoints) this.bastion.node.addDependency(this.endpoints);
     }
 
-    const nodes = new PrivateNodegroup(this, 'DefaultNodegroup', {
-      ...props.defaultNodegroup,
-      cluster: this.cluster,
-      subnets: this.nodeSubnets,
-      sshSourceSecurityGroups: props.defaultNodegroup?.sshKeyPair && this.bastion ? [this.bastion.securityGroup] : undefined,
-    });
-    if (props.defaultNodegroup?.sshKeyPair && !this.bastion) {
-      Annotations.of(nodes).addWarningV2('cdk-private-eks:nodeSshWithoutSource',
-        'The nodes get an SSH key, but no bastion exists to admit port 22 from. Fix: add an ingress rule on port 22 to '
-        + '`cluster.clusterSecurityGroup` from where you connect, or enable the bastion.');
+    this.nodeRole = PrivateNodegroup.createNodeRole(this, 'NodeRole');
+    if (props.coreAddons ?? true) this.addCoreAddons();
+
+    if (props.createDefaultNodegroup ?? true) {
+      const nodes = this.addNodegroup('DefaultNodegroup', {
+        ...props.defaultNodegroup,
+        sshSourceSecurityGroups: props.defaultNodegroup?.sshKeyPair && this.bastion ? [this.bastion.securityGroup] : undefined,
+      });
+      if (props.defaultNodegroup?.sshKeyPair && !this.bastion) {
+        Annotations.of(nodes).addWarningV2('cdk-private-eks:nodeSshWithoutSource',
+          'The nodes get an SSH key, but no bastion exists to admit port 22 from. Fix: add an ingress rule on port 22 to '
+          + '`cluster.clusterSecurityGroup` from where you connect, or enable the bastion.');
+      }
+      this.nodegroup = nodes.nodegroup;
+    } else if (props.defaultNodegroup) {
+      throw misuse(this, '`defaultNodegroup` settings were given with createDefaultNodegroup: false',
+        'remove `defaultNodegroup`, or set createDefaultNodegroup to true');
     }
-    this.nodegroup = nodes.nodegroup;
-    this.nodeRole = nodes.role;
-    // Nodes that boot before the endpoints exist cannot reach EC2 or ECR and never join.
-    if (this.endpoints) nodes.node.addDependency(this.endpoints);
 
     this.addOutputs();
     this.node.addValidation({ validate: () => this.validateJoin() });
+  }
+
+  /**
+   * Adds a managed nodegroup (spot, arm64, labels, taints...) in the node subnets, with the shared node role. It
+   * boots only after the endpoints exist, and the synth-time checks cover it like the default nodegroup.
+   */
+  public addNodegroup(id: string, options: AddNodegroupOptions = {}): PrivateNodegroup {
+    const nodes = new PrivateNodegroup(this, id, {
+      ...options,
+      cluster: this.cluster,
+      subnets: options.subnets ?? this.nodeSubnets,
+      role: options.role ?? this.nodeRole,
+    });
+    // Nodes that boot before the endpoints exist cannot reach EC2 or ECR and never join.
+    if (this.endpoints) nodes.node.addDependency(this.endpoints);
+    // The managed CNI and kube-proxy are in place before the first node registers.
+    for (const addon of this.coreAddons) {
+      if (addon !== this.corednsAddon) nodes.node.addDependency(addon);
+    }
+    // coredns runs on nodes: its add-on becomes ACTIVE only once some exist.
+    if (this.waitForNodes.length === 0 && this.corednsAddon) this.corednsAddon.node.addDependency(nodes);
+    this.waitForNodes.push(nodes);
+    return nodes;
+  }
+
+  /**
+   * Applies Kubernetes manifests through the kubectl handler, which this call creates on first use (in the VPC
+   * when the API endpoint has private access, with the cluster security group). Needs `kubectlLayer`.
+   */
+  public addManifest(id: string, ...manifest: Record<string, any>[]): eks.KubernetesManifest {
+    return this.newManifest(this, `Manifest${id}`, manifest, 'addManifest');
+  }
+
+  /**
+   * Installs a Helm chart through the kubectl handler. In a VPC with no internet route the chart must come from
+   * inside it: an OCI repository in ECR (`oci://<account>.dkr.ecr.<region>.amazonaws.com/<repo>`) or `chartAsset`;
+   * a chart from a public repository fails the synth-time checks (PEKS-KUBECTL-2). Needs `kubectlLayer`.
+   */
+  public addHelmChart(id: string, options: eks.HelmChartOptions): eks.HelmChart {
+    const { target } = this.kubectlHandler('addHelmChart');
+    const chart = new eks.HelmChart(this, `Chart${id}`, { ...options, cluster: target });
+    this.dependOnKubectl(chart);
+    return chart;
+  }
+
+  /**
+   * Creates a Kubernetes service account whose pods get an IAM role: through EKS Pod Identity (the agent add-on and
+   * an association; the nodes need `eks-auth`) or IRSA (the cluster's OIDC provider; the nodes need `sts`). With
+   * `createVpcEndpoints` the endpoint is added. The namespace must exist: make the returned construct depend on
+   * the manifest that creates it. Needs `kubectlLayer`.
+   */
+  public addServiceAccount(id: string, options: WorkloadServiceAccountOptions): WorkloadServiceAccount {
+    const identity = options.identity ?? WorkloadIdentity.POD_IDENTITY;
+    if (identity === WorkloadIdentity.POD_IDENTITY) {
+      this.features = { ...this.features, podIdentity: true };
+      this.addFeatureEndpoint('eks-auth');
+    } else {
+      this.features = { ...this.features, irsa: true };
+      this.addFeatureEndpoint('sts');
+    }
+    const sa = new WorkloadServiceAccount(this, id, { ...options, identity, cluster: this.cluster });
+    // Inside the service account's scope, so `sa.node.addDependency(namespaceManifest)` orders it too.
+    this.newManifest(sa, 'Manifest', [sa.manifestObject], 'addServiceAccount').node.addDependency(sa.role);
+    return sa;
+  }
+
+  /** Makes an IAM principal (role or user ARN) cluster admin through an access entry. */
+  public grantClusterAdmin(id: string, principalArn: string): eks.AccessEntry {
+    return this.cluster.grantClusterAdmin(id, principalArn);
+  }
+
+  /** Grants an IAM principal access policies (for example `AmazonEKSViewPolicy` on a namespace) through an access entry. */
+  public grantAccess(id: string, principalArn: string, accessPolicies: eks.IAccessPolicy[]): void {
+    this.cluster.grantAccess(id, principalArn, accessPolicies);
+  }
+
+  /** The kubectl handler, once a manifest, chart or service account created it. */
+  public get kubectlProvider(): eks.KubectlProvider | undefined {
+    return this.kubectl?.provider;
+  }
+
+  private addCoreAddons() {
+    for (const name of ['vpc-cni', 'kube-proxy', 'coredns']) {
+      const addon = new eks.Addon(this, `Addon-${name}`, { cluster: this.cluster, addonName: name });
+      this.coreAddons.push(addon);
+      if (name === 'coredns') this.corednsAddon = addon;
+    }
+  }
+
+  private addFeatureEndpoint(service: string) {
+    if (this.endpoints && !this.declaredServices.includes(service) && !this.endpoints.interfaceServices.includes(service)) {
+      this.endpoints.addInterfaceEndpoint(service);
+    }
+  }
+
+  private kubectlHandler(caller: string): { provider: eks.KubectlProvider; target: eks.ICluster; admin: eks.AccessEntry } {
+    if (this.kubectl) return this.kubectl;
+    if (!this.kubectlLayer) {
+      const minor = /^1\.(\d+)$/.exec(this.version.version)?.[1] ?? 'NN';
+      throw misuse(this, `${caller} needs kubectl, and no kubectlLayer was given`,
+        `install @aws-cdk/lambda-layer-kubectl-v${minor} and pass kubectlLayer: new KubectlV${minor}Layer(this, 'KubectlLayer')`);
+    }
+    const vpcConfig = rawValue((this.cluster.node.defaultChild as eks.CfnCluster).resourcesVpcConfig) as Record<string, unknown> | undefined;
+    const inVpc = vpcConfig?.endpointPrivateAccess === true;
+    // The handler calls the EKS API (update-kubeconfig); the provider framework calls Lambda and answers through S3.
+    if (inVpc) ['eks', 'lambda'].forEach(s => this.addFeatureEndpoint(s));
+    const provider = new eks.KubectlProvider(this, 'KubectlProvider', {
+      cluster: this.cluster,
+      kubectlLayer: this.kubectlLayer,
+      privateSubnets: inVpc ? this.vpc.selectSubnets(this.nodeSubnets).subnets : undefined,
+    });
+    const admin = this.cluster.grantClusterAdmin('KubectlProviderAdmin', provider.role!.roleArn);
+    const target = eks.Cluster.fromClusterAttributes(this, 'KubectlTarget', {
+      clusterName: this.cluster.clusterName,
+      kubectlProvider: provider,
+      vpc: this.vpc,
+      clusterSecurityGroupId: this.cluster.clusterSecurityGroupId,
+    });
+    this.kubectl = { provider, target, admin };
+    return this.kubectl;
+  }
+
+  private newManifest(scope: Construct, id: string, manifest: Record<string, any>[], caller: string): eks.KubernetesManifest {
+    const { target } = this.kubectlHandler(caller);
+    const m = new eks.KubernetesManifest(scope, id, { cluster: target, manifest });
+    this.dependOnKubectl(m);
+    return m;
+  }
+
+  /** A kubectl resource runs after the cluster, the handler's access entry and the endpoints the handler uses. */
+  private dependOnKubectl(resource: Construct) {
+    resource.node.addDependency(this.cluster.node.defaultChild!, this.kubectl!.admin);
+    if (this.endpoints) resource.node.addDependency(this.endpoints);
   }
 
   private checkDeclaredServices(services: string[]): string[] {
@@ -380,6 +561,7 @@ export class PrivateEksCluster extends Construct {
       features: this.features,
       declaredServices: this.declaredServices,
       version: this.version.version,
+      helmCharts: this.node.findAll().filter((c): c is eks.HelmChart => c instanceof eks.HelmChart),
     }));
   }
 

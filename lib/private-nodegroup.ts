@@ -96,6 +96,12 @@ export interface PrivateNodegroupProps extends PrivateNodegroupOptions {
    * @default - none
    */
   readonly sshSourceSecurityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * The nodes' IAM role (several nodegroups of a cluster may share one).
+   * @default - a new role from `PrivateNodegroup.createNodeRole`
+   */
+  readonly role?: iam.IRole;
 }
 
 /**
@@ -107,10 +113,26 @@ export interface PrivateNodegroupProps extends PrivateNodegroupOptions {
  * the control plane (443, and 10250 for `kubectl exec/logs`) and node-to-node traffic.
  */
 export class PrivateNodegroup extends Construct {
+  /**
+   * A node role with only the policies EKS requires of managed nodes: `AmazonEKSWorkerNodePolicy`,
+   * `AmazonEKS_CNI_Policy` and `AmazonEC2ContainerRegistryPullOnly`.
+   */
+  public static createNodeRole(scope: Construct, id: string): iam.Role {
+    return new iam.Role(scope, id, {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      description: 'EKS managed nodes',
+      managedPolicies: [
+        iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKSWorkerNodePolicy'),
+        iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKS_CNI_Policy'),
+        iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEC2ContainerRegistryPullOnly'),
+      ],
+    });
+  }
+
   /** The EKS nodegroup. */
   public readonly nodegroup: eks.Nodegroup;
   /** The nodes' IAM role. */
-  public readonly role: iam.Role;
+  public readonly role: iam.IRole;
   /** The launch template of the nodes. */
   public readonly launchTemplate: ec2.LaunchTemplate;
 
@@ -136,15 +158,7 @@ export class PrivateNodegroup extends Construct {
 
     const amiType = props.amiType ?? defaultAmiType(this, instanceTypes, props.cluster);
 
-    this.role = new iam.Role(this, 'NodeRole', {
-      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      description: 'EKS managed nodes',
-      managedPolicies: [
-        iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKSWorkerNodePolicy'),
-        iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKS_CNI_Policy'),
-        iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEC2ContainerRegistryPullOnly'),
-      ],
-    });
+    this.role = props.role ?? PrivateNodegroup.createNodeRole(this, 'NodeRole');
 
     this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       requireImdsv2: true,

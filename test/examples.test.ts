@@ -2,9 +2,9 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { cfnLint, endpointServices, stripAssetHashes, synthExample, warningsOf } from './util';
+import { cfnLint, endpointServices, resourcesOfType, stripAssetHashes, synthExample, warningsOf } from './util';
 import { build as buildExistingVpc } from '../examples/existing-vpc/app';
-import { build as buildFullyPrivate } from '../examples/fully-private/app';
+import { build as buildFullyPrivate, FullyPrivateStack } from '../examples/fully-private/app';
 import { build as buildSeedWorkshop } from '../examples/seed-workshop/app';
 
 interface Synthesized {
@@ -68,8 +68,8 @@ describe('fully-private (the default set-up)', () => {
     for (const r of routes) expect(r.Properties.GatewayId).toBeDefined();
   });
 
-  test('creates exactly the interface endpoints the nodes and the SSM bastion need, plus the S3 gateway', () => {
-    expect(endpointServices(t)).toEqual(['ec2', 'ec2messages', 'ecr.api', 'ecr.dkr', 's3', 'ssm', 'ssmmessages']);
+  test('creates exactly the interface endpoints the nodes, the SSM bastion, the kubectl handler and Pod Identity need, plus the S3 gateway', () => {
+    expect(endpointServices(t)).toEqual(['ec2', 'ec2messages', 'ecr.api', 'ecr.dkr', 'eks', 'eks-auth', 'lambda', 's3', 'ssm', 'ssmmessages']);
     t.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway', RouteTableIds: Match.anyValue() });
   });
 
@@ -101,9 +101,21 @@ describe('fully-private (the default set-up)', () => {
     ]));
   });
 
-  test('no Lambda function: a plain cluster deploys no handler', () => {
-    t.resourceCountIs('AWS::Lambda::Function', 0);
+  test('the workload brings the kubectl handler and its provider framework (2 functions, in the VPC), no nested stack', () => {
+    const fns = resourcesOfType(t, 'AWS::Lambda::Function');
+    expect(fns).toHaveLength(2);
+    for (const [, fn] of fns) expect(fn.Properties.VpcConfig.SubnetIds).toHaveLength(2);
     t.resourceCountIs('AWS::CloudFormation::Stack', 0);
+    t.resourceCountIs('AWS::EKS::PodIdentityAssociation', 1);
+    t.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 2);
+  });
+
+  test('without the workload, no Lambda function, custom resource or nested stack', () => {
+    const app = new App();
+    const plain = Template.fromStack(new FullyPrivateStack(app, 'Plain', { workload: false }));
+    plain.resourceCountIs('AWS::Lambda::Function', 0);
+    plain.resourceCountIs('AWS::CloudFormation::Stack', 0);
+    expect(Object.values(plain.toJSON().Resources).filter((r: any) => r.Type.startsWith('Custom::'))).toEqual([]);
   });
 
   test('synth raises no warning of this library', () => {
@@ -147,7 +159,7 @@ describe('seed-workshop (the eksctl study set-up)', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({ Action: 'route53:ChangeResourceRecordSets' })]),
       },
-      Roles: [{ Ref: Match.stringLikeRegexp('EksDefaultNodegroupNodeRole') }],
+      Roles: [{ Ref: Match.stringLikeRegexp('EksNodeRole') }],
     });
   });
 

@@ -24,6 +24,8 @@ export interface JoinModelInput {
   readonly features: DeclaredFeatures;
   readonly declaredServices: string[];
   readonly version: string;
+  /** Helm charts the cluster's kubectl handler installs. */
+  readonly helmCharts?: eks.HelmChart[];
 }
 
 const NODE_JOIN_SERVICES = [...EndpointCatalogue.NODE_INTERFACE_SERVICES, 's3'];
@@ -115,6 +117,8 @@ export function buildJoinModel(root: IConstruct, input: JoinModelInput): JoinMod
     });
   }
 
+  const charts = chartNeeds(input.helmCharts ?? []);
+
   // Lambda functions that run kubectl: they carry the cluster's kubectl layer or belong to its kubectl provider.
   const layerKey = input.kubectlLayer ? key(input.kubectlLayer.layerVersionArn) : undefined;
   const hasLayer = (fn: lambda.CfnFunction) => layerKey !== undefined && rawList(fn.layers).some(l => key(l) === layerKey);
@@ -128,10 +132,19 @@ export function buildJoinModel(root: IConstruct, input: JoinModelInput): JoinMod
     const subnetIds = rawList(vpcCfg.subnetIds);
     const name = fn.node.scope?.node.path ?? fn.node.path;
     networks.push({ name, description: `the function ${name}`, securityGroups: keys(rawList(vpcCfg.securityGroupIds)), cidrs: subnetIds.map(subnetCidr) });
+    const handler = runsKubectl && provider !== undefined;
     const services: NeededService[] = runsKubectl
-      ? (provider ? [{ service: 'eks', feature: 'aws eks update-kubeconfig' }] : [])
+      ? (handler ? [{ service: 'eks', feature: 'aws eks update-kubeconfig' }, ...charts.services] : [])
       : [{ service: 'lambda', feature: 'invoking the kubectl handler' }, { service: 's3', feature: 'the CloudFormation response' }];
-    clients.push({ kind: 'kubectl', name, inVpc: subnetIds.length > 0, subnets: subnetIds.map(id => subnetFacts(id)), services, needsApi: runsKubectl });
+    clients.push({
+      kind: 'kubectl',
+      name,
+      inVpc: subnetIds.length > 0,
+      subnets: subnetIds.map(id => subnetFacts(id)),
+      services: dedupe(services),
+      needsApi: runsKubectl,
+      needsInternet: handler ? charts.internet : undefined,
+    });
   }
 
   const clusterSubnetIds = rawList(vpcConfig.subnetIds);
@@ -163,8 +176,36 @@ export function buildJoinModel(root: IConstruct, input: JoinModelInput): JoinMod
     },
     declaredServices: input.declaredServices,
     capacity: capacityFacts(facts, capacity, subnetsById),
-    version: versionFacts(input.version),
+    version: versionFacts(input.version, input.kubectlLayer),
   };
+}
+
+const ECR_OCI = /^oci:\/\/\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\//;
+
+/** What the handler needs to fetch the charts: ECR and S3 for OCI charts in ECR, S3 for assets, else the internet. */
+function chartNeeds(charts: eks.HelmChart[]): { services: NeededService[]; internet: string[] } {
+  const services: NeededService[] = [];
+  const internet: string[] = [];
+  for (const chart of charts) {
+    const what = `Helm chart ${chart.node.path}`;
+    if (chart.chartAsset) {
+      services.push({ service: 's3', feature: `${what} (chart asset)` });
+      continue;
+    }
+    const repo = literal(chart.repository);
+    if (repo === undefined) continue; // a token or no repository: nothing to tell
+    if (ECR_OCI.test(repo)) {
+      for (const service of ['ecr.api', 'ecr.dkr', 's3']) services.push({ service, feature: `${what} from ECR` });
+    } else {
+      internet.push(`${what} from ${repo}`);
+    }
+  }
+  return { services, internet };
+}
+
+function dedupe(services: NeededService[]): NeededService[] {
+  const seen = new Set<string>();
+  return services.filter(s => (seen.has(s.service) ? false : (seen.add(s.service), true)));
 }
 
 function featureServices(facts: TreeFacts, cluster: eks.Cluster, clusterNameKey: string | undefined, declared: DeclaredFeatures): NeededService[] {
@@ -212,10 +253,18 @@ function capacityFacts(facts: TreeFacts, c: CapacityTally,
   return { addressesNeeded: c.needed, addressesAvailable: available, detail: c.parts.join('; ') };
 }
 
-function versionFacts(version: string): VersionFacts | undefined {
+function versionFacts(version: string, layer?: lambda.ILayerVersion): VersionFacts | undefined {
   if (literal(version) === undefined) return undefined;
   const support = versionSupport(version);
-  return { version, creatable: support.creatable, endOfExtendedSupport: support.endOfExtendedSupport, oldestCreatable: oldestCreatableVersion() };
+  // The @aws-cdk/lambda-layer-kubectl-vNN packages name their class KubectlVNNLayer.
+  const layerMinor = layer ? /^KubectlV(\d+)Layer$/.exec(layer.constructor.name)?.[1] : undefined;
+  return {
+    version,
+    creatable: support.creatable,
+    endOfExtendedSupport: support.endOfExtendedSupport,
+    oldestCreatable: oldestCreatableVersion(),
+    kubectlVersion: layerMinor ? `1.${layerMinor}` : undefined,
+  };
 }
 
 function keys(values: unknown[]): string[] {
