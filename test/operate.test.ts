@@ -1,6 +1,5 @@
 import * as path from 'path';
 import { KubectlV24Layer } from '@aws-cdk/lambda-layer-kubectl-v24';
-import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -259,6 +258,22 @@ describe('capacity and access', () => {
   });
 });
 
-// Keep App imported for readers who copy a test into a new file.
-void App;
-void Stack;
+
+test('the README\'s "Manifests and charts from CDK" set-up passes the synth-time checks', () => {
+  const stack = newStack();
+  const c = cluster(stack, { kubectlLayer: tinyLayer(stack) });
+  const ns = c.addManifest('AppsNamespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } });
+  c.addHelmChart('Ingress', {
+    chart: 'ingress-nginx', repository: 'oci://123456789012.dkr.ecr.eu-west-1.amazonaws.com/charts/ingress-nginx', version: '4.11.0', namespace: 'apps',
+  });
+  c.addServiceAccount('Reader', { name: 'reader', namespace: 'apps' }).node.addDependency(ns);
+  c.addNodegroup('Arm', { instanceTypes: [new ec2.InstanceType('m7g.large')], capacityType: eks.CapacityType.SPOT });
+  c.grantClusterAdmin('Ops', 'arn:aws:iam::123456789012:role/ops');
+  expect(idsOf(c)).toEqual([]);
+  // The service account manifest waits for the namespace manifest.
+  const t = Template.fromStack(stack);
+  const manifests = resourcesOfType(t, 'Custom::AWSCDK-EKS-KubernetesResource');
+  const nsId = manifests.find(([, r]) => JSON.stringify(r.Properties.Manifest).includes('Namespace'))![0];
+  const sa = manifests.find(([, r]) => JSON.stringify(r.Properties.Manifest).includes('ServiceAccount'))![1];
+  expect(sa.DependsOn).toContain(nsId);
+});
