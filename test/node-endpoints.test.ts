@@ -37,14 +37,14 @@ describe('NodeEndpoints', () => {
     expect(endpoints.interfaceEndpoint('sts')).toBeUndefined();
   });
 
-  test('the endpoint security group admits 443 from the VPC CIDR only and sends nothing out', () => {
+  test('the endpoint security group admits 443 from the VPC CIDR only (written out when the VPC is in the app) and sends nothing out', () => {
     const stack = newStack();
     const vpc = vpcIn(stack);
     new NodeEndpoints(stack, 'Endpoints', { vpc });
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: 'VPC interface endpoints: HTTPS from inside the VPC',
-      SecurityGroupIngress: [{ CidrIp: { 'Fn::GetAtt': [Match.stringLikeRegexp('Vpc'), 'CidrBlock'] }, FromPort: 443, ToPort: 443, IpProtocol: 'tcp', Description: Match.anyValue() }],
+      SecurityGroupIngress: [{ CidrIp: '10.0.0.0/16', FromPort: 443, ToPort: 443, IpProtocol: 'tcp', Description: Match.anyValue() }],
       SecurityGroupEgress: [Match.objectLike({ CidrIp: '255.255.255.255/32' })],
     });
   });

@@ -1,0 +1,146 @@
+import { CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { IConstruct } from 'constructs';
+
+/** A finding of a compliance tool that does not apply, and why. */
+export interface Acknowledgement {
+  /**
+   * The validation IDs, as the tool prints them after "Acknowledge with". `{handler}` and `{hasEcrPublic}` stand for
+   * logical IDs of the kubectl provider's resources, filled in where the acknowledgement is applied.
+   */
+  readonly ids: string[];
+  /** Why it does not apply: what a security reviewer reads. */
+  readonly reason: string;
+}
+
+/**
+ * Every acknowledgement the library makes, in one reviewed place, by where it is applied. Nothing else in the
+ * library calls `Validations.of(...).acknowledge` for compliance tools. The README lists this table.
+ */
+export const ACKNOWLEDGEMENTS = {
+  /** The EKS cluster's IAM role (created by aws-eks-v2). */
+  clusterRole: [
+    {
+      ids: ['AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSClusterPolicy]'],
+      reason: 'AmazonEKSClusterPolicy is the AWS managed policy EKS requires on the cluster role; AWS keeps it to the permissions the control plane uses.',
+    },
+  ],
+  /** The nodes' IAM role. */
+  nodeRole: [
+    {
+      ids: [
+        'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSWorkerNodePolicy]',
+        'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKS_CNI_Policy]',
+        'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly]',
+      ],
+      reason: 'AmazonEKSWorkerNodePolicy, AmazonEKS_CNI_Policy and AmazonEC2ContainerRegistryPullOnly are the managed policies EKS documents for managed nodes; nothing beyond them is attached.',
+    },
+  ],
+  /** The node launch template. */
+  nodeLaunchTemplate: [
+    {
+      ids: ['cdk-validator-cfnguard::ec2_launch_template_token_hop_limit_check'],
+      reason: 'IMDSv2 is required (HttpTokens required); the hop limit is 2 so pods that still use IMDS (SDK default chains, controllers discovering their region) work, as the EKS documentation describes. Pods should use Pod Identity or IRSA instead.',
+    },
+  ],
+  /** The bastion instance (SSM or SSH). */
+  bastionInstance: [
+    {
+      ids: ['AwsSolutions::AwsSolutions-EC26'],
+      reason: 'The root volume is encrypted (BlockDeviceMappings Ebs.Encrypted true, gp3); the rule looks for a launch template the instance does not use and reports it wrongly.',
+    },
+    {
+      ids: ['AwsSolutions::AwsSolutions-EC29'],
+      reason: 'The bastion holds no state: CloudFormation replaces it on updates, and termination protection would block those replacements. Nothing is lost when it is terminated.',
+    },
+    {
+      ids: ['cdk-validator-cfnguard::ec2_instance_nitro_encryption_in_transit_check'],
+      reason: 'A single administration host: its traffic is TLS (Session Manager, AWS APIs, the Kubernetes API). Nitro in-transit encryption covers traffic between instances, which it has none of.',
+    },
+  ],
+  /** The bastion instance, when SSH access was chosen. */
+  sshBastionInstance: [
+    {
+      ids: ['cdk-validator-cfnguard::ec2_instance_no_public_ip_check'],
+      reason: 'SSH access was chosen explicitly (BastionAccess.SSH): it needs a public IP. Port 22 admits only the sshAllowedCidrs the user must give, with a key pair; the SSM default has no public IP.',
+    },
+  ],
+  /** The bastion role. */
+  bastionRole: [
+    {
+      ids: ['AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]'],
+      reason: 'AmazonSSMManagedInstanceCore is the AWS managed policy the SSM agent needs for Session Manager; the only other permissions are eks:DescribeCluster on this cluster and s3:GetObject on the kubectl asset object.',
+    },
+  ],
+  /** aws-eks-v2's KubectlProvider (the kubectl handler and its provider framework), created on first use. */
+  kubectlProvider: [
+    {
+      ids: [
+        'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly]',
+        'AwsSolutions::AwsSolutions-IAM4[Policy::{"Fn::If":["{hasEcrPublic}",{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":iam::aws:policy/AmazonElasticContainerRegistryPublicReadOnly"]]},{"Ref":"AWS::NoValue"}]}]',
+      ],
+      reason: 'aws-eks-v2\'s KubectlProvider attaches AWSLambdaBasicExecutionRole, AWSLambdaVPCAccessExecutionRole (the handler runs in the VPC) and ECR read-only policies (Helm charts from ECR); they are AWS managed and scoped to what a Lambda in a VPC and an ECR pull need.',
+    },
+    {
+      ids: ['AwsSolutions::AwsSolutions-IAM5[Resource::<{handler}.Arn>:*]'],
+      reason: 'The provider framework may invoke the kubectl handler and its versions (lambda:InvokeFunction on <handler ARN>:*), as aws-cdk-lib\'s custom resource framework requires; no other wildcard.',
+    },
+    {
+      ids: ['AwsSolutions::AwsSolutions-L1'],
+      reason: 'aws-cdk-lib\'s KubectlProvider picks the runtimes of the handler (the newest Python it knows) and the framework; they move with aws-cdk-lib upgrades.',
+    },
+    {
+      ids: ['cdk-validator-cfnguard::lambda_inside_vpc_check'],
+      reason: 'Both functions are in the VPC (VpcConfig with the node subnets); their security group is the EKS cluster security group (Fn::GetAtt on AWS::EKS::Cluster), which the rule does not recognise as a security group reference.',
+    },
+  ],
+} satisfies Record<string, Acknowledgement[]>;
+
+/** Where acknowledgements are applied. */
+export type AcknowledgementSite = keyof typeof ACKNOWLEDGEMENTS;
+
+/** The shortest reason accepted: a sentence a reviewer can act on, not a placeholder. */
+export const MIN_REASON_LENGTH = 60;
+
+/**
+ * Applies the table's acknowledgements for `site` to `scope` (and its children); `placeholders` fills the
+ * `{name}` parts of the IDs.
+ */
+export function acknowledgeFindings(scope: IConstruct, site: AcknowledgementSite, placeholders: Record<string, string> = {}): void {
+  for (const a of ACKNOWLEDGEMENTS[site] as Acknowledgement[]) {
+    if (a.reason.trim().length < MIN_REASON_LENGTH) {
+      throw new Error(`cdk-private-eks: the acknowledgement of ${a.ids.join(', ')} at ${site} has no real reason; every acknowledgement needs one`);
+    }
+    for (const id of a.ids) {
+      const filled = id.replace(/\{(handler|hasEcrPublic)\}/g, (_m, name: string) => {
+        const value = placeholders[name];
+        if (value === undefined) throw new Error(`cdk-private-eks: no value for {${name}} in ${id}`);
+        return value;
+      });
+      Validations.of(scope).acknowledge({ id: filled, reason: a.reason });
+    }
+  }
+}
+
+/** The logical ID of a CloudFormation element, for acknowledgement IDs that contain one. */
+export function logicalIdOf(element: CfnElement): string {
+  return Stack.of(element).resolve(element.logicalId);
+}
+
+/**
+ * A key policy statement that lets only AWS services create grants on the key for AWS resources (EKS for the
+ * cluster, CloudWatch Logs for a log group): nobody can hand the key's use to someone else.
+ */
+export function denyGrantsExceptForAwsResources(key: kms.Key): void {
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'GrantsOnlyForAwsResources',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:CreateGrant'],
+    resources: ['*'],
+    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+  }));
+}

@@ -1,0 +1,194 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { build as buildExistingVpc } from '../examples/existing-vpc/app';
+import { build as buildFullyPrivate } from '../examples/fully-private/app';
+import { build as buildSeedWorkshop } from '../examples/seed-workshop/app';
+import { PrivateEksChecks } from '../lib';
+import { isolatedVpc } from './join-cases';
+import { ACKNOWLEDGEMENTS, acknowledgeFindings, MIN_REASON_LENGTH } from '../lib/private/compliance';
+import { checkTemplate, TEMPLATE_RULES } from '../lib/private/template-rules';
+
+const EXAMPLES: Record<string, (app: App) => Stack[]> = {
+  'fully-private': buildFullyPrivate,
+  'seed-workshop': buildSeedWorkshop,
+  'existing-vpc': buildExistingVpc,
+};
+
+interface ToolResult { readonly tool: string; readonly findings: string[] }
+
+/** The pack, counting its runs: CDK leaves a plugin with nothing to report out of the report file. */
+class CountedChecks extends PrivateEksChecks {
+  public runs = 0;
+  public validate(context: any) {
+    this.runs++;
+    return super.validate(context);
+  }
+}
+
+/** Synthesizes an app with the three tools as validation plugins and returns each tool's attributed findings. */
+function runTools(build: (app: App) => unknown): { threw?: string; results: ToolResult[] } {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'peks-compliance-'));
+  const app = new App({ outdir });
+  build(app);
+  const ours = new CountedChecks();
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new CfnGuardValidator({ controlTowerRulesEnabled: true }), ours);
+  let threw: string | undefined;
+  try {
+    app.synth();
+  } catch (e) {
+    threw = (e as Error).message;
+  }
+  const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8'));
+  const results = report.pluginReports.map((p: any) => ({
+    tool: p.pluginName,
+    // A finding names a resource; guard also echoes a failing rule once with no resource, which CDK does not count.
+    findings: p.violations.flatMap((v: any) => (v.violatingConstructs ?? v.violatingResources ?? [])
+      .filter((c: any) => c.constructPath || c.resourceLogicalId)
+      .map((c: any) => `${v.ruleName} ${c.constructPath ?? c.resourceLogicalId}`)),
+  }));
+  if (ours.runs > 0 && !results.some((r: ToolResult) => r.tool === ours.name)) results.push({ tool: ours.name, findings: [] });
+  return { threw, results };
+}
+
+describe.each(Object.keys(EXAMPLES))('%s passes the compliance tools', (name) => {
+  const { threw, results } = runTools(EXAMPLES[name]);
+
+  test('synth with cdk-nag AwsSolutions, the Control Tower guard rules and PrivateEksChecks as plugins does not fail', () => {
+    expect(threw).toBeUndefined();
+  });
+
+  test.each(['AwsSolutions', 'cdk-validator-cfnguard', 'cdk-private-eks'])('%s: 0 findings', (tool) => {
+    const r = results.find(x => x.tool === tool);
+    expect(r).toBeDefined();
+    expect(r!.findings).toEqual([]);
+  });
+});
+
+describe('PrivateEksChecks rules: each fails on a non-compliant resource and passes on the compliant one', () => {
+  const ids = (t: object) => checkTemplate(t).map(f => `${f.ruleId} ${f.logicalId}`);
+
+  function clusterTemplate(props: Partial<eks.ClusterProps>): object {
+    const stack = new Stack(new App(), 'S');
+    const vpc = isolatedVpc(stack);
+    new eks.Cluster(stack, 'C', {
+      version: eks.KubernetesVersion.V1_36,
+      vpc,
+      defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
+      defaultCapacity: 0,
+      vpcSubnets: [{ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+      ...props,
+    });
+    return Template.fromStack(stack).toJSON();
+  }
+
+  test('PEKS-SEC-1 public endpoint without CIDRs; PUBLIC_AND_PRIVATE.onlyFrom passes', () => {
+    expect(ids(clusterTemplate({ endpointAccess: eks.EndpointAccess.PUBLIC })).filter(x => x.startsWith('PEKS-SEC-1'))).toEqual([expect.stringMatching(/^PEKS-SEC-1 C/)]);
+    expect(ids(clusterTemplate({ endpointAccess: eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/24') })).filter(x => x.startsWith('PEKS-SEC-1'))).toEqual([]);
+  });
+
+  test('PEKS-SEC-2 logging off; api + audit + authenticator pass', () => {
+    const off = checkTemplate(clusterTemplate({})).filter(f => f.ruleId === 'PEKS-SEC-2');
+    expect(off.map(f => f.detail)).toEqual(['log types off: api, audit, authenticator']);
+    const types = [eks.ClusterLoggingTypes.API, eks.ClusterLoggingTypes.AUDIT, eks.ClusterLoggingTypes.AUTHENTICATOR];
+    const on = clusterTemplate({ clusterLogging: types });
+    expect(ids(on).filter(x => x.startsWith('PEKS-SEC-2'))).toEqual([]);
+  });
+
+  test('PEKS-SEC-3 secrets not encrypted; a KMS key passes', () => {
+    expect(ids(clusterTemplate({})).filter(x => x.startsWith('PEKS-SEC-3'))).toHaveLength(1);
+    expect(ids({ Resources: { C: { Type: 'AWS::EKS::Cluster', Properties: { EncryptionConfig: [{ Resources: ['secrets'], Provider: { KeyArn: 'arn:aws:kms:eu-west-1:1:key/k' } }], ResourcesVpcConfig: { EndpointPublicAccess: false }, Logging: { ClusterLogging: { EnabledTypes: [{ Type: 'api' }, { Type: 'audit' }, { Type: 'authenticator' }] } } } } } })).toEqual([]);
+  });
+
+  test('PEKS-SEC-4 launch template, instance and nodegroup without IMDSv2; required passes', () => {
+    const stack = new Stack(new App(), 'S');
+    const vpc = isolatedVpc(stack);
+    new ec2.LaunchTemplate(stack, 'Open', {});
+    new ec2.LaunchTemplate(stack, 'Locked', { requireImdsv2: true });
+    const image = ec2.MachineImage.latestAmazonLinux2023();
+    new ec2.Instance(stack, 'OpenInstance', { vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: image, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } });
+    new ec2.Instance(stack, 'LockedInstance', { vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: image, requireImdsv2: true, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } });
+    const found = checkTemplate(Template.fromStack(stack).toJSON()).filter(f => f.ruleId === 'PEKS-SEC-4').map(f => f.logicalId);
+    expect(found.some(id => id.startsWith('Open'))).toBe(true);
+    expect(found.some(id => id.startsWith('OpenInstance'))).toBe(true);
+    expect(found.some(id => id.startsWith('Locked'))).toBe(false);
+    expect(ids({ Resources: { N: { Type: 'AWS::EKS::Nodegroup', Properties: {} } } })).toEqual(['PEKS-SEC-4 N']);
+  });
+
+  test('PEKS-SEC-5 endpoint security group open to 0.0.0.0/0 or another network; the VPC CIDR passes', () => {
+    const build = (peer: (vpc: ec2.Vpc) => ec2.IPeer) => {
+      const stack = new Stack(new App(), 'S');
+      const vpc = isolatedVpc(stack);
+      const sg = new ec2.SecurityGroup(stack, 'Sg', { vpc, allowAllOutbound: false });
+      sg.addIngressRule(peer(vpc), ec2.Port.tcp(443));
+      vpc.addInterfaceEndpoint('Ec2', { service: ec2.InterfaceVpcEndpointAwsService.EC2, securityGroups: [sg] });
+      return checkTemplate(Template.fromStack(stack).toJSON()).filter(f => f.ruleId === 'PEKS-SEC-5');
+    };
+    expect(build(() => ec2.Peer.anyIpv4()).map(f => f.detail)).toEqual([expect.stringMatching(/admits 0\.0\.0\.0\/0/)]);
+    expect(build(() => ec2.Peer.ipv4('172.16.0.0/16')).map(f => f.detail)).toEqual([expect.stringMatching(/admits 172\.16\.0\.0\/16, outside the VPC's 10\.0\.0\.0\/16/)]);
+    expect(build(v => ec2.Peer.ipv4(v.vpcCidrBlock))).toEqual([]);
+    expect(build(() => ec2.Peer.ipv4('10.0.0.0/19'))).toEqual([]);
+  });
+
+  test('PEKS-SEC-6 SSH from anywhere (literal or a parameter default); a narrower CIDR passes', () => {
+    const rule = (CidrIp: any) => ({ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp });
+    const t = (CidrIp: any, Default?: string) => ({
+      Parameters: Default ? { P: { Type: 'String', Default } } : {},
+      Resources: { Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { SecurityGroupIngress: [rule(CidrIp)] } } },
+    });
+    expect(ids(t('0.0.0.0/0'))).toEqual(['PEKS-SEC-6 Sg']);
+    expect(ids(t({ Ref: 'P' }, '0.0.0.0/0'))).toEqual(['PEKS-SEC-6 Sg']);
+    expect(ids(t('203.0.113.7/32'))).toEqual([]);
+    expect(ids(t({ Ref: 'P' }))).toEqual([]);
+    expect(ids({ Resources: { R: { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { IpProtocol: '-1', CidrIp: '0.0.0.0/0' } } } })).toEqual(['PEKS-SEC-6 R']);
+  });
+
+  test('the plugin reports through CDK validation, and its findings can be acknowledged by ID', () => {
+    const build = (ack: boolean) => runTools(app => {
+      const stack = new Stack(app, 'Open');
+      const vpc = isolatedVpc(stack);
+      const sg = new ec2.SecurityGroup(stack, 'Sg', { vpc });
+      sg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22));
+      if (ack) Validations.of(sg).acknowledge({ id: 'cdk-private-eks::PEKS-SEC-6', reason: 'a test of acknowledgement' });
+    }).results.find(r => r.tool === 'cdk-private-eks')!.findings;
+    expect(build(false)).toEqual(['PEKS-SEC-6 Open/Sg/Resource']);
+    expect(build(true)).toEqual([]);
+  });
+
+  test('every rule has an ID, a description and a fix', () => {
+    expect(TEMPLATE_RULES.map(r => r.id)).toEqual(['PEKS-SEC-1', 'PEKS-SEC-2', 'PEKS-SEC-3', 'PEKS-SEC-4', 'PEKS-SEC-5', 'PEKS-SEC-6']);
+    for (const r of TEMPLATE_RULES) {
+      expect(r.description.length).toBeGreaterThan(20);
+      expect(r.fix.length).toBeGreaterThan(20);
+    }
+  });
+});
+
+describe('the library\'s acknowledgements', () => {
+  const all = Object.entries(ACKNOWLEDGEMENTS).flatMap(([site, list]) => list.map(a => ({ site, ...a })));
+
+  test('every acknowledgement has a reason a reviewer can act on', () => {
+    for (const a of all) expect(a.reason.trim().length).toBeGreaterThanOrEqual(MIN_REASON_LENGTH);
+  });
+
+  test('an acknowledgement added without a reason fails the construct that applies it', () => {
+    const list = ACKNOWLEDGEMENTS.bastionRole as Array<{ ids: string[]; reason: string }>;
+    list.push({ ids: ['AwsSolutions::AwsSolutions-IAM5'], reason: ' ' });
+    try {
+      expect(() => acknowledgeFindings(new Stack(new App(), 'S'), 'bastionRole')).toThrow(/has no real reason; every acknowledgement needs one/);
+    } finally {
+      list.pop();
+    }
+  });
+
+  test('the README lists every acknowledged ID', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    for (const a of all) for (const id of a.ids) expect(readme).toContain(id.replace(/^[^:]+::/, '').replace(/\[.*$/, ''));
+  });
+});
