@@ -17,8 +17,10 @@ import { checkTemplate, TEMPLATE_RULES } from './private/template-rules';
  * finding with `Validations.of(construct).acknowledge({ id: 'cdk-private-eks::PEKS-SEC-1', reason: '...' })`.
  */
 export class PrivateEksChecks implements IPolicyValidationPlugin {
-  public readonly name = 'cdk-private-eks';
-  public readonly ruleIds = TEMPLATE_RULES.map(r => r.id);
+  /** The plugin name in validation reports and acknowledgement IDs (`cdk-private-eks::PEKS-SEC-1`). */
+  public readonly name: string = 'cdk-private-eks';
+  /** The rule IDs of the pack. */
+  public readonly ruleIds?: string[] = TEMPLATE_RULES.map(r => r.id);
 
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const findings = context.templatePaths.flatMap(templatePath =>
