@@ -25,6 +25,8 @@ export interface RouteFacts {
   readonly otherDefaultRoute?: string;
   /** Short names of the gateway endpoints associated with this route table (`s3`, `dynamodb`). */
   readonly gatewayEndpoints: string[];
+  /** When the S3 gateway endpoint's policy blocks the nodes' layer downloads: what it blocks, and the endpoint. */
+  readonly s3PolicyBlocks?: string;
 }
 
 /** A subnet a client runs in. */
@@ -84,6 +86,8 @@ export interface InterfaceEndpointFacts {
   readonly privateDns?: boolean;
   /** Per client name: why 443 from that client is blocked (security group ingress or client egress). Absent: open or unknown. */
   readonly blocked443: Record<string, string>;
+  /** What the endpoint policy blocks of the nodes' image pulls (`ecr:BatchGetImage on ...`); absent: allowed or unknown. */
+  readonly policyBlocks?: string;
 }
 
 /** The API server endpoint access mode. */
@@ -157,6 +161,7 @@ export const JOIN_RULES: JoinRule[] = [
   { id: 'PEKS-JOIN-3', severity: 'error', reason: 'an interface endpoint that is needed has private DNS off: clients resolve the public name and time out' },
   { id: 'PEKS-JOIN-4', severity: 'error', reason: 'the endpoint security group, or the nodes\' egress, does not allow 443 between nodes and endpoints' },
   { id: 'PEKS-JOIN-5', severity: 'error', reason: 'VPC DNS support or DNS hostnames is off, which private API access and the private DNS of endpoints need' },
+  { id: 'PEKS-JOIN-7', severity: 'error', reason: 'an endpoint policy (ECR or the S3 gateway) blocks what nodes need to pull images' },
   { id: 'PEKS-JOIN-6', severity: 'error', reason: 'what a node subnet reaches cannot be seen (imported subnet, default route to a transit or VPN gateway): declare it' },
   { id: 'PEKS-FEAT-1', severity: 'error', reason: 'an enabled feature needs an endpoint the nodes cannot reach (IRSA: sts, Pod Identity: eks-auth, log shipping: logs)' },
   { id: 'PEKS-API-1', severity: 'error', reason: 'the API endpoint is public only and some node subnets have no internet route to reach it' },
@@ -190,10 +195,11 @@ export function analyzeJoin(model: JoinModel): Finding[] {
     endpointsByService.set(e.service, [...(endpointsByService.get(e.service) ?? []), e]);
   }
   const reportedDns = new Set<string>();
+  const reportedPolicies = new Set<string>();
   const needInterfaceDns = { any: false };
 
   for (const client of model.clients) {
-    analyzeClient(model, client, declared, endpointsByService, reportedDns, needInterfaceDns, findings);
+    analyzeClient(model, client, declared, endpointsByService, reportedDns, reportedPolicies, needInterfaceDns, findings);
   }
 
   // DNS: without it, the private DNS names of every endpoint and private API access fail.
@@ -251,6 +257,7 @@ function analyzeClient(
   declared: Set<string>,
   endpointsByService: Map<string, InterfaceEndpointFacts[]>,
   reportedDns: Set<string>,
+  reportedPolicies: Set<string>,
   needInterfaceDns: { any: boolean },
   findings: Finding[],
 ) {
@@ -281,10 +288,18 @@ function analyzeClient(
 
     const lacking: string[] = [];
     for (const { service } of undeclared) {
-      if (r.gatewayEndpoints.includes(service)) continue;
+      if (r.gatewayEndpoints.includes(service)) {
+        if (nodes && service === 's3' && r.s3PolicyBlocks && !reportedPolicies.has(r.s3PolicyBlocks)) {
+          reportedPolicies.add(r.s3PolicyBlocks);
+          findings.push(finding('PEKS-JOIN-7', `the S3 gateway endpoint's policy blocks ${r.s3PolicyBlocks}: nodes cannot download image layers`,
+            'allow s3:GetObject on arn:aws:s3:::prod-<region>-starport-layer-bucket/* in the endpoint policy (NodeEndpoints restrictS3Policy does)'));
+        }
+        continue;
+      }
       const endpoints = endpointsByService.get(service) ?? [];
       if (service !== 's3' || endpoints.length > 0) needInterfaceDns.any = true;
-      const usable = endpoints.filter(e => e.privateDns !== false && e.blocked443[client.name] === undefined);
+      const usable = endpoints.filter(e => e.privateDns !== false && e.blocked443[client.name] === undefined
+        && (!nodes || e.policyBlocks === undefined));
       if (usable.length > 0) continue;
       if (endpoints.length === 0) {
         if (service === 's3' && r.known && !r.otherDefaultRoute && model.s3GatewayInVpc) s3NotAttached.push(subnet.name);
@@ -292,7 +307,13 @@ function analyzeClient(
         continue;
       }
       for (const e of endpoints) {
-        if (e.privateDns === false) {
+        if (nodes && e.policyBlocks !== undefined && e.privateDns !== false && e.blocked443[client.name] === undefined) {
+          if (reportedPolicies.has(e.name)) continue;
+          reportedPolicies.add(e.name);
+          findings.push(finding('PEKS-JOIN-7',
+            `the policy of the ${service} endpoint ${e.name} blocks ${e.policyBlocks}: nodes cannot pull images`,
+            'allow the ECR pull actions (GetAuthorizationToken, BatchGetImage, GetDownloadUrlForLayer, BatchCheckLayerAvailability) to this account\'s principals in the endpoint policy'));
+        } else if (e.privateDns === false) {
           if (reportedDns.has(e.name)) continue;
           reportedDns.add(e.name);
           findings.push(finding('PEKS-JOIN-3',

@@ -1,5 +1,6 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { EndpointCatalogue } from './endpoint-catalogue';
 import { misuse } from './private/errors';
@@ -43,6 +44,24 @@ export interface NodeEndpointsProps {
    * @default - a new security group admitting HTTPS (443) from the VPC's CIDR block only, with no outbound rules
    */
   readonly securityGroup?: ec2.ISecurityGroup;
+
+  /**
+   * Give the ECR endpoints (`ecr.api`, `ecr.dkr`) a policy that admits only image pulls by principals of this
+   * account (`GetAuthorizationToken`, `BatchGetImage`, `GetDownloadUrlForLayer`, `BatchCheckLayerAvailability`).
+   * Pushing images from inside the VPC then needs `interfaceEndpoint('ecr.api').addToPolicy(...)`.
+   * @default true
+   */
+  readonly pullOnlyEcrPolicies?: boolean;
+
+  /**
+   * Give the S3 gateway endpoint a policy that admits only what the cluster needs from S3: ECR image layers (the
+   * regional `prod-<region>-starport-layer-bucket`), this account's CDK asset buckets (the bastion's kubectl, chart
+   * assets) and CloudFormation's custom resource responses. Off by default because every workload in these subnets
+   * reaches S3 through this endpoint: turn it on when none of them needs other buckets, or add statements with
+   * `s3GatewayEndpoint.addToPolicy(...)`.
+   * @default false
+   */
+  readonly restrictS3Policy?: boolean;
 }
 
 /**
@@ -63,6 +82,7 @@ export class NodeEndpoints extends Construct {
   private readonly vpc: ec2.IVpc;
   private readonly subnets: ec2.SubnetSelection;
   private readonly endpoints = new Map<string, ec2.InterfaceVpcEndpoint>();
+  private readonly pullOnlyEcr: boolean;
 
   constructor(scope: Construct, id: string, props: NodeEndpointsProps) {
     super(scope, id);
@@ -74,6 +94,7 @@ export class NodeEndpoints extends Construct {
         'pass `subnets` that select the node subnets');
     }
 
+    this.pullOnlyEcr = props.pullOnlyEcrPolicies ?? true;
     if (props.securityGroup) {
       this.securityGroup = props.securityGroup;
     } else {
@@ -96,7 +117,33 @@ export class NodeEndpoints extends Construct {
         service: ec2.GatewayVpcEndpointAwsService.S3,
         subnets: [this.subnets, ...(props.additionalGatewaySubnets ?? [])],
       });
+      if (props.restrictS3Policy) this.restrictS3(this.s3GatewayEndpoint);
+    } else if (props.restrictS3Policy) {
+      throw misuse(this, 'restrictS3Policy was given with s3Gateway: false', 'remove `restrictS3Policy`, or create the S3 gateway endpoint');
     }
+  }
+
+  private restrictS3(endpoint: ec2.GatewayVpcEndpoint) {
+    const { partition, region, account } = Stack.of(this);
+    const account_ = new iam.AccountRootPrincipal();
+    endpoint.addToPolicy(new iam.PolicyStatement({
+      sid: 'EcrImageLayers',
+      principals: [account_],
+      actions: ['s3:GetObject'],
+      resources: [`arn:${partition}:s3:::prod-${region}-starport-layer-bucket/*`],
+    }));
+    endpoint.addToPolicy(new iam.PolicyStatement({
+      sid: 'CdkAssets',
+      principals: [account_],
+      actions: ['s3:GetObject'],
+      resources: [`arn:${partition}:s3:::cdk-*-assets-${account}-${region}/*`],
+    }));
+    endpoint.addToPolicy(new iam.PolicyStatement({
+      sid: 'CloudFormationCustomResourceResponses',
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:PutObject'],
+      resources: [`arn:${partition}:s3:::cloudformation-custom-resource-response-${region}*/*`],
+    }));
   }
 
   /**
@@ -120,6 +167,14 @@ export class NodeEndpoints extends Construct {
       // The security group above decides who may connect; `open` would add a second, wider rule.
       open: false,
     });
+    if (this.pullOnlyEcr && (service === 'ecr.api' || service === 'ecr.dkr')) {
+      endpoint.addToPolicy(new iam.PolicyStatement({
+        sid: 'ImagePullsOnly',
+        principals: [new iam.AccountRootPrincipal()],
+        actions: ['ecr:GetAuthorizationToken', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
+        resources: ['*'],
+      }));
+    }
     this.endpoints.set(service, endpoint);
     return endpoint;
   }

@@ -4,6 +4,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import { InterfaceEndpointFacts, RouteFacts, SubnetFacts } from './join-analysis';
+import { blockedNeed, NODE_POLICY_NEEDS } from './private/endpoint-policy';
 
 /**
  * Reads the facts the join analysis needs from a synthesized-to-be construct tree: routes, VPC endpoints, security
@@ -56,17 +57,21 @@ export class TreeFacts {
     const subnetKey = key(subnet.subnetId);
     const association = this.associations.find(a => key(a.subnetId) === subnetKey);
     const rtKey = association ? key(association.routeTableId) : key(tryGet(() => subnet.routeTable?.routeTableId));
-    const gatewayEndpoints = rtKey ? this.gatewayEndpointsOn(rtKey) : [];
+    const gateways = rtKey ? this.gatewayEndpointsOn(rtKey) : [];
+    const gatewayEndpoints = gateways.map(g => g.service);
+    const s3 = gateways.find(g => g.service === 's3');
+    const s3Blocks = s3 ? blockedNeed(resolvedPolicy(s3.endpoint), NODE_POLICY_NEEDS.s3) : undefined;
+    const s3PolicyBlocks = s3 && s3Blocks ? `${s3Blocks} (${s3.endpoint.node.scope?.node.path})` : undefined;
     const name = cfn ? subnet.node.path : literal(subnet.subnetId) ?? subnet.node.path;
     const az = availabilityZone(cfn ? cfn.availabilityZone : tryGet(() => subnet.availabilityZone), subnet);
     if (!cfn || !rtKey) {
-      return { name, az, routes: { known: false, natRoute: false, internetGatewayRoute: false, gatewayEndpoints } };
+      return { name, az, routes: { known: false, natRoute: false, internetGatewayRoute: false, gatewayEndpoints, s3PolicyBlocks } };
     }
     const map = rawValue(cfn.mapPublicIpOnLaunch);
     return {
       name,
       az,
-      routes: this.routeFacts(rtKey, gatewayEndpoints),
+      routes: { ...this.routeFacts(rtKey, gatewayEndpoints), s3PolicyBlocks },
       // CloudFormation's default is false; a token is unknown.
       mapPublicIpOnLaunch: publicIpOverride ?? (map === undefined ? false : typeof map === 'boolean' ? map : undefined),
     };
@@ -107,14 +112,14 @@ export class TreeFacts {
     return { known: true, natRoute, internetGatewayRoute, otherDefaultRoute, gatewayEndpoints };
   }
 
-  private gatewayEndpointsOn(rtKey: string): string[] {
-    const out: string[] = [];
+  private gatewayEndpointsOn(rtKey: string): Array<{ service: string; endpoint: ec2.CfnVPCEndpoint }> {
+    const out: Array<{ service: string; endpoint: ec2.CfnVPCEndpoint }> = [];
     for (const e of this.endpoints) {
       const type = literal(e.vpcEndpointType) ?? 'Gateway';
       if (type !== 'Gateway') continue;
       const service = shortServiceName(e.serviceName);
       if (!service) continue;
-      if (rawList(e.routeTableIds).some(id => key(id) === rtKey)) out.push(service);
+      if (rawList(e.routeTableIds).some(id => key(id) === rtKey)) out.push({ service, endpoint: e });
     }
     return out;
   }
@@ -154,7 +159,9 @@ export class TreeFacts {
       }
       // CloudFormation's default for PrivateDnsEnabled is false (aws-cdk-lib's InterfaceVpcEndpoint sets true).
       const privateDns = dns === undefined ? false : typeof dns === 'boolean' ? dns : undefined;
-      out.push({ service, name: e.node.scope?.node.path ?? e.node.path, privateDns, blocked443 });
+      const needs = NODE_POLICY_NEEDS[service];
+      const policyBlocks = needs ? blockedNeed(resolvedPolicy(e), needs) : undefined;
+      out.push({ service, name: e.node.scope?.node.path ?? e.node.path, privateDns, blocked443, policyBlocks });
     }
     return out;
   }
@@ -364,6 +371,15 @@ export function rawList(value: unknown): unknown[] {
   const encoded = v.length === 1 && typeof v[0] === 'string' ? Tokenization.reverseList(v as string[]) : undefined;
   if (encoded) return rawList(encoded);
   return v.map(rawValue);
+}
+
+/** An endpoint's policy as CloudFormation will get it (undefined: the default full access; unreadable: undefined). */
+function resolvedPolicy(e: ec2.CfnVPCEndpoint): unknown {
+  try {
+    return e.policyDocument === undefined ? undefined : Stack.of(e).resolve(e.policyDocument);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
