@@ -6,6 +6,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodeEndpoints, PrivateEksCluster, PrivateEksClusterProps } from '../lib';
 
@@ -117,6 +118,16 @@ export const RULE_CASES: RuleCase[] = [
     },
   },
   {
+    rule: 'PEKS-JOIN-7',
+    title: 'a statement added to the ecr.dkr endpoint policy that denies layer downloads',
+    build: app => {
+      const c = cluster(new Stack(app, 'Join7'), { bastion: false });
+      c.endpoints!.interfaceEndpoint('ecr.dkr')!.addToPolicy(new iam.PolicyStatement({
+        effect: iam.Effect.DENY, principals: [new iam.AnyPrincipal()], actions: ['ecr:GetDownloadUrlForLayer'], resources: ['*'],
+      }));
+    },
+  },
+  {
     rule: 'PEKS-JOIN-6',
     title: 'an imported VPC and no endpoints created or declared',
     build: app => {
@@ -164,6 +175,15 @@ export const RULE_CASES: RuleCase[] = [
       const layer = tinyLayer(stack);
       cluster(stack, { kubectlLayer: layer, bastion: false });
       kubectlFunction(stack, layer);
+    },
+  },
+  {
+    rule: 'PEKS-KUBECTL-2',
+    title: 'a Helm chart from a public repository, nodes and handler with no internet route',
+    build: app => {
+      const stack = new Stack(app, 'Kubectl2');
+      const c = cluster(stack, { kubectlLayer: tinyLayer(stack), bastion: false });
+      c.addHelmChart('Ingress', { chart: 'ingress-nginx', repository: 'https://kubernetes.github.io/ingress-nginx' });
     },
   },
   {
