@@ -276,14 +276,12 @@ function analyzeClient(
 
   for (const subnet of client.subnets) {
     const r = subnet.routes;
-    const publicIp = client.publicIp ?? subnet.mapPublicIpOnLaunch;
     if (nodes && r.known && r.internetGatewayRoute && !r.natRoute && subnet.mapPublicIpOnLaunch === false) {
       findings.push(finding('PEKS-NET-1',
         `node subnet ${subnet.name} routes to an internet gateway but assigns no public IPs and has no NAT route: EKS rejects managed nodes there, and the nodes could not reach anything outside the VPC`,
         'run the nodes in private subnets (nodeSubnets), or turn on mapPublicIpOnLaunch for this subnet'));
     }
-    const internet = r.known && (r.natRoute || (r.internetGatewayRoute && publicIp !== false));
-    if (internet) continue;
+    if (internetRoute(client, subnet)) continue;
     noInternet.push(subnet);
 
     const lacking: string[] = [];
@@ -298,9 +296,7 @@ function analyzeClient(
       }
       const endpoints = endpointsByService.get(service) ?? [];
       if (service !== 's3' || endpoints.length > 0) needInterfaceDns.any = true;
-      const usable = endpoints.filter(e => e.privateDns !== false && e.blocked443[client.name] === undefined
-        && (!nodes || e.policyBlocks === undefined));
-      if (usable.length > 0) continue;
+      if (usableEndpoints(endpoints, client).length > 0) continue;
       if (endpoints.length === 0) {
         if (service === 's3' && r.known && !r.otherDefaultRoute && model.s3GatewayInVpc) s3NotAttached.push(subnet.name);
         else lacking.push(service);
@@ -411,6 +407,85 @@ function analyzeClient(
       `${who}the API endpoint is PUBLIC only, and ${WHO[client.kind]}${plural(cannotReachPublic)} ${cannotReachPublic.join(', ')} ha${cannotReachPublic.length > 1 ? 've' : 's'} no internet route: ${nodes ? 'kubelet and kube-proxy cannot' : 'it cannot'} reach the API server`,
       'use EndpointAccess.PRIVATE or PUBLIC_AND_PRIVATE (clients in the VPC then use the private endpoint), or give the subnets a NAT route'));
   }
+}
+
+/** How a subnet reaches the internet for a client: 'nat', 'internet' (IGW + public IP), or undefined. */
+function internetRoute(client: ClientFacts, subnet: SubnetFacts): 'nat' | 'internet' | undefined {
+  const r = subnet.routes;
+  if (!r.known) return undefined;
+  if (r.natRoute) return 'nat';
+  const publicIp = client.publicIp ?? subnet.mapPublicIpOnLaunch;
+  return r.internetGatewayRoute && publicIp !== false ? 'internet' : undefined;
+}
+
+/** The endpoints of a service the client can use: private DNS on, 443 open both ways, a policy that lets nodes pull. */
+function usableEndpoints(endpoints: InterfaceEndpointFacts[], client: ClientFacts): InterfaceEndpointFacts[] {
+  return endpoints.filter(e => e.privateDns !== false && e.blocked443[client.name] === undefined
+    && (client.kind !== 'nodes' || e.policyBlocks === undefined));
+}
+
+/** How a client in a subnet reaches a service. */
+export interface ReachRow {
+  readonly client: string;
+  readonly kind: ClientKind;
+  readonly subnet: string;
+  readonly service: string;
+  /** Why the client needs it (the feature), when not always. */
+  readonly feature?: string;
+  /** `declared`, `nat`, `internet`, `gateway-endpoint`, `interface-endpoint`, `unverifiable` or `missing`. */
+  readonly via: string;
+  /** The endpoint (construct path) or the way out, when there is one. */
+  readonly detail?: string;
+}
+
+/**
+ * For every client, subnet and needed service: how it is reached. The same predicates as the checks (one source of
+ * truth): what the report shows is what the validation decided.
+ */
+export function reachability(model: JoinModel): ReachRow[] {
+  const declared = new Set(model.declaredServices);
+  const rows: ReachRow[] = [];
+  for (const client of model.clients) {
+    for (const subnet of client.subnets) {
+      const way = internetRoute(client, subnet);
+      for (const { service, feature } of client.services) {
+        const row = (via: string, detail?: string) =>
+          rows.push({ client: client.name, kind: client.kind, subnet: subnet.name, service, feature, via, detail });
+        if (declared.has(service)) {
+          row('declared', 'existingEndpointServices');
+        } else if (way) {
+          row(way, way === 'nat' ? 'default route to a NAT gateway or instance' : 'internet gateway and a public IP');
+        } else if (subnet.routes.gatewayEndpoints.includes(service)) {
+          row('gateway-endpoint', `${service} gateway endpoint on the subnet's route table`);
+        } else {
+          const usable = usableEndpoints(model.interfaceEndpoints.filter(e => e.service === service), client);
+          if (usable.length > 0) row('interface-endpoint', usable[0].name);
+          else if (!subnet.routes.known || subnet.routes.otherDefaultRoute) row('unverifiable', subnet.routes.otherDefaultRoute ?? 'route table not in this app');
+          else row('missing');
+        }
+      }
+    }
+    if (client.needsApi) rows.push(...apiRows(model, client));
+  }
+  return rows;
+}
+
+/** How a client reaches the API server, by the same facts the API rules use. */
+function apiRows(model: JoinModel, client: ClientFacts): ReachRow[] {
+  const api = model.apiAccess;
+  const row = (subnet: string, via: string, detail?: string): ReachRow => ({ client: client.name, kind: client.kind, subnet, service: 'API server', via, detail });
+  if (!client.inVpc) {
+    return [row('(outside the VPC)', api.publicAccess ? 'public-endpoint' : 'missing', api.publicAccess ? 'the Lambda service\'s own internet access' : 'the endpoint is PRIVATE')];
+  }
+  if (api.privateAccess) {
+    return [row('(any subnet of the VPC)', client.apiBlocked ? 'missing' : 'private-endpoint',
+      client.apiBlocked ?? 'private DNS to the EKS-owned network interfaces, 443 admitted by the cluster security group')];
+  }
+  return client.subnets.map(subnet => {
+    const way = internetRoute(client, subnet);
+    if (way) return row(subnet.name, 'public-endpoint', way === 'nat' ? 'through the NAT route' : 'through the internet gateway with a public IP');
+    return row(subnet.name, !subnet.routes.known || subnet.routes.otherDefaultRoute ? 'unverifiable' : 'missing', 'no internet route to the public endpoint');
+  });
 }
 
 function minorOf(version: string): number {

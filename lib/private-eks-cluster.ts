@@ -1,4 +1,6 @@
-import { Annotations, CfnElement, CfnOutput, Stack, Validations } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Annotations, CfnElement, CfnOutput, Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,12 +9,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IDependable } from 'constructs';
 import { BastionAccess, BastionOptions, ClusterBastion } from './bastion';
 import { EndpointCatalogue } from './endpoint-catalogue';
-import { analyzeJoin, Finding, isJoinRule, JOIN_RULES } from './join-analysis';
+import { analyzeJoin, Finding, isJoinRule, JOIN_RULES, JoinModel } from './join-analysis';
 import { PrivateNetwork, PrivateNetworkProps } from './network';
 import { NodeEndpoints } from './node-endpoints';
 import { acknowledgeFindings, denyGrantsExceptForAwsResources, logicalIdOf } from './private/compliance';
 import { misuse } from './private/errors';
 import { buildJoinModel } from './private/join-model';
+import { buildReport, reportMarkdown, reportSummary } from './private/report';
 import { defaultBastionSubnets, defaultPrivateSelection } from './private/subnets';
 import { PrivateNodegroup, PrivateNodegroupOptions } from './private-nodegroup';
 import { rawValue } from './tree-facts';
@@ -551,7 +554,8 @@ export class PrivateEksCluster extends Construct {
    * warnings are reported as `cdk-private-eks:<rule ID>` (acknowledge them with `Annotations.acknowledgeWarning`).
    */
   private validateJoin(): string[] {
-    const findings = this._joinFindings();
+    const model = this.joinModel();
+    const findings = analyzeJoin(model);
     const errors: string[] = [];
     for (const f of findings) {
       const reason = this.downgrades[f.ruleId];
@@ -562,13 +566,34 @@ export class PrivateEksCluster extends Construct {
           `${f.ruleId}: ${f.message}. Fix: ${f.fix}.${reason !== undefined && f.severity === 'error' ? ` (Downgraded from an error: ${reason})` : ''}`);
       }
     }
+    if (!this.warningsReported) this.writeReport(model, findings);
     this.warningsReported = true;
     return errors;
   }
 
+  /**
+   * Writes the plan (Markdown for people, JSON for tools) into the cloud assembly and reports a summary line as an
+   * info message: how every client reaches every service, the API traffic paths, endpoints, the fixed network cost.
+   */
+  private writeReport(model: JoinModel, findings: Finding[]) {
+    const outdir = Stage.of(this)?.outdir;
+    const report = buildReport(this.node.root, this.cluster, this.vpc, model, findings, this.node.path);
+    const base = `private-eks-report.${this.node.path.replace(/[^A-Za-z0-9-]+/g, '-')}`;
+    const files = [`${base}.md`, `${base}.json`];
+    if (outdir && fs.existsSync(outdir)) {
+      fs.writeFileSync(path.join(outdir, files[0]), reportMarkdown(report));
+      fs.writeFileSync(path.join(outdir, files[1]), JSON.stringify(report, undefined, 2) + '\n');
+    }
+    Annotations.of(this).addInfo(reportSummary(report, files));
+  }
+
   /** @internal The findings of the synth-time checks, for tests and reports. */
   public _joinFindings(): Finding[] {
-    return analyzeJoin(buildJoinModel(this.node.root, {
+    return analyzeJoin(this.joinModel());
+  }
+
+  private joinModel(): JoinModel {
+    return buildJoinModel(this.node.root, {
       cluster: this.cluster,
       vpc: this.vpc,
       kubectlLayer: this.kubectlLayer,
@@ -576,7 +601,7 @@ export class PrivateEksCluster extends Construct {
       declaredServices: this.declaredServices,
       version: this.version.version,
       helmCharts: this.node.findAll().filter((c): c is eks.HelmChart => c instanceof eks.HelmChart),
-    }));
+    });
   }
 
   private addOutputs() {

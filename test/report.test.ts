@@ -1,0 +1,94 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { fieldReportStep } from './join-cases';
+import { build as buildFullyPrivate } from '../examples/fully-private/app';
+import { build as buildSeedWorkshop } from '../examples/seed-workshop/app';
+import { HOURS_PER_MONTH, REGION_RATES } from '../lib/private/network-costs';
+import { JoinReport } from '../lib/private/report';
+
+function synthInto(build: (app: App) => unknown): { outdir: string; app: App; error?: string } {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'peks-report-'));
+  const app = new App({ outdir });
+  build(app);
+  try {
+    app.synth();
+    return { outdir, app };
+  } catch (e) {
+    return { outdir, app, error: (e as Error).message };
+  }
+}
+
+const readReport = (outdir: string, base: string): JoinReport => JSON.parse(fs.readFileSync(path.join(outdir, `private-eks-report.${base}.json`), 'utf8'));
+
+describe('the plan report of the default example', () => {
+  const { outdir, app } = synthInto(buildFullyPrivate);
+  const report = readReport(outdir, 'FullyPrivateEks-Eks');
+  const template = JSON.parse(fs.readFileSync(path.join(outdir, 'FullyPrivateEks.template.json'), 'utf8'));
+  // Construct paths of the resources in the template.
+  const inTemplate = (c: any) => c.cfnResourceType && template.Resources[c.stack.resolve(c.logicalId)];
+  const paths = new Set(app.node.findAll().filter(inTemplate).map(c => c.node.path));
+
+  test('is written next to the templates, as Markdown and JSON', () => {
+    expect(fs.readFileSync(path.join(outdir, 'private-eks-report.FullyPrivateEks-Eks.md'), 'utf8')).toMatch(/^# Private EKS plan: FullyPrivateEks\/Eks/);
+  });
+
+  test('every endpoint it lists exists in the template, with that logical ID and type', () => {
+    expect(report.endpoints.length).toBe(10);
+    for (const e of report.endpoints) expect(template.Resources[e.logicalId]?.Type).toBe('AWS::EC2::VPCEndpoint');
+  });
+
+  test('every path it claims exists: each subnet and each endpoint that reaches a service is a construct of the template', () => {
+    for (const row of report.reachability) {
+      if (!row.subnet.startsWith('(')) expect(paths.has(`${row.subnet}/Subnet`)).toBe(true);
+      if (row.via === 'interface-endpoint') expect(paths.has(`${row.detail}/Resource`)).toBe(true);
+    }
+  });
+
+  test('the nodes reach ec2, ecr.api, ecr.dkr through interface endpoints and s3 through the gateway, in each subnet', () => {
+    const nodes = report.reachability.filter(r => r.kind === 'nodes' && r.service !== 'API server');
+    const subnets = [...new Set(nodes.map(r => r.subnet))];
+    expect(subnets).toHaveLength(2);
+    for (const subnet of subnets) {
+      const via = Object.fromEntries(nodes.filter(r => r.subnet === subnet).map(r => [r.service, r.via]));
+      expect(via).toEqual({ 'ec2': 'interface-endpoint', 'ecr.api': 'interface-endpoint', 'ecr.dkr': 'interface-endpoint', 's3': 'gateway-endpoint', 'eks-auth': 'interface-endpoint' });
+    }
+    expect(report.reachability.filter(r => r.service === 'API server').map(r => `${r.kind}:${r.via}`).sort())
+      .toEqual(['bastion:private-endpoint', 'kubectl:private-endpoint', 'nodes:private-endpoint']);
+  });
+
+  test('prices the fixed network cost from the rate data: endpoints x AZs against one NAT gateway per AZ', () => {
+    const azs = report.endpoints.filter(e => e.type === 'Interface').reduce((n, e) => n + e.azs, 0);
+    const r = REGION_RATES['us-east-1'];
+    expect(azs).toBe(18);
+    expect(report.cost.thisDesign.monthlyUsd).toBeCloseTo(azs * r.interfaceEndpointAzHour * HOURS_PER_MONTH, 2);
+    expect(report.cost.natDesign.monthlyUsd).toBeCloseTo(2 * (r.natGatewayHour + r.publicIpv4Hour) * HOURS_PER_MONTH, 2);
+    expect(report.cost.thisDesign.ratesOf).toBe('us-east-1');
+  });
+
+  test('describes the PRIVATE mode\'s traffic paths, exec/logs included', () => {
+    expect(report.settings.endpointAccess).toBe('PRIVATE');
+    expect(report.trafficPaths.map(p => p.to)).toEqual(['API server', 'API server', 'kubelet :10250 (kubectl exec, logs, port-forward)']);
+  });
+});
+
+test('the workshop\'s report: public subnets reach everything through the internet gateway, the API over the public endpoint', () => {
+  const { outdir } = synthInto(buildSeedWorkshop);
+  const report = readReport(outdir, 'SeedWorkshopEks-Eks');
+  const nodes = report.reachability.filter(r => r.kind === 'nodes');
+  expect(new Set(nodes.map(r => r.via))).toEqual(new Set(['internet', 'public-endpoint']));
+  expect(report.settings.name).toBe('myeks');
+  expect(report.settings.region).toBe('ap-northeast-2');
+  expect(report.cost.thisDesign.ratesOf).toBe('us-east-1'); // no Seoul rates in the data: said in the report
+  expect(fs.readFileSync(path.join(outdir, 'private-eks-report.SeedWorkshopEks-Eks.md'), 'utf8')).toContain('no rates for ap-northeast-2 in the library: priced at us-east-1');
+});
+
+test('a failing synth still writes the report, with the missing services and the findings', () => {
+  const { outdir, error } = synthInto(app => fieldReportStep(app, 1));
+  expect(error).toMatch(/PEKS-JOIN-1/);
+  const report = readReport(outdir, 'FieldReport-Eks');
+  expect(report.reachability.filter(r => r.via === 'missing').map(r => r.service).sort()).toEqual(['ecr.api', 'ecr.api', 's3', 's3']);
+  expect(report.findings.map(f => f.ruleId)).toEqual(['PEKS-JOIN-1']);
+  void Stack;
+});
