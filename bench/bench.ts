@@ -1,0 +1,115 @@
+/**
+ * The numbers issue 6 asks for, in one run (prints, asserts nothing):
+ *  1. synth time of the default example, and the share of it spent in the join check and the report;
+ *  2. resources and Lambda functions of the default example against an aws-eks (v1) build of the same cluster;
+ *  3. time from `cdk synth` start to the join error for the field report's first try;
+ *  4. the test suite's time.
+ *
+ *   npx projen bench            (add --quick to skip the test suite)
+ */
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
+import { App, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eksv1 from 'aws-cdk-lib/aws-eks';
+import { FullyPrivateStack } from '../examples/fully-private/app';
+import { PrivateEksCluster } from '../lib';
+import { analyzeJoin } from '../lib/join-analysis';
+
+const root = path.join(__dirname, '..');
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (f: () => void) => {
+  const t = process.hrtime.bigint();
+  f();
+  return Number(process.hrtime.bigint() - t) / 1e6;
+};
+
+function counts(outdir: string): { resources: number; lambdas: number; nestedStacks: number } {
+  let resources = 0;
+  let lambdas = 0;
+  let nestedStacks = 0;
+  for (const f of fs.readdirSync(outdir).filter(x => x.endsWith('.template.json'))) {
+    const t = JSON.parse(fs.readFileSync(path.join(outdir, f), 'utf8'));
+    for (const r of Object.values<any>(t.Resources ?? {})) {
+      if (r.Type === 'AWS::CDK::Metadata') continue;
+      resources++;
+      if (r.Type === 'AWS::Lambda::Function') lambdas++;
+      if (r.Type === 'AWS::CloudFormation::Stack') nestedStacks++;
+    }
+  }
+  return { resources, lambdas, nestedStacks };
+}
+
+function synthDefault(): { outdir: string; synthMs: number; checkMs: number } {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'peks-bench-'));
+  const app = new App({ outdir });
+  const stack = new FullyPrivateStack(app, 'FullyPrivateEks');
+  const synthMs = ms(() => app.synth());
+  // The check and the report again on the built tree: what validation added to this synth.
+  const eks = stack.eks as any;
+  const checkMs = ms(() => {
+    const model = eks.joinModel();
+    eks.writeReport(model, analyzeJoin(model));
+  });
+  return { outdir, synthMs, checkMs };
+}
+
+/** The same cluster with aws-eks (v1): private endpoint, isolated subnets, a nodegroup, the same manifest. */
+function synthV1(): string {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'peks-bench-v1-'));
+  const app = new App({ outdir });
+  const stack = new Stack(app, 'EksV1');
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }, { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+  });
+  const cluster = new eksv1.Cluster(stack, 'Cluster', {
+    version: eksv1.KubernetesVersion.V1_36,
+    kubectlLayer: new KubectlV36Layer(stack, 'KubectlLayer'),
+    vpc,
+    vpcSubnets: [{ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+    endpointAccess: eksv1.EndpointAccess.PRIVATE,
+    defaultCapacity: 0,
+  });
+  cluster.addNodegroupCapacity('Nodes', { instanceTypes: [new ec2.InstanceType('t3.medium')], desiredSize: 2 });
+  cluster.addManifest('AppsNamespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } });
+  app.synth();
+  return outdir;
+}
+
+const runs = [synthDefault(), synthDefault(), synthDefault()];
+const synthMs = median(runs.map(r => r.synthMs));
+const checkMs = median(runs.map(r => r.checkMs));
+console.log('1. synth of the default example (in-process, aws-cdk-lib 2.276.0, built-in validation on, 3 runs, median)');
+console.log(`   app.synth(): ${synthMs.toFixed(0)} ms; join check + report on that tree: ${checkMs.toFixed(0)} ms = ${(100 * checkMs / synthMs).toFixed(1)} % of synth`);
+
+const ours = counts(runs[0].outdir);
+const v1 = counts(synthV1());
+console.log('2. the same cluster (private endpoint, isolated subnets, 2 x t3.medium, one manifest)');
+console.log(`   cdk-private-eks (aws-eks-v2): ${ours.resources} resources, ${ours.lambdas} Lambda functions, ${ours.nestedStacks} nested stacks`);
+console.log(`   aws-eks (v1):                 ${v1.resources} resources, ${v1.lambdas} Lambda functions, ${v1.nestedStacks} nested stacks (its endpoints, bastion, logging, encryption not included)`);
+console.log(`   Lambda functions: ${ours.lambdas} vs ${v1.lambdas} (${(ours.lambdas / Math.max(1, v1.lambdas)).toFixed(2)}x)`);
+
+const app = 'npx ts-node --transpile-only --prefer-ts-exts -P bench/tsconfig.json bench/case-app.ts';
+const timeCli = (c: string) => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'peks-bench-cli-'));
+  const t = process.hrtime.bigint();
+  const r = spawnSync('npx', ['cdk', 'synth', '--quiet', '--app', app, '-o', outdir, '-c', `case=${c}`], { cwd: root, encoding: 'utf8' });
+  return { seconds: Number(process.hrtime.bigint() - t) / 1e9, status: r.status, out: `${r.stdout}${r.stderr}` };
+};
+const first = timeCli('field-report-0');
+const last = timeCli('field-report-3');
+console.log('3. `npx cdk synth` of the field report (wall)');
+console.log(`   first try (no endpoints): error after ${first.seconds.toFixed(2)} s (exit ${first.status}, names PEKS-JOIN-1: ${/\] PEKS-JOIN-1: /.test(first.out) ? 'yes' : 'no'})`);
+console.log(`   last try (all endpoints): synthesized in ${last.seconds.toFixed(2)} s (exit ${last.status}); the report's nodegroup re-creation per try was about 20 minutes`);
+
+if (!process.argv.includes('--quick')) {
+  const t = process.hrtime.bigint();
+  execFileSync('npx', ['jest', '--ci', '--silent'], { cwd: root, stdio: 'ignore' });
+  console.log(`4. test suite (jest, ${os.cpus().length} cores): ${(Number(process.hrtime.bigint() - t) / 1e9).toFixed(1)} s`);
+}
+void PrivateEksCluster;
