@@ -39,6 +39,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Compliance gates the tests run over every example (issue 5).
     'cdk-nag@^3.0.2',
     '@cdklabs/cdk-validator-cfnguard',
+    // Renders the plan's diagram to SVG (optional for users: without it the report keeps the DOT source).
+    '@viz-js/viz',
   ],
 
   // No GitHub workflows: CI here is `.ci/run`.

@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Annotations, CfnElement, CfnOutput, Stack, Stage, Validations } from 'aws-cdk-lib';
@@ -13,6 +14,7 @@ import { analyzeJoin, Finding, isJoinRule, JOIN_RULES, JoinModel } from './join-
 import { PrivateNetwork, PrivateNetworkProps } from './network';
 import { NodeEndpoints } from './node-endpoints';
 import { acknowledgeFindings, denyGrantsExceptForAwsResources, logicalIdOf } from './private/compliance';
+import { diagramDot } from './private/diagram';
 import { misuse } from './private/errors';
 import { buildJoinModel } from './private/join-model';
 import { buildReport, reportMarkdown, reportSummary } from './private/report';
@@ -579,10 +581,19 @@ export class PrivateEksCluster extends Construct {
     const outdir = Stage.of(this)?.outdir;
     const report = buildReport(this.node.root, this.cluster, this.vpc, model, findings, this.node.path);
     const base = `private-eks-report.${this.node.path.replace(/[^A-Za-z0-9-]+/g, '-')}`;
-    const files = [`${base}.md`, `${base}.json`];
+    const files = [`${base}.md`, `${base}.json`, `${base}.dot`];
     if (outdir && fs.existsSync(outdir)) {
       fs.writeFileSync(path.join(outdir, files[0]), reportMarkdown(report));
       fs.writeFileSync(path.join(outdir, files[1]), JSON.stringify(report, undefined, 2) + '\n');
+      const dot = diagramDot(report);
+      fs.writeFileSync(path.join(outdir, files[2]), dot);
+      const svg = renderSvg(dot);
+      if (svg) {
+        fs.writeFileSync(path.join(outdir, `${base}.svg`), svg);
+        files.push(`${base}.svg`);
+      } else {
+        files.push('(install @viz-js/viz for the SVG diagram)');
+      }
     }
     Annotations.of(this).addInfo(reportSummary(report, files));
   }
@@ -627,4 +638,20 @@ export class PrivateEksCluster extends Construct {
       }
     }
   }
+}
+
+/**
+ * The diagram as SVG, rendered by @viz-js/viz (Graphviz in WebAssembly) in a child process; undefined when the
+ * package is not installed in the app.
+ */
+function renderSvg(dot: string): string | undefined {
+  let viz: string;
+  try {
+    viz = require.resolve('@viz-js/viz', { paths: [process.cwd(), __dirname] });
+  } catch {
+    return undefined;
+  }
+  const script = path.join(__dirname, 'private', 'render-svg.cjs');
+  const out = spawnSync(process.execPath, [script, viz], { input: dot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return out.status === 0 && out.stdout.startsWith('<?xml') ? out.stdout : undefined;
 }

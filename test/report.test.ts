@@ -67,6 +67,16 @@ describe('the plan report of the default example', () => {
     expect(report.cost.thisDesign.ratesOf).toBe('us-east-1');
   });
 
+  test('draws the plan: a Graphviz graph with every client and interface endpoint, rendered to SVG by @viz-js/viz', () => {
+    const dot = fs.readFileSync(path.join(outdir, 'private-eks-report.FullyPrivateEks-Eks.dot'), 'utf8');
+    for (const e of report.endpoints.filter(x => x.type === 'Interface')) expect(dot).toContain(`label="${e.service}\\n${e.azs} AZ"`);
+    for (const c of new Set(report.reachability.map(x => x.client))) expect(dot).toContain(c.split('/').slice(-2).join('/'));
+    const svg = fs.readFileSync(path.join(outdir, 'private-eks-report.FullyPrivateEks-Eks.svg'), 'utf8');
+    expect(svg).toMatch(/^<\?xml/);
+    expect(svg).toContain('EKS&#45;owned network interfaces');
+    expect(svg).toContain('>ecr.api<');
+  });
+
   test('describes the PRIVATE mode\'s traffic paths, exec/logs included', () => {
     expect(report.settings.endpointAccess).toBe('PRIVATE');
     expect(report.trafficPaths.map(p => p.to)).toEqual(['API server', 'API server', 'kubelet :10250 (kubectl exec, logs, port-forward)']);

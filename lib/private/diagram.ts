@@ -1,0 +1,81 @@
+import { JoinReport } from './report';
+
+/**
+ * The plan as a Graphviz graph: the VPC with the clients (nodegroups, bastion, kubectl functions), their subnets,
+ * the endpoints they use, the EKS-owned network interfaces, and outside it the API server and AWS services. Edges
+ * are the report's reachability rows, so the picture shows what the checks decided.
+ */
+export function diagramDot(r: JoinReport): string {
+  const id = (prefix: string, name: string) => `${prefix}_${name.replace(/[^A-Za-z0-9]/g, '_')}`;
+  // Graphviz labels: quotes escaped, line breaks as \n.
+  const label = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+  const short = (p: string) => p.split('/').slice(-2).join('/');
+  const lines: string[] = [
+    'digraph plan {',
+    '  rankdir=LR; compound=true; newrank=true;',
+    '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="Helvetica", fontsize=10];',
+    '  edge [fontname="Helvetica", fontsize=9, color="#555555"];',
+    `  labelloc=t; label="${label(`${r.cluster}: ${r.settings.endpointAccess} API endpoint, Kubernetes ${r.settings.version}`)}";`,
+    '  subgraph cluster_aws { label="AWS, outside the VPC"; style="rounded"; color="#999999";',
+    '    api [label="EKS API server\\n(control plane)", fillcolor="#fde9c8"];',
+    '    aws [label="AWS APIs\\n(EC2, ECR, STS, SSM, ...)", fillcolor="#e8f0fe"];',
+    '    s3 [label="Amazon S3\\n(ECR layers, assets)", fillcolor="#e8f0fe"];',
+    '  }',
+    `  subgraph cluster_vpc { label="${label(`VPC ${r.settings.vpcCidr ?? ''}`)}"; style="rounded"; color="#2e7d32";`,
+    '    eni [label="EKS-owned network interfaces\\n(cluster subnets, private DNS of the API)", fillcolor="#fde9c8"];',
+  ];
+  const endpoints = r.endpoints.filter(e => e.type === 'Interface');
+  if (endpoints.length > 0) {
+    lines.push('    subgraph cluster_endpoints { label="interface endpoints (443, private DNS)"; style="dashed";');
+    for (const e of endpoints) lines.push(`      ${id('ep', e.path)} [label="${label(`${e.service}\n${e.azs} AZ`)}", fillcolor="#e8f5e9"];`);
+    lines.push('    }');
+  }
+  if (r.endpoints.some(e => e.type === 'Gateway' && e.service === 's3')) lines.push('    s3gw [label="S3 gateway endpoint\\n(route tables)", fillcolor="#e8f5e9"];');
+  const clients = [...new Map(r.reachability.map(x => [x.client, x.kind])).entries()];
+  for (const [c, kind] of clients) {
+    const fill = kind === 'nodes' ? '#d7ecff' : kind === 'bastion' ? '#f3e5f5' : '#fff8e1';
+    const subnets = [...new Set(r.reachability.filter(x => x.client === c && !x.subnet.startsWith('(')).map(x => x.subnet.split('/').pop()))];
+    lines.push(`    ${id('client', c)} [label="${label(`${kind}: ${short(c)}\nin ${subnets.join(', ')}`)}", fillcolor="${fill}"];`);
+  }
+  lines.push('  }');
+
+  const edges = new Set<string>();
+  const edge = (from: string, to: string, text: string, style = '') => {
+    edges.add(`  ${from} -> ${to} [label="${label(text)}"${style}];`);
+  };
+  const services = new Map<string, string[]>();
+  for (const row of r.reachability) {
+    const k = `${row.client}|${row.via}|${row.detail ?? ''}`;
+    services.set(k, [...(services.get(k) ?? []), row.service]);
+  }
+  for (const [k, list] of services) {
+    const [client, via, detail] = k.split('|');
+    const c = id('client', client);
+    const text = [...new Set(list)].join(', ');
+    if (via === 'interface-endpoint') {
+      const ep = r.endpoints.find(e => e.path === detail);
+      if (ep) edge(c, id('ep', ep.path), text);
+    } else if (via === 'gateway-endpoint') {
+      edge(c, 's3gw', text);
+      edges.add('  s3gw -> s3 [style=dashed];');
+    } else if (via === 'private-endpoint') {
+      edge(c, 'eni', '443');
+    } else if (via === 'public-endpoint') {
+      edge(c, 'internet', 'API 443 (public endpoint)');
+    } else if (via === 'nat' || via === 'internet') {
+      edge(c, 'internet', `${text} (${via})`);
+    } else if (via === 'missing' || via === 'unverifiable') {
+      edge(c, 'aws', `${text}: ${via.toUpperCase()}`, ', color="#c62828", fontcolor="#c62828", style=bold');
+    }
+  }
+  if (endpoints.length > 0) edges.add(`  ${id('ep', endpoints[0].path)} -> aws [ltail=cluster_endpoints, style=dashed, label="PrivateLink"];`);
+  edges.add('  eni -> api [dir=both, style=dashed, label="EKS"];');
+  for (const [c, kind] of clients) if (kind === 'nodes') edges.add(`  eni -> ${id('client', c)} [label="10250 exec/logs", style=dashed];`);
+  if (r.reachability.some(x => x.via === 'nat' || x.via === 'internet' || x.via === 'public-endpoint')) {
+    lines.push('  internet [label="internet\\n(NAT or internet gateway)", shape=ellipse];');
+    edges.add('  internet -> api [style=dashed];');
+    edges.add('  internet -> aws [style=dashed];');
+  }
+  lines.push(...edges, '}');
+  return lines.join('\n') + '\n';
+}
