@@ -67,7 +67,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     devdirs: ['test', 'examples', 'bench'],
   },
   gitignore: ['cdk.out/', 'examples/**/cdk.out/', '.bench/'],
-  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/cdk.json', 'cdk.out/', '/.ci/'] },
+  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/.bench/', '/cdk.json', 'cdk.out/', '/.ci/'] },
 });
 
 // Transpile tests with SWC instead of type-checking them with ts-jest: `projen build` type-checks
