@@ -81,18 +81,35 @@ function synthV1(): string {
   return outdir;
 }
 
-const runs = [synthDefault(), synthDefault(), synthDefault()];
+/** The same app, the same resources, with the library's check and report switched off: what plain aws-cdk-lib costs. */
+function synthWithoutCheck(): number {
+  const proto = PrivateEksCluster.prototype as any;
+  const original = proto.validateJoin;
+  proto.validateJoin = () => [];
+  try {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'peks-bench-plain-')) });
+    new FullyPrivateStack(app, 'FullyPrivateEks');
+    return ms(() => app.synth());
+  } finally {
+    proto.validateJoin = original;
+  }
+}
+
+synthDefault(); // warm-up: the first synth of a process hashes the 30 MB layer assets
+const runs = [synthDefault(), synthDefault(), synthDefault(), synthDefault(), synthDefault()];
+const plain = median([synthWithoutCheck(), synthWithoutCheck(), synthWithoutCheck(), synthWithoutCheck(), synthWithoutCheck()]);
 const synthMs = median(runs.map(r => r.synthMs));
 const checkMs = median(runs.map(r => r.checkMs));
-console.log('1. synth of the default example (in-process, aws-cdk-lib 2.276.0, built-in validation on, 3 runs, median)');
-console.log(`   app.synth(): ${synthMs.toFixed(0)} ms; join check + report on that tree: ${checkMs.toFixed(0)} ms = ${(100 * checkMs / synthMs).toFixed(1)} % of synth`);
+console.log('1. synth of the default example (in-process, aws-cdk-lib 2.276.0, built-in validation on, warm, 5 runs, median)');
+console.log(`   with the join check and the report: ${synthMs.toFixed(0)} ms; the same resources without them: ${plain.toFixed(0)} ms; ratio ${(synthMs / plain).toFixed(2)}`);
+console.log(`   join check + report alone on that tree (model, analysis, report, diagram): ${checkMs.toFixed(0)} ms`);
 
 const ours = counts(runs[0].outdir);
 const v1 = counts(synthV1());
 console.log('2. the same cluster (private endpoint, isolated subnets, 2 x t3.medium, one manifest)');
 console.log(`   cdk-private-eks (aws-eks-v2): ${ours.resources} resources, ${ours.lambdas} Lambda functions, ${ours.nestedStacks} nested stacks`);
 console.log(`   aws-eks (v1):                 ${v1.resources} resources, ${v1.lambdas} Lambda functions, ${v1.nestedStacks} nested stacks (its endpoints, bastion, logging, encryption not included)`);
-console.log(`   Lambda functions: ${ours.lambdas} vs ${v1.lambdas} (${(ours.lambdas / Math.max(1, v1.lambdas)).toFixed(2)}x)`);
+console.log(`   ratios (ours / v1): resources ${(ours.resources / v1.resources).toFixed(2)}, Lambda functions ${(ours.lambdas / Math.max(1, v1.lambdas)).toFixed(2)}`);
 
 const app = 'npx ts-node --transpile-only --prefer-ts-exts -P bench/tsconfig.json bench/case-app.ts';
 const timeCli = (c: string) => {
@@ -105,11 +122,11 @@ const first = timeCli('field-report-0');
 const last = timeCli('field-report-3');
 console.log('3. `npx cdk synth` of the field report (wall)');
 console.log(`   first try (no endpoints): error after ${first.seconds.toFixed(2)} s (exit ${first.status}, names PEKS-JOIN-1: ${/\] PEKS-JOIN-1: /.test(first.out) ? 'yes' : 'no'})`);
-console.log(`   last try (all endpoints): synthesized in ${last.seconds.toFixed(2)} s (exit ${last.status}); the report's nodegroup re-creation per try was about 20 minutes`);
+console.log(`   last try (all endpoints): synthesized in ${last.seconds.toFixed(2)} s (exit ${last.status}); error / success ${(first.seconds / last.seconds).toFixed(2)}`);
+console.log(`   against the field report's ~20 minutes per nodegroup re-creation: ${(first.seconds / 1200).toFixed(4)}`);
 
 if (!process.argv.includes('--quick')) {
   const t = process.hrtime.bigint();
   execFileSync('npx', ['jest', '--ci', '--silent'], { cwd: root, stdio: 'ignore' });
   console.log(`4. test suite (jest, ${os.cpus().length} cores): ${(Number(process.hrtime.bigint() - t) / 1e9).toFixed(1)} s`);
 }
-void PrivateEksCluster;
