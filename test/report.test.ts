@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { fieldReportStep } from './join-cases';
 import { build as buildFullyPrivate } from '../examples/fully-private/app';
 import { build as buildSeedWorkshop } from '../examples/seed-workshop/app';
@@ -100,5 +100,4 @@ test('a failing synth still writes the report, with the missing services and the
   const report = readReport(outdir, 'FieldReport-Eks');
   expect(report.reachability.filter(r => r.via === 'missing').map(r => r.service).sort()).toEqual(['ecr.api', 'ecr.api', 's3', 's3']);
   expect(report.findings.map(f => f.ruleId)).toEqual(['PEKS-JOIN-1']);
-  void Stack;
 });
