@@ -18,6 +18,7 @@ import * as eksv1 from 'aws-cdk-lib/aws-eks';
 import { FullyPrivateStack } from '../examples/fully-private/app';
 import { PrivateEksCluster } from '../lib';
 import { analyzeJoin } from '../lib/join-analysis';
+import { TreeFacts } from '../lib/tree-facts';
 
 const root = path.join(__dirname, '..');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -51,8 +52,9 @@ function synthDefault(): { outdir: string; synthMs: number; checkMs: number } {
   // The check and the report again on the built tree: what validation added to this synth.
   const eks = stack.eks as any;
   const checkMs = ms(() => {
-    const model = eks.joinModel();
-    eks.writeReport(model, analyzeJoin(model));
+    const facts = new TreeFacts(app.node.root);
+    const model = eks.joinModel(facts);
+    eks.writeReport(facts, model, analyzeJoin(model));
   });
   return { outdir, synthMs, checkMs };
 }

@@ -262,7 +262,9 @@ function analyzeClient(
   findings: Finding[],
 ) {
   const nodes = client.kind === 'nodes';
-  const rule = (nodeRule: string) => (nodes ? nodeRule : client.kind === 'bastion' ? 'PEKS-BASTION-1' : 'PEKS-KUBECTL-1');
+  // Nodes report under the rule of each problem; the bastion and kubectl functions under their own rule.
+  const ownRule = client.kind === 'bastion' ? 'PEKS-BASTION-1' : 'PEKS-KUBECTL-1';
+  const rule = (nodeRule: string) => (nodes ? nodeRule : ownRule);
   const who = client.kind === 'nodes' ? '' : `${client.kind === 'bastion' ? 'the bastion' : 'kubectl function'} ${client.name}: `;
   const undeclared = client.services.filter(s => !declared.has(s.service));
   const declareHint = (services: string[]) =>
@@ -342,7 +344,7 @@ function analyzeClient(
     const featureOf = new Map(client.services.map(s => [s.service, s.feature]));
     const reach = `reach${group.subnets.length > 1 ? '' : 'es'} neither the internet (no NAT route, no internet gateway with public IPs) nor an endpoint for`;
     if (!nodes) {
-      findings.push(finding(rule(''),
+      findings.push(finding(ownRule,
         `${who}${subnets} ${reach}: ${describeServices(group.services, featureOf)}`,
         `create the endpoints (createVpcEndpoints: true, or additionalEndpoints), or give the subnets a NAT route; ${declareHint(group.services)}`));
       continue;

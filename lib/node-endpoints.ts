@@ -1,10 +1,11 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { EndpointCatalogue } from './endpoint-catalogue';
 import { misuse } from './private/errors';
 import { defaultPrivateSelection } from './private/subnets';
+import { literalVpcCidr } from './tree-facts';
 
 /**
  * Properties of `NodeEndpoints`.
@@ -193,13 +194,4 @@ export class NodeEndpoints extends Construct {
 /** Construct ID of a service's endpoint: "ecr.api" -> "EcrApi", "eks-auth" -> "EksAuth". IDs are public API. */
 function endpointId(service: string): string {
   return service.split(/[.-]/).map(p => p.charAt(0).toUpperCase() + p.slice(1)).join('');
-}
-
-/**
- * The VPC's CIDR as a literal when the VPC is built in this app with one (so reviewers and rule checkers see the
- * range in the template), else undefined.
- */
-function literalVpcCidr(vpc: ec2.IVpc): string | undefined {
-  const cfn = vpc.node.defaultChild;
-  return cfn instanceof ec2.CfnVPC && typeof cfn.cidrBlock === 'string' && !Token.isUnresolved(cfn.cidrBlock) ? cfn.cidrBlock : undefined;
 }

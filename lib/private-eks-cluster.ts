@@ -7,7 +7,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { Construct, IDependable } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { BastionAccess, BastionOptions, ClusterBastion } from './bastion';
 import { EndpointCatalogue } from './endpoint-catalogue';
 import { analyzeJoin, Finding, isJoinRule, JOIN_RULES, JoinModel } from './join-analysis';
@@ -20,7 +20,7 @@ import { buildJoinModel } from './private/join-model';
 import { buildReport, reportMarkdown, reportSummary } from './private/report';
 import { defaultBastionSubnets, defaultPrivateSelection } from './private/subnets';
 import { PrivateNodegroup, PrivateNodegroupOptions } from './private-nodegroup';
-import { rawValue } from './tree-facts';
+import { rawValue, TreeFacts } from './tree-facts';
 import { WorkloadIdentity, WorkloadServiceAccount, WorkloadServiceAccountOptions } from './workload-identity';
 
 /**
@@ -238,7 +238,7 @@ export class PrivateEksCluster extends Construct {
 
   private features: ClusterFeatures;
   private kubectl?: { provider: eks.KubectlProvider; target: eks.ICluster; admin: eks.AccessEntry };
-  private readonly waitForNodes: IDependable[] = [];
+  private hasNodegroup = false;
   private corednsAddon?: eks.Addon;
   private readonly declaredServices: string[];
   private readonly downgrades: { [ruleId: string]: string };
@@ -370,7 +370,6 @@ export class PrivateEksCluster extends Construct {
     }
 
     this.nodeRole = PrivateNodegroup.createNodeRole(this, 'NodeRole');
-    acknowledgeFindings(this.nodeRole, 'nodeRole');
     if (props.coreAddons ?? true) this.addCoreAddons();
 
     if (props.createDefaultNodegroup ?? true) {
@@ -411,8 +410,8 @@ export class PrivateEksCluster extends Construct {
       if (addon !== this.corednsAddon) nodes.node.addDependency(addon);
     }
     // coredns runs on nodes: its add-on becomes ACTIVE only once some exist.
-    if (this.waitForNodes.length === 0 && this.corednsAddon) this.corednsAddon.node.addDependency(nodes);
-    this.waitForNodes.push(nodes);
+    if (!this.hasNodegroup && this.corednsAddon) this.corednsAddon.node.addDependency(nodes);
+    this.hasNodegroup = true;
     return nodes;
   }
 
@@ -481,7 +480,8 @@ export class PrivateEksCluster extends Construct {
   }
 
   private addFeatureEndpoint(service: string) {
-    if (this.endpoints && !this.declaredServices.includes(service) && !this.endpoints.interfaceServices.includes(service)) {
+    // addInterfaceEndpoint returns the existing endpoint for a service added before.
+    if (this.endpoints && !this.declaredServices.includes(service)) {
       this.endpoints.addInterfaceEndpoint(service);
     }
   }
@@ -556,7 +556,9 @@ export class PrivateEksCluster extends Construct {
    * warnings are reported as `cdk-private-eks:<rule ID>` (acknowledge them with `Annotations.acknowledgeWarning`).
    */
   private validateJoin(): string[] {
-    const model = this.joinModel();
+    // One walk of the tree serves the checks and the report.
+    const facts = new TreeFacts(this.node.root);
+    const model = this.joinModel(facts);
     const findings = analyzeJoin(model);
     const errors: string[] = [];
     for (const f of findings) {
@@ -568,7 +570,7 @@ export class PrivateEksCluster extends Construct {
           `${f.ruleId}: ${f.message}. Fix: ${f.fix}.${reason !== undefined && f.severity === 'error' ? ` (Downgraded from an error: ${reason})` : ''}`);
       }
     }
-    if (!this.warningsReported) this.writeReport(model, findings);
+    if (!this.warningsReported) this.writeReport(facts, model, findings);
     this.warningsReported = true;
     return errors;
   }
@@ -577,9 +579,9 @@ export class PrivateEksCluster extends Construct {
    * Writes the plan (Markdown for people, JSON for tools) into the cloud assembly and reports a summary line as an
    * info message: how every client reaches every service, the API traffic paths, endpoints, the fixed network cost.
    */
-  private writeReport(model: JoinModel, findings: Finding[]) {
+  private writeReport(facts: TreeFacts, model: JoinModel, findings: Finding[]) {
     const outdir = Stage.of(this)?.outdir;
-    const report = buildReport(this.node.root, this.cluster, this.vpc, model, findings, this.node.path);
+    const report = buildReport(facts, this.cluster, this.vpc, model, findings, this.node.path);
     const base = `private-eks-report.${this.node.path.replace(/[^A-Za-z0-9-]+/g, '-')}`;
     const files = [`${base}.md`, `${base}.json`, `${base}.dot`];
     if (outdir && fs.existsSync(outdir)) {
@@ -600,18 +602,19 @@ export class PrivateEksCluster extends Construct {
 
   /** @internal The findings of the synth-time checks, for tests and reports. */
   public _joinFindings(): Finding[] {
-    return analyzeJoin(this.joinModel());
+    return analyzeJoin(this.joinModel(new TreeFacts(this.node.root)));
   }
 
-  private joinModel(): JoinModel {
-    return buildJoinModel(this.node.root, {
+  private joinModel(facts: TreeFacts): JoinModel {
+    const inThis = (c: IConstruct) => c.node.path.startsWith(`${this.node.path}/`);
+    return buildJoinModel(facts, {
       cluster: this.cluster,
       vpc: this.vpc,
       kubectlLayer: this.kubectlLayer,
       features: this.features,
       declaredServices: this.declaredServices,
       version: this.version.version,
-      helmCharts: this.node.findAll().filter((c): c is eks.HelmChart => c instanceof eks.HelmChart),
+      helmCharts: facts.all.filter((c): c is eks.HelmChart => c instanceof eks.HelmChart && inThis(c)),
     });
   }
 

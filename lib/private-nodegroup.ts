@@ -119,7 +119,7 @@ export class PrivateNodegroup extends Construct {
    * `AmazonEKS_CNI_Policy` and `AmazonEC2ContainerRegistryPullOnly`.
    */
   public static createNodeRole(scope: Construct, id: string): iam.Role {
-    return new iam.Role(scope, id, {
+    const role = new iam.Role(scope, id, {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: 'EKS managed nodes',
       managedPolicies: [
@@ -128,6 +128,9 @@ export class PrivateNodegroup extends Construct {
         iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEC2ContainerRegistryPullOnly'),
       ],
     });
+    // Its managed policies are the ones EKS requires: acknowledged where they are attached.
+    acknowledgeFindings(role, 'nodeRole');
+    return role;
   }
 
   /** The EKS nodegroup. */
@@ -174,7 +177,6 @@ export class PrivateNodegroup extends Construct {
     });
 
     acknowledgeFindings(this.launchTemplate, 'nodeLaunchTemplate');
-    if (!props.role) acknowledgeFindings(this.role, 'nodeRole');
 
     this.nodegroup = new eks.Nodegroup(this, 'Nodegroup', {
       cluster: props.cluster,

@@ -273,6 +273,15 @@ function ruleMatches(rule: RuleLike, port: number, peerGroup: unknown, peerCidr:
   return false;
 }
 
+/**
+ * The VPC's CIDR as a literal when the VPC is built in this app with one (so reviewers and rule checkers see the
+ * range in the template), else undefined.
+ */
+export function literalVpcCidr(vpc: ec2.IVpc): string | undefined {
+  const cfn = vpc.node.defaultChild;
+  return cfn instanceof ec2.CfnVPC ? literal(cfn.cidrBlock) : undefined;
+}
+
 /** Whether IPv4 CIDR `outer` contains `inner`. */
 export function cidrContains(outer: string, inner: string): boolean {
   const parse = (c: string) => {

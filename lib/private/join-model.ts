@@ -36,8 +36,7 @@ const EKS_DEFAULT_INSTANCE_TYPE = 't3.medium';
  * administers it, every Lambda function that runs kubectl against it, the VPC's endpoints and routes as the L1
  * resources will deploy them.
  */
-export function buildJoinModel(root: IConstruct, input: JoinModelInput): JoinModel {
-  const facts = new TreeFacts(root);
+export function buildJoinModel(facts: TreeFacts, input: JoinModelInput): JoinModel {
   const { cluster, vpc } = input;
   const cfnCluster = cluster.node.defaultChild as eks.CfnCluster;
   const vpcConfig = (rawValue(cfnCluster.resourcesVpcConfig) ?? {}) as Record<string, unknown>;
