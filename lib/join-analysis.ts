@@ -25,8 +25,11 @@ export interface RouteFacts {
   readonly otherDefaultRoute?: string;
   /** Short names of the gateway endpoints associated with this route table (`s3`, `dynamodb`). */
   readonly gatewayEndpoints: string[];
-  /** When the S3 gateway endpoint's policy blocks the nodes' layer downloads: what it blocks, and the endpoint. */
-  readonly s3PolicyBlocks?: string;
+  /**
+   * What the S3 gateway endpoint's policy blocks, by purpose (`ecr-layers`, `cloudformation-response`, `cdk-asset`):
+   * the action, the resource and the endpoint. Absent: nothing blocked, or it cannot be judged.
+   */
+  readonly s3PolicyBlocks?: { [purpose: string]: string };
 }
 
 /** A subnet a client runs in. */
@@ -50,6 +53,11 @@ export interface NeededService {
   readonly service: string;
   /** The feature that needs it; undefined for what the client always needs (nodes: to join). */
   readonly feature?: string;
+  /**
+   * For `s3`: what the client does there, to judge the gateway endpoint's policy (`ecr-layers`,
+   * `cloudformation-response`, `cdk-asset`). Nodes default to `ecr-layers`.
+   */
+  readonly purpose?: string;
 }
 
 /** Something that must reach AWS services and, usually, the cluster's API server. */
@@ -287,12 +295,22 @@ function analyzeClient(
     noInternet.push(subnet);
 
     const lacking: string[] = [];
-    for (const { service } of undeclared) {
+    for (const { service, purpose: needPurpose, feature } of undeclared) {
       if (r.gatewayEndpoints.includes(service)) {
-        if (nodes && service === 's3' && r.s3PolicyBlocks && !reportedPolicies.has(r.s3PolicyBlocks)) {
-          reportedPolicies.add(r.s3PolicyBlocks);
-          findings.push(finding('PEKS-JOIN-7', `the S3 gateway endpoint's policy blocks ${r.s3PolicyBlocks}: nodes cannot download image layers`,
-            'allow s3:GetObject on arn:aws:s3:::prod-<region>-starport-layer-bucket/* in the endpoint policy (NodeEndpoints restrictS3Policy does)'));
+        const purpose = needPurpose ?? (nodes ? 'ecr-layers' : undefined);
+        const blockedBy = purpose ? r.s3PolicyBlocks?.[purpose] : undefined;
+        const reportKey = nodes ? blockedBy : `${client.name}|${blockedBy}`;
+        if (service === 's3' && blockedBy && !reportedPolicies.has(reportKey!)) {
+          reportedPolicies.add(reportKey!);
+          if (nodes && purpose === 'ecr-layers') {
+            findings.push(finding('PEKS-JOIN-7', `the S3 gateway endpoint's policy blocks ${blockedBy}: nodes cannot download image layers`,
+              'allow s3:GetObject on the regional prod-<region>-starport-layer-bucket to Principal "*" in the endpoint policy: ECR presigns the layer URLs, so the request is not signed by the node\'s role (NodeEndpoints restrictS3Policy does)'));
+          } else {
+            findings.push(finding(rule('PEKS-JOIN-7'), `${who}the S3 gateway endpoint's policy blocks ${blockedBy}${feature ? ` (${feature})` : ''}`,
+              purpose === 'cloudformation-response'
+                ? 'allow s3:PutObject on arn:<partition>:s3:::cloudformation-custom-resource-response-<region without dashes>/* to Principal "*" (CloudFormation presigns the response URL)'
+                : 'allow s3:GetObject on this account\'s CDK asset buckets (cdk-*-assets-<account>-<region>/*) to this account\'s principals'));
+          }
         }
         continue;
       }
@@ -301,7 +319,7 @@ function analyzeClient(
       if (usableEndpoints(endpoints, client).length > 0) continue;
       if (endpoints.length === 0) {
         if (service === 's3' && r.known && !r.otherDefaultRoute && model.s3GatewayInVpc) s3NotAttached.push(subnet.name);
-        else lacking.push(service);
+        else if (!lacking.includes(service)) lacking.push(service);
         continue;
       }
       for (const e of endpoints) {

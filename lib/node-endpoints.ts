@@ -1,8 +1,8 @@
-import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { EndpointCatalogue } from './endpoint-catalogue';
+import { AwsBuckets, locationOf, s3Arn } from './private/aws-env';
 import { misuse } from './private/errors';
 import { defaultPrivateSelection } from './private/subnets';
 import { literalVpcCidr } from './tree-facts';
@@ -125,25 +125,28 @@ export class NodeEndpoints extends Construct {
   }
 
   private restrictS3(endpoint: ec2.GatewayVpcEndpoint) {
-    const { partition, region, account } = Stack.of(this);
-    const account_ = new iam.AccountRootPrincipal();
+    const l = locationOf(this);
+    // ECR presigns layer URLs: the request S3 sees is not signed by the node's role, so only `*` admits it (the ECR
+    // guide's minimum policy). https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-minimum-s3-perms
     endpoint.addToPolicy(new iam.PolicyStatement({
       sid: 'EcrImageLayers',
-      principals: [account_],
+      principals: [new iam.AnyPrincipal()],
       actions: ['s3:GetObject'],
-      resources: [`arn:${partition}:s3:::prod-${region}-starport-layer-bucket/*`],
+      resources: [s3Arn(l, `${AwsBuckets.ecrLayers(l)}/*`)],
     }));
     endpoint.addToPolicy(new iam.PolicyStatement({
       sid: 'CdkAssets',
-      principals: [account_],
+      principals: [new iam.AccountRootPrincipal()],
       actions: ['s3:GetObject'],
-      resources: [`arn:${partition}:s3:::cdk-*-assets-${account}-${region}/*`],
+      resources: [s3Arn(l, `${AwsBuckets.cdkAssets(l)}/*`)],
     }));
+    // Custom-resource handlers answer through a URL CloudFormation presigns, in a bucket named with the region
+    // without dashes. https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-ref-vpc-endpoints.html
     endpoint.addToPolicy(new iam.PolicyStatement({
       sid: 'CloudFormationCustomResourceResponses',
       principals: [new iam.AnyPrincipal()],
       actions: ['s3:PutObject'],
-      resources: [`arn:${partition}:s3:::cloudformation-custom-resource-response-${region}*/*`],
+      resources: [s3Arn(l, `${AwsBuckets.cloudFormationResponses(l)}/*`)],
     }));
   }
 

@@ -4,7 +4,8 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import { InterfaceEndpointFacts, RouteFacts, SubnetFacts } from './join-analysis';
-import { blockedNeed, NODE_POLICY_NEEDS } from './private/endpoint-policy';
+import { locationOf } from './private/aws-env';
+import { blockedNeed, INTERFACE_PURPOSES, NeedPurpose } from './private/endpoint-policy';
 
 /**
  * Reads the facts the join analysis needs from a synthesized-to-be construct tree: routes, VPC endpoints, security
@@ -60,8 +61,7 @@ export class TreeFacts {
     const gateways = rtKey ? this.gatewayEndpointsOn(rtKey) : [];
     const gatewayEndpoints = gateways.map(g => g.service);
     const s3 = gateways.find(g => g.service === 's3');
-    const s3Blocks = s3 ? blockedNeed(resolvedPolicy(s3.endpoint), NODE_POLICY_NEEDS.s3) : undefined;
-    const s3PolicyBlocks = s3 && s3Blocks ? `${s3Blocks} (${s3.endpoint.node.scope?.node.path})` : undefined;
+    const s3PolicyBlocks = s3 ? s3Blocks(s3.endpoint) : undefined;
     const name = cfn ? subnet.node.path : literal(subnet.subnetId) ?? subnet.node.path;
     const az = availabilityZone(cfn ? cfn.availabilityZone : tryGet(() => subnet.availabilityZone), subnet);
     if (!cfn || !rtKey) {
@@ -159,8 +159,8 @@ export class TreeFacts {
       }
       // CloudFormation's default for PrivateDnsEnabled is false (aws-cdk-lib's InterfaceVpcEndpoint sets true).
       const privateDns = dns === undefined ? false : typeof dns === 'boolean' ? dns : undefined;
-      const needs = NODE_POLICY_NEEDS[service];
-      const policyBlocks = needs ? blockedNeed(resolvedPolicy(e), needs) : undefined;
+      const purpose = INTERFACE_PURPOSES[service];
+      const policyBlocks = purpose ? blockedNeed(resolvedPolicy(e), purpose, locationOf(e)) : undefined;
       out.push({ service, name: e.node.scope?.node.path ?? e.node.path, privateDns, blocked443, policyBlocks });
     }
     return out;
@@ -380,6 +380,19 @@ export function rawList(value: unknown): unknown[] {
   const encoded = v.length === 1 && typeof v[0] === 'string' ? Tokenization.reverseList(v as string[]) : undefined;
   if (encoded) return rawList(encoded);
   return v.map(rawValue);
+}
+
+const S3_PURPOSES: NeedPurpose[] = ['ecr-layers', 'cloudformation-response', 'cdk-asset'];
+
+/** What an S3 gateway endpoint's policy blocks, by purpose, each with the endpoint's path; undefined when nothing. */
+function s3Blocks(endpoint: ec2.CfnVPCEndpoint): Record<string, string> | undefined {
+  const policy = resolvedPolicy(endpoint);
+  const out: Record<string, string> = {};
+  for (const purpose of S3_PURPOSES) {
+    const blocked = blockedNeed(policy, purpose, locationOf(endpoint));
+    if (blocked) out[purpose] = `${blocked} (${endpoint.node.scope?.node.path})`;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /** An endpoint's policy as CloudFormation will get it (undefined: the default full access; unreadable: undefined). */

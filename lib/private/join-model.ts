@@ -105,7 +105,7 @@ export function buildJoinModel(facts: TreeFacts, input: JoinModelInput): JoinMod
     networks.push({ name, description: `the bastion ${name}`, securityGroups: sgs, cidrs: [subnetCidr(subnetId)] });
     const services: NeededService[] = [];
     if (bastion.access === BastionAccess.SSM) services.push(...EndpointCatalogue.SSM_SERVICES.map(service => ({ service, feature: 'SSM Session Manager' })));
-    if (bastion.kubectlInstalled) services.push({ service: 's3', feature: 'kubectl download at boot' });
+    if (bastion.kubectlInstalled) services.push({ service: 's3', feature: 'kubectl download at boot', purpose: 'cdk-asset' });
     clients.push({
       kind: 'bastion',
       name,
@@ -134,7 +134,7 @@ export function buildJoinModel(facts: TreeFacts, input: JoinModelInput): JoinMod
     const handler = runsKubectl && provider !== undefined;
     const services: NeededService[] = runsKubectl
       ? (handler ? [{ service: 'eks', feature: 'aws eks update-kubeconfig' }, ...charts.services] : [])
-      : [{ service: 'lambda', feature: 'invoking the kubectl handler' }, { service: 's3', feature: 'the CloudFormation response' }];
+      : [{ service: 'lambda', feature: 'invoking the kubectl handler' }, { service: 's3', feature: 'the CloudFormation response', purpose: 'cloudformation-response' }];
     clients.push({
       kind: 'kubectl',
       name,
@@ -188,13 +188,14 @@ function chartNeeds(charts: eks.HelmChart[]): { services: NeededService[]; inter
   for (const chart of charts) {
     const what = `Helm chart ${chart.node.path}`;
     if (chart.chartAsset) {
-      services.push({ service: 's3', feature: `${what} (chart asset)` });
+      services.push({ service: 's3', feature: `${what} (chart asset)`, purpose: 'cdk-asset' });
       continue;
     }
     const repo = literal(chart.repository);
     if (repo === undefined) continue; // a token or no repository: nothing to tell
     if (ECR_OCI.test(repo)) {
-      for (const service of ['ecr.api', 'ecr.dkr', 's3']) services.push({ service, feature: `${what} from ECR` });
+      for (const service of ['ecr.api', 'ecr.dkr']) services.push({ service, feature: `${what} from ECR` });
+      services.push({ service: 's3', feature: `${what} from ECR`, purpose: 'ecr-layers' });
     } else {
       internet.push(`${what} from ${repo}`);
     }
@@ -204,7 +205,8 @@ function chartNeeds(charts: eks.HelmChart[]): { services: NeededService[]; inter
 
 function dedupe(services: NeededService[]): NeededService[] {
   const seen = new Set<string>();
-  return services.filter(s => (seen.has(s.service) ? false : (seen.add(s.service), true)));
+  const id = (s: NeededService) => `${s.service}|${s.purpose ?? ''}`;
+  return services.filter(s => (seen.has(id(s)) ? false : (seen.add(id(s)), true)));
 }
 
 function featureServices(facts: TreeFacts, cluster: eks.Cluster, clusterNameKey: string | undefined, declared: DeclaredFeatures): NeededService[] {
