@@ -4,6 +4,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { EndpointCatalogue } from './endpoint-catalogue';
 import { acknowledgeFindings } from './private/compliance';
 import { misuse } from './private/errors';
 import { kubectlLayerAsset } from './private/kubectl-asset';
@@ -14,8 +15,8 @@ import { defaultBastionSubnets, defaultPrivateSelection } from './private/subnet
  */
 export enum BastionAccess {
   /**
-   * AWS Systems Manager Session Manager: no inbound port, no key, sessions logged by SSM. Works from subnets with
-   * no internet route through the `ssm`, `ssmmessages` and `ec2messages` endpoints.
+   * AWS Systems Manager Session Manager: no inbound port, no key. Works from subnets with no internet route through
+   * the `ssm` and `ssmmessages` endpoints (and `ec2messages` for an image of yours whose agent may predate 3.3.40.0).
    */
   SSM = 'SSM',
   /**
@@ -95,6 +96,17 @@ export interface ClusterBastionProps extends BastionOptions {
  * written at boot (so it needs neither the EKS API nor the internet), and kubectl/helm from the kubectl layer.
  */
 export class ClusterBastion extends Construct implements ec2.IConnectable {
+  /** The AWS services a bastion with these options calls from its subnets (see `requiredServices`). */
+  public static servicesFor(options: BastionOptions, kubectlLayer?: lambda.ILayerVersion): string[] {
+    const services: string[] = [];
+    if ((options.access ?? BastionAccess.SSM) === BastionAccess.SSM) {
+      services.push(...EndpointCatalogue.interfaceServicesFor({ ssmBastion: true, ssmLegacyAgent: options.machineImage !== undefined })
+        .filter(s => !EndpointCatalogue.NODE_INTERFACE_SERVICES.includes(s)));
+    }
+    if (kubectlLayer && kubectlLayerAsset(kubectlLayer)) services.push('s3');
+    return services;
+  }
+
   /** The instance. */
   public readonly instance: ec2.Instance;
   /** The instance role. */
@@ -111,6 +123,12 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
   public readonly cluster: eks.ICluster;
   /** Whether kubectl and helm are installed at boot. */
   public readonly kubectlInstalled: boolean;
+  /**
+   * The AWS services the bastion calls from its subnets, by short name: with SSM access `ssm` and `ssmmessages`
+   * (plus `ec2messages` with a `machineImage` of yours), `s3` when it downloads kubectl. The endpoints
+   * `PrivateEksCluster` creates and the synth-time checks both read this.
+   */
+  public readonly requiredServices: string[];
 
   constructor(scope: Construct, id: string, props: ClusterBastionProps) {
     super(scope, id);
@@ -163,6 +181,13 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
     }));
 
     const instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO);
+    // The kubectl layers ship amd64 binaries only (cdklabs/awscdk-asset-kubectl layer/Dockerfile downloads
+    // bin/linux/amd64/kubectl and helm-*-linux-amd64): on a Graviton bastion they fail with "exec format error".
+    if (props.kubectlLayer && instanceType.architecture === ec2.InstanceArchitecture.ARM_64) {
+      throw misuse(this, `the bastion's instance type ${instanceType} is arm64 (Graviton), and the kubectl layer ships amd64 `
+        + 'kubectl and helm binaries that fail there with "exec format error"',
+      'use an x86_64 instance type (for example t3.micro, the default), or leave kubectlLayer out and install an arm64 kubectl yourself');
+    }
     const machineImage = props.machineImage ?? ec2.MachineImage.latestAmazonLinux2023({
       cpuType: instanceType.architecture === ec2.InstanceArchitecture.ARM_64 ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64,
     });
@@ -170,6 +195,7 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
     const userData = ec2.UserData.forLinux();
     const asset = props.kubectlLayer ? kubectlLayerAsset(props.kubectlLayer) : undefined;
     this.kubectlInstalled = asset !== undefined;
+    this.requiredServices = ClusterBastion.servicesFor(props, props.kubectlLayer);
     if (asset) {
       // The one object it downloads, not the whole asset bucket.
       this.role.addToPrincipalPolicy(new iam.PolicyStatement({

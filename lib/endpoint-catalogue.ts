@@ -27,6 +27,16 @@ export interface EndpointServiceInfo {
   readonly usedBy: string;
   /** When `PrivateEksCluster` creates it. */
   readonly createdWhen: string;
+  /** The AWS document (URL, section) whose words this row encodes. */
+  readonly source: string;
+  /**
+   * Regions where AWS does not offer this service through PrivateLink (no `com.amazonaws.<region>.<name>` endpoint
+   * service): creating the endpoint there fails the stack.
+   * @default - offered wherever the service is
+   */
+  readonly unavailableIn?: string[];
+  /** Where `unavailableIn` comes from, and the day it was read. */
+  readonly unavailableInSource?: string;
 }
 
 /**
@@ -38,6 +48,11 @@ export interface EndpointFeatures {
    * @default false
    */
   readonly ssmBastion?: boolean;
+  /**
+   * The SSM bastion runs an image whose SSM Agent version is unknown (a `machineImage` of yours): `ec2messages` too.
+   * @default false
+   */
+  readonly ssmLegacyAgent?: boolean;
   /**
    * IAM roles for service accounts: pods call STS `AssumeRoleWithWebIdentity`.
    * @default false
@@ -56,6 +71,8 @@ export interface EndpointFeatures {
 }
 
 const NODE_JOIN = 'always: nodes cannot join without it';
+const EKS_PRIVATE = 'https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html (VPC endpoints table)';
+const SSM_MESSAGES = 'https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-setting-up-messageAPIs.html';
 
 const CATALOGUE: EndpointServiceInfo[] = [
   {
@@ -63,84 +80,110 @@ const CATALOGUE: EndpointServiceInfo[] = [
     kind: EndpointKind.INTERFACE,
     usedBy: 'kubelet and the AWS cloud provider (DescribeInstances at node registration), the VPC CNI plugin (ENIs and IP addresses)',
     createdWhen: NODE_JOIN,
+    source: 'https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html (VPC endpoints table)',
   },
   {
     name: 'ecr.api',
     kind: EndpointKind.INTERFACE,
     usedBy: 'the ECR credential provider (GetAuthorizationToken) before any image pull, including the pause/sandbox image',
     createdWhen: NODE_JOIN,
+    source: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html (Amazon ECR VPC endpoints; S3 gateway endpoint for image layers)',
   },
   {
     name: 'ecr.dkr',
     kind: EndpointKind.INTERFACE,
     usedBy: 'containerd pulling image manifests from ECR (the EKS add-on images: vpc-cni, kube-proxy, coredns, pause)',
     createdWhen: NODE_JOIN,
+    source: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html (Amazon ECR VPC endpoints; S3 gateway endpoint for image layers)',
   },
   {
     name: 's3',
     kind: EndpointKind.GATEWAY,
     usedBy: 'containerd downloading ECR image layers (stored in S3); the bastion fetching kubectl from the CDK asset bucket',
     createdWhen: NODE_JOIN + ' (gateway endpoint on the node subnets\' route tables)',
+    source: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html (Amazon ECR VPC endpoints; S3 gateway endpoint for image layers)',
   },
   {
     name: 'ssm',
     kind: EndpointKind.INTERFACE,
-    usedBy: 'the SSM agent on the bastion (registration, Session Manager)',
+    usedBy: 'the SSM agent on the bastion (registration as a managed instance, Session Manager)',
     createdWhen: 'the bastion uses SSM access (the default)',
+    source: 'https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html (VPC endpoints for Systems Manager)',
   },
   {
     name: 'ssmmessages',
     kind: EndpointKind.INTERFACE,
-    usedBy: 'Session Manager\'s data channel to the bastion',
+    usedBy: 'Session Manager\'s session channels to the bastion; SSM Agent 3.3.40.0 and later also receive commands through it',
     createdWhen: 'the bastion uses SSM access (the default)',
+    source: `${SSM_MESSAGES} ("This endpoint is required to create and delete session channels with the Session Manager service")`,
   },
   {
     name: 'ec2messages',
     kind: EndpointKind.INTERFACE,
-    usedBy: 'the SSM agent\'s message delivery (older agents depend on it)',
-    createdWhen: 'the bastion uses SSM access (the default)',
+    usedBy: 'SSM agents that cannot reach ssmmessages, and agents older than 3.3.40.0, for Run Command messages; Session Manager does not use it',
+    createdWhen: 'the bastion uses SSM access with a `machineImage` of yours (its agent version is unknown); not for the default Amazon Linux 2023 image',
+    source: `${SSM_MESSAGES} ("If connectivity isn't allowed, SSM Agent receives Command documents through the Amazon Message Delivery Service"); `
+      + 'agent 3.3.40.0 release notes, https://github.com/aws/amazon-ssm-agent/blob/mainline/RELEASENOTES.md ("switch off ec2messages when ssmmessages connected successfully")',
   },
   {
     name: 'sts',
     kind: EndpointKind.INTERFACE,
     usedBy: 'pods using IAM roles for service accounts (AssumeRoleWithWebIdentity); SDKs must use the regional STS endpoint',
     createdWhen: 'IRSA is used',
+    source: `${EKS_PRIVATE} ("required when using IAM roles for service accounts")`,
   },
   {
     name: 'eks-auth',
     kind: EndpointKind.INTERFACE,
     usedBy: 'the EKS Pod Identity agent (AssumeRoleForPodIdentity)',
     createdWhen: 'EKS Pod Identity is used',
+    source: `${EKS_PRIVATE} ("required when using Pod Identity associations")`,
   },
   {
     name: 'eks',
     kind: EndpointKind.INTERFACE,
-    usedBy: 'the EKS API (DescribeCluster): `aws eks update-kubeconfig`, self-managed nodes whose bootstrap looks up the cluster',
-    createdWhen: 'on request (`additionalEndpoints`); managed nodes and the bastion\'s kubeconfig do not need it',
+    usedBy: 'the EKS API (DescribeCluster): `aws eks update-kubeconfig` in the kubectl handler, self-managed nodes whose bootstrap looks up the cluster',
+    createdWhen: 'the kubectl handler is created (first manifest, chart or service account) with private API access; on request (`additionalEndpoints`)',
+    source: `${EKS_PRIVATE}; https://docs.aws.amazon.com/eks/latest/userguide/vpc-interface-endpoints.html`,
+    unavailableIn: ['ap-southeast-5', 'ap-southeast-7', 'mx-central-1', 'ap-east-2'],
+    unavailableInSource: 'https://docs.aws.amazon.com/eks/latest/userguide/vpc-interface-endpoints.html ("AWS PrivateLink for the EKS API is not '
+      + 'available in Asia Pacific (Malaysia) (ap-southeast-5), Asia Pacific (Thailand) (ap-southeast-7), Mexico (Central) (mx-central-1), and '
+      + 'Asia Pacific (Taipei) (ap-east-2) regions"), read 2026-11-25 from awsdocs/amazon-eks-user-guide latest/ug/security/vpc-interface-endpoints.adoc',
+  },
+  {
+    name: 'lambda',
+    kind: EndpointKind.INTERFACE,
+    usedBy: 'the kubectl provider\'s framework function, which invokes the kubectl handler (lambda:InvokeFunction) from the VPC',
+    createdWhen: 'the kubectl handler is created with private API access',
+    source: 'https://github.com/aws/aws-cdk/blob/main/packages/aws-cdk-lib/custom-resources/lib/provider-framework/runtime/outbound.ts (invokeFunction)',
   },
   {
     name: 'logs',
     kind: EndpointKind.INTERFACE,
     usedBy: 'Fluent Bit / CloudWatch agent shipping logs from the nodes',
-    createdWhen: 'on request (`additionalEndpoints`)',
+    createdWhen: 'log shipping is declared (`features: { logShipping: true }`); on request (`additionalEndpoints`)',
+    source: `${EKS_PRIVATE} ("com.amazonaws.region-code.logs")`,
   },
   {
     name: 'elasticloadbalancing',
     kind: EndpointKind.INTERFACE,
     usedBy: 'the AWS Load Balancer Controller',
     createdWhen: 'on request (`additionalEndpoints`)',
+    source: `${EKS_PRIVATE} ("com.amazonaws.region-code.elasticloadbalancing")`,
   },
   {
     name: 'autoscaling',
     kind: EndpointKind.INTERFACE,
     usedBy: 'the Cluster Autoscaler',
     createdWhen: 'on request (`additionalEndpoints`)',
+    source: `${EKS_PRIVATE} (Cluster Autoscaler: "must also include the AWS STS VPC endpoint and autoscaling VPC endpoint")`,
   },
   {
     name: 'kms',
     kind: EndpointKind.INTERFACE,
-    usedBy: 'workloads that decrypt with KMS (for example encrypted EBS volumes created by the EBS CSI driver with a customer key)',
+    usedBy: 'workloads that call KMS themselves (Encrypt, Decrypt, GenerateDataKey with the AWS SDK)',
     createdWhen: 'on request (`additionalEndpoints`)',
+    source: 'https://docs.aws.amazon.com/kms/latest/developerguide/kms-vpc-endpoint.html',
   },
 ];
 
@@ -153,8 +196,15 @@ export class EndpointCatalogue {
   /** The interface endpoints every node subnet needs, whatever features are on. */
   public static readonly NODE_INTERFACE_SERVICES: string[] = ['ec2', 'ecr.api', 'ecr.dkr'];
 
-  /** The interface endpoints an SSM bastion in a subnet with no internet route needs. */
-  public static readonly SSM_SERVICES: string[] = ['ssm', 'ssmmessages', 'ec2messages'];
+  /**
+   * The interface endpoints Session Manager needs on an instance in a subnet with no internet route: `ssm`
+   * (registration) and `ssmmessages` (session channels). `ec2messages` serves only agents that cannot use
+   * ssmmessages (before 3.3.40.0) for Run Command; see `SSM_LEGACY_SERVICES`.
+   */
+  public static readonly SSM_SERVICES: string[] = ['ssm', 'ssmmessages'];
+
+  /** What an SSM agent of unknown version may need besides `SSM_SERVICES`. */
+  public static readonly SSM_LEGACY_SERVICES: string[] = ['ec2messages'];
 
   /** Every service the catalogue describes. */
   public static all(): EndpointServiceInfo[] {
@@ -174,10 +224,19 @@ export class EndpointCatalogue {
   public static interfaceServicesFor(features: EndpointFeatures): string[] {
     const services = [...EndpointCatalogue.NODE_INTERFACE_SERVICES];
     if (features.ssmBastion) services.push(...EndpointCatalogue.SSM_SERVICES);
+    if (features.ssmBastion && features.ssmLegacyAgent) services.push(...EndpointCatalogue.SSM_LEGACY_SERVICES);
     if (features.irsa) services.push('sts');
     if (features.podIdentity) services.push('eks-auth');
     if (features.logShipping) services.push('logs');
     return services;
+  }
+
+  /**
+   * Whether AWS offers the service through PrivateLink in a region (a literal region name). Services the catalogue
+   * does not list, and regions it has no record for, count as offered.
+   */
+  public static offeredIn(service: string, region: string): boolean {
+    return !(CATALOGUE.find(i => i.name === service)?.unavailableIn ?? []).includes(region);
   }
 
   /**

@@ -142,6 +142,10 @@ export interface JoinModel {
   readonly declaredServices: string[];
   readonly capacity?: CapacityFacts;
   readonly version?: VersionFacts;
+  /** The region, when the stack names one. */
+  readonly region?: string;
+  /** Services the region does not offer through PrivateLink (from `EndpointCatalogue`), with the source. */
+  readonly notOfferedInRegion?: Array<{ service: string; source: string }>;
 }
 
 /** A rule's finding. */
@@ -155,34 +159,42 @@ export interface Finding {
   readonly fix: string;
 }
 
-/** A rule: its ID, severity and one-line reason. */
+/** A rule: its ID, severity, one-line reason, and the AWS source whose words it encodes. */
 export interface JoinRule {
   readonly id: string;
   readonly severity: 'error' | 'warning';
   readonly reason: string;
+  /** The AWS (or aws-cdk) document, URL and section, that the rule encodes. */
+  readonly source: string;
 }
+
+const EKS_PRIVATE = 'https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html';
+const ECR_ENDPOINTS = 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html';
+const EKS_ENDPOINT = 'https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html';
+const EKS_NETWORK = 'https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html';
 
 /** The rules. IDs are stable: users downgrade them by ID (`downgradeRules`). */
 export const JOIN_RULES: JoinRule[] = [
-  { id: 'PEKS-JOIN-1', severity: 'error', reason: 'a node subnet reaches neither the internet nor an endpoint for a service nodes need to join (ec2, ecr.api, ecr.dkr, s3)' },
-  { id: 'PEKS-JOIN-2', severity: 'error', reason: 'S3 (ECR image layers) is reachable only through a gateway endpoint that is not on the node subnets\' route tables' },
-  { id: 'PEKS-JOIN-3', severity: 'error', reason: 'an interface endpoint that is needed has private DNS off: clients resolve the public name and time out' },
-  { id: 'PEKS-JOIN-4', severity: 'error', reason: 'the endpoint security group, or the nodes\' egress, does not allow 443 between nodes and endpoints' },
-  { id: 'PEKS-JOIN-5', severity: 'error', reason: 'VPC DNS support or DNS hostnames is off, which private API access and the private DNS of endpoints need' },
-  { id: 'PEKS-JOIN-7', severity: 'error', reason: 'an endpoint policy (ECR or the S3 gateway) blocks what nodes need to pull images' },
-  { id: 'PEKS-JOIN-6', severity: 'error', reason: 'what a node subnet reaches cannot be seen (imported subnet, default route to a transit or VPN gateway): declare it' },
-  { id: 'PEKS-FEAT-1', severity: 'error', reason: 'an enabled feature needs an endpoint the nodes cannot reach (IRSA: sts, Pod Identity: eks-auth, log shipping: logs)' },
-  { id: 'PEKS-API-1', severity: 'error', reason: 'the API endpoint is public only and some node subnets have no internet route to reach it' },
-  { id: 'PEKS-API-2', severity: 'warning', reason: 'the public API endpoint is restricted to CIDRs and there is no private access: the nodes\' egress IPs must be in them' },
-  { id: 'PEKS-API-3', severity: 'error', reason: 'the API server\'s security groups do not admit 443 from the nodes (private access)' },
-  { id: 'PEKS-BASTION-1', severity: 'error', reason: 'the bastion cannot reach what it needs: SSM endpoints, S3 for kubectl, or the API server' },
-  { id: 'PEKS-KUBECTL-1', severity: 'error', reason: 'a Lambda function running kubectl cannot reach the API server or the endpoints it needs' },
-  { id: 'PEKS-KUBECTL-2', severity: 'error', reason: 'a Helm chart comes from a public repository and the kubectl handler has no internet route' },
-  { id: 'PEKS-NET-1', severity: 'error', reason: 'nodes in a public subnet that assigns no public IPs and has no NAT: EKS managed nodegroups reject this' },
-  { id: 'PEKS-NET-2', severity: 'error', reason: 'the cluster subnets span fewer than 2 Availability Zones' },
-  { id: 'PEKS-NET-3', severity: 'warning', reason: 'the node subnets have fewer addresses than max nodes x (max pods + 1)' },
-  { id: 'PEKS-VER-1', severity: 'warning', reason: 'the Kubernetes version is past the end of EKS extended support: EKS no longer creates it' },
-  { id: 'PEKS-VER-2', severity: 'warning', reason: 'the kubectl layer is more than one minor version away from the cluster (kubectl supports a skew of one)' },
+  { id: 'PEKS-JOIN-1', severity: 'error', reason: 'a node subnet reaches neither the internet nor an endpoint for a service nodes need to join (ec2, ecr.api, ecr.dkr, s3)', source: `${EKS_PRIVATE} (VPC endpoints: ec2, ecr.api, ecr.dkr, s3)` },
+  { id: 'PEKS-JOIN-2', severity: 'error', reason: 'S3 (ECR image layers) is reachable only through a gateway endpoint that is not on the node subnets\' route tables', source: `${ECR_ENDPOINTS} (Amazon S3 gateway endpoint); https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html (route tables)` },
+  { id: 'PEKS-JOIN-3', severity: 'error', reason: 'an interface endpoint that is needed has private DNS off: clients resolve the public name and time out', source: `${ECR_ENDPOINTS} ("When you create the com.amazonaws.region.ecr.dkr endpoint, you must enable a private DNS hostname"); https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html` },
+  { id: 'PEKS-JOIN-4', severity: 'error', reason: 'the endpoint security group, or the nodes\' egress, does not allow 443 between nodes and endpoints', source: `${ECR_ENDPOINTS} ("The security group attached to the VPC endpoint must allow incoming connections on port 443"); ${EKS_PRIVATE}` },
+  { id: 'PEKS-JOIN-5', severity: 'error', reason: 'VPC DNS support or DNS hostnames is off, which private API access and the private DNS of endpoints need', source: `${EKS_ENDPOINT} (private endpoint: enableDnsHostnames and enableDnsSupport)` },
+  { id: 'PEKS-JOIN-7', severity: 'error', reason: 'an endpoint policy (ECR or the S3 gateway) blocks what nodes need to pull images', source: `${ECR_ENDPOINTS}#ecr-minimum-s3-perms; https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/vpc-interface-endpoints.html (custom resource response buckets)` },
+  { id: 'PEKS-JOIN-6', severity: 'error', reason: 'what a node subnet reaches cannot be seen (imported subnet, default route to a transit or VPN gateway): declare it', source: `${EKS_PRIVATE} (nodes need these services through endpoints or an internet route; what the app cannot see is declared)` },
+  { id: 'PEKS-FEAT-1', severity: 'error', reason: 'an enabled feature needs an endpoint the nodes cannot reach (IRSA: sts, Pod Identity: eks-auth, log shipping: logs)', source: `${EKS_PRIVATE} (sts for IRSA, eks-auth for Pod Identity, logs)` },
+  { id: 'PEKS-API-1', severity: 'error', reason: 'the API endpoint is public only and some node subnets have no internet route to reach it', source: `${EKS_ENDPOINT} (public-only endpoint: nodes reach it from the internet)` },
+  { id: 'PEKS-API-2', severity: 'warning', reason: 'the public API endpoint is restricted to CIDRs and there is no private access: the nodes\' egress IPs must be in them', source: `${EKS_ENDPOINT} (public access CIDR restrictions)` },
+  { id: 'PEKS-API-3', severity: 'error', reason: 'the API server\'s security groups do not admit 443 from the nodes (private access)', source: `https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html; ${EKS_ENDPOINT} (private access: the control plane security group admits 443 from the clients)` },
+  { id: 'PEKS-BASTION-1', severity: 'error', reason: 'the bastion cannot reach what it needs: SSM endpoints, S3 for kubectl, or the API server', source: 'https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html; https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-setting-up-messageAPIs.html' },
+  { id: 'PEKS-KUBECTL-1', severity: 'error', reason: 'a Lambda function running kubectl cannot reach the API server or the endpoints it needs', source: 'https://github.com/aws/aws-cdk/blob/main/packages/aws-cdk-lib/aws-eks-v2/lib/kubectl-provider.ts (handler in the VPC, provider framework); https://docs.aws.amazon.com/eks/latest/userguide/vpc-interface-endpoints.html' },
+  { id: 'PEKS-KUBECTL-2', severity: 'error', reason: 'a Helm chart comes from a public repository or another region\'s ECR and the kubectl handler has no internet route', source: `${EKS_PRIVATE} (no outbound internet access: what the cluster pulls comes from inside the VPC); ${ECR_ENDPOINTS} (an endpoint serves its own region's ECR names; older versions of the page: "VPC endpoints currently don't support cross-Region requests")` },
+  { id: 'PEKS-REGION-1', severity: 'error', reason: 'a client with no internet route needs a service the region does not offer through PrivateLink (the EKS API in ap-southeast-5, ap-southeast-7, mx-central-1, ap-east-2)', source: 'https://docs.aws.amazon.com/eks/latest/userguide/vpc-interface-endpoints.html (regions without PrivateLink for the EKS API)' },
+  { id: 'PEKS-NET-1', severity: 'error', reason: 'nodes in a public subnet that assigns no public IPs and has no NAT: EKS managed nodegroups reject this', source: `${EKS_NETWORK} (nodes in a public subnet need public IPv4 addresses assigned at launch)` },
+  { id: 'PEKS-NET-2', severity: 'error', reason: 'the cluster subnets span fewer than 2 Availability Zones', source: `${EKS_NETWORK} (subnets in at least two Availability Zones)` },
+  { id: 'PEKS-NET-3', severity: 'warning', reason: 'the node subnets have fewer addresses than max nodes x (max pods + 1)', source: 'https://docs.aws.amazon.com/eks/latest/userguide/choosing-instance-type.html (maximum Pods per instance type)' },
+  { id: 'PEKS-VER-1', severity: 'warning', reason: 'the Kubernetes version is past the end of EKS extended support: EKS no longer creates it', source: 'https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html' },
+  { id: 'PEKS-VER-2', severity: 'warning', reason: 'the kubectl layer is more than one minor version away from the cluster (kubectl supports a skew of one)', source: 'https://docs.aws.amazon.com/eks/latest/userguide/install-kubectl.html ("within one minor version difference of your Amazon EKS cluster control plane")' },
 ];
 
 const RULE_IDS = new Set(JOIN_RULES.map(r => r.id));
@@ -281,6 +293,7 @@ function analyzeClient(
   // Missing services grouped by (set of services, why unverifiable) so one message names every subnet and service.
   const missing = new Map<string, { subnets: string[]; services: string[]; unverifiable?: string }>();
   const s3NotAttached: string[] = [];
+  const unavailable = new Map<string, { subnets: string[]; services: string[] }>();
   const blocked = new Map<string, string>();
   const noInternet: SubnetFacts[] = [];
 
@@ -340,6 +353,14 @@ function analyzeClient(
         }
       }
     }
+    const notOffered = lacking.filter(service => model.notOfferedInRegion?.some(n => n.service === service));
+    if (notOffered.length > 0 && r.known && !r.otherDefaultRoute) {
+      lacking.splice(0, lacking.length, ...lacking.filter(service => !notOffered.includes(service)));
+      const key = notOffered.join(',');
+      const group = unavailable.get(key) ?? { subnets: [], services: notOffered };
+      group.subnets.push(subnet.name);
+      unavailable.set(key, group);
+    }
     if (lacking.length > 0) {
       const unverifiable = !r.known ? 'its route table is not in this app (imported)'
         : r.otherDefaultRoute ? `its default route goes to ${r.otherDefaultRoute}, whose way out cannot be seen` : undefined;
@@ -380,6 +401,13 @@ function analyzeClient(
         `create the endpoints (with createVpcEndpoints, \`features\` creates them; or additionalEndpoints), or give the subnets a NAT route; ${declareHint(featured)}`));
     }
   }
+  for (const group of unavailable.values()) {
+    const featureOf = new Map(client.services.map(s => [s.service, s.feature]));
+    const sources = [...new Set(group.services.map(sv => model.notOfferedInRegion!.find(n => n.service === sv)!.source))].join('; ');
+    findings.push(finding('PEKS-REGION-1',
+      `${who}${model.region} does not offer ${describeServices(group.services, featureOf)} through AWS PrivateLink (${sources}), and ${WHO[client.kind]}${plural(group.subnets)} ${group.subnets.join(', ')} ha${group.subnets.length > 1 ? 've' : 's'} no internet route: ${nodes ? 'the nodes' : 'it'} cannot reach it`,
+      `give these subnets a NAT route or a proxy to the public endpoint (a proxy the construct cannot see: declare it, existingEndpointServices: [${group.services.map(sv => `'${sv}'`).join(', ')}]), or deploy to a region that offers it`));
+  }
   if (s3NotAttached.length > 0) {
     findings.push(finding(rule('PEKS-JOIN-2'),
       `${who}the VPC has an S3 gateway endpoint, but not on the route table of ${WHO[client.kind]}${plural(s3NotAttached)} ${s3NotAttached.join(', ')}: ${nodes ? 'image layers (served from S3) cannot be pulled' : 'S3 downloads there fail'}`,
@@ -398,7 +426,7 @@ function analyzeClient(
     if (without.length > 0 || unseen.length > 0) {
       findings.push(finding('PEKS-KUBECTL-2',
         `${who}${without.length > 0 ? `subnet${plural(without)} ${without.join(', ')} ha${without.length > 1 ? 've' : 's'} no internet route` : `cannot verify an internet route from ${unseen.join(', ')}`}, and it downloads from the internet: ${what}`,
-        'push the chart to ECR as an OCI artifact (repository: \'oci://<account>.dkr.ecr.<region>.amazonaws.com/<repo>\') or pass it as `chartAsset`; or downgrade PEKS-KUBECTL-2 if a proxy serves it'));
+        'push the chart to this region\'s ECR as an OCI artifact (repository: \'oci://<account>.dkr.ecr.<this region>.amazonaws.com/<repo>\') or pass it as `chartAsset`; or downgrade PEKS-KUBECTL-2 if a proxy serves it'));
     }
   }
 

@@ -1,3 +1,4 @@
+import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -63,6 +64,16 @@ export interface NodeEndpointsProps {
    * @default false
    */
   readonly restrictS3Policy?: boolean;
+
+  /**
+   * Place each interface endpoint only in the Availability Zones where its service is offered, as eksctl does
+   * (DescribeVpcEndpointServices), through aws-cdk-lib's `lookupSupportedAzs` context lookup. It needs the stack's
+   * account and region; the value is recorded in cdk.context.json like any lookup. An environment-agnostic stack
+   * cannot look up, places endpoints in every node AZ, and the plan report says the AZs were not verified.
+   * @see https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html
+   * @default - true when the stack has a concrete account and region
+   */
+  readonly lookupSupportedAzs?: boolean;
 }
 
 /**
@@ -84,6 +95,8 @@ export class NodeEndpoints extends Construct {
   private readonly subnets: ec2.SubnetSelection;
   private readonly endpoints = new Map<string, ec2.InterfaceVpcEndpoint>();
   private readonly pullOnlyEcr: boolean;
+  /** Whether the interface endpoints' Availability Zones are looked up (a concrete environment). */
+  public readonly azsVerified: boolean;
 
   constructor(scope: Construct, id: string, props: NodeEndpointsProps) {
     super(scope, id);
@@ -96,6 +109,13 @@ export class NodeEndpoints extends Construct {
     }
 
     this.pullOnlyEcr = props.pullOnlyEcrPolicies ?? true;
+    const stack = Stack.of(this);
+    const concrete = !Token.isUnresolved(stack.account) && !Token.isUnresolved(stack.region);
+    if (props.lookupSupportedAzs && !concrete) {
+      throw misuse(this, 'lookupSupportedAzs needs the stack\'s account and region, and the stack is environment-agnostic',
+        'give the stack an `env` with account and region, or leave lookupSupportedAzs out');
+    }
+    this.azsVerified = props.lookupSupportedAzs ?? concrete;
     if (props.securityGroup) {
       this.securityGroup = props.securityGroup;
     } else {
@@ -141,7 +161,7 @@ export class NodeEndpoints extends Construct {
       resources: [s3Arn(l, `${AwsBuckets.cdkAssets(l)}/*`)],
     }));
     // Custom-resource handlers answer through a URL CloudFormation presigns, in a bucket named with the region
-    // without dashes. https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-ref-vpc-endpoints.html
+    // without dashes. https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/vpc-interface-endpoints.html
     endpoint.addToPolicy(new iam.PolicyStatement({
       sid: 'CloudFormationCustomResourceResponses',
       principals: [new iam.AnyPrincipal()],
@@ -161,6 +181,12 @@ export class NodeEndpoints extends Construct {
     }
     const existing = this.endpoints.get(service);
     if (existing) return existing;
+    const l = locationOf(this);
+    if (l.regionKnown && !EndpointCatalogue.offeredIn(service, l.region)) {
+      throw misuse(this, `cannot add an interface endpoint for "${service}": ${l.region} does not offer it through AWS PrivateLink `
+        + `(${EndpointCatalogue.describe(service)?.unavailableInSource}), so CloudFormation would fail to create it`,
+      'reach the service through a NAT route or a proxy in this region and leave the endpoint out, or deploy to a region that offers it');
+    }
 
     const endpoint = new ec2.InterfaceVpcEndpoint(this, endpointId(service), {
       vpc: this.vpc,
@@ -170,6 +196,7 @@ export class NodeEndpoints extends Construct {
       securityGroups: [this.securityGroup],
       // The security group above decides who may connect; `open` would add a second, wider rule.
       open: false,
+      lookupSupportedAzs: this.azsVerified,
     });
     if (this.pullOnlyEcr && (service === 'ecr.api' || service === 'ecr.dkr')) {
       endpoint.addToPolicy(new iam.PolicyStatement({

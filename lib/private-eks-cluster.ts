@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Annotations, CfnElement, CfnOutput, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { Annotations, AspectPriority, Aspects, CfnElement, CfnOutput, IAspect, Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,6 +13,7 @@ import { EndpointCatalogue } from './endpoint-catalogue';
 import { analyzeJoin, Finding, isJoinRule, JOIN_RULES, JoinModel } from './join-analysis';
 import { PrivateNetwork, PrivateNetworkProps } from './network';
 import { NodeEndpoints } from './node-endpoints';
+import { locationOf } from './private/aws-env';
 import { acknowledgeFindings, denyGrantsExceptForAwsResources, logicalIdOf } from './private/compliance';
 import { diagramDot } from './private/diagram';
 import { misuse } from './private/errors';
@@ -20,7 +21,7 @@ import { buildJoinModel } from './private/join-model';
 import { buildReport, reportMarkdown, reportSummary } from './private/report';
 import { defaultBastionSubnets, defaultPrivateSelection } from './private/subnets';
 import { PrivateNodegroup, PrivateNodegroupOptions } from './private-nodegroup';
-import { rawValue, TreeFacts } from './tree-facts';
+import { key, rawValue, TreeFacts } from './tree-facts';
 import { WorkloadIdentity, WorkloadServiceAccount, WorkloadServiceAccountOptions } from './workload-identity';
 
 /**
@@ -260,6 +261,9 @@ export class PrivateEksCluster extends Construct {
     if (!withBastion && props.bastionOptions) {
       throw misuse(this, '`bastionOptions` were given with bastion: false', 'remove `bastionOptions`, or set bastion to true');
     }
+    // IRSA through aws-eks-v2's native AWS::IAM::OIDCProvider, not the deprecated custom resource (and its Lambda).
+    // An app that sets the flag itself (false keeps an existing cluster's custom-resource provider) decides.
+    if (this.node.tryGetContext(NATIVE_OIDC_FLAG) === undefined) this.node.setContext(NATIVE_OIDC_FLAG, true);
     this.kubectlLayer = props.kubectlLayer;
     this.endpointAccess = props.endpointAccess ?? eks.EndpointAccess.PRIVATE;
 
@@ -296,10 +300,10 @@ export class PrivateEksCluster extends Construct {
       : undefined;
 
     if (createEndpoints) {
-      const services = EndpointCatalogue.interfaceServicesFor({
-        ssmBastion: withBastion && bastionAccess === BastionAccess.SSM,
-        ...this.features,
-      }).filter(s => !this.declaredServices.includes(s));
+      const services = [
+        ...EndpointCatalogue.interfaceServicesFor(this.features),
+        ...(withBastion ? ClusterBastion.servicesFor(props.bastionOptions ?? {}, props.kubectlLayer).filter(s => s !== 's3') : []),
+      ].filter(s => !this.declaredServices.includes(s) && this.offeredHere(s));
       for (const s of props.additionalEndpoints ?? []) {
         if (!services.includes(s)) services.push(s);
       }
@@ -316,12 +320,12 @@ export class PrivateEksCluster extends Construct {
     if (props.secretsEncryptionKey) {
       this.secretsEncryptionKey = props.secretsEncryptionKey;
     } else {
-      const key = new kms.Key(this, 'SecretsKey', {
+      const secretsKey = new kms.Key(this, 'SecretsKey', {
         description: `Envelope encryption of Kubernetes secrets (${this.node.path})`,
         enableKeyRotation: true,
       });
-      denyGrantsExceptForAwsResources(key);
-      this.secretsEncryptionKey = key;
+      denyGrantsExceptForAwsResources(secretsKey);
+      this.secretsEncryptionKey = secretsKey;
     }
 
     this.cluster = new eks.Cluster(this, 'Cluster', {
@@ -389,6 +393,9 @@ export class PrivateEksCluster extends Construct {
     }
 
     this.addOutputs();
+    // Every managed nodegroup of this cluster, however it was added (cluster.cluster.addNodegroupCapacity, an L1 in
+    // another stack), boots after the endpoints and the CNI and kube-proxy add-ons.
+    Aspects.of(this.node.root).add(new NodegroupOrdering(this), { priority: AspectPriority.MUTATING });
     this.node.addValidation({ validate: () => this.validateJoin() });
   }
 
@@ -403,12 +410,7 @@ export class PrivateEksCluster extends Construct {
       subnets: options.subnets ?? this.nodeSubnets,
       role: options.role ?? this.nodeRole,
     });
-    // Nodes that boot before the endpoints exist cannot reach EC2 or ECR and never join.
-    if (this.endpoints) nodes.node.addDependency(this.endpoints);
-    // The managed CNI and kube-proxy are in place before the first node registers.
-    for (const addon of this.coreAddons) {
-      if (addon !== this.corednsAddon) nodes.node.addDependency(addon);
-    }
+    this._orderNodegroup(nodes);
     // coredns runs on nodes: its add-on becomes ACTIVE only once some exist.
     if (!this.hasNodegroup && this.corednsAddon) this.corednsAddon.node.addDependency(nodes);
     this.hasNodegroup = true;
@@ -471,6 +473,16 @@ export class PrivateEksCluster extends Construct {
     return this.kubectl?.provider;
   }
 
+  /** @internal Makes a nodegroup (construct or L1) boot after the endpoints and the CNI and kube-proxy add-ons. */
+  public _orderNodegroup(nodegroup: IConstruct) {
+    // Nodes that boot before the endpoints exist cannot reach EC2 or ECR and never join.
+    if (this.endpoints) nodegroup.node.addDependency(this.endpoints);
+    // The managed CNI and kube-proxy are in place before the first node registers.
+    for (const addon of this.coreAddons) {
+      if (addon !== this.corednsAddon) nodegroup.node.addDependency(addon);
+    }
+  }
+
   private addCoreAddons() {
     for (const name of ['vpc-cni', 'kube-proxy', 'coredns']) {
       const addon = new eks.Addon(this, `Addon-${name}`, { cluster: this.cluster, addonName: name });
@@ -479,9 +491,18 @@ export class PrivateEksCluster extends Construct {
     }
   }
 
+  /**
+   * Whether the stack's region offers a service through PrivateLink (unknown regions: yes). What it does not offer is
+   * not created; the synth-time checks then report the clients that need it (PEKS-REGION-1).
+   */
+  private offeredHere(service: string): boolean {
+    const l = locationOf(this);
+    return !l.regionKnown || EndpointCatalogue.offeredIn(service, l.region);
+  }
+
   private addFeatureEndpoint(service: string) {
     // addInterfaceEndpoint returns the existing endpoint for a service added before.
-    if (this.endpoints && !this.declaredServices.includes(service)) {
+    if (this.endpoints && !this.declaredServices.includes(service) && this.offeredHere(service)) {
       this.endpoints.addInterfaceEndpoint(service);
     }
   }
@@ -640,6 +661,20 @@ export class PrivateEksCluster extends Construct {
         });
       }
     }
+  }
+}
+
+const NATIVE_OIDC_FLAG = '@aws-cdk/aws-eks:useNativeOidcProvider';
+
+/** Orders every `AWS::EKS::Nodegroup` of one cluster after its endpoints and core add-ons. */
+class NodegroupOrdering implements IAspect {
+  constructor(private readonly owner: PrivateEksCluster) {}
+
+  public visit(node: IConstruct): void {
+    if (!(node instanceof eks.CfnNodegroup)) return;
+    if (key(node.clusterName) !== key(this.owner.cluster.clusterName)) return;
+    // The coredns add-on waits for the first nodegroup; a nodegroup never waits for coredns.
+    this.owner._orderNodegroup(node);
   }
 }
 

@@ -7,6 +7,8 @@ describe('EndpointCatalogue', () => {
 
   test('each feature adds exactly its services, in a stable order', () => {
     expect(EndpointCatalogue.interfaceServicesFor({ ssmBastion: true }))
+      .toEqual(['ec2', 'ecr.api', 'ecr.dkr', 'ssm', 'ssmmessages']);
+    expect(EndpointCatalogue.interfaceServicesFor({ ssmBastion: true, ssmLegacyAgent: true }))
       .toEqual(['ec2', 'ecr.api', 'ecr.dkr', 'ssm', 'ssmmessages', 'ec2messages']);
     expect(EndpointCatalogue.interfaceServicesFor({ irsa: true })).toEqual(['ec2', 'ecr.api', 'ecr.dkr', 'sts']);
     expect(EndpointCatalogue.interfaceServicesFor({ podIdentity: true })).toEqual(['ec2', 'ecr.api', 'ecr.dkr', 'eks-auth']);

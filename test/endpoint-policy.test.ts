@@ -43,7 +43,7 @@ describe('endpoint policies', () => {
     expect(findingsOf(c)).toEqual([]);
   });
 
-  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-ref-vpc-endpoints.html ("region names don't
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/vpc-interface-endpoints.html ("region names don't
   // contain dashes. For example, uswest2") and the ECR guide's minimum S3 policy (Principal "*").
   test.each([
     ['us-east-1', 'aws', 'useast1'],
@@ -56,7 +56,9 @@ describe('endpoint policies', () => {
     const stack = new Stack(app, 'Test', { env: { account: '123456789012', region } });
     const vpc = isolatedVpc(stack);
     new NodeEndpoints(stack, 'Endpoints', {
-      vpc, subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, restrictS3Policy: true,
+      vpc,
+      subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      restrictS3Policy: true,
       services: ['ec2', 'ecr.api', 'ecr.dkr', 'ssm', 'ssmmessages', 'eks', 'lambda'],
     });
     const c = cluster(stack, { vpc, createVpcEndpoints: false, kubectlLayer: tinyLayer(stack), existingEndpointServices: ['ec2messages'] });

@@ -69,7 +69,7 @@ describe('fully-private (the default set-up)', () => {
   });
 
   test('creates exactly the interface endpoints the nodes, the SSM bastion, the kubectl handler and Pod Identity need, plus the S3 gateway', () => {
-    expect(endpointServices(t)).toEqual(['ec2', 'ec2messages', 'ecr.api', 'ecr.dkr', 'eks', 'eks-auth', 'lambda', 's3', 'ssm', 'ssmmessages']);
+    expect(endpointServices(t)).toEqual(['ec2', 'ecr.api', 'ecr.dkr', 'eks', 'eks-auth', 'lambda', 's3', 'ssm', 'ssmmessages']);
     t.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway', RouteTableIds: Match.anyValue() });
   });
 
@@ -185,7 +185,7 @@ describe('existing-vpc (a VPC and endpoints built elsewhere)', () => {
   test('the network stack owns the endpoints; the cluster stack creates none and no VPC', () => {
     const network = synthesized['existing-vpc'].templates.SharedNetwork;
     const cluster = synthesized['existing-vpc'].templates.ExistingVpcEks;
-    network.resourceCountIs('AWS::EC2::VPCEndpoint', 8); // ec2, ecr.api, ecr.dkr, ssm trio, logs, s3
+    network.resourceCountIs('AWS::EC2::VPCEndpoint', 7); // ec2, ecr.api, ecr.dkr, ssm, ssmmessages, logs, s3
     cluster.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
     cluster.resourceCountIs('AWS::EC2::VPC', 0);
     cluster.hasResourceProperties('AWS::EKS::Nodegroup', {

@@ -119,7 +119,7 @@ describe('operating the cluster: what fails, and its passing neighbour', () => {
     const f = findingsOf(c);
     expect(f.map(x => x.ruleId)).toEqual(['PEKS-KUBECTL-2']);
     expect(f[0].message).toMatch(/^kubectl function Test\/Eks\/KubectlProvider\/Handler: subnets .* have no internet route, and it downloads from the internet: Helm chart Test\/Eks\/ChartPublic from https:\/\/kubernetes.github.io\/ingress-nginx$/);
-    expect(f[0].fix).toMatch(/oci:\/\/<account>\.dkr\.ecr\.<region>\.amazonaws\.com\/<repo>/);
+    expect(f[0].fix).toMatch(/oci:\/\/<account>\.dkr\.ecr\.<this region>\.amazonaws\.com\/<repo>/);
 
     const ok = newStack();
     const c2 = cluster(ok, { kubectlLayer: tinyLayer(ok), bastion: false });

@@ -45,8 +45,8 @@ describe('PrivateEksCluster defaults', () => {
     });
   });
 
-  test('endpoints: the node trio, the SSM trio for the bastion, and the S3 gateway; nothing else', () => {
-    expect(endpointServices(t)).toEqual(['ec2', 'ec2messages', 'ecr.api', 'ecr.dkr', 's3', 'ssm', 'ssmmessages']);
+  test('endpoints: the node trio, ssm and ssmmessages for the bastion\'s Session Manager, and the S3 gateway; nothing else', () => {
+    expect(endpointServices(t)).toEqual(['ec2', 'ecr.api', 'ecr.dkr', 's3', 'ssm', 'ssmmessages']);
   });
 
   test('nodes and bastion are created after every endpoint (a node that boots first never joins)', () => {

@@ -43,7 +43,9 @@ export function resourcesOfType(template: Template, type: string): Array<[string
 /** Short service names of every VPC endpoint in a template (`com.amazonaws.<region>.<name>` -> `<name>`), sorted. */
 export function endpointServices(template: Template): string[] {
   return resourcesOfType(template, 'AWS::EC2::VPCEndpoint')
-    .map(([, r]) => ((r.Properties.ServiceName['Fn::Join'][1] as string[]).slice(-1)[0]).replace(/^\./, ''))
+    .map(([, r]) => (typeof r.Properties.ServiceName === 'string'
+      ? r.Properties.ServiceName.split('.').slice(4 - (r.Properties.ServiceName.startsWith('cn.') ? 0 : 1)).join('.')
+      : ((r.Properties.ServiceName['Fn::Join'][1] as string[]).slice(-1)[0]).replace(/^\./, '')))
     .sort();
 }
 

@@ -80,7 +80,7 @@ export const AwsBuckets = {
   /**
    * Where custom-resource handlers put their answer to CloudFormation (a presigned URL): the region is written without
    * dashes ("Region names don't contain dashes. For example, uswest2").
-   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-ref-vpc-endpoints.html
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/vpc-interface-endpoints.html
    */
   cloudFormationResponses: (l: AwsLocation) => `cloudformation-custom-resource-response-${regionWithoutDashes(l)}`,
   /**

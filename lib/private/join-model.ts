@@ -2,11 +2,12 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
-import { BastionAccess, ClusterBastion } from '../bastion';
+import { ClusterBastion } from '../bastion';
 import { EndpointCatalogue } from '../endpoint-catalogue';
 import { CapacityFacts, ClientFacts, JoinModel, NeededService, SubnetFacts, VersionFacts } from '../join-analysis';
 import { oldestCreatableVersion, versionSupport } from '../kubernetes-versions';
 import { maxPodsFor } from '../max-pods';
+import { AwsLocation, locationOf } from './aws-env';
 import { ClientNetwork, key, literal, rawList, rawValue, TreeFacts, usableAddresses } from '../tree-facts';
 
 /** The features a cluster declares; detected ones are added from the tree. */
@@ -103,9 +104,9 @@ export function buildJoinModel(facts: TreeFacts, input: JoinModelInput): JoinMod
     const sgs = keys(rawList(cfn.securityGroupIds ?? nic?.groupSet));
     const name = bastion.node.path;
     networks.push({ name, description: `the bastion ${name}`, securityGroups: sgs, cidrs: [subnetCidr(subnetId)] });
-    const services: NeededService[] = [];
-    if (bastion.access === BastionAccess.SSM) services.push(...EndpointCatalogue.SSM_SERVICES.map(service => ({ service, feature: 'SSM Session Manager' })));
-    if (bastion.kubectlInstalled) services.push({ service: 's3', feature: 'kubectl download at boot', purpose: 'cdk-asset' });
+    const services: NeededService[] = bastion.requiredServices.map(service => (service === 's3'
+      ? { service, feature: 'kubectl download at boot', purpose: 'cdk-asset' }
+      : { service, feature: 'SSM Session Manager' }));
     clients.push({
       kind: 'bastion',
       name,
@@ -116,7 +117,7 @@ export function buildJoinModel(facts: TreeFacts, input: JoinModelInput): JoinMod
     });
   }
 
-  const charts = chartNeeds(input.helmCharts ?? []);
+  const charts = chartNeeds(input.helmCharts ?? [], locationOf(cluster));
 
   // Lambda functions that run kubectl: they carry the cluster's kubectl layer or belong to its kubectl provider.
   const layerKey = input.kubectlLayer ? key(input.kubectlLayer.layerVersionArn) : undefined;
@@ -176,13 +177,18 @@ export function buildJoinModel(facts: TreeFacts, input: JoinModelInput): JoinMod
     declaredServices: input.declaredServices,
     capacity: capacityFacts(facts, capacity, subnetsById),
     version: versionFacts(input.version, input.kubectlLayer),
+    ...regionFacts(cluster),
   };
 }
 
-const ECR_OCI = /^oci:\/\/\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\//;
+const ECR_OCI = /^oci:\/\/\d{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\//;
 
-/** What the handler needs to fetch the charts: ECR and S3 for OCI charts in ECR, S3 for assets, else the internet. */
-function chartNeeds(charts: eks.HelmChart[]): { services: NeededService[]; internet: string[] } {
+/**
+ * What the handler needs to fetch the charts: ECR and S3 for OCI charts in this region's ECR, S3 for assets, else the
+ * internet. VPC endpoints serve only their own region ("VPC endpoints currently don't support cross-Region requests",
+ * https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html), so another region's ECR is the internet.
+ */
+function chartNeeds(charts: eks.HelmChart[], location: AwsLocation): { services: NeededService[]; internet: string[] } {
   const services: NeededService[] = [];
   const internet: string[] = [];
   for (const chart of charts) {
@@ -193,7 +199,10 @@ function chartNeeds(charts: eks.HelmChart[]): { services: NeededService[]; inter
     }
     const repo = literal(chart.repository);
     if (repo === undefined) continue; // a token or no repository: nothing to tell
-    if (ECR_OCI.test(repo)) {
+    const ecrRegion = ECR_OCI.exec(repo)?.[1];
+    if (ecrRegion && location.regionKnown && ecrRegion !== location.region) {
+      internet.push(`${what} from ECR in ${ecrRegion} (${repo}): VPC endpoints serve only their own region, ${location.region}`);
+    } else if (ecrRegion) {
       for (const service of ['ecr.api', 'ecr.dkr']) services.push({ service, feature: `${what} from ECR` });
       services.push({ service: 's3', feature: `${what} from ECR`, purpose: 'ecr-layers' });
     } else {
@@ -201,6 +210,18 @@ function chartNeeds(charts: eks.HelmChart[]): { services: NeededService[]; inter
     }
   }
   return { services, internet };
+}
+
+/** The region, and what the catalogue says it does not offer through PrivateLink. */
+function regionFacts(cluster: eks.Cluster): Pick<JoinModel, 'region' | 'notOfferedInRegion'> {
+  const l = locationOf(cluster);
+  if (!l.regionKnown) return {};
+  return {
+    region: l.region,
+    notOfferedInRegion: EndpointCatalogue.all()
+      .filter(info => !EndpointCatalogue.offeredIn(info.name, l.region))
+      .map(info => ({ service: info.name, source: info.unavailableInSource ?? info.source })),
+  };
 }
 
 function dedupe(services: NeededService[]): NeededService[] {

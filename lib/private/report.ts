@@ -2,7 +2,9 @@ import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { ClusterBastion } from '../bastion';
+import { EndpointCatalogue } from '../endpoint-catalogue';
 import { Finding, JoinModel, reachability, ReachRow } from '../join-analysis';
+import { NodeEndpoints } from '../node-endpoints';
 import { CostEstimate, estimate, RATES_AS_OF, RATES_SOURCE } from './network-costs';
 import { key, literal, literalVpcCidr, rawList, rawValue, shortServiceName, TreeFacts } from '../tree-facts';
 
@@ -54,6 +56,8 @@ export interface JoinReport {
   readonly natGateways: number;
   readonly cost: { ratesAsOf: string; source: string; thisDesign: CostEstimate; natDesign: CostEstimate; note: string };
   readonly findings: Finding[];
+  /** What the checks could and could not verify for this environment (region, Availability Zones, policies). */
+  readonly verification: string[];
 }
 
 /** Collects the report's facts from the tree, after every construct is built. */
@@ -114,9 +118,23 @@ export function buildReport(facts: TreeFacts, cluster: eks.Cluster, vpc: ec2.IVp
     bastion: bastion ? `${bastion.access} (${bastion.node.path})${bastion.kubectlInstalled ? ', kubectl and helm installed' : ''}` : undefined,
   };
 
+  const nodeEndpoints = all.filter((c): c is NodeEndpoints => c instanceof NodeEndpoints);
+  const unverifiedAzs = nodeEndpoints.filter(e => !e.azsVerified && e.interfaceServices.length > 0);
+  const notOfferedAnywhere = EndpointCatalogue.all().filter(i => i.unavailableIn && i.unavailableIn.length > 0);
+  const verification = [
+    region
+      ? `region ${region}: endpoint services checked against the regional availability the catalogue records; endpoint policies evaluated for this region and partition`
+      : 'environment-agnostic stack: endpoint policies evaluated at sample regions and partitions (a rule is reported only where it holds in all of them); '
+        + `regional availability not checked (${notOfferedAnywhere.map(i => `${i.name} has no PrivateLink in ${i.unavailableIn!.join(', ')}`).join('; ')})`,
+    unverifiedAzs.length > 0
+      ? `Availability Zones of the interface endpoints not verified (${unverifiedAzs.map(e => e.node.path).join(', ')}): the stack has no concrete account and region, so each endpoint is placed in every node AZ without asking whether the service is offered there`
+      : nodeEndpoints.length > 0 ? 'Availability Zones of the interface endpoints looked up (lookupSupportedAzs, recorded in cdk.context.json)' : 'no endpoints created by this library',
+  ];
+
   return {
     cluster: path,
     settings,
+    verification,
     reachability: reachability(model),
     trafficPaths: trafficPaths(settings.endpointAccess, api.publicCidrs),
     endpoints,
@@ -165,6 +183,8 @@ export function reportMarkdown(r: JoinReport): string {
   for (const ng of s.nodegroups) {
     lines.push(`- nodegroup ${ng.name}: ${ng.instanceTypes.join(', ')} ${ng.capacityType ?? ''} ${ng.amiType ?? ''}, min ${ng.min ?? '?'} / desired ${ng.desired ?? '?'} / max ${ng.max ?? '?'}`);
   }
+  lines.push('', '## What was verified for this environment', '');
+  for (const v of r.verification) lines.push(`- ${v}`);
   lines.push('', '## How each client reaches each service', '');
   lines.push('| client | subnet | service | reached through | detail |', '|---|---|---|---|---|');
   for (const row of r.reachability) {
