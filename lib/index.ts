@@ -6,3 +6,4 @@ export * from './private-nodegroup';
 export * from './endpoint-catalogue';
 export * from './workload-identity';
 export * from './compliance-checks';
+export * from './preflight';

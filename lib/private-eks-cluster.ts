@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Annotations, AspectPriority, Aspects, CfnElement, CfnOutput, IAspect, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { Annotations, AspectPriority, Aspects, CfnElement, CfnOutput, IAspect, Lazy, Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,6 +13,7 @@ import { EndpointCatalogue } from './endpoint-catalogue';
 import { analyzeJoin, Finding, isJoinRule, JOIN_RULES, JoinModel } from './join-analysis';
 import { PrivateNetwork, PrivateNetworkProps } from './network';
 import { NodeEndpoints } from './node-endpoints';
+import { NetworkPreflight } from './preflight';
 import { locationOf } from './private/aws-env';
 import { acknowledgeFindings, denyGrantsExceptForAwsResources, logicalIdOf } from './private/compliance';
 import { diagramDot } from './private/diagram';
@@ -21,7 +22,7 @@ import { buildJoinModel } from './private/join-model';
 import { buildReport, reportMarkdown, reportSummary } from './private/report';
 import { defaultBastionSubnets, defaultPrivateSelection } from './private/subnets';
 import { PrivateNodegroup, PrivateNodegroupOptions } from './private-nodegroup';
-import { key, rawValue, TreeFacts } from './tree-facts';
+import { key, literalVpcCidr, rawValue, TreeFacts } from './tree-facts';
 import { WorkloadIdentity, WorkloadServiceAccount, WorkloadServiceAccountOptions } from './workload-identity';
 
 /**
@@ -202,6 +203,16 @@ export interface PrivateEksClusterProps {
    * @default - a new key with automatic rotation
    */
   readonly secretsEncryptionKey?: kms.IKey;
+
+  /**
+   * A deploy-time probe of the node subnets (`NetworkPreflight`): one small Lambda function per node subnet, invoked
+   * by CloudFormation before any nodegroup, the bastion or the kubectl handler is created, that resolves and
+   * connects to every service they need and fails the stack in about two minutes, naming the subnet, the service and
+   * the cause, where synth cannot see the network. `false` creates nothing.
+   * @default - on where synth cannot prove reachability: a VPC imported into the app, `existingEndpointServices`, or
+   * `downgradeRules`; off otherwise
+   */
+  readonly preflight?: boolean;
 }
 
 /**
@@ -236,6 +247,8 @@ export class PrivateEksCluster extends Construct {
   public readonly endpointAccess: eks.EndpointAccess;
   /** The kubectl layer, when given. */
   public readonly kubectlLayer?: lambda.ILayerVersion;
+  /** The deploy-time network probe (undefined when off; see the `preflight` prop). */
+  public readonly preflight?: NetworkPreflight;
 
   private features: ClusterFeatures;
   private kubectl?: { provider: eks.KubectlProvider; target: eks.ICluster; admin: eks.AccessEntry };
@@ -245,6 +258,10 @@ export class PrivateEksCluster extends Construct {
   private readonly downgrades: { [ruleId: string]: string };
   private readonly version: eks.KubernetesVersion;
   private warningsReported = false;
+  /** What the nodes, the bastion and the kubectl handler need from the node subnets: what the probes check. */
+  private readonly probeServices: string[] = [];
+  /** Of those, what is reached by means this app cannot see (declared, or no endpoint created here). */
+  private readonly probeAnyAddress: string[] = [];
 
   constructor(scope: Construct, id: string, props: PrivateEksClusterProps) {
     super(scope, id);
@@ -362,6 +379,29 @@ export class PrivateEksCluster extends Construct {
         'cdk-private-eks creates the VPC endpoints the cluster\'s workloads need in these subnets');
     }
 
+    const preflightOn = props.preflight ?? (
+      (props.vpc !== undefined && !(props.vpc.node.defaultChild instanceof ec2.CfnVPC))
+      || this.declaredServices.length > 0 || Object.keys(this.downgrades).length > 0);
+    for (const s of [...EndpointCatalogue.NODE_INTERFACE_SERVICES, 's3', ...EndpointCatalogue.interfaceServicesFor(this.features)]) {
+      this.needFromNodeSubnets(s);
+    }
+    if (withBastion && bastionAccess === BastionAccess.SSM) {
+      ClusterBastion.servicesFor(props.bastionOptions ?? {}, props.kubectlLayer).forEach(s => this.needFromNodeSubnets(s));
+    }
+    if (preflightOn) {
+      this.preflight = new NetworkPreflight(this, 'Preflight', {
+        vpc: this.vpc,
+        subnets: this.nodeSubnets,
+        services: [...this.probeServices],
+        anyAddressServices: [...this.probeAnyAddress],
+        // The nodes' own security group: the probe goes through the rules the nodes get.
+        securityGroups: [this.cluster.clusterSecurityGroup],
+        vpcCidrs: [literalVpcCidr(this.vpc) ?? this.vpc.vpcCidrBlock],
+      });
+      // It probes the endpoints this construct creates.
+      if (this.endpoints) this.preflight.node.addDependency(this.endpoints);
+    }
+
     if (withBastion) {
       this.bastion = new ClusterBastion(this, 'Bastion', {
         ...props.bastionOptions,
@@ -371,6 +411,13 @@ export class PrivateEksCluster extends Construct {
       });
       // At first boot the bastion registers with SSM and downloads kubectl through the endpoints.
       if (this.endpoints) this.bastion.node.addDependency(this.endpoints);
+      if (this.preflight) this.bastion.node.addDependency(this.preflight);
+      // The same probe for people: `private-eks-doctor` on the bastion, for what the nodes need here.
+      this.bastion.instance.addUserData(...NetworkPreflight.doctorCommands(this.bastion, {
+        services: Lazy.list({ produce: () => this.probeServices }),
+        anyAddressServices: Lazy.list({ produce: () => (this.probeAnyAddress.length > 0 ? this.probeAnyAddress : ['-']) }),
+        vpcCidrs: [literalVpcCidr(this.vpc) ?? this.vpc.vpcCidrBlock],
+      }));
     }
 
     this.nodeRole = PrivateNodegroup.createNodeRole(this, 'NodeRole');
@@ -477,6 +524,8 @@ export class PrivateEksCluster extends Construct {
   public _orderNodegroup(nodegroup: IConstruct) {
     // Nodes that boot before the endpoints exist cannot reach EC2 or ECR and never join.
     if (this.endpoints) nodegroup.node.addDependency(this.endpoints);
+    // Where synth cannot see the network, the probe fails the stack before a nodegroup waits half an hour.
+    if (this.preflight) nodegroup.node.addDependency(this.preflight);
     // The managed CNI and kube-proxy are in place before the first node registers.
     for (const addon of this.coreAddons) {
       if (addon !== this.corednsAddon) nodegroup.node.addDependency(addon);
@@ -500,7 +549,18 @@ export class PrivateEksCluster extends Construct {
     return !l.regionKnown || EndpointCatalogue.offeredIn(service, l.region);
   }
 
+  /** Records a service the clients in the node subnets need, for the deploy-time probe and the bastion's doctor. */
+  private needFromNodeSubnets(service: string) {
+    if (!this.offeredHere(service)) return;
+    // An endpoint this construct creates must answer inside the VPC; anything else may be reached another way.
+    const anyAddress = this.declaredServices.includes(service) || (service !== 's3' && !this.endpoints);
+    if (!this.probeServices.includes(service)) this.probeServices.push(service);
+    if (anyAddress && !this.probeAnyAddress.includes(service)) this.probeAnyAddress.push(service);
+    this.preflight?.addService(service, anyAddress);
+  }
+
   private addFeatureEndpoint(service: string) {
+    this.needFromNodeSubnets(service);
     // addInterfaceEndpoint returns the existing endpoint for a service added before.
     if (this.endpoints && !this.declaredServices.includes(service) && this.offeredHere(service)) {
       this.endpoints.addInterfaceEndpoint(service);
@@ -529,6 +589,7 @@ export class PrivateEksCluster extends Construct {
       hasEcrPublic: logicalIdOf(handler.node.findChild('HasEcrPublic') as CfnElement),
     });
     const admin = this.cluster.grantClusterAdmin('KubectlProviderAdmin', provider.role!.roleArn);
+    if (this.preflight) provider.node.addDependency(this.preflight);
     const target = eks.Cluster.fromClusterAttributes(this, 'KubectlTarget', {
       clusterName: this.cluster.clusterName,
       kubectlProvider: provider,

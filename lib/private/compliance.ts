@@ -97,6 +97,21 @@ export const ACKNOWLEDGEMENTS = {
       reason: 'Both functions are in the VPC (VpcConfig with the node subnets); their security group is the EKS cluster security group (Fn::GetAtt on AWS::EKS::Cluster), which the rule does not recognise as a security group reference.',
     },
   ],
+  /** The network preflight (NetworkPreflight): its probe functions, their role and log group. */
+  preflight: [
+    {
+      ids: ['AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]'],
+      reason: 'AWSLambdaVPCAccessExecutionRole is the AWS managed policy for a Lambda function in a VPC: network interface create/describe/delete and its own logs. The probe role has nothing else: the probe calls no AWS API.',
+    },
+    {
+      ids: ['AwsSolutions::AwsSolutions-L1'],
+      reason: 'The probe is pinned to Node.js 22 (supported by Lambda) so that its DNS and socket behaviour changes only with a deliberate upgrade and a re-run of its tests, not with an aws-cdk-lib release.',
+    },
+    {
+      ids: ['cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check'],
+      reason: 'The probe log holds service names, IP addresses and pass/fail lines, no data or secrets; CloudWatch Logs encrypts it at rest by default. A customer managed key per preflight would cost more than the log is worth.',
+    },
+  ],
 } satisfies Record<string, Acknowledgement[]>;
 
 /** Where acknowledgements are applied. */
