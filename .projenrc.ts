@@ -1,3 +1,4 @@
+import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { awscdk, javascript, JsonFile } from 'projen';
 
 // Measured on this machine (2026-11): aws-cdk-lib 2.276.0 has aws-eks-v2 as a stable module; the `aws-cdk` CLI
@@ -98,7 +99,8 @@ new JsonFile(project, 'cdk.json', {
   obj: {
     app: 'npx ts-node --transpile-only --prefer-ts-exts -P examples/tsconfig.json examples/fully-private/app.ts',
     output: 'cdk.out',
-    context: {},
+    // The feature flags a new `cdk init` app of this aws-cdk-lib sets: the examples synthesize as users' apps do.
+    context: { ...CURRENTLY_RECOMMENDED_FLAGS },
   },
 });
 

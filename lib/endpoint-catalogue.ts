@@ -1,3 +1,5 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+
 /**
  * The AWS services that EKS nodes, the bastion and cluster features reach through VPC endpoints,
  * and what each one serves. Pure data and logic: no construct scope, testable without a stack.
@@ -189,6 +191,64 @@ const CATALOGUE: EndpointServiceInfo[] = [
 
 const SERVICE_NAME = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
 
+/** What people write for a service, and its endpoint name. */
+const ALIASES: Record<string, string> = {
+  'cloudwatch-logs': 'logs',
+  'cloudwatchlogs': 'logs',
+  'cwlogs': 'logs',
+  'log': 'logs',
+  'cloudwatch': 'monitoring',
+  'cloudwatch-metrics': 'monitoring',
+  'elb': 'elasticloadbalancing',
+  'alb': 'elasticloadbalancing',
+  'nlb': 'elasticloadbalancing',
+  'efs': 'elasticfilesystem',
+  'ecr': 'ecr.api',
+  'ecr-api': 'ecr.api',
+  'ecr-dkr': 'ecr.dkr',
+  'ecrapi': 'ecr.api',
+  'ssm-messages': 'ssmmessages',
+  'ec2-messages': 'ec2messages',
+  'pod-identity': 'eks-auth',
+  'eks-pod-identity': 'eks-auth',
+  'asg': 'autoscaling',
+  'auto-scaling': 'autoscaling',
+  'secrets-manager': 'secretsmanager',
+  'secretmanager': 'secretsmanager',
+  'guardduty-agent': 'guardduty-data',
+  'xray-daemon': 'xray',
+  'x-ray': 'xray',
+};
+
+let known: Set<string> | undefined;
+
+/** aws-cdk-lib's interface endpoint services (its `InterfaceVpcEndpointAwsService` constants) and the catalogue's. */
+function knownNames(): Set<string> {
+  if (!known) {
+    const C = ec2.InterfaceVpcEndpointAwsService as any;
+    const fromCdk = Object.getOwnPropertyNames(C).map(k => C[k])
+      .filter((v): v is ec2.InterfaceVpcEndpointAwsService => v instanceof ec2.InterfaceVpcEndpointAwsService)
+      .map(v => v.shortName);
+    known = new Set([...fromCdk, ...CATALOGUE.filter(i => i.kind === EndpointKind.INTERFACE).map(i => i.name)]);
+  }
+  return known;
+}
+
+/** Levenshtein distance. */
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length];
+}
+
 /**
  * The catalogue of endpoint services for private EKS clusters.
  */
@@ -240,8 +300,38 @@ export class EndpointCatalogue {
   }
 
   /**
-   * Returns a message saying what is wrong with a short service name, or undefined when it is well formed.
-   * Accepts any service AWS may offer, not only the catalogue's.
+   * Every interface endpoint service short name aws-cdk-lib knows (`InterfaceVpcEndpointAwsService`, about 400),
+   * plus the catalogue's: the names `checkServiceName` accepts.
+   */
+  public static knownServiceNames(): string[] {
+    return [...knownNames()];
+  }
+
+  /** The known service name closest to a name that is not one (`cloudwatch-logs` -> `logs`), if any is close. */
+  public static suggest(name: string): string | undefined {
+    const n = name.toLowerCase().trim();
+    if (ALIASES[n]) return ALIASES[n];
+    const known = knownNames();
+    if (known.has(n)) return n;
+    // A known name that is one of the parts (`aws-ssm` -> `ssm`), longest first.
+    const parts = n.split(/[^a-z0-9]+/).filter(Boolean);
+    const part = [...known].filter(k => parts.includes(k) || n.endsWith(`-${k}`) || n.endsWith(`.${k}`)).sort((a, b) => b.length - a.length)[0];
+    if (part) return part;
+    let best: string | undefined;
+    let bestDistance = Math.max(2, Math.floor(n.length / 3)) + 1;
+    for (const k of known) {
+      const d = editDistance(n, k);
+      if (d < bestDistance) {
+        best = k;
+        bestDistance = d;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Returns a message saying what is wrong with a short service name, or undefined when it names an interface
+   * endpoint service aws-cdk-lib or the catalogue knows (`knownServiceNames`).
    */
   public static checkServiceName(name: string): string | undefined {
     if (name.startsWith('com.amazonaws.')) {
@@ -252,6 +342,11 @@ export class EndpointCatalogue {
     }
     if (name === 's3') {
       return '"s3" is created as a gateway endpoint on the node subnets\' route tables (ECR image layers are fetched through it), not as an interface endpoint';
+    }
+    if (!knownNames().has(name)) {
+      const closest = EndpointCatalogue.suggest(name);
+      return `"${name}" is not an AWS endpoint service aws-cdk-lib knows${closest ? `: did you mean "${closest}"?` : ''} `
+        + '(a service AWS added after this aws-cdk-lib release can be created with ec2.InterfaceVpcEndpoint; the synth-time checks see it)';
     }
     return undefined;
   }

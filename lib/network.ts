@@ -1,4 +1,4 @@
-import { Stack, Tags } from 'aws-cdk-lib';
+import { Stack, Tags, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -80,6 +80,11 @@ export class PrivateNetwork extends Construct {
     }
     checkMask(this, 'publicSubnetCidrMask', props.publicSubnetCidrMask);
     checkMask(this, 'privateSubnetCidrMask', props.privateSubnetCidrMask);
+    const cidr = props.cidr ?? '10.0.0.0/16';
+    checkCidr(this, cidr, maxAzs, [
+      ...(props.publicSubnets ?? true ? [{ name: 'publicSubnetCidrMask', mask: props.publicSubnetCidrMask ?? 24 }] : []),
+      { name: 'privateSubnetCidrMask', mask: props.privateSubnetCidrMask ?? 19 },
+    ]);
 
     const subnetConfiguration: ec2.SubnetConfiguration[] = [];
     if (props.publicSubnets ?? true) {
@@ -98,7 +103,7 @@ export class PrivateNetwork extends Construct {
     });
 
     this.vpc = new ec2.Vpc(this, 'Vpc', {
-      ipAddresses: ec2.IpAddresses.cidr(props.cidr ?? '10.0.0.0/16'),
+      ipAddresses: ec2.IpAddresses.cidr(cidr),
       maxAzs,
       natGateways: 0,
       enableDnsHostnames: true,
@@ -181,5 +186,37 @@ function checkMask(scope: Construct, name: string, mask: number | undefined) {
   if (!Number.isInteger(mask) || mask < 16 || mask > 28) {
     throw misuse(scope, `${name} must be a prefix length from 16 to 28 (the sizes a VPC subnet can have), got ${mask}`,
       `set ${name} to a value such as 24`);
+  }
+}
+
+/**
+ * Refuses a `cidr` that is not an IPv4 CIDR block, is outside the VPC sizes AWS allows (/16 to /28,
+ * https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html), or cannot hold the subnets: aws-cdk-lib
+ * allocates each subnet group in order, one subnet per AZ, each aligned to its size.
+ */
+function checkCidr(scope: Construct, cidr: string, azs: number, groups: Array<{ name: string; mask: number }>) {
+  if (Token.isUnresolved(cidr)) return;
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr.trim());
+  const octets = m ? m.slice(1, 5).map(Number) : [];
+  const prefix = m ? Number(m[5]) : NaN;
+  if (!m || octets.some(o => o > 255) || prefix > 32) {
+    throw misuse(scope, `network.cidr "${cidr}" is not an IPv4 CIDR block (four octets from 0 to 255, then a prefix length from 0 to 32)`,
+      'pass a block such as \'10.0.0.0/16\'');
+  }
+  if (prefix < 16 || prefix > 28) {
+    throw misuse(scope, `network.cidr ${cidr} is a /${prefix}; a VPC's CIDR block must be from /16 (65,536 addresses) to /28`,
+      'use a /16 to /28 block (the default is 10.0.0.0/16)');
+  }
+  let end = 0;
+  for (const g of groups) {
+    const size = 2 ** (32 - g.mask);
+    for (let i = 0; i < azs; i++) end = Math.ceil(end / size) * size + size;
+  }
+  const available = 2 ** (32 - prefix);
+  if (end > available) {
+    const needed = 32 - Math.ceil(Math.log2(end));
+    const layout = groups.map(g => `${azs} x /${g.mask} (${g.name})`).join(' + ');
+    throw misuse(scope, `network.cidr ${cidr} holds ${available} addresses, and its subnets need ${end}: ${layout}, each aligned to its size`,
+      `use a /${needed} or larger block, or smaller subnets (a larger ${groups.map(g => g.name).join(' or ')}), or fewer AZs (maxAzs)`);
   }
 }

@@ -1,12 +1,13 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Annotations, AspectPriority, Aspects, CfnElement, CfnOutput, IAspect, Lazy, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { Annotations, AspectPriority, Aspects, CfnElement, CfnOutput, IAspect, Lazy, Stack, Stage, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import { Construct, IConstruct } from 'constructs';
 import { BastionAccess, BastionOptions, ClusterBastion } from './bastion';
 import { EndpointCatalogue } from './endpoint-catalogue';
@@ -285,6 +286,7 @@ export class PrivateEksCluster extends Construct {
     this.endpointAccess = props.endpointAccess ?? eks.EndpointAccess.PRIVATE;
 
     this.version = props.version;
+    checkClusterName(this, props.clusterName);
     this.features = props.features ?? {};
     this.declaredServices = this.checkDeclaredServices(props.existingEndpointServices ?? []);
     this.downgrades = this.checkDowngrades(props.downgradeRules ?? {});
@@ -309,6 +311,18 @@ export class PrivateEksCluster extends Construct {
         ? 'nodeSubnets matches no subnet of the VPC'
         : 'the VPC has no private subnets (isolated or with egress) for the nodes',
       'pass `nodeSubnets` that select the subnets the nodes should run in');
+    }
+    // The cluster's subnets (clusterSubnets, else the node subnets) need private ones when the endpoint is private-only;
+    // nodes alone may run in public subnets and use the private endpoint.
+    if (!props.clusterSubnets) this.checkPrivateAccessSubnets('nodeSubnets (also the cluster subnets: no clusterSubnets given)', selectedNodeSubnets);
+    if (props.clusterSubnets) {
+      let selected: ec2.SelectedSubnets;
+      try {
+        selected = this.vpc.selectSubnets(props.clusterSubnets);
+      } catch (e) {
+        throw misuse(this, `clusterSubnets cannot be selected in the VPC: ${(e as Error).message}`, 'pass `clusterSubnets` that name subnets of the VPC');
+      }
+      this.checkPrivateAccessSubnets('clusterSubnets', selected);
     }
 
     const bastionAccess = props.bastionOptions?.access ?? BastionAccess.SSM;
@@ -572,7 +586,8 @@ export class PrivateEksCluster extends Construct {
     if (!this.kubectlLayer) {
       const minor = /^1\.(\d+)$/.exec(this.version.version)?.[1] ?? 'NN';
       throw misuse(this, `${caller} needs kubectl, and no kubectlLayer was given`,
-        `install @aws-cdk/lambda-layer-kubectl-v${minor} and pass kubectlLayer: new KubectlV${minor}Layer(this, 'KubectlLayer')`);
+        `install @aws-cdk/lambda-layer-kubectl-v${minor} and pass kubectlLayer: new KubectlV${minor}Layer(this, 'KubectlLayer')`,
+        (this as any)[caller]);
     }
     const vpcConfig = rawValue((this.cluster.node.defaultChild as eks.CfnCluster).resourcesVpcConfig) as Record<string, unknown> | undefined;
     const inVpc = vpcConfig?.endpointPrivateAccess === true;
@@ -613,6 +628,20 @@ export class PrivateEksCluster extends Construct {
     if (this.endpoints) resource.node.addDependency(this.endpoints);
   }
 
+  /**
+   * aws-eks-v2 needs private subnets among the cluster's subnets when the endpoint has no public access ("Vpc must
+   * contain private subnets"): say which selection is public-only and what to do.
+   */
+  private checkPrivateAccessSubnets(prop: string, selected: ec2.SelectedSubnets) {
+    const publicAccess = (this.endpointAccess as any)._config?.publicAccess;
+    const publicIds = new Set(this.vpc.publicSubnets.map(s => s.subnetId));
+    if (publicAccess === false && selected.subnets.length > 0 && selected.subnets.every(s => publicIds.has(s.subnetId))) {
+      throw misuse(this, `${prop} selects only public subnets (${selected.subnets.map(s => s.node.path).join(', ')}), and the API endpoint is PRIVATE: `
+        + 'a private-only cluster runs its nodes, its control-plane network interfaces and its kubectl handler in private subnets',
+      `select private subnets (${prop.split(' ')[0]}: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }), give the control plane private subnets with clusterSubnets, or use endpointAccess: eks.EndpointAccess.PUBLIC_AND_PRIVATE`);
+    }
+  }
+
   private checkDeclaredServices(services: string[]): string[] {
     for (const s of services) {
       const problem = s === 's3' ? undefined : EndpointCatalogue.checkServiceName(s);
@@ -635,7 +664,7 @@ export class PrivateEksCluster extends Construct {
 
   /**
    * Runs the synth-time checks over the whole construct tree (after every construct is built): errors fail synth,
-   * warnings are reported as `cdk-private-eks:<rule ID>` (acknowledge them with `Annotations.acknowledgeWarning`).
+   * warnings are reported as `cdk-private-eks:<rule ID>` (acknowledge them with `Validations.of(scope).acknowledge({ id: 'Annotation::cdk-private-eks:<rule ID>', reason })`).
    */
   private validateJoin(): string[] {
     // One walk of the tree serves the checks and the report.
@@ -679,7 +708,11 @@ export class PrivateEksCluster extends Construct {
         files.push('(install @viz-js/viz for the SVG diagram)');
       }
     }
-    Annotations.of(this).addInfo(reportSummary(report, files));
+    const summary = reportSummary(report, files);
+    // Under the CDK CLI (it sets CDK_OUTDIR for the app), one plain line on stderr, which the CLI shows whether or not
+    // there are warnings; elsewhere (unit tests) an info entry in the assembly, with no stack trace.
+    if (process.env.CDK_OUTDIR) process.stderr.write(`${summary}\n`);
+    else this.node.addMetadata(cxschema.ArtifactMetadataEntryType.INFO, summary);
   }
 
   /** @internal The findings of the synth-time checks, for tests and reports. */
@@ -726,6 +759,18 @@ export class PrivateEksCluster extends Construct {
 }
 
 const NATIVE_OIDC_FLAG = '@aws-cdk/aws-eks:useNativeOidcProvider';
+
+/**
+ * EKS cluster names: letters, digits, hyphens and underscores, starting with a letter or digit, at most 100
+ * characters (https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateCluster.html, `name`).
+ */
+function checkClusterName(scope: Construct, name: string | undefined) {
+  if (name === undefined || Token.isUnresolved(name)) return;
+  if (!/^[0-9A-Za-z][A-Za-z0-9\-_]*$/.test(name) || name.length > 100) {
+    throw misuse(scope, `clusterName "${name}" is not a valid EKS cluster name`,
+      'use up to 100 letters, digits, hyphens and underscores, starting with a letter or a digit (for example "platform-prod")');
+  }
+}
 
 /** Orders every `AWS::EKS::Nodegroup` of one cluster after its endpoints and core add-ons. */
 class NodegroupOrdering implements IAspect {

@@ -220,7 +220,14 @@ describe('IRSA uses the native AWS::IAM::OIDCProvider (no deprecated custom reso
     const app = new App({ context: { '@aws-cdk/aws-eks:useNativeOidcProvider': false } });
     const stack = new Stack(app, 'Test');
     const c = cluster(stack, { kubectlLayer: tinyLayer(stack), bastion: false });
-    c.addServiceAccount('Sa', { name: 'sa', namespace: 'default', identity: WorkloadIdentity.IRSA });
+    // aws-cdk-lib warns about its deprecated provider: the user chose it.
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      c.addServiceAccount('Sa', { name: 'sa', namespace: 'default', identity: WorkloadIdentity.IRSA });
+      expect(warn).toHaveBeenCalledWith('[WARNING]', expect.stringMatching(/OpenIdConnectProvider is deprecated/));
+    } finally {
+      warn.mockRestore();
+    }
     Template.fromStack(stack).resourceCountIs('Custom::AWSCDKOpenIdConnectProvider', 1);
   });
 });

@@ -12,6 +12,7 @@ import { build as buildFullyPrivate } from '../examples/fully-private/app';
 import { build as buildSeedWorkshop } from '../examples/seed-workshop/app';
 import { PrivateEksChecks } from '../lib';
 import { isolatedVpc } from './join-cases';
+import { USER_APP_CONTEXT } from './util';
 import { ACKNOWLEDGEMENTS, acknowledgeFindings, MIN_REASON_LENGTH } from '../lib/private/compliance';
 import { checkTemplate, TEMPLATE_RULES } from '../lib/private/template-rules';
 
@@ -35,7 +36,7 @@ class CountedChecks extends PrivateEksChecks {
 /** Synthesizes an app with the three tools as validation plugins and returns each tool's attributed findings. */
 function runTools(build: (app: App) => unknown): { threw?: string; results: ToolResult[] } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'peks-compliance-'));
-  const app = new App({ outdir });
+  const app = new App({ outdir, context: USER_APP_CONTEXT });
   build(app);
   const ours = new CountedChecks();
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new CfnGuardValidator({ controlTowerRulesEnabled: true }), ours);

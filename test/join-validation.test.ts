@@ -1,4 +1,4 @@
-import { Annotations, App, Stack } from 'aws-cdk-lib';
+import { Annotations, App, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import {
@@ -336,6 +336,11 @@ describe('synth-time join validation: how it reports', () => {
     const c2 = cluster(new Stack(app2, 'Old'), { version: eks.KubernetesVersion.of('1.24'), bastion: false });
     Annotations.of(c2).acknowledgeWarning('cdk-private-eks:PEKS-VER-1', 'replaying the 2024 study on purpose');
     expect(warningsOf(app2.synth()).filter(w => w.includes('PEKS-VER-1'))).toEqual([]);
+    // The form the CDK CLI prints ("Acknowledge with 'Annotation::cdk-private-eks:PEKS-VER-1'") works too.
+    const app3 = new App();
+    const c3 = cluster(new Stack(app3, 'Old'), { version: eks.KubernetesVersion.of('1.24'), bastion: false });
+    Validations.of(c3).acknowledge({ id: 'Annotation::cdk-private-eks:PEKS-VER-1', reason: 'replaying the 2024 study on purpose' });
+    expect(warningsOf(app3.synth()).filter(w => w.includes('PEKS-VER-1'))).toEqual([]);
     expect(c).toBeDefined();
   });
 

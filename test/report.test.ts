@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { fieldReportStep } from './join-cases';
+import { USER_APP_CONTEXT } from './util';
 import { build as buildFullyPrivate } from '../examples/fully-private/app';
 import { build as buildSeedWorkshop } from '../examples/seed-workshop/app';
 import { HOURS_PER_MONTH, REGION_RATES } from '../lib/private/network-costs';
@@ -10,7 +11,7 @@ import { JoinReport } from '../lib/private/report';
 
 function synthInto(build: (app: App) => unknown): { outdir: string; app: App; error?: string } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'peks-report-'));
-  const app = new App({ outdir });
+  const app = new App({ outdir, context: USER_APP_CONTEXT });
   build(app);
   try {
     app.synth();

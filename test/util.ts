@@ -65,10 +65,13 @@ export function warningsOf(assembly: CloudAssembly): string[] {
   return out;
 }
 
-/** Synthesizes an example's `build(app)` into a fresh temporary directory. */
+/** The feature flags of the root cdk.json (those a new `cdk init` app sets): examples synthesize as users' apps do. */
+export const USER_APP_CONTEXT: Record<string, unknown> = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8')).context;
+
+/** Synthesizes an example's `build(app)` into a fresh temporary directory, with the flags of a new app. */
 export function synthExample(build: (app: App) => Stack[]): { assembly: CloudAssembly; stacks: Stack[]; outdir: string } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-private-eks-'));
-  const app = new App({ outdir });
+  const app = new App({ outdir, context: USER_APP_CONTEXT });
   const stacks = build(app);
   const assembly = app.synth();
   return { assembly, stacks, outdir };

@@ -93,6 +93,12 @@ export class SeedWorkshopStack extends Stack {
       id: 'cdk-validator-cfnguard::subnet_auto_assign_public_ip_disabled_check',
       reason: 'The workshop runs nodes in public subnets with public IPs instead of paying for a NAT gateway; security groups admit nothing from the internet except SSH to the bastion.',
     });
+    // A new app's flags turn on aws-cdk-lib's restrictDefaultSecurityGroup: a one-off custom resource removes the
+    // default security group's rules. Its Lambda calls only the EC2 API, once per deploy, from outside the VPC.
+    Validations.of(this.node.findChild('Custom::VpcRestrictDefaultSGCustomResourceProvider')).acknowledge({
+      id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
+      reason: 'aws-cdk-lib\'s restrictDefaultSecurityGroup handler revokes the VPC default security group\'s rules with one EC2 API call per deploy; it needs no VPC access and holds no data.',
+    });
     const publicEndpoint = 'The workshop uses a PUBLIC endpoint so kubelet reaches it over the internet gateway; the study cluster is short-lived. Use PRIVATE (the library default) for real clusters.';
     Validations.of(this.eks.cluster).acknowledge(
       { id: 'cdk-validator-cfnguard::eks_endpoint_no_public_access_check', reason: publicEndpoint },

@@ -147,3 +147,78 @@ export const SAMPLE_LOCATIONS: AwsLocation[] = [
   { region: 'ap-southeast-3', partition: 'aws', account: '111111111111', urlSuffix: 'amazonaws.com', regionKnown: true },
   { region: 'cn-northwest-1', partition: 'aws-cn', account: '111111111111', urlSuffix: 'amazonaws.com.cn', regionKnown: true },
 ];
+
+/**
+ * The registry host of an ECR private registry, as image references and pull-through-cache rules write it:
+ * `<account>.dkr.ecr.<region>.<urlSuffix>`. The suffix follows the region's partition when the region is written
+ * out, and is the `AWS::URLSuffix` token when the region is a token.
+ * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/Registries.html
+ */
+export function ecrRegistryHost(l: AwsLocation, account: string = l.account, region: string = l.region): string {
+  let suffix: string;
+  if (!Token.isUnresolved(region)) {
+    suffix = urlSuffixOfPartition(partitionOfRegion(region));
+  } else {
+    suffix = region === l.region ? l.urlSuffix : Aws.URL_SUFFIX;
+  }
+  return `${account}.dkr.ecr.${region}.${suffix}`;
+}
+
+/** The parts of an ECR private registry host. */
+export interface EcrRegistryHostParts {
+  readonly account: string;
+  readonly region: string;
+  /**
+   * The dual-stack (IPv4 and IPv6) host `<account>.dkr-ecr.<region>.on.aws`. ECR does not carry AWS PrivateLink
+   * traffic over dual-stack endpoints, so nodes with no internet route cannot pull from it.
+   * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/ecr-requests.html
+   */
+  readonly dualStack: boolean;
+}
+
+/**
+ * Reads an ECR private registry host: `<account>.dkr.ecr.<region>.<suffix of the region's partition>` or the
+ * dual-stack `<account>.dkr-ecr.<region>.on.aws` (ecr-requests.html). Undefined for anything else, including a suffix
+ * that does not belong to the region's partition. FIPS registry hosts are not recognised: their form was not verified.
+ */
+export function parseEcrRegistryHost(host: string): EcrRegistryHostParts | undefined {
+  const h = host.toLowerCase();
+  const dual = /^(\d{12})\.dkr-ecr\.([a-z0-9-]+)\.on\.aws$/.exec(h);
+  if (dual) return { account: dual[1], region: dual[2], dualStack: true };
+  const m = /^(\d{12})\.dkr\.ecr\.([a-z]+(?:-[a-z]+)+-\d+)\.([a-z0-9.-]+)$/.exec(h);
+  if (!m) return undefined;
+  if (m[3] !== urlSuffixOfPartition(partitionOfRegion(m[2]))) return undefined;
+  return { account: m[1], region: m[2], dualStack: false };
+}
+
+/** An ECR repository ARN (or pattern, `prefix/*`) in the location's partition, region and account. */
+export function ecrRepositoryArn(l: AwsLocation, repository: string): string {
+  return `arn:${l.partition}:ecr:${l.region}:${l.account}:repository/${repository}`;
+}
+
+/**
+ * The service principals of ECR's pull through cache: the one a cross-account ECR-to-ECR rule's role trusts, and the
+ * one a repository creation template's custom role trusts.
+ * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-private.html
+ * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-creation-templates-create-iam.html
+ */
+export const EcrServicePrincipals = {
+  pullThroughCache: 'pullthroughcache.ecr.amazonaws.com',
+  repositoryCreation: 'ecr.amazonaws.com',
+};
+
+/**
+ * Regions where `AWS::ECR::PullThroughCacheRule` cannot be created: the China and GovCloud regions. Two sources agree:
+ * the ECR guide ("Creating pull through cache rules isn't supported in the following Regions", awsdocs/amazon-ecr-user-guide
+ * doc_source/pull-through-cache.md, commit 1e8d7c3) and CloudFormation's per-region resource lists as shipped in
+ * cfn-lint 1.51 (no AWS::ECR::PullThroughCacheRule in cn-north-1, cn-northwest-1, us-gov-east-1, us-gov-west-1). The
+ * current repository-creation-templates page lists the same four regions for templates, although cfn-lint lists
+ * AWS::ECR::RepositoryCreationTemplate there: the two disagree, the stricter reading is kept.
+ * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-creation-templates.html
+ */
+const PULL_THROUGH_CACHE_UNAVAILABLE = ['cn-north-1', 'cn-northwest-1', 'us-gov-east-1', 'us-gov-west-1'];
+
+/** True when ECR pull through cache rules can be created in a literal region (a token region gives true). */
+export function pullThroughCacheOffered(region: string): boolean {
+  return Token.isUnresolved(region) || !PULL_THROUGH_CACHE_UNAVAILABLE.includes(region);
+}

@@ -1,12 +1,33 @@
-import { Token } from 'aws-cdk-lib';
+import { Token, ValidationError } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+
+/** The library's constructs, by class name: a trace starts at the user's call to the outermost one. */
+const LIBRARY_CONSTRUCTS = new Set([
+  'PrivateEksCluster', 'PrivateNetwork', 'VpcFlowLogs', 'NodeEndpoints', 'ClusterBastion', 'PrivateNodegroup',
+  'WorkloadServiceAccount', 'NetworkPreflight', 'EcrPullThroughCache',
+]);
 
 /**
  * An error for API misuse, thrown from a constructor: names the construct path, what is wrong (with the value
  * received) and the fix, so the user does not have to guess which of their constructs is meant.
  */
-export function misuse(scope: IConstruct, problem: string, fix: string): Error {
-  return new Error(`[${scope.node.path}] ${problem}. Fix: ${fix}.`);
+export function misuse(scope: IConstruct, problem: string, fix: string, entry?: (...args: any[]) => any): Error {
+  const error = new ValidationError('CdkPrivateEksMisuse' as any, `[${scope.node.path}] ${problem}. Fix: ${fix}.`, scope);
+  // Start the trace at the user's call (`new PrivateEksCluster(...)`), so the code frame Node prints above the message
+  // shows their line rather than this helper: the outermost of this library's constructs being constructed, else the
+  // public method passed as `entry`, else the frame that called this helper.
+  // With CDK_DEBUG set, the whole trace is kept.
+  if (process.env.CDK_DEBUG) return error;
+  const ours: Array<(...args: any[]) => any> = [];
+  for (let c: IConstruct | undefined = scope; c; c = c.node.scope) {
+    if (LIBRARY_CONSTRUCTS.has(c.constructor.name)) ours.unshift(c.constructor as (...args: any[]) => any);
+  }
+  for (const above of [...ours, entry, misuse]) {
+    if (!above) continue;
+    Error.captureStackTrace(error, above);
+    if (/\n\s+at /.test(error.stack ?? '')) break;
+  }
+  return error;
 }
 
 /** True when the number is known at synth time (not a token). */
