@@ -220,18 +220,18 @@ const ALIASES: Record<string, string> = {
   'x-ray': 'xray',
 };
 
-let known: Set<string> | undefined;
+let knownCache: Set<string> | undefined;
 
 /** aws-cdk-lib's interface endpoint services (its `InterfaceVpcEndpointAwsService` constants) and the catalogue's. */
 function knownNames(): Set<string> {
-  if (!known) {
+  if (!knownCache) {
     const C = ec2.InterfaceVpcEndpointAwsService as any;
     const fromCdk = Object.getOwnPropertyNames(C).map(k => C[k])
       .filter((v): v is ec2.InterfaceVpcEndpointAwsService => v instanceof ec2.InterfaceVpcEndpointAwsService)
       .map(v => v.shortName);
-    known = new Set([...fromCdk, ...CATALOGUE.filter(i => i.kind === EndpointKind.INTERFACE).map(i => i.name)]);
+    knownCache = new Set([...fromCdk, ...CATALOGUE.filter(i => i.kind === EndpointKind.INTERFACE).map(i => i.name)]);
   }
-  return known;
+  return knownCache;
 }
 
 /** Levenshtein distance. */
