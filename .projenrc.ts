@@ -69,9 +69,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     dirs: ['lib'],
     devdirs: ['test', 'examples', 'bench'],
   },
-  gitignore: ['cdk.out/', 'examples/**/cdk.out/', '.bench/'],
-  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/.bench/', '/cdk.json', 'cdk.out/', '/.ci/'] },
+  gitignore: ['cdk.out/', 'examples/**/cdk.out/', '.bench/', '/.venv/'],
+  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/.bench/', '/cdk.json', 'cdk.out/', '/.ci/', '/scripts/', '/.venv/'] },
 });
+
+// The template tests need cfn-lint: find it (.venv, then the PATH) or provision it into .venv, or say in one line
+// what to install, before jest starts.
+project.testTask.prependExec('node scripts/ensure-cfn-lint.js');
 
 // Transpile tests with SWC instead of type-checking them with ts-jest: `projen build` type-checks
 // everything through tsc/jsii already, and a cluster test file is dominated by synth time.

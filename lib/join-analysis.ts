@@ -214,16 +214,11 @@ export function analyzeJoin(model: JoinModel): Finding[] {
   for (const e of model.interfaceEndpoints) {
     endpointsByService.set(e.service, [...(endpointsByService.get(e.service) ?? []), e]);
   }
-  const reportedDns = new Set<string>();
-  const reportedPolicies = new Set<string>();
-  const needInterfaceDns = { any: false };
-
-  for (const client of model.clients) {
-    analyzeClient(model, client, declared, endpointsByService, reportedDns, reportedPolicies, needInterfaceDns, findings);
-  }
+  const state: SharedState = { declared, endpointsByService, reportedDns: new Set(), reportedPolicies: new Set(), needInterfaceDns: false };
+  for (const client of model.clients) analyzeClient(model, client, state, findings);
 
   // DNS: without it, the private DNS names of every endpoint and private API access fail.
-  if ((model.apiAccess.privateAccess || needInterfaceDns.any) && (model.vpcDnsSupport === false || model.vpcDnsHostnames === false)) {
+  if ((model.apiAccess.privateAccess || state.needInterfaceDns) && (model.vpcDnsSupport === false || model.vpcDnsHostnames === false)) {
     const off = [model.vpcDnsSupport === false ? 'enableDnsSupport' : undefined, model.vpcDnsHostnames === false ? 'enableDnsHostnames' : undefined]
       .filter(Boolean).join(' and ');
     findings.push(finding('PEKS-JOIN-5',
@@ -271,190 +266,254 @@ export function analyzeJoin(model: JoinModel): Finding[] {
   return findings.sort((a, b) => rank(a) - rank(b));
 }
 
-function analyzeClient(
-  model: JoinModel,
-  client: ClientFacts,
-  declared: Set<string>,
-  endpointsByService: Map<string, InterfaceEndpointFacts[]>,
-  reportedDns: Set<string>,
-  reportedPolicies: Set<string>,
-  needInterfaceDns: { any: boolean },
-  findings: Finding[],
-) {
-  const nodes = client.kind === 'nodes';
-  // Nodes report under the rule of each problem; the bastion and kubectl functions under their own rule.
-  const ownRule = client.kind === 'bastion' ? 'PEKS-BASTION-1' : 'PEKS-KUBECTL-1';
-  const rule = (nodeRule: string) => (nodes ? nodeRule : ownRule);
-  const who = client.kind === 'nodes' ? '' : `${client.kind === 'bastion' ? 'the bastion' : 'kubectl function'} ${client.name}: `;
-  const undeclared = client.services.filter(s => !declared.has(s.service));
-  const declareHint = (services: string[]) =>
-    `if they are reached by means this construct cannot see (a proxy, an on-premises route, endpoints in a shared VPC), declare them: existingEndpointServices: [${services.map(s => `'${s}'`).join(', ')}]`;
+/** What the client analyses share: endpoints by service, and what was reported once for all clients. */
+interface SharedState {
+  readonly declared: Set<string>;
+  readonly endpointsByService: Map<string, InterfaceEndpointFacts[]>;
+  readonly reportedDns: Set<string>;
+  readonly reportedPolicies: Set<string>;
+  /** Whether any client relies on an interface endpoint's private DNS (for PEKS-JOIN-5). */
+  needInterfaceDns: boolean;
+}
 
-  // Missing services grouped by (set of services, why unverifiable) so one message names every subnet and service.
-  const missing = new Map<string, { subnets: string[]; services: string[]; unverifiable?: string }>();
-  const s3NotAttached: string[] = [];
-  const unavailable = new Map<string, { subnets: string[]; services: string[] }>();
-  const blocked = new Map<string, string>();
-  const noInternet: SubnetFacts[] = [];
+/** Checks one client: first every subnet (what it reaches, what is missing), then one finding per kind of problem. */
+function analyzeClient(model: JoinModel, client: ClientFacts, state: SharedState, findings: Finding[]) {
+  const analysis = new ClientAnalysis(model, client, state, findings);
+  for (const subnet of client.subnets) analysis.visitSubnet(subnet);
+  analysis.reportMissing();
+  analysis.reportNotOfferedInRegion();
+  analysis.reportS3NotAttached();
+  analysis.reportBlocked443();
+  analysis.reportInternetDownloads();
+  analysis.reportApiReach();
+}
 
-  for (const subnet of client.subnets) {
+/** The steps of one client's analysis, and what they collect on the way. */
+class ClientAnalysis {
+  private readonly nodes: boolean;
+  /** Nodes report under the rule of each problem; the bastion and kubectl functions under their own rule. */
+  private readonly ownRule: string;
+  /** How messages start for a client that is not the nodes (`the bastion X: `). */
+  private readonly who: string;
+  private readonly undeclared: NeededService[];
+  private readonly featureOf: Map<string, string | undefined>;
+  /** Missing services grouped by (set of services, why unverifiable), so one message names every subnet and service. */
+  private readonly missing = new Map<string, { subnets: string[]; services: string[]; unverifiable?: string }>();
+  private readonly unavailable = new Map<string, { subnets: string[]; services: string[] }>();
+  private readonly s3NotAttached: string[] = [];
+  private readonly blocked = new Map<string, string>();
+  private readonly noInternet: SubnetFacts[] = [];
+
+  constructor(private readonly model: JoinModel, private readonly client: ClientFacts, private readonly state: SharedState,
+    private readonly findings: Finding[]) {
+    this.nodes = client.kind === 'nodes';
+    this.ownRule = client.kind === 'bastion' ? 'PEKS-BASTION-1' : 'PEKS-KUBECTL-1';
+    this.who = this.nodes ? '' : `${client.kind === 'bastion' ? 'the bastion' : 'kubectl function'} ${client.name}: `;
+    this.undeclared = client.services.filter(s => !state.declared.has(s.service));
+    this.featureOf = new Map(client.services.map(s => [s.service, s.feature]));
+  }
+
+  /** One subnet: a public subnet without public IPs, then how each needed service is (not) reached from it. */
+  public visitSubnet(subnet: SubnetFacts) {
     const r = subnet.routes;
-    if (nodes && r.known && r.internetGatewayRoute && !r.natRoute && subnet.mapPublicIpOnLaunch === false) {
-      findings.push(finding('PEKS-NET-1',
+    if (this.nodes && r.known && r.internetGatewayRoute && !r.natRoute && subnet.mapPublicIpOnLaunch === false) {
+      this.findings.push(finding('PEKS-NET-1',
         `node subnet ${subnet.name} routes to an internet gateway but assigns no public IPs and has no NAT route: EKS rejects managed nodes there, and the nodes could not reach anything outside the VPC`,
         'run the nodes in private subnets (nodeSubnets), or turn on mapPublicIpOnLaunch for this subnet'));
     }
-    if (internetRoute(client, subnet)) continue;
-    noInternet.push(subnet);
+    if (internetRoute(this.client, subnet)) return;
+    this.noInternet.push(subnet);
 
     const lacking: string[] = [];
-    for (const { service, purpose: needPurpose, feature } of undeclared) {
-      if (r.gatewayEndpoints.includes(service)) {
-        const purpose = needPurpose ?? (nodes ? 'ecr-layers' : undefined);
-        const blockedBy = purpose ? r.s3PolicyBlocks?.[purpose] : undefined;
-        const reportKey = nodes ? blockedBy : `${client.name}|${blockedBy}`;
-        if (service === 's3' && blockedBy && !reportedPolicies.has(reportKey!)) {
-          reportedPolicies.add(reportKey!);
-          if (nodes && purpose === 'ecr-layers') {
-            findings.push(finding('PEKS-JOIN-7', `the S3 gateway endpoint's policy blocks ${blockedBy}: nodes cannot download image layers`,
-              'allow s3:GetObject on the regional prod-<region>-starport-layer-bucket to Principal "*" in the endpoint policy: ECR presigns the layer URLs, so the request is not signed by the node\'s role (NodeEndpoints restrictS3Policy does)'));
-          } else {
-            findings.push(finding(rule('PEKS-JOIN-7'), `${who}the S3 gateway endpoint's policy blocks ${blockedBy}${feature ? ` (${feature})` : ''}`,
-              purpose === 'cloudformation-response'
-                ? 'allow s3:PutObject on arn:<partition>:s3:::cloudformation-custom-resource-response-<region without dashes>/* to Principal "*" (CloudFormation presigns the response URL)'
-                : 'allow s3:GetObject on this account\'s CDK asset buckets (cdk-*-assets-<account>-<region>/*) to this account\'s principals'));
-          }
-        }
+    for (const need of this.undeclared) {
+      if (r.gatewayEndpoints.includes(need.service)) {
+        this.checkGatewayPolicy(r, need);
         continue;
       }
-      const endpoints = endpointsByService.get(service) ?? [];
-      if (service !== 's3' || endpoints.length > 0) needInterfaceDns.any = true;
-      if (usableEndpoints(endpoints, client).length > 0) continue;
+      const endpoints = this.state.endpointsByService.get(need.service) ?? [];
+      if (need.service !== 's3' || endpoints.length > 0) this.state.needInterfaceDns = true;
+      if (usableEndpoints(endpoints, this.client).length > 0) continue;
       if (endpoints.length === 0) {
-        if (service === 's3' && r.known && !r.otherDefaultRoute && model.s3GatewayInVpc) s3NotAttached.push(subnet.name);
-        else if (!lacking.includes(service)) lacking.push(service);
+        if (need.service === 's3' && r.known && !r.otherDefaultRoute && this.model.s3GatewayInVpc) this.s3NotAttached.push(subnet.name);
+        else if (!lacking.includes(need.service)) lacking.push(need.service);
         continue;
       }
-      for (const e of endpoints) {
-        if (nodes && e.policyBlocks !== undefined && e.privateDns !== false && e.blocked443[client.name] === undefined) {
-          if (reportedPolicies.has(e.name)) continue;
-          reportedPolicies.add(e.name);
-          findings.push(finding('PEKS-JOIN-7',
-            `the policy of the ${service} endpoint ${e.name} blocks ${e.policyBlocks}: nodes cannot pull images`,
-            'allow the ECR pull actions (GetAuthorizationToken, BatchGetImage, GetDownloadUrlForLayer, BatchCheckLayerAvailability) to this account\'s principals in the endpoint policy'));
-        } else if (e.privateDns === false) {
-          if (reportedDns.has(e.name)) continue;
-          reportedDns.add(e.name);
-          findings.push(finding('PEKS-JOIN-3',
-            `the ${service} endpoint ${e.name} has private DNS off: clients resolve the public ${service} name and their connections time out`,
-            'turn privateDnsEnabled on for this endpoint'));
-        } else if (!blocked.has(e.name)) {
-          blocked.set(e.name, `${e.blocked443[client.name]} (${service} endpoint ${e.name})`);
-        }
-      }
+      this.checkUnusableEndpoints(need.service, endpoints);
     }
-    const notOffered = lacking.filter(service => model.notOfferedInRegion?.some(n => n.service === service));
-    if (notOffered.length > 0 && r.known && !r.otherDefaultRoute) {
-      lacking.splice(0, lacking.length, ...lacking.filter(service => !notOffered.includes(service)));
-      const key = notOffered.join(',');
-      const group = unavailable.get(key) ?? { subnets: [], services: notOffered };
-      group.subnets.push(subnet.name);
-      unavailable.set(key, group);
-    }
-    if (lacking.length > 0) {
-      const unverifiable = !r.known ? 'its route table is not in this app (imported)'
-        : r.otherDefaultRoute ? `its default route goes to ${r.otherDefaultRoute}, whose way out cannot be seen` : undefined;
-      const key = `${lacking.join(',')}|${unverifiable ?? ''}`;
-      const group = missing.get(key) ?? { subnets: [], services: lacking, unverifiable };
-      group.subnets.push(subnet.name);
-      missing.set(key, group);
+    this.collectLacking(subnet, lacking);
+  }
+
+  /** An S3 gateway endpoint on the route table whose policy blocks what the client does there (PEKS-JOIN-7). */
+  private checkGatewayPolicy(r: RouteFacts, need: NeededService) {
+    const purpose = need.purpose ?? (this.nodes ? 'ecr-layers' : undefined);
+    const blockedBy = purpose ? r.s3PolicyBlocks?.[purpose] : undefined;
+    if (need.service !== 's3' || !blockedBy) return;
+    const reportKey = this.nodes ? blockedBy : `${this.client.name}|${blockedBy}`;
+    if (this.state.reportedPolicies.has(reportKey)) return;
+    this.state.reportedPolicies.add(reportKey);
+    if (this.nodes && purpose === 'ecr-layers') {
+      this.findings.push(finding('PEKS-JOIN-7', `the S3 gateway endpoint's policy blocks ${blockedBy}: nodes cannot download image layers`,
+        'allow s3:GetObject on the regional prod-<region>-starport-layer-bucket to Principal "*" in the endpoint policy: ECR presigns the layer URLs, so the request is not signed by the node\'s role (NodeEndpoints restrictS3Policy does)'));
+    } else {
+      this.findings.push(finding(this.rule('PEKS-JOIN-7'), `${this.who}the S3 gateway endpoint's policy blocks ${blockedBy}${need.feature ? ` (${need.feature})` : ''}`,
+        purpose === 'cloudformation-response'
+          ? 'allow s3:PutObject on arn:<partition>:s3:::cloudformation-custom-resource-response-<region without dashes>/* to Principal "*" (CloudFormation presigns the response URL)'
+          : 'allow s3:GetObject on this account\'s CDK asset buckets (cdk-*-assets-<account>-<region>/*) to this account\'s principals'));
     }
   }
 
-  const plural = (names: string[]) => (names.length > 1 ? 's' : '');
-  for (const group of missing.values()) {
-    const subnets = `${WHO[client.kind]}${plural(group.subnets)} ${group.subnets.join(', ')}`;
-    if (group.unverifiable) {
-      findings.push(finding(rule('PEKS-JOIN-6'),
-        `${who}cannot verify ${subnets}: ${group.unverifiable}, and no endpoint in this app serves: ${group.services.join(', ')}`,
-        `make sure they are reachable, then ${declareHint(group.services)}`));
-      continue;
-    }
-    const featureOf = new Map(client.services.map(s => [s.service, s.feature]));
-    const reach = `reach${group.subnets.length > 1 ? '' : 'es'} neither the internet (no NAT route, no internet gateway with public IPs) nor an endpoint for`;
-    if (!nodes) {
-      findings.push(finding(ownRule,
-        `${who}${subnets} ${reach}: ${describeServices(group.services, featureOf)}`,
-        `create the endpoints (createVpcEndpoints: true, or additionalEndpoints), or give the subnets a NAT route; ${declareHint(group.services)}`));
-      continue;
-    }
-    const base = group.services.filter(s => featureOf.get(s) === undefined);
-    const featured = group.services.filter(s => featureOf.get(s) !== undefined);
-    if (base.length > 0) {
-      findings.push(finding('PEKS-JOIN-1',
-        `${subnets} ${reach}: ${base.join(', ')}. Nodes there cannot join`,
-        `create the endpoints (createVpcEndpoints: true, or additionalEndpoints), or give the subnets a NAT route; ${declareHint(base)}`));
-    }
-    if (featured.length > 0) {
-      findings.push(finding('PEKS-FEAT-1',
-        `${subnets} ${reach}: ${describeServices(featured, featureOf)}. Pods using the feature fail there`,
-        `create the endpoints (with createVpcEndpoints, \`features\` creates them; or additionalEndpoints), or give the subnets a NAT route; ${declareHint(featured)}`));
+  /** Endpoints of the service exist but none is usable: a policy (PEKS-JOIN-7), private DNS (JOIN-3) or 443 (JOIN-4). */
+  private checkUnusableEndpoints(service: string, endpoints: InterfaceEndpointFacts[]) {
+    for (const e of endpoints) {
+      if (this.nodes && e.policyBlocks !== undefined && e.privateDns !== false && e.blocked443[this.client.name] === undefined) {
+        if (this.state.reportedPolicies.has(e.name)) continue;
+        this.state.reportedPolicies.add(e.name);
+        this.findings.push(finding('PEKS-JOIN-7',
+          `the policy of the ${service} endpoint ${e.name} blocks ${e.policyBlocks}: nodes cannot pull images`,
+          'allow the ECR pull actions (GetAuthorizationToken, BatchGetImage, GetDownloadUrlForLayer, BatchCheckLayerAvailability) to this account\'s principals in the endpoint policy'));
+      } else if (e.privateDns === false) {
+        if (this.state.reportedDns.has(e.name)) continue;
+        this.state.reportedDns.add(e.name);
+        this.findings.push(finding('PEKS-JOIN-3',
+          `the ${service} endpoint ${e.name} has private DNS off: clients resolve the public ${service} name and their connections time out`,
+          'turn privateDnsEnabled on for this endpoint'));
+      } else if (!this.blocked.has(e.name)) {
+        this.blocked.set(e.name, `${e.blocked443[this.client.name]} (${service} endpoint ${e.name})`);
+      }
     }
   }
-  for (const group of unavailable.values()) {
-    const featureOf = new Map(client.services.map(s => [s.service, s.feature]));
-    const sources = [...new Set(group.services.map(sv => model.notOfferedInRegion!.find(n => n.service === sv)!.source))].join('; ');
-    findings.push(finding('PEKS-REGION-1',
-      `${who}${model.region} does not offer ${describeServices(group.services, featureOf)} through AWS PrivateLink (${sources}), and ${WHO[client.kind]}${plural(group.subnets)} ${group.subnets.join(', ')} ha${group.subnets.length > 1 ? 've' : 's'} no internet route: ${nodes ? 'the nodes' : 'it'} cannot reach it`,
-      `give these subnets a NAT route or a proxy to the public endpoint (a proxy the construct cannot see: declare it, existingEndpointServices: [${group.services.map(sv => `'${sv}'`).join(', ')}]), or deploy to a region that offers it`));
+
+  /** Services reached neither way: those the region does not offer apart, the rest grouped with other subnets. */
+  private collectLacking(subnet: SubnetFacts, lacking: string[]) {
+    const r = subnet.routes;
+    const notOffered = lacking.filter(service => this.model.notOfferedInRegion?.some(n => n.service === service));
+    if (notOffered.length > 0 && r.known && !r.otherDefaultRoute) {
+      lacking = lacking.filter(service => !notOffered.includes(service));
+      const group = this.unavailable.get(notOffered.join(',')) ?? { subnets: [], services: notOffered };
+      group.subnets.push(subnet.name);
+      this.unavailable.set(notOffered.join(','), group);
+    }
+    if (lacking.length === 0) return;
+    const unverifiable = !r.known ? 'its route table is not in this app (imported)'
+      : r.otherDefaultRoute ? `its default route goes to ${r.otherDefaultRoute}, whose way out cannot be seen` : undefined;
+    const key = `${lacking.join(',')}|${unverifiable ?? ''}`;
+    const group = this.missing.get(key) ?? { subnets: [], services: lacking, unverifiable };
+    group.subnets.push(subnet.name);
+    this.missing.set(key, group);
   }
-  if (s3NotAttached.length > 0) {
-    findings.push(finding(rule('PEKS-JOIN-2'),
-      `${who}the VPC has an S3 gateway endpoint, but not on the route table of ${WHO[client.kind]}${plural(s3NotAttached)} ${s3NotAttached.join(', ')}: ${nodes ? 'image layers (served from S3) cannot be pulled' : 'S3 downloads there fail'}`,
+
+  /** PEKS-JOIN-6 (cannot verify), PEKS-JOIN-1 / FEAT-1 for nodes, the client's own rule otherwise. */
+  public reportMissing() {
+    for (const group of this.missing.values()) {
+      const subnets = `${WHO[this.client.kind]}${plural(group.subnets)} ${group.subnets.join(', ')}`;
+      if (group.unverifiable) {
+        this.findings.push(finding(this.rule('PEKS-JOIN-6'),
+          `${this.who}cannot verify ${subnets}: ${group.unverifiable}, and no endpoint in this app serves: ${group.services.join(', ')}`,
+          `make sure they are reachable, then ${declareHint(group.services)}`));
+        continue;
+      }
+      const reach = `reach${group.subnets.length > 1 ? '' : 'es'} neither the internet (no NAT route, no internet gateway with public IPs) nor an endpoint for`;
+      if (!this.nodes) {
+        this.findings.push(finding(this.ownRule,
+          `${this.who}${subnets} ${reach}: ${describeServices(group.services, this.featureOf)}`,
+          `create the endpoints (createVpcEndpoints: true, or additionalEndpoints), or give the subnets a NAT route; ${declareHint(group.services)}`));
+        continue;
+      }
+      const base = group.services.filter(s => this.featureOf.get(s) === undefined);
+      const featured = group.services.filter(s => this.featureOf.get(s) !== undefined);
+      if (base.length > 0) {
+        this.findings.push(finding('PEKS-JOIN-1',
+          `${subnets} ${reach}: ${base.join(', ')}. Nodes there cannot join`,
+          `create the endpoints (createVpcEndpoints: true, or additionalEndpoints), or give the subnets a NAT route; ${declareHint(base)}`));
+      }
+      if (featured.length > 0) {
+        this.findings.push(finding('PEKS-FEAT-1',
+          `${subnets} ${reach}: ${describeServices(featured, this.featureOf)}. Pods using the feature fail there`,
+          `create the endpoints (with createVpcEndpoints, \`features\` creates them; or additionalEndpoints), or give the subnets a NAT route; ${declareHint(featured)}`));
+      }
+    }
+  }
+
+  /** PEKS-REGION-1: a service the region does not offer through PrivateLink, from subnets with no internet route. */
+  public reportNotOfferedInRegion() {
+    for (const group of this.unavailable.values()) {
+      const sources = [...new Set(group.services.map(sv => this.model.notOfferedInRegion!.find(n => n.service === sv)!.source))].join('; ');
+      this.findings.push(finding('PEKS-REGION-1',
+        `${this.who}${this.model.region} does not offer ${describeServices(group.services, this.featureOf)} through AWS PrivateLink (${sources}), and ${WHO[this.client.kind]}${plural(group.subnets)} ${group.subnets.join(', ')} ha${group.subnets.length > 1 ? 've' : 's'} no internet route: ${this.nodes ? 'the nodes' : 'it'} cannot reach it`,
+        `give these subnets a NAT route or a proxy to the public endpoint (a proxy the construct cannot see: declare it, existingEndpointServices: [${group.services.map(sv => `'${sv}'`).join(', ')}]), or deploy to a region that offers it`));
+    }
+  }
+
+  /** PEKS-JOIN-2: the VPC has an S3 gateway endpoint, not on these subnets' route tables. */
+  public reportS3NotAttached() {
+    if (this.s3NotAttached.length === 0) return;
+    this.findings.push(finding(this.rule('PEKS-JOIN-2'),
+      `${this.who}the VPC has an S3 gateway endpoint, but not on the route table of ${WHO[this.client.kind]}${plural(this.s3NotAttached)} ${this.s3NotAttached.join(', ')}: ${this.nodes ? 'image layers (served from S3) cannot be pulled' : 'S3 downloads there fail'}`,
       'associate the S3 gateway endpoint with these subnets\' route tables'));
   }
-  for (const why of blocked.values()) {
-    findings.push(finding(rule('PEKS-JOIN-4'),
-      `${who}${why}: HTTPS from ${nodes ? 'the nodes' : 'it'} to the endpoint is blocked`,
-      `allow 443 from ${nodes ? 'the node subnets\' CIDRs (or the nodes\' security groups)' : 'its security group'} on the endpoint security group, and 443 out on ${nodes ? 'the nodes\'' : 'its'} security groups`));
-  }
 
-  if (client.needsInternet && client.needsInternet.length > 0 && client.inVpc) {
-    const without = noInternet.filter(sub => sub.routes.known && !sub.routes.otherDefaultRoute).map(sub => sub.name);
-    const unseen = noInternet.filter(sub => !sub.routes.known || sub.routes.otherDefaultRoute).map(sub => sub.name);
-    const what = client.needsInternet.join('; ');
-    if (without.length > 0 || unseen.length > 0) {
-      findings.push(finding('PEKS-KUBECTL-2',
-        `${who}${without.length > 0 ? `subnet${plural(without)} ${without.join(', ')} ha${without.length > 1 ? 've' : 's'} no internet route` : `cannot verify an internet route from ${unseen.join(', ')}`}, and it downloads from the internet: ${what}`,
-        'push the chart to this region\'s ECR as an OCI artifact (repository: \'oci://<account>.dkr.ecr.<this region>.amazonaws.com/<repo>\') or pass it as `chartAsset`; or downgrade PEKS-KUBECTL-2 if a proxy serves it'));
+  /** PEKS-JOIN-4: 443 between the client and an endpoint is blocked by security groups. */
+  public reportBlocked443() {
+    for (const why of this.blocked.values()) {
+      this.findings.push(finding(this.rule('PEKS-JOIN-4'),
+        `${this.who}${why}: HTTPS from ${this.nodes ? 'the nodes' : 'it'} to the endpoint is blocked`,
+        `allow 443 from ${this.nodes ? 'the node subnets\' CIDRs (or the nodes\' security groups)' : 'its security group'} on the endpoint security group, and 443 out on ${this.nodes ? 'the nodes\'' : 'its'} security groups`));
     }
   }
 
-  if (!client.needsApi) return;
-  const api = model.apiAccess;
-  if (!client.inVpc) {
-    if (!api.publicAccess) {
-      findings.push(finding(rule('PEKS-API-1'),
-        `${who}it runs outside the VPC and the API endpoint is PRIVATE: it cannot reach the API server`,
-        'place it in the VPC (vpc and vpcSubnets) with a security group the cluster security group admits on 443'));
+  /** PEKS-KUBECTL-2: the client downloads from the internet (a public chart, another region's ECR) and has no route. */
+  public reportInternetDownloads() {
+    const client = this.client;
+    if (!client.needsInternet || client.needsInternet.length === 0 || !client.inVpc) return;
+    const without = this.noInternet.filter(sub => sub.routes.known && !sub.routes.otherDefaultRoute).map(sub => sub.name);
+    const unseen = this.noInternet.filter(sub => !sub.routes.known || sub.routes.otherDefaultRoute).map(sub => sub.name);
+    if (without.length === 0 && unseen.length === 0) return;
+    this.findings.push(finding('PEKS-KUBECTL-2',
+      `${this.who}${without.length > 0 ? `subnet${plural(without)} ${without.join(', ')} ha${without.length > 1 ? 've' : 's'} no internet route` : `cannot verify an internet route from ${unseen.join(', ')}`}, and it downloads from the internet: ${client.needsInternet.join('; ')}`,
+      'push the chart to this region\'s ECR as an OCI artifact (repository: \'oci://<account>.dkr.ecr.<this region>.amazonaws.com/<repo>\') or pass it as `chartAsset`; or downgrade PEKS-KUBECTL-2 if a proxy serves it'));
+  }
+
+  /** PEKS-API-1 / API-3: the client reaches the API server through the endpoint mode the cluster has. */
+  public reportApiReach() {
+    const client = this.client;
+    if (!client.needsApi) return;
+    const api = this.model.apiAccess;
+    if (!client.inVpc) {
+      if (!api.publicAccess) {
+        this.findings.push(finding(this.rule('PEKS-API-1'),
+          `${this.who}it runs outside the VPC and the API endpoint is PRIVATE: it cannot reach the API server`,
+          'place it in the VPC (vpc and vpcSubnets) with a security group the cluster security group admits on 443'));
+      }
+      return;
     }
-    return;
-  }
-  if (api.privateAccess) {
-    if (client.apiBlocked) {
-      findings.push(finding(rule('PEKS-API-3'),
-        `${who}${client.apiBlocked}: ${nodes ? 'kubelet and kube-proxy' : 'it'} cannot reach the private API endpoint`,
-        'allow 443 from its security groups on the cluster security group (cluster.connections.allowDefaultPortFrom), and 443 out on its security groups'));
+    if (api.privateAccess) {
+      if (client.apiBlocked) {
+        this.findings.push(finding(this.rule('PEKS-API-3'),
+          `${this.who}${client.apiBlocked}: ${this.nodes ? 'kubelet and kube-proxy' : 'it'} cannot reach the private API endpoint`,
+          'allow 443 from its security groups on the cluster security group (cluster.connections.allowDefaultPortFrom), and 443 out on its security groups'));
+      }
+      return;
     }
-    return;
+    // Public only: the subnets need a way to the internet.
+    const cannotReachPublic = this.noInternet.filter(s => s.routes.known && !s.routes.otherDefaultRoute).map(s => s.name);
+    if (api.publicAccess && cannotReachPublic.length > 0) {
+      this.findings.push(finding(this.rule('PEKS-API-1'),
+        `${this.who}the API endpoint is PUBLIC only, and ${WHO[client.kind]}${plural(cannotReachPublic)} ${cannotReachPublic.join(', ')} ha${cannotReachPublic.length > 1 ? 've' : 's'} no internet route: ${this.nodes ? 'kubelet and kube-proxy cannot' : 'it cannot'} reach the API server`,
+        'use EndpointAccess.PRIVATE or PUBLIC_AND_PRIVATE (clients in the VPC then use the private endpoint), or give the subnets a NAT route'));
+    }
   }
-  // Public only: the subnets need a way to the internet.
-  const cannotReachPublic = noInternet.filter(s => s.routes.known && !s.routes.otherDefaultRoute).map(s => s.name);
-  if (api.publicAccess && cannotReachPublic.length > 0) {
-    findings.push(finding(rule('PEKS-API-1'),
-      `${who}the API endpoint is PUBLIC only, and ${WHO[client.kind]}${plural(cannotReachPublic)} ${cannotReachPublic.join(', ')} ha${cannotReachPublic.length > 1 ? 've' : 's'} no internet route: ${nodes ? 'kubelet and kube-proxy cannot' : 'it cannot'} reach the API server`,
-      'use EndpointAccess.PRIVATE or PUBLIC_AND_PRIVATE (clients in the VPC then use the private endpoint), or give the subnets a NAT route'));
+
+  private rule(nodeRule: string): string {
+    return this.nodes ? nodeRule : this.ownRule;
   }
+}
+
+function plural(names: string[]): string {
+  return names.length > 1 ? 's' : '';
+}
+
+function declareHint(services: string[]): string {
+  return `if they are reached by means this construct cannot see (a proxy, an on-premises route, endpoints in a shared VPC), declare them: existingEndpointServices: [${services.map(s => `'${s}'`).join(', ')}]`;
 }
 
 /** How a subnet reaches the internet for a client: 'nat', 'internet' (IGW + public IP), or undefined. */

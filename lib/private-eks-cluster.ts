@@ -1,13 +1,9 @@
-import { spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
-import { Annotations, AspectPriority, Aspects, CfnElement, CfnOutput, IAspect, Lazy, Stack, Stage, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, AspectPriority, Aspects, CfnElement, CfnOutput, IAspect, Lazy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import { Construct, IConstruct } from 'constructs';
 import { BastionAccess, BastionOptions, ClusterBastion } from './bastion';
 import { EndpointCatalogue } from './endpoint-catalogue';
@@ -17,10 +13,9 @@ import { NodeEndpoints } from './node-endpoints';
 import { NetworkPreflight } from './preflight';
 import { locationOf } from './private/aws-env';
 import { acknowledgeFindings, denyGrantsExceptForAwsResources, logicalIdOf } from './private/compliance';
-import { diagramDot } from './private/diagram';
 import { misuse } from './private/errors';
 import { buildJoinModel } from './private/join-model';
-import { buildReport, reportMarkdown, reportSummary } from './private/report';
+import { publishPlan } from './private/plan';
 import { defaultBastionSubnets, defaultPrivateSelection } from './private/subnets';
 import { PrivateNodegroup, PrivateNodegroupOptions } from './private-nodegroup';
 import { key, literalVpcCidr, rawValue, TreeFacts } from './tree-facts';
@@ -681,38 +676,9 @@ export class PrivateEksCluster extends Construct {
           `${f.ruleId}: ${f.message}. Fix: ${f.fix}.${reason !== undefined && f.severity === 'error' ? ` (Downgraded from an error: ${reason})` : ''}`);
       }
     }
-    if (!this.warningsReported) this.writeReport(facts, model, findings);
+    if (!this.warningsReported) publishPlan({ owner: this, cluster: this.cluster, vpc: this.vpc, facts, model, findings });
     this.warningsReported = true;
     return errors;
-  }
-
-  /**
-   * Writes the plan (Markdown for people, JSON for tools) into the cloud assembly and reports a summary line as an
-   * info message: how every client reaches every service, the API traffic paths, endpoints, the fixed network cost.
-   */
-  private writeReport(facts: TreeFacts, model: JoinModel, findings: Finding[]) {
-    const outdir = Stage.of(this)?.outdir;
-    const report = buildReport(facts, this.cluster, this.vpc, model, findings, this.node.path);
-    const base = `private-eks-report.${this.node.path.replace(/[^A-Za-z0-9-]+/g, '-')}`;
-    const files = [`${base}.md`, `${base}.json`, `${base}.dot`];
-    if (outdir && fs.existsSync(outdir)) {
-      fs.writeFileSync(path.join(outdir, files[0]), reportMarkdown(report));
-      fs.writeFileSync(path.join(outdir, files[1]), JSON.stringify(report, undefined, 2) + '\n');
-      const dot = diagramDot(report);
-      fs.writeFileSync(path.join(outdir, files[2]), dot);
-      const svg = renderSvg(dot);
-      if (svg) {
-        fs.writeFileSync(path.join(outdir, `${base}.svg`), svg);
-        files.push(`${base}.svg`);
-      } else {
-        files.push('(install @viz-js/viz for the SVG diagram)');
-      }
-    }
-    const summary = reportSummary(report, files);
-    // Under the CDK CLI (it sets CDK_OUTDIR for the app), one plain line on stderr, which the CLI shows whether or not
-    // there are warnings; elsewhere (unit tests) an info entry in the assembly, with no stack trace.
-    if (process.env.CDK_OUTDIR) process.stderr.write(`${summary}\n`);
-    else this.node.addMetadata(cxschema.ArtifactMetadataEntryType.INFO, summary);
   }
 
   /** @internal The findings of the synth-time checks, for tests and reports. */
@@ -782,20 +748,4 @@ class NodegroupOrdering implements IAspect {
     // The coredns add-on waits for the first nodegroup; a nodegroup never waits for coredns.
     this.owner._orderNodegroup(node);
   }
-}
-
-/**
- * The diagram as SVG, rendered by @viz-js/viz (Graphviz in WebAssembly) in a child process; undefined when the
- * package is not installed in the app.
- */
-function renderSvg(dot: string): string | undefined {
-  let viz: string;
-  try {
-    viz = require.resolve('@viz-js/viz', { paths: [process.cwd(), __dirname] });
-  } catch {
-    return undefined;
-  }
-  const script = path.join(__dirname, 'private', 'render-svg.cjs');
-  const out = spawnSync(process.execPath, [script, viz], { input: dot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  return out.status === 0 && out.stdout.startsWith('<?xml') ? out.stdout : undefined;
 }

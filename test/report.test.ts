@@ -1,30 +1,36 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { fieldReportStep } from './join-cases';
 import { USER_APP_CONTEXT } from './util';
 import { build as buildFullyPrivate } from '../examples/fully-private/app';
 import { build as buildSeedWorkshop } from '../examples/seed-workshop/app';
+import { PrivateEksCluster } from '../lib';
 import { HOURS_PER_MONTH, REGION_RATES } from '../lib/private/network-costs';
 import { JoinReport } from '../lib/private/report';
 
-function synthInto(build: (app: App) => unknown): { outdir: string; app: App; error?: string } {
+function synthInto(build: (app: App) => unknown, svg = false): { outdir: string; app: App; error?: string } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'peks-report-'));
   const app = new App({ outdir, context: USER_APP_CONTEXT });
   build(app);
+  // The SVG is rendered under the CDK CLI; a test asks for it as the CLI would.
+  if (svg) process.env.CDK_PRIVATE_EKS_SVG = '1';
   try {
     app.synth();
     return { outdir, app };
   } catch (e) {
     return { outdir, app, error: (e as Error).message };
+  } finally {
+    delete process.env.CDK_PRIVATE_EKS_SVG;
   }
 }
 
 const readReport = (outdir: string, base: string): JoinReport => JSON.parse(fs.readFileSync(path.join(outdir, `private-eks-report.${base}.json`), 'utf8'));
 
 describe('the plan report of the default example', () => {
-  const { outdir, app } = synthInto(buildFullyPrivate);
+  const { outdir, app } = synthInto(buildFullyPrivate, true);
   const report = readReport(outdir, 'FullyPrivateEks-Eks');
   const template = JSON.parse(fs.readFileSync(path.join(outdir, 'FullyPrivateEks.template.json'), 'utf8'));
   // Construct paths of the resources in the template.
@@ -66,6 +72,41 @@ describe('the plan report of the default example', () => {
     expect(report.cost.thisDesign.monthlyUsd).toBeCloseTo(azs * r.interfaceEndpointAzHour * HOURS_PER_MONTH, 2);
     expect(report.cost.natDesign.monthlyUsd).toBeCloseTo(2 * (r.natGatewayHour + r.publicIpv4Hour) * HOURS_PER_MONTH, 2);
     expect(report.cost.thisDesign.ratesOf).toBe('us-east-1');
+  });
+
+  test('the SVG asks for monospace fonts of Graphviz\'s Courier width, so every label fits inside its box', () => {
+    const svg = fs.readFileSync(path.join(outdir, 'private-eks-report.FullyPrivateEks-Eks.svg'), 'utf8');
+    expect(svg).not.toMatch(/font-family="(Helvetica|Times)/);
+    const nodes = svg.split('<g id="node').slice(1).map(n => n.split('</g>')[0]);
+    expect(nodes.length).toBeGreaterThan(8);
+    for (const node of nodes) {
+      const xs = [...(/ d="([^"]+)"/.exec(node)?.[1] ?? '').matchAll(/(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)/g)].map(m => Number(m[1]));
+      const width = Math.max(...xs) - Math.min(...xs);
+      for (const t of node.matchAll(/font-family="DejaVu Sans Mono[^"]*" font-size="([\d.]+)">([^<]*)</g)) {
+        // 0.602 em: the advance of DejaVu Sans Mono, the widest of the monospace fonts listed.
+        const text = t[2].replace(/&#45;/g, '-').replace(/&amp;/g, '&').replace(/&[a-z]+;/g, '_');
+        expect(text.length * Number(t[1]) * 0.602).toBeLessThanOrEqual(width);
+      }
+    }
+  });
+
+  test('the client table groups each client\'s services by way, and endpoints name who uses them', () => {
+    const md = fs.readFileSync(path.join(outdir, 'private-eks-report.FullyPrivateEks-Eks.md'), 'utf8');
+    const table = md.split('## How each client reaches each service')[1].split('##')[0].split('\n').filter(l => l.startsWith('| ') && !l.startsWith('| client'));
+    // Two AZs, three clients (nodes, bastion, kubectl handler and framework): one screen.
+    expect(table.length).toBeLessThanOrEqual(12);
+    expect(table).toContainEqual(expect.stringMatching(/^\| nodes DefaultNodegroup\/Nodegroup \| ec2, ecr.api, ecr.dkr, eks-auth \(EKS Pod Identity\) \| PrivateSubnet1, PrivateSubnet2 \| interface-endpoint: /));
+    for (const e of report.endpoints) expect(e.usedBy.length).toBeGreaterThan(0);
+    expect(md).toContain('environment-agnostic: priced at us-east-1');
+  });
+
+  test('an endpoint no client uses is marked so', () => {
+    const { outdir: out } = synthInto(app2 => {
+      const stack = new Stack(app2, 'Extra');
+      new PrivateEksCluster(stack, 'Eks', { version: eks.KubernetesVersion.V1_36, bastion: false, additionalEndpoints: ['logs'] });
+    });
+    const md = fs.readFileSync(path.join(out, 'private-eks-report.Extra-Eks.md'), 'utf8');
+    expect(md).toMatch(/\| logs \| Interface \| 2 \| created on request, used by nothing the library can see \|/);
   });
 
   test('draws the plan: a Graphviz graph with every client and interface endpoint, rendered to SVG by @viz-js/viz', () => {

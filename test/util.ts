@@ -90,13 +90,16 @@ export interface LintFinding {
  * a test that silently skips linting would prove nothing.
  */
 export function cfnLint(files: string[]): LintFinding[] {
-  const probe = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' });
+  // Where scripts/ensure-cfn-lint.js looks: the project's .venv first, then the PATH.
+  const local = path.join(__dirname, '..', '.venv', 'bin', 'cfn-lint');
+  const cmd = fs.existsSync(local) ? local : 'cfn-lint';
+  const probe = spawnSync(cmd, ['--version'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
     throw new Error('cfn-lint is not installed or does not run (`cfn-lint --version` failed). Install it with `pip install cfn-lint` (1.x); the template checks need it.');
   }
   let stdout: string;
   try {
-    stdout = execFileSync('cfn-lint', ['--format', 'json', ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    stdout = execFileSync(cmd, ['--format', 'json', ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   } catch (e: any) {
     // cfn-lint exits non-zero when it finds anything (2 errors, 4 warnings, 8 informational); the JSON is on stdout.
     if (typeof e.stdout !== 'string' || e.stdout.trim() === '') throw e;

@@ -5,6 +5,17 @@ import { JoinReport } from './report';
  * the endpoints they use, the EKS-owned network interfaces, and outside it the API server and AWS services. Edges
  * are the report's reachability rows, so the picture shows what the checks decided.
  */
+/** The font Graphviz measures labels with. */
+export const DIAGRAM_FONT = 'Courier';
+
+/** The font families the SVG asks for: monospace ones of the same width as Graphviz's Courier metrics. */
+export const SVG_FONT_FAMILY = 'DejaVu Sans Mono, Liberation Mono, Courier New, Menlo, Courier, monospace';
+
+/** The SVG with its font family widened to the monospace fonts found on Linux, macOS and Windows. */
+export function withPortableFonts(svg: string): string {
+  return svg.replace(new RegExp(`font-family="${DIAGRAM_FONT}[^"]*"`, 'g'), `font-family="${SVG_FONT_FAMILY}"`);
+}
+
 export function diagramDot(r: JoinReport): string {
   const id = (prefix: string, name: string) => `${prefix}_${name.replace(/[^A-Za-z0-9]/g, '_')}`;
   // Graphviz labels: quotes escaped, line breaks as \n.
@@ -13,8 +24,11 @@ export function diagramDot(r: JoinReport): string {
   const lines: string[] = [
     'digraph plan {',
     '  rankdir=LR; compound=true; newrank=true;',
-    '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="Helvetica", fontsize=10];',
-    '  edge [fontname="Helvetica", fontsize=9, color="#555555"];',
+    // Courier: Graphviz sizes boxes from its metrics, and every monospace font (DejaVu Sans Mono, Liberation Mono,
+    // Courier New, Menlo) has the same 0.6 em advance, so the labels stay inside their boxes on any machine.
+    `  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="${DIAGRAM_FONT}", fontsize=10, margin="0.15,0.06"];`,
+    `  edge [fontname="${DIAGRAM_FONT}", fontsize=9, color="#555555"];`,
+    `  fontname="${DIAGRAM_FONT}";`,
     `  labelloc=t; label="${label(`${r.cluster}: ${r.settings.endpointAccess} API endpoint, Kubernetes ${r.settings.version}`)}";`,
     '  subgraph cluster_aws { label="AWS, outside the VPC"; style="rounded"; color="#999999";',
     '    api [label="EKS API server\\n(control plane)", fillcolor="#fde9c8"];',

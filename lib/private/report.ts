@@ -44,6 +44,8 @@ export interface EndpointEntry {
   readonly stack: string;
   /** AZs (interface endpoints: one network interface per subnet). */
   readonly azs: number;
+  /** The clients that reach a service through it (by the same rows as the checks); empty: nothing the library sees. */
+  readonly usedBy: string[];
 }
 
 /** Everything the report says, as JSON for tools. */
@@ -69,7 +71,7 @@ export function buildReport(facts: TreeFacts, cluster: eks.Cluster, vpc: ec2.IVp
   const cfnCluster = cluster.node.defaultChild as eks.CfnCluster;
   const clusterNameKey = key(cluster.clusterName);
 
-  const endpoints: EndpointEntry[] = all
+  const endpoints: Array<Omit<EndpointEntry, 'usedBy'>> = all
     .filter((c): c is ec2.CfnVPCEndpoint => c instanceof ec2.CfnVPCEndpoint && key(c.vpcId) === vpcKey)
     .map(e => ({
       service: shortServiceName(e.serviceName) ?? '(unknown service)',
@@ -80,6 +82,10 @@ export function buildReport(facts: TreeFacts, cluster: eks.Cluster, vpc: ec2.IVp
       azs: (literal(e.vpcEndpointType) ?? 'Gateway') === 'Interface' ? rawList(e.subnetIds).length : 0,
     }))
     .sort((a, b) => a.service.localeCompare(b.service));
+  const rows = reachability(model);
+  const usedBy = (e: Omit<EndpointEntry, 'usedBy'>) => [...new Set(rows
+    .filter(r => (r.via === 'interface-endpoint' && r.detail === e.path) || (r.via === 'gateway-endpoint' && e.type === 'Gateway' && r.service === e.service))
+    .map(r => `${r.kind} ${r.client}`))];
 
   const vpcSubnetKeys = new Set([...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets].map(s => key(s.subnetId)));
   const natGateways = all.filter(c => c instanceof ec2.CfnNatGateway && vpcSubnetKeys.has(key(c.subnetId))).length;
@@ -135,9 +141,9 @@ export function buildReport(facts: TreeFacts, cluster: eks.Cluster, vpc: ec2.IVp
     cluster: path,
     settings,
     verification,
-    reachability: reachability(model),
+    reachability: rows,
     trafficPaths: trafficPaths(settings.endpointAccess, api.publicCidrs),
-    endpoints,
+    endpoints: endpoints.map(e => ({ ...e, usedBy: usedBy(e) })),
     natGateways,
     cost: {
       ratesAsOf: RATES_AS_OF,
@@ -186,24 +192,47 @@ export function reportMarkdown(r: JoinReport): string {
   lines.push('', '## What was verified for this environment', '');
   for (const v of r.verification) lines.push(`- ${v}`);
   lines.push('', '## How each client reaches each service', '');
-  lines.push('| client | subnet | service | reached through | detail |', '|---|---|---|---|---|');
-  for (const row of r.reachability) {
-    lines.push(`| ${row.kind} ${row.client} | ${row.subnet} | ${row.service}${row.feature ? ` (${row.feature})` : ''} | ${row.via} | ${row.detail ?? ''} |`);
+  lines.push('| client | services | subnets | reached through |', '|---|---|---|---|');
+  for (const g of groupRows(r.reachability)) {
+    lines.push(`| ${g.client} | ${g.services.join(', ')} | ${g.subnets.join(', ')} | ${g.via}${g.details.length ? `: ${g.details.join(', ')}` : ''} |`);
   }
   lines.push('', '## Traffic to and from the API server', '');
   for (const p of r.trafficPaths) lines.push(`- ${p.from} -> ${p.to}: ${p.path}`);
-  lines.push('', '## VPC endpoints', '', '| service | type | AZs | construct | logical ID |', '|---|---|---|---|---|');
-  for (const e of r.endpoints) lines.push(`| ${e.service} | ${e.type} | ${e.type === 'Interface' ? e.azs : '-'} | ${e.path} | ${e.stack}/${e.logicalId} |`);
-  lines.push('', `## Monthly fixed network cost (USD, rates of ${r.cost.thisDesign.ratesOf}, ${r.cost.ratesAsOf}; ${r.cost.source})`, '');
+  lines.push('', '## VPC endpoints', '', '| service | type | AZs | used by | construct | logical ID |', '|---|---|---|---|---|---|');
+  for (const e of r.endpoints) {
+    const used = e.usedBy.length > 0 ? e.usedBy.map(u => u.split('/').slice(-2).join('/')).join(', ') : 'created on request, used by nothing the library can see';
+    lines.push(`| ${e.service} | ${e.type} | ${e.type === 'Interface' ? e.azs : '-'} | ${used} | ${e.path} | ${e.stack}/${e.logicalId} |`);
+  }
+  const priced = r.settings.region === '(environment-agnostic)'
+    ? `environment-agnostic: priced at ${r.cost.thisDesign.ratesOf}`
+    : r.cost.thisDesign.ratesOf === r.cost.thisDesign.region ? `rates of ${r.cost.thisDesign.ratesOf}` : `no rates for ${r.cost.thisDesign.region} in the library: priced at ${r.cost.thisDesign.ratesOf}`;
+  lines.push('', `## Monthly fixed network cost (USD; ${priced}; rates as of ${r.cost.ratesAsOf}, ${r.cost.source})`, '');
   const cost = (c: CostEstimate) => c.lines.map(l => `${l.count} ${l.item}: ${l.monthlyUsd.toFixed(2)}`).join('; ') || 'nothing billed hourly';
   lines.push(`- this design: ${r.cost.thisDesign.monthlyUsd.toFixed(2)} (${cost(r.cost.thisDesign)})`);
   lines.push(`- the same cluster behind NAT gateways, no interface endpoints: ${r.cost.natDesign.monthlyUsd.toFixed(2)} (${cost(r.cost.natDesign)})`);
-  if (r.cost.thisDesign.ratesOf !== r.cost.thisDesign.region) lines.push(`- no rates for ${r.cost.thisDesign.region} in the library: priced at ${r.cost.thisDesign.ratesOf}`);
   lines.push(`- ${r.cost.note}`);
   lines.push('', '## Synth-time checks', '');
   if (r.findings.length === 0) lines.push('No finding: every client reaches every service it needs.');
   for (const f of r.findings) lines.push(`- ${f.severity} ${f.ruleId}: ${f.message}. Fix: ${f.fix}.`);
   return lines.join('\n') + '\n';
+}
+
+/** Reachability rows grouped for people: one line per client and way, with its services, subnets and endpoints. */
+export function groupRows(rows: ReachRow[]): Array<{ client: string; via: string; details: string[]; services: string[]; subnets: string[] }> {
+  const groups = new Map<string, { client: string; via: string; details: string[]; services: string[]; subnets: string[] }>();
+  const short = (p: string) => p.split('/').slice(-2).join('/');
+  const add = (list: string[], x: string) => {
+    if (!list.includes(x)) list.push(x);
+  };
+  for (const row of rows) {
+    const k = `${row.client}|${row.via}`;
+    const g = groups.get(k) ?? { client: `${row.kind} ${short(row.client)}`, via: row.via, details: [], services: [], subnets: [] };
+    add(g.services, `${row.service}${row.feature ? ` (${row.feature})` : ''}`);
+    add(g.subnets, row.subnet.split('/').pop()!);
+    if (row.detail && row.via !== 'gateway-endpoint') add(g.details, row.via === 'interface-endpoint' ? short(row.detail) : row.detail);
+    groups.set(k, g);
+  }
+  return [...groups.values()];
 }
 
 /** A few lines for the synth output. */
