@@ -1,0 +1,18 @@
+/**
+ * What a user sees from `npx cdk synth` of the default example (the README's main job): the plan line, nothing else.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+test('cdk synth of the default example prints only the plan line on stderr', () => {
+  const root = path.join(__dirname, '..');
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'peks-cli-'));
+  const r = spawnSync('npx', ['cdk', 'synth', '--quiet', '-o', outdir], { cwd: root, encoding: 'utf8', timeout: 110_000 });
+  expect(r.status).toBe(0);
+  const lines = r.stderr.split('\n').filter(l => l.trim() !== '');
+  expect(lines).toEqual([expect.stringMatching(/^private EKS plan: PRIVATE API endpoint; .* 0 check error\(s\)\. Report: private-eks-report\.FullyPrivateEks-Eks\.md, /)]);
+  // The files it names are there, the diagram rendered.
+  for (const f of ['md', 'json', 'dot', 'svg']) expect(fs.existsSync(path.join(outdir, `private-eks-report.FullyPrivateEks-Eks.${f}`))).toBe(true);
+});
