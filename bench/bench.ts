@@ -18,6 +18,7 @@ import * as eksv1 from 'aws-cdk-lib/aws-eks';
 import { FullyPrivateStack } from '../examples/fully-private/app';
 import { PrivateEksCluster } from '../lib';
 import { analyzeJoin } from '../lib/join-analysis';
+import { imageFacts } from '../lib/private/image-facts';
 import { publishPlan } from '../lib/private/plan';
 import { TreeFacts } from '../lib/tree-facts';
 
@@ -135,6 +136,36 @@ console.log('3. `npx cdk synth` of the field report (wall)');
 console.log(`   first try (no endpoints): error after ${first.seconds.toFixed(2)} s (exit ${first.status}, names PEKS-JOIN-1: ${/\] PEKS-JOIN-1: /.test(first.out) ? 'yes' : 'no'})`);
 console.log(`   last try (all endpoints): synthesized in ${last.seconds.toFixed(2)} s (exit ${last.status}); error / success ${(first.seconds / last.seconds).toFixed(2)}`);
 console.log(`   against the field report's ~20 minutes per nodegroup re-creation: ${(first.seconds / 1200).toFixed(4)}`);
+
+// 5. The image scan over an app with 200 Deployments: its share of that app's synth.
+{
+  const build = () => {
+    const a = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'peks-bench-img-')) });
+    const s = new FullyPrivateStack(a, 'FullyPrivateEks');
+    for (let i = 0; i < 200; i++) {
+      s.eks.addManifest(`App${i}`, {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: `app-${i}`, namespace: 'apps' },
+        spec: { template: { spec: { containers: [{ name: 'app', image: s.eks.imageUri(`public.ecr.aws/team/app-${i}:1.0.${i}`) }], initContainers: [{ name: 'init', image: s.eks.imageUri('public.ecr.aws/docker/library/busybox:1.36') }] } } },
+      });
+    }
+    return { a, s };
+  };
+  build().a.synth(); // warm-up
+  const synths: number[] = [];
+  const scans: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const { a, s } = build();
+    synths.push(ms(() => a.synth()));
+    const facts = new TreeFacts(a.node.root);
+    scans.push(ms(() => imageFacts(facts, s.eks.cluster, [])));
+  }
+  const synth = median(synths);
+  const scan = median(scans);
+  console.log('5. image scan (400 images in 200 Deployments, through the pull-through cache)');
+  console.log(`   synth of that app: ${synth.toFixed(0)} ms; image scan alone: ${scan.toFixed(1)} ms (${((scan / synth) * 100).toFixed(1)}% of the synth); target (issue 11): < 10% -> ${scan / synth < 0.1 ? 'met' : 'NOT met'}`);
+}
 
 if (!process.argv.includes('--quick')) {
   const t = process.hrtime.bigint();

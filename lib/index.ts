@@ -7,3 +7,6 @@ export * from './endpoint-catalogue';
 export * from './workload-identity';
 export * from './compliance-checks';
 export * from './preflight';
+export * from './images';
+export * from './upstream-registries';
+export * from './pull-through-cache';

@@ -144,8 +144,52 @@ export interface JoinModel {
   readonly version?: VersionFacts;
   /** The region, when the stack names one. */
   readonly region?: string;
+  /** Every container image the app deploys to the cluster (manifests, Helm values). */
+  readonly images?: ImageFacts[];
   /** Services the region does not offer through PrivateLink (from `EndpointCatalogue`), with the source. */
   readonly notOfferedInRegion?: Array<{ service: string; source: string }>;
+}
+
+/** How an image's registry relates to a cluster with no internet route. */
+export type ImageRegistryClass =
+  /** This region's ECR (the account's, or the EKS add-on accounts'): through ecr.api, ecr.dkr and S3, as nodes join. */
+  | 'ecr-this-region'
+  /** Another region's ECR: VPC endpoints serve only their own region. */
+  | 'ecr-other-region'
+  /** An ECR registry with a literal region in an environment-agnostic stack: same region or not is unknown. */
+  | 'ecr-unknown-region'
+  /** A public registry (Docker Hub, registry.k8s.io, Quay, ghcr.io, ECR Public, ...): internet only. */
+  | 'public'
+  /** A registry the library cannot classify (Harbor, Artifactory, a proxy). */
+  | 'unclassified'
+  /** Declared reachable by the user (`existingRegistries`). */
+  | 'declared'
+  /** The reference is a token the library cannot read, or a chart's defaults it cannot see. */
+  | 'unseen'
+  /** Not an image reference. */
+  | 'malformed';
+
+/** An image a workload of the cluster pulls. */
+export interface ImageFacts {
+  /** The construct that deploys it (manifest or chart). */
+  readonly workload: string;
+  /** The Kubernetes object and container (`Deployment apps/web, container web`), or the Helm values path. */
+  readonly where: string;
+  /** The image as written. */
+  readonly image: string;
+  /** The registry host, when the reference could be read. */
+  readonly registry?: string;
+  readonly registryClass: ImageRegistryClass;
+  /** The registry's name (Docker Hub) or region (ECR), for messages. */
+  readonly registryLabel?: string;
+  /** The pull-through-cache upstream that serves the registry (`ECR_PUBLIC`), for the fix. */
+  readonly cacheUpstream?: string;
+  /** Whether that upstream needs credentials (a Secrets Manager secret named `ecr-pullthroughcache/...`). */
+  readonly cacheNeedsSecret?: boolean;
+  /** Why it is unseen or malformed. */
+  readonly problem?: string;
+  /** The fix, where it is specific to why the image is unseen. */
+  readonly fix?: string;
 }
 
 /** A rule's finding. */
@@ -190,6 +234,11 @@ export const JOIN_RULES: JoinRule[] = [
   { id: 'PEKS-KUBECTL-1', severity: 'error', reason: 'a Lambda function running kubectl cannot reach the API server or the endpoints it needs', source: 'https://github.com/aws/aws-cdk/blob/main/packages/aws-cdk-lib/aws-eks-v2/lib/kubectl-provider.ts (handler in the VPC, provider framework); https://docs.aws.amazon.com/eks/latest/userguide/vpc-interface-endpoints.html' },
   { id: 'PEKS-KUBECTL-2', severity: 'error', reason: 'a Helm chart comes from a public repository or another region\'s ECR and the kubectl handler has no internet route', source: `${EKS_PRIVATE} (no outbound internet access: what the cluster pulls comes from inside the VPC); ${ECR_ENDPOINTS} (an endpoint serves its own region's ECR names; older versions of the page: "VPC endpoints currently don't support cross-Region requests")` },
   { id: 'PEKS-REGION-1', severity: 'error', reason: 'a client with no internet route needs a service the region does not offer through PrivateLink (the EKS API in ap-southeast-5, ap-southeast-7, mx-central-1, ap-east-2)', source: 'https://docs.aws.amazon.com/eks/latest/userguide/vpc-interface-endpoints.html (regions without PrivateLink for the EKS API)' },
+  { id: 'PEKS-IMG-1', severity: 'error', reason: 'an image comes from a public registry (Docker Hub, registry.k8s.io, Quay, ghcr.io, ECR Public, ...) and the node subnets have no internet route', source: `${EKS_PRIVATE} ("Your cluster must pull images from a container registry that's in your VPC")` },
+  { id: 'PEKS-IMG-2', severity: 'error', reason: 'an image comes from another region\'s ECR and the node subnets have no internet route: VPC endpoints serve their own region', source: `${ECR_ENDPOINTS} (an endpoint serves its own region's ECR names)` },
+  { id: 'PEKS-IMG-3', severity: 'error', reason: 'an image comes from a registry the library cannot classify (Harbor, Artifactory, a proxy) that is not declared reachable, and the node subnets have no internet route', source: `${EKS_PRIVATE} ("Your cluster must pull images from a container registry that's in your VPC")` },
+  { id: 'PEKS-IMG-4', severity: 'warning', reason: 'an image cannot be checked: its reference is a token, a chart\'s default images are not in the app, or an ECR region cannot be compared in an environment-agnostic stack', source: `${EKS_PRIVATE} ("Your cluster must pull images from a container registry that's in your VPC")` },
+  { id: 'PEKS-IMG-5', severity: 'error', reason: 'an image reference is malformed: the runtime cannot pull it', source: 'https://github.com/distribution/reference/blob/main/reference.go (the reference grammar containerd uses)' },
   { id: 'PEKS-NET-1', severity: 'error', reason: 'nodes in a public subnet that assigns no public IPs and has no NAT: EKS managed nodegroups reject this', source: `${EKS_NETWORK} (nodes in a public subnet need public IPv4 addresses assigned at launch)` },
   { id: 'PEKS-NET-2', severity: 'error', reason: 'the cluster subnets span fewer than 2 Availability Zones', source: `${EKS_NETWORK} (subnets in at least two Availability Zones)` },
   { id: 'PEKS-NET-3', severity: 'warning', reason: 'the node subnets have fewer addresses than max nodes x (max pods + 1)', source: 'https://docs.aws.amazon.com/eks/latest/userguide/choosing-instance-type.html (maximum Pods per instance type)' },
@@ -262,8 +311,51 @@ export function analyzeJoin(model: JoinModel): Finding[] {
       `use @aws-cdk/lambda-layer-kubectl-v${minorOf(v.version)} (KubectlV${minorOf(v.version)}Layer)`));
   }
 
+  analyzeImages(model, findings);
+
   const rank = (f: Finding) => (f.severity === 'error' ? 0 : 1);
   return findings.sort((a, b) => rank(a) - rank(b));
+}
+
+/**
+ * Images: from this region's ECR they are pulled as the nodes join (the join rules cover that path); anything else
+ * needs an internet route from every node subnet, a pull-through cache, or a declaration.
+ */
+function analyzeImages(model: JoinModel, findings: Finding[]) {
+  const images = model.images ?? [];
+  if (images.length === 0) return;
+  const nodeSubnets = model.clients.filter(c => c.kind === 'nodes').flatMap(c => c.subnets.map(s => ({ client: c, subnet: s })));
+  const without = [...new Set(nodeSubnets
+    .filter(({ client, subnet }) => !internetRoute(client, subnet) && subnet.routes.known && !subnet.routes.otherDefaultRoute)
+    .map(({ subnet }) => subnet.name))];
+  const at = (i: ImageFacts) => `${i.workload}: ${i.where} pulls ${i.image}`;
+  const noRoute = `node subnet${plural(without)} ${without.join(', ')} ha${without.length > 1 ? 've' : 's'} no internet route`;
+  for (const i of images) {
+    if (i.registryClass === 'malformed') {
+      findings.push(finding('PEKS-IMG-5', `${at(i)}, which is not an image reference (${i.problem})`, 'write the image as [registry/]repository[:tag][@digest], lower case'));
+    } else if (without.length === 0) {
+      // Every node subnet has an internet route: any registry is reachable.
+      continue;
+    } else if (i.registryClass === 'unseen' || i.registryClass === 'ecr-unknown-region') {
+      findings.push(finding('PEKS-IMG-4', `${at(i)}, which cannot be checked: ${i.problem ?? 'its ECR region cannot be compared with an environment-agnostic stack\'s'}`,
+        i.fix ?? 'make sure the image is in this region\'s ECR (or reached another way), or give the stack an env so the region can be compared'));
+    } else if (i.registryClass === 'public') {
+      const secret = i.cacheNeedsSecret && i.cacheUpstream
+        ? `, credentials: <a Secrets Manager secret named ecr-pullthroughcache/${i.cacheUpstream.toLowerCase().replace(/_/g, '-')} holding the registry's username and accessToken>`
+        : '';
+      const cache = i.cacheUpstream
+        ? `cache it in this account's ECR: cluster.addPullThroughCache('Cache', { rules: [{ upstream: Upstream.${i.cacheUpstream}${secret} }] }) and pull cluster.imageUri('${i.image}') (or rewriteImages: true)`
+        : 'copy it into this region\'s ECR';
+      findings.push(finding('PEKS-IMG-1', `${at(i)} from ${i.registryLabel ?? i.registry} (${i.registry}), and ${noRoute}: the pod stays in ImagePullBackOff`,
+        `${cache}; or give the node subnets a NAT route; or, if a proxy or mirror serves it, declare existingRegistries: ['${i.registry}']`));
+    } else if (i.registryClass === 'ecr-other-region') {
+      findings.push(finding('PEKS-IMG-2', `${at(i)} from ECR in ${i.registryLabel} (${i.registry}), and ${noRoute}: this VPC's ECR endpoints serve ${model.region ?? 'the stack\'s region'} only`,
+        `replicate the repository to this region (ECR replication), or cache it: cluster.addPullThroughCache('Cache', { rules: [{ upstream: Upstream.ECR_PRIVATE, upstreamRegion: '${i.registryLabel}', upstreamAccount: '<account>' }] }); or give the node subnets a NAT route`));
+    } else if (i.registryClass === 'unclassified') {
+      findings.push(finding('PEKS-IMG-3', `${at(i)} from ${i.registry}, a registry the library cannot classify, and ${noRoute}`,
+        `if the nodes reach it (a registry in the VPC, a proxy), declare it: existingRegistries: ['${i.registry}']; otherwise copy the image into this region's ECR`));
+    }
+  }
 }
 
 /** What the client analyses share: endpoints by service, and what was reported once for all clients. */

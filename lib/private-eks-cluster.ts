@@ -14,10 +14,12 @@ import { NetworkPreflight } from './preflight';
 import { locationOf } from './private/aws-env';
 import { acknowledgeFindings, denyGrantsExceptForAwsResources, logicalIdOf } from './private/compliance';
 import { misuse } from './private/errors';
+import { rewritePodImages } from './private/images';
 import { buildJoinModel } from './private/join-model';
 import { publishPlan } from './private/plan';
 import { defaultBastionSubnets, defaultPrivateSelection } from './private/subnets';
 import { PrivateNodegroup, PrivateNodegroupOptions } from './private-nodegroup';
+import { EcrPullThroughCache, EcrPullThroughCacheProps } from './pull-through-cache';
 import { key, literalVpcCidr, rawValue, TreeFacts } from './tree-facts';
 import { WorkloadIdentity, WorkloadServiceAccount, WorkloadServiceAccountOptions } from './workload-identity';
 
@@ -42,6 +44,18 @@ export interface AddNodegroupOptions extends PrivateNodegroupOptions {
    * @default - none
    */
   readonly sshSourceSecurityGroups?: ec2.ISecurityGroup[];
+}
+
+/**
+ * Settings of a pull-through cache added with `PrivateEksCluster.addPullThroughCache()`.
+ */
+export interface AddPullThroughCacheOptions extends EcrPullThroughCacheProps {
+  /**
+   * Rewrite the container images of manifests added through this construct after this call (`addManifest`,
+   * `addServiceAccount`) to their URI in the cache, when a rule of this cache serves their registry.
+   * @default false
+   */
+  readonly rewriteImages?: boolean;
 }
 
 /**
@@ -123,6 +137,13 @@ export interface PrivateEksClusterProps {
    * @default - none
    */
   readonly existingEndpointServices?: string[];
+
+  /**
+   * Container registries the nodes reach by means the construct cannot see (a registry inside the VPC, a proxy, a
+   * mirror), by host (`harbor.corp.example`, `docker.io`). The image checks count their images as pullable.
+   * @default - none
+   */
+  readonly existingRegistries?: string[];
 
   /**
    * Synth-time check rules to report as warnings instead of errors, by rule ID (see the README's rule table), each
@@ -251,6 +272,8 @@ export class PrivateEksCluster extends Construct {
   private hasNodegroup = false;
   private corednsAddon?: eks.Addon;
   private readonly declaredServices: string[];
+  private readonly declaredRegistries: string[];
+  private readonly caches: Array<{ cache: EcrPullThroughCache; rewrite: boolean }> = [];
   private readonly downgrades: { [ruleId: string]: string };
   private readonly version: eks.KubernetesVersion;
   private warningsReported = false;
@@ -284,6 +307,12 @@ export class PrivateEksCluster extends Construct {
     checkClusterName(this, props.clusterName);
     this.features = props.features ?? {};
     this.declaredServices = this.checkDeclaredServices(props.existingEndpointServices ?? []);
+    this.declaredRegistries = (props.existingRegistries ?? []).map(r => {
+      if (Token.isUnresolved(r) || !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?$/i.test(r)) {
+        throw misuse(this, `existingRegistries: "${r}" is not a registry host`, 'list hosts such as \'harbor.corp.example\' or \'registry.internal:5000\', without a scheme or a path');
+      }
+      return r.toLowerCase();
+    });
     this.downgrades = this.checkDowngrades(props.downgradeRules ?? {});
 
     if (props.vpc) {
@@ -514,6 +543,34 @@ export class PrivateEksCluster extends Construct {
     return sa;
   }
 
+  /**
+   * Caches upstream registries (ECR Public, registry.k8s.io, Quay, Docker Hub, ...) in this account's ECR with an
+   * ECR pull-through cache, so nodes with no internet route pull their images through the ECR endpoints: the node
+   * role may pull and import through the cache, and the ECR endpoint policies admit it. `imageUri('nginx:1.27')`
+   * gives an image's URI in the cache; `rewriteImages` rewrites the images of manifests added after this call.
+   */
+  public addPullThroughCache(id: string, options: AddPullThroughCacheOptions): EcrPullThroughCache {
+    const cache = new EcrPullThroughCache(this, id, options);
+    cache.grantPull(this.nodeRole);
+    for (const rule of cache.rules) acknowledgeFindings(this.nodeRole, 'pullThroughCacheGrant', { prefix: rule.prefix });
+    for (const service of ['ecr.api', 'ecr.dkr']) this.endpoints?.interfaceEndpoint(service)?.addToPolicy(cache.endpointPolicyStatement());
+    this.caches.push({ cache, rewrite: options.rewriteImages ?? false });
+    return cache;
+  }
+
+  /**
+   * The URI of an image in this cluster's pull-through cache (`nginx:1.27` ->
+   * `<account>.dkr.ecr.<region>.amazonaws.com/docker-hub/library/nginx:1.27`). Fails when no cache rule serves the
+   * image's registry, naming the upstream to add.
+   */
+  public imageUri(image: string): string {
+    for (const { cache } of this.caches) {
+      if (cache.covers(image)) return cache.imageUri(image);
+    }
+    throw misuse(this, `no pull-through cache rule of this cluster serves ${image}`,
+      'add one with cluster.addPullThroughCache(id, { rules: [{ upstream: Upstream.<the registry> }] }) first', this.imageUri);
+  }
+
   /** Makes an IAM principal (role or user ARN) cluster admin through an access entry. */
   public grantClusterAdmin(id: string, principalArn: string): eks.AccessEntry {
     return this.cluster.grantClusterAdmin(id, principalArn);
@@ -612,6 +669,9 @@ export class PrivateEksCluster extends Construct {
 
   private newManifest(scope: Construct, id: string, manifest: Record<string, any>[], caller: string): eks.KubernetesManifest {
     const { target } = this.kubectlHandler(caller);
+    for (const { cache, rewrite } of this.caches) {
+      if (rewrite) manifest = rewritePodImages(manifest, image => (cache.covers(image) ? cache.imageUri(image) : image)) as Record<string, any>[];
+    }
     const m = new eks.KubernetesManifest(scope, id, { cluster: target, manifest });
     this.dependOnKubectl(m);
     return m;
@@ -696,6 +756,7 @@ export class PrivateEksCluster extends Construct {
       declaredServices: this.declaredServices,
       version: this.version.version,
       helmCharts: facts.all.filter((c): c is eks.HelmChart => c instanceof eks.HelmChart && inThis(c)),
+      declaredRegistries: this.declaredRegistries,
     });
   }
 

@@ -164,7 +164,7 @@ describe('cross-region: VPC endpoints serve only their own region (ECR user guid
   const chartFrom = (region: string, repository: string) => {
     const stack = stackIn(region);
     const c = cluster(stack, { kubectlLayer: tinyLayer(stack), bastion: false });
-    c.addHelmChart('App', { chart: 'app', repository, version: '1.0.0', namespace: 'apps' });
+    c.addHelmChart('App', { chart: 'app', repository, version: '1.0.0', namespace: 'apps', values: { image: { repository: `${c.cluster.stack.account}.dkr.ecr.${region}.amazonaws.com/app`, tag: '1' } } });
     return findingsOf(c);
   };
 

@@ -12,7 +12,7 @@ import { build as buildFullyPrivate } from '../examples/fully-private/app';
 import { build as buildSeedWorkshop } from '../examples/seed-workshop/app';
 import { PrivateEksChecks } from '../lib';
 import { isolatedVpc } from './join-cases';
-import { USER_APP_CONTEXT } from './util';
+import { quietly, USER_APP_CONTEXT } from './util';
 import { ACKNOWLEDGEMENTS, acknowledgeFindings, MIN_REASON_LENGTH } from '../lib/private/compliance';
 import { checkTemplate, TEMPLATE_RULES } from '../lib/private/template-rules';
 
@@ -42,7 +42,7 @@ function runTools(build: (app: App) => unknown): { threw?: string; results: Tool
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new CfnGuardValidator({ controlTowerRulesEnabled: true }), ours);
   let threw: string | undefined;
   try {
-    app.synth();
+    quietly(() => app.synth());
   } catch (e) {
     threw = (e as Error).message;
   }

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { fieldReportStep } from './join-cases';
-import { USER_APP_CONTEXT } from './util';
+import { quietly, USER_APP_CONTEXT } from './util';
 import { build as buildFullyPrivate } from '../examples/fully-private/app';
 import { build as buildSeedWorkshop } from '../examples/seed-workshop/app';
 import { PrivateEksCluster } from '../lib';
@@ -18,7 +18,7 @@ function synthInto(build: (app: App) => unknown, svg = false): { outdir: string;
   // The SVG is rendered under the CDK CLI; a test asks for it as the CLI would.
   if (svg) process.env.CDK_PRIVATE_EKS_SVG = '1';
   try {
-    app.synth();
+    quietly(() => app.synth());
     return { outdir, app };
   } catch (e) {
     return { outdir, app, error: (e as Error).message };

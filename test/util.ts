@@ -68,12 +68,29 @@ export function warningsOf(assembly: CloudAssembly): string[] {
 /** The feature flags of the root cdk.json (those a new `cdk init` app sets): examples synthesize as users' apps do. */
 export const USER_APP_CONTEXT: Record<string, unknown> = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8')).context;
 
+/**
+ * Runs `f` with console.error captured: aws-cdk-lib prints its validation report (warnings, plugin findings) there
+ * during synth; tests read the report from the assembly instead, and passing tests print nothing.
+ */
+export function quietly<T>(f: () => T): { result: T; stderr: string } {
+  const lines: string[] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => {
+    lines.push(args.map(String).join(' '));
+  };
+  try {
+    return { result: f(), stderr: lines.join('\n') };
+  } finally {
+    console.error = original;
+  }
+}
+
 /** Synthesizes an example's `build(app)` into a fresh temporary directory, with the flags of a new app. */
 export function synthExample(build: (app: App) => Stack[]): { assembly: CloudAssembly; stacks: Stack[]; outdir: string } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-private-eks-'));
   const app = new App({ outdir, context: USER_APP_CONTEXT });
   const stacks = build(app);
-  const assembly = app.synth();
+  const assembly = quietly(() => app.synth()).result;
   return { assembly, stacks, outdir };
 }
 

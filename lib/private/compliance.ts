@@ -102,6 +102,17 @@ export const ACKNOWLEDGEMENTS = {
     },
   ],
   /** The network preflight (NetworkPreflight): its probe functions, their role and log group. */
+  /** A role granted pulls through a pull-through cache (the node role, with PrivateEksCluster.addPullThroughCache). */
+  pullThroughCacheGrant: [
+    {
+      ids: ['AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository/{prefix}/*]'],
+      reason: 'ECR creates the cache repositories on the first pull, one per upstream image, under the rule\'s prefix: their names are not known at synth, so the grant covers that prefix and nothing else.',
+    },
+    {
+      ids: ['AwsSolutions::AwsSolutions-IAM5[Resource::*]'],
+      reason: 'ecr:GetAuthorizationToken has no resource-level permissions (the ECR IAM reference lists no resource type for it), so a registry login is granted on *; it is the only action on *.',
+    },
+  ],
   preflight: [
     {
       ids: ['AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]'],
@@ -134,7 +145,7 @@ export function acknowledgeFindings(scope: IConstruct, site: AcknowledgementSite
       throw new Error(`cdk-private-eks: the acknowledgement of ${a.ids.join(', ')} at ${site} has no real reason; every acknowledgement needs one`);
     }
     for (const id of a.ids) {
-      const filled = id.replace(/\{(handler|hasEcrPublic)\}/g, (_m, name: string) => {
+      const filled = id.replace(/\{(handler|hasEcrPublic|prefix)\}/g, (_m, name: string) => {
         const value = placeholders[name];
         if (value === undefined) throw new Error(`cdk-private-eks: no value for {${name}} in ${id}`);
         return value;

@@ -8,6 +8,7 @@ import { CapacityFacts, ClientFacts, JoinModel, NeededService, SubnetFacts, Vers
 import { oldestCreatableVersion, versionSupport } from '../kubernetes-versions';
 import { maxPodsFor } from '../max-pods';
 import { AwsLocation, locationOf } from './aws-env';
+import { imageFacts } from './image-facts';
 import { ClientNetwork, key, literal, rawList, rawValue, TreeFacts, usableAddresses } from '../tree-facts';
 
 /** The features a cluster declares; detected ones are added from the tree. */
@@ -27,6 +28,8 @@ export interface JoinModelInput {
   readonly version: string;
   /** Helm charts the cluster's kubectl handler installs. */
   readonly helmCharts?: eks.HelmChart[];
+  /** Registries the user declares reachable (`existingRegistries`). */
+  readonly declaredRegistries?: string[];
 }
 
 const NODE_JOIN_SERVICES = [...EndpointCatalogue.NODE_INTERFACE_SERVICES, 's3'];
@@ -178,6 +181,7 @@ export function buildJoinModel(facts: TreeFacts, input: JoinModelInput): JoinMod
     capacity: capacityFacts(facts, capacity, subnetsById),
     version: versionFacts(input.version, input.kubectlLayer),
     ...regionFacts(cluster),
+    images: imageFacts(facts, cluster, input.declaredRegistries ?? []),
   };
 }
 

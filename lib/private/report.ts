@@ -5,6 +5,7 @@ import { ClusterBastion } from '../bastion';
 import { EndpointCatalogue } from '../endpoint-catalogue';
 import { Finding, JoinModel, reachability, ReachRow } from '../join-analysis';
 import { NodeEndpoints } from '../node-endpoints';
+import { EcrPullThroughCache } from '../pull-through-cache';
 import { CostEstimate, estimate, RATES_AS_OF, RATES_SOURCE } from './network-costs';
 import { key, literal, literalVpcCidr, rawList, rawValue, shortServiceName, TreeFacts } from '../tree-facts';
 
@@ -60,6 +61,8 @@ export interface JoinReport {
   readonly findings: Finding[];
   /** What the checks could and could not verify for this environment (region, Availability Zones, policies). */
   readonly verification: string[];
+  /** Every image the app deploys to the cluster, and how the nodes reach it (or why not). */
+  readonly images: Array<{ workload: string; where: string; image: string; registry: string; reached: string; throughCache: boolean }>;
 }
 
 /** Collects the report's facts from the tree, after every construct is built. */
@@ -137,10 +140,34 @@ export function buildReport(facts: TreeFacts, cluster: eks.Cluster, vpc: ec2.IVp
       : nodeEndpoints.length > 0 ? 'Availability Zones of the interface endpoints looked up (lookupSupportedAzs, recorded in cdk.context.json)' : 'no endpoints created by this library',
   ];
 
+  const reachedBy: Record<string, string> = {
+    'ecr-this-region': 'this region\'s ECR, through the ecr.api, ecr.dkr and S3 endpoints the nodes join with',
+    'ecr-other-region': 'another region\'s ECR: only through an internet route',
+    'ecr-unknown-region': 'not verified: the ECR region cannot be compared in an environment-agnostic stack',
+    'public': 'a public registry: only through an internet route',
+    'unclassified': 'a registry the library cannot classify: only through an internet route or a declaration',
+    'declared': 'declared reachable (existingRegistries)',
+    'unseen': 'not verified',
+    'malformed': 'not an image reference',
+  };
+  const cachePrefixes = all.filter((c): c is EcrPullThroughCache => c instanceof EcrPullThroughCache).flatMap(c => c.rules.map(x => x.prefix));
+  const images = (model.images ?? []).map(i => {
+    const failing = findings.find(f => f.ruleId.startsWith('PEKS-IMG-') && f.message.startsWith(`${i.workload}: ${i.where} pulls ${i.image}`));
+    return {
+      workload: i.workload,
+      where: i.where,
+      image: i.image,
+      registry: i.registry ?? '-',
+      reached: failing ? `${failing.severity === 'error' ? 'NOT REACHED' : 'NOT VERIFIED'} (${failing.ruleId}): ${reachedBy[i.registryClass]}` : reachedBy[i.registryClass],
+      throughCache: i.registryClass === 'ecr-this-region' && cachePrefixes.some(p => i.image.includes('.dkr.ecr.') && i.image.split('/').slice(1).join('/').startsWith(`${p}/`)),
+    };
+  });
+
   return {
     cluster: path,
     settings,
     verification,
+    images,
     reachability: rows,
     trafficPaths: trafficPaths(settings.endpointAccess, api.publicCidrs),
     endpoints: endpoints.map(e => ({ ...e, usedBy: usedBy(e) })),
@@ -195,6 +222,16 @@ export function reportMarkdown(r: JoinReport): string {
   lines.push('| client | services | subnets | reached through |', '|---|---|---|---|');
   for (const g of groupRows(r.reachability)) {
     lines.push(`| ${g.client} | ${g.services.join(', ')} | ${g.subnets.join(', ')} | ${g.via}${g.details.length ? `: ${g.details.join(', ')}` : ''} |`);
+  }
+  lines.push('', '## Images', '');
+  if (r.images.length === 0) lines.push('No workload image in the app.');
+  else lines.push('| workload | object | image | registry | reached through |', '|---|---|---|---|---|');
+  for (const i of r.images) lines.push(`| ${i.workload.split('/').slice(-2).join('/')} | ${i.where} | ${i.image} | ${i.registry} | ${i.reached} |`);
+  if (r.images.some(i => i.throughCache)) {
+    lines.push('', 'Through the pull-through cache: the first pull of each image makes ECR fetch it from the upstream. An archived '
+      + 'version of the ECR user guide says that first pull needs a NAT gateway when ECR is reached through interface VPC '
+      + 'endpoints; the current pages no longer say so. If a first pull fails, pull the image once from a network with an '
+      + 'internet route (CI) to fill the cache.');
   }
   lines.push('', '## Traffic to and from the API server', '');
   for (const p of r.trafficPaths) lines.push(`- ${p.from} -> ${p.to}: ${p.path}`);

@@ -1,0 +1,121 @@
+/**
+ * Every container image the app deploys to a cluster, classified for the join analysis: read from the L1 custom
+ * resources aws-eks-v2's `KubernetesManifest` and `HelmChart` create (whoever created them), with CloudFormation's
+ * pseudo parameters replaced by the stack's location (or a placeholder location for an environment-agnostic stack, so
+ * an image in "this account's ECR" written with `Aws.ACCOUNT_ID`/`Aws.REGION` is still recognised as such).
+ */
+import { CfnResource, Stack } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { AwsLocation, locationOf } from './aws-env';
+import { substitutePseudoParameters } from './endpoint-policy';
+import { ImageInventory, ImageRegistries, ImageSource, ImageUse, RegionRelation, RegistryKind } from '../images';
+import { ImageFacts, ImageRegistryClass } from '../join-analysis';
+import { key, TreeFacts } from '../tree-facts';
+import { UpstreamAuthentication, UpstreamRegistries } from '../upstream-registries';
+
+/** The custom resource types of aws-eks-v2's manifests and charts (aws-eks-v2 k8s-manifest.ts, helm-chart.ts). */
+const MANIFEST_TYPE = 'Custom::AWSCDK-EKS-KubernetesResource';
+const CHART_TYPE = 'Custom::AWSCDK-EKS-HelmChart';
+
+/** Where an environment-agnostic stack is taken to be: the same placeholder in images and in the comparison. */
+const PLACEHOLDER: AwsLocation = { region: 'zz-thisregion-1', partition: 'aws', account: '000000000000', urlSuffix: 'amazonaws.com', regionKnown: true };
+
+/** The images of the cluster's manifests and charts. */
+export function imageFacts(facts: TreeFacts, cluster: eks.Cluster, declaredRegistries: string[]): ImageFacts[] {
+  const clusterKey = key(cluster.clusterName);
+  const real = locationOf(cluster);
+  const location = real.regionKnown ? real : PLACEHOLDER;
+  const declared = new Set(declaredRegistries.map(r => r.toLowerCase()));
+  const out: ImageFacts[] = [];
+  for (const r of facts.all) {
+    if (!(r instanceof CfnResource) || (r.cfnResourceType !== MANIFEST_TYPE && r.cfnResourceType !== CHART_TYPE)) continue;
+    const props = ((r as any)._cfnProperties ?? {}) as Record<string, unknown>;
+    if (key(props.ClusterName) !== clusterKey) continue;
+    const workload = r.node.scope?.node.scope?.node.path ?? r.node.path;
+    if (r.cfnResourceType === MANIFEST_TYPE) {
+      const manifest = readJson(r, props.Manifest, location);
+      const uses = manifest === undefined
+        ? [unseen('the manifest could not be read at synth')]
+        : ImageInventory.fromManifests(Array.isArray(manifest) ? manifest : [manifest]);
+      for (const u of uses) out.push(classify(u, workload, location, real.regionKnown, declared));
+    } else {
+      const values = props.Values === undefined ? {} : readJson(r, props.Values, location);
+      const uses = values === undefined ? [unseen('the chart values could not be read at synth')] : ImageInventory.fromHelmValues(values);
+      for (const u of uses) out.push(classify(u, workload, location, real.regionKnown, declared));
+      // What the chart pulls by default is in the chart, not in the app: said, never guessed.
+      if (values !== undefined && uses.length === 0) {
+        out.push({
+          workload,
+          where: 'the chart\'s default values',
+          image: '(not in the app)',
+          registryClass: 'unseen',
+          problem: 'the chart\'s own default images are not in the app',
+          fix: 'name the chart\'s images in `values` (image.registry / image.repository, global.imageRegistry) in this region\'s ECR or the pull-through cache, so they are checked; or acknowledge the warning once you know where the chart pulls from',
+        });
+      }
+    }
+  }
+  return out;
+}
+
+function unseen(problem: string): ImageUse {
+  return { image: '<token>', unresolved: true, problem, source: ImageSource.MANIFEST, path: '' };
+}
+
+function classify(u: ImageUse, workload: string, location: AwsLocation, regionKnown: boolean, declared: Set<string>): ImageFacts {
+  const where = u.kind
+    ? `${u.kind} ${[u.namespace, u.name].filter(Boolean).join('/') || '(unnamed)'}${u.container ? `, ${u.containerType ?? 'container'} ${u.container}` : ''}`
+    : `values ${u.path}`;
+  const base = { workload, where, image: u.image.split(PLACEHOLDER.account).join('<account>').split(PLACEHOLDER.region).join('<region>') };
+  if (u.unresolved) return { ...base, registryClass: 'unseen', problem: u.problem };
+  if (!u.reference) return { ...base, registryClass: 'malformed', problem: u.problem };
+  const host = u.reference.registry.toLowerCase();
+  const registry = host.split(PLACEHOLDER.account).join('<account>').split(PLACEHOLDER.region).join('<region>');
+  if (declared.has(host)) return { ...base, registry, registryClass: 'declared' };
+  const c = ImageRegistries.classify(host, { region: location.region, account: location.account });
+  let registryClass: ImageRegistryClass;
+  let registryLabel: string | undefined = c.registryName;
+  switch (c.kind) {
+    case RegistryKind.ECR_PRIVATE:
+    case RegistryKind.EKS_ADDON_REGISTRY:
+      registryLabel = c.region;
+      if (c.regionRelation === RegionRelation.SAME_REGION) registryClass = 'ecr-this-region';
+      // A literal region in an environment-agnostic stack: the same region or not depends on where it is deployed.
+      else if (!regionKnown || c.regionRelation === RegionRelation.UNKNOWN_REGION) registryClass = 'ecr-unknown-region';
+      else registryClass = 'ecr-other-region';
+      break;
+    case RegistryKind.ECR_PUBLIC:
+    case RegistryKind.PUBLIC_REGISTRY:
+      registryClass = 'public';
+      break;
+    case RegistryKind.UNRESOLVED:
+      registryClass = 'unseen';
+      break;
+    default:
+      registryClass = 'unclassified';
+  }
+  const needsSecret = c.upstream !== undefined && UpstreamRegistries.describe(c.upstream).authentication === UpstreamAuthentication.SECRET;
+  return { ...base, registry, registryClass, registryLabel, cacheUpstream: c.upstream, cacheNeedsSecret: needsSecret || undefined };
+}
+
+/**
+ * A JSON property of a custom resource as the template will carry it, with pseudo parameters replaced by the
+ * location's values; tokens that remain become `${Token[...]}`-like markers the inventory reports as unresolved.
+ */
+function readJson(scope: CfnResource, value: unknown, location: AwsLocation): any {
+  try {
+    const resolved = substitutePseudoParameters(Stack.of(scope).resolve(value), location);
+    const text = flatten(resolved);
+    return text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function flatten(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (v && typeof v === 'object' && Array.isArray((v as any)['Fn::Join']) && (v as any)['Fn::Join'][0] === '') {
+    return ((v as any)['Fn::Join'][1] as unknown[]).map(p => (typeof p === 'string' ? p : '${Token[unresolved]}')).join('');
+  }
+  return undefined;
+}
