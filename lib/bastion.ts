@@ -1,4 +1,4 @@
-import { Annotations, Names, Stack } from 'aws-cdk-lib';
+import { Annotations, Names, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -145,6 +145,17 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
       if (!props.sshAllowedCidrs || props.sshAllowedCidrs.length === 0) {
         throw misuse(this, 'SSH access needs the CIDR blocks to allow port 22 from, and none were given',
           'pass `sshAllowedCidrs` (for example your office\'s /32), or use BastionAccess.SSM, which opens no port');
+      }
+      for (const cidr of props.sshAllowedCidrs) {
+        if (Token.isUnresolved(cidr)) continue; // a parameter: its allowedPattern is the check
+        const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+        if (!m || m.slice(1, 5).some(o => Number(o) > 255) || Number(m[5]) > 32) {
+          throw misuse(this, `sshAllowedCidrs: "${cidr}" is not an IPv4 CIDR block`, 'write it as a.b.c.d/n, for example \'203.0.113.7/32\'');
+        }
+        if (Number(m[5]) === 0) {
+          throw misuse(this, `sshAllowedCidrs: ${cidr} opens SSH to the whole internet`,
+            'allow only where you connect from (your IP/32), or use BastionAccess.SSM, which opens no port');
+        }
       }
     } else if (props.sshKeyPair || props.sshAllowedCidrs) {
       throw misuse(this, `sshKeyPair and sshAllowedCidrs apply to BastionAccess.SSH only, and access is ${access}`,

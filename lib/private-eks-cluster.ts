@@ -230,6 +230,17 @@ export interface PrivateEksClusterProps {
    * `downgradeRules`; off otherwise
    */
   readonly preflight?: boolean;
+
+  /**
+   * Whether the IAM principal that creates the cluster (CloudFormation's deployment role) becomes a cluster admin
+   * through an access entry EKS adds and the template does not show. Off: every admin is an access entry in the
+   * template (the bastion, the kubectl handler, `grantClusterAdmin`). CloudFormation replaces the cluster when this
+   * changes ("Update requires: Replacement"): a cluster created by an earlier version of this library, or with
+   * aws-eks-v2's default, has it on; set `true` to keep that cluster.
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-accessconfig.html
+   * @default false
+   */
+  readonly bootstrapClusterCreatorAdmin?: boolean;
 }
 
 /**
@@ -403,6 +414,8 @@ export class PrivateEksCluster extends Construct {
       outputConfigCommand: false,
       // With managed core add-ons, EKS does not install its self-managed copies first.
       bootstrapSelfManagedAddons: !(props.coreAddons ?? true),
+      // No hidden admin: the deploying role gets no access entry the template does not show.
+      bootstrapClusterCreatorAdminPermissions: props.bootstrapClusterCreatorAdmin ?? false,
     });
     if (this.cluster.role.node.scope === this.cluster) acknowledgeFindings(this.cluster.role, 'clusterRole');
     // aws-eks-v2 renders EncryptionConfig.Resources: ['secrets'], the only value the EKS API takes; CloudFormation's

@@ -127,6 +127,15 @@ describe('ClusterBastion (SSH)', () => {
     })).toThrow(/SSH access needs the CIDR blocks to allow port 22 from/);
   });
 
+  test.each([['0.0.0.0/0', /opens SSH to the whole internet/], ['10.0.0/24', /is not an IPv4 CIDR block/], ['10.0.0.0/33', /is not an IPv4 CIDR block/]])(
+    'fails for sshAllowedCidrs %s, naming the value and the fix', (cidr, message) => {
+      const stack = newStack();
+      const { cluster } = clusterFixture(stack);
+      expect(() => new ClusterBastion(stack, 'Bastion', {
+        cluster, access: BastionAccess.SSH, sshKeyPair: ec2.KeyPair.fromKeyPairName(stack, 'Key', 'k'), sshAllowedCidrs: [cidr],
+      })).toThrow(message);
+    });
+
   test('fails when SSH settings are given to an SSM bastion', () => {
     const stack = newStack();
     const { cluster } = clusterFixture(stack);

@@ -45,6 +45,13 @@ describe('PrivateEksCluster defaults', () => {
     });
   });
 
+  test('no hidden admin: the deploying role gets no bootstrap access entry; bootstrapClusterCreatorAdmin: true keeps it', () => {
+    t.hasResourceProperties('AWS::EKS::Cluster', { AccessConfig: { AuthenticationMode: 'API', BootstrapClusterCreatorAdminPermissions: false } });
+    const kept = newStack();
+    new PrivateEksCluster(kept, 'Eks', { version: eks.KubernetesVersion.V1_36, bastion: false, bootstrapClusterCreatorAdmin: true });
+    Template.fromStack(kept).hasResourceProperties('AWS::EKS::Cluster', { AccessConfig: { BootstrapClusterCreatorAdminPermissions: true } });
+  });
+
   test('endpoints: the node trio, ssm and ssmmessages for the bastion\'s Session Manager, and the S3 gateway; nothing else', () => {
     expect(endpointServices(t)).toEqual(['ec2', 'ecr.api', 'ecr.dkr', 's3', 'ssm', 'ssmmessages']);
   });

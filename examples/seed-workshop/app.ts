@@ -35,7 +35,9 @@ export class SeedWorkshopStack extends Stack {
     const sshCidr = new CfnParameter(this, 'SgIngressSshCidr', {
       type: 'String',
       description: 'The CIDR block allowed to SSH to the bastion (for example your IP/32)',
-      allowedPattern: '(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})/(\\d{1,2})',
+      // An IPv4 CIDR block with a prefix of /1 or longer: SSH from the whole internet (/0) is refused at deploy.
+      allowedPattern: '(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})/([1-9]|[12]\\d|3[0-2])',
+      constraintDescription: 'an IPv4 CIDR block such as 203.0.113.7/32 (not /0: SSH would be open to the internet)',
     });
     const keyPair = ec2.KeyPair.fromKeyPairName(this, 'KeyPair', this.node.tryGetContext('sshKeyName') ?? 'myeks-key');
 
