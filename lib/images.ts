@@ -393,9 +393,23 @@ function imageValue(parent: Record<string, unknown>, key: string, value: unknown
     out.push(use(image, base));
     return true;
   }
-  if (!isPlainObject(value) || value.repository === undefined) return false;
-  const { repository, tag, digest } = value;
+  // `{ registry, repository, tag, digest }`, or ingress-nginx's `{ registry, image, tag, digest }`.
+  const repoKey = value && isPlainObject(value) ? (value.repository !== undefined ? 'repository' : typeof value.image === 'string' ? 'image' : undefined) : undefined;
+  if (!isPlainObject(value) || repoKey === undefined) return false;
+  const { tag, digest } = value;
+  const repository = value[repoKey];
   const registry = globalRegistry ?? value.registry;
+  // No registry in the values and none in the repository: the chart's own default registry applies, which is in the
+  // chart, not in the app. Said, never guessed as Docker Hub.
+  if ((registry === undefined || registry === '') && typeof repository === 'string' && !/^[^/]*[.:][^/]*\/|^localhost\//.test(repository)) {
+    out.push({
+      ...base,
+      image: `${repository}${typeof tag === 'string' && tag !== '' ? `:${tag}` : ''}`,
+      unresolved: true,
+      problem: 'the values give no registry, so the chart\'s default registry applies, which is not in the app',
+    });
+    return true;
+  }
   const parts = [registry, repository, tag, digest];
   const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '<token>');
   const assembled = `${registry !== undefined && registry !== '' ? `${text(registry)}/` : ''}${text(repository)}`

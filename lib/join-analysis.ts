@@ -190,6 +190,8 @@ export interface ImageFacts {
   readonly problem?: string;
   /** The fix, where it is specific to why the image is unseen. */
   readonly fix?: string;
+  /** The image is pulled through a pull-through cache rule of the app (this region's ECR, a cache prefix). */
+  readonly throughCache?: boolean;
 }
 
 /** A rule's finding. */
@@ -238,6 +240,7 @@ export const JOIN_RULES: JoinRule[] = [
   { id: 'PEKS-IMG-2', severity: 'error', reason: 'an image comes from another region\'s ECR and the node subnets have no internet route: VPC endpoints serve their own region', source: `${ECR_ENDPOINTS} (an endpoint serves its own region's ECR names)` },
   { id: 'PEKS-IMG-3', severity: 'error', reason: 'an image comes from a registry the library cannot classify (Harbor, Artifactory, a proxy) that is not declared reachable, and the node subnets have no internet route', source: `${EKS_PRIVATE} ("Your cluster must pull images from a container registry that's in your VPC")` },
   { id: 'PEKS-IMG-4', severity: 'warning', reason: 'an image cannot be checked: its reference is a token, a chart\'s default images are not in the app, or an ECR region cannot be compared in an environment-agnostic stack', source: `${EKS_PRIVATE} ("Your cluster must pull images from a container registry that's in your VPC")` },
+  { id: 'PEKS-IMG-6', severity: 'warning', reason: 'an image is pulled through a pull-through cache rule and the node subnets have no internet route: ECR\'s first pull of each image over interface endpoints needs a NAT gateway', source: `${ECR_ENDPOINTS} (Considerations: "When an image is pulled using a pull through cache rule for the first time, if you've configured Amazon ECR to use an interface VPC endpoint ... you need to create a public subnet in the same VPC, with a NAT gateway")` },
   { id: 'PEKS-IMG-5', severity: 'error', reason: 'an image reference is malformed: the runtime cannot pull it', source: 'https://github.com/distribution/reference/blob/main/reference.go (the reference grammar containerd uses)' },
   { id: 'PEKS-NET-1', severity: 'error', reason: 'nodes in a public subnet that assigns no public IPs and has no NAT: EKS managed nodegroups reject this', source: `${EKS_NETWORK} (nodes in a public subnet need public IPv4 addresses assigned at launch)` },
   { id: 'PEKS-NET-2', severity: 'error', reason: 'the cluster subnets span fewer than 2 Availability Zones', source: `${EKS_NETWORK} (subnets in at least two Availability Zones)` },
@@ -325,34 +328,47 @@ function analyzeImages(model: JoinModel, findings: Finding[]) {
   const images = model.images ?? [];
   if (images.length === 0) return;
   const nodeSubnets = model.clients.filter(c => c.kind === 'nodes').flatMap(c => c.subnets.map(s => ({ client: c, subnet: s })));
-  const without = [...new Set(nodeSubnets
-    .filter(({ client, subnet }) => !internetRoute(client, subnet) && subnet.routes.known && !subnet.routes.otherDefaultRoute)
+  const noRoute = (known: boolean) => [...new Set(nodeSubnets
+    .filter(({ client, subnet }) => !internetRoute(client, subnet) && (subnet.routes.known && !subnet.routes.otherDefaultRoute) === known)
     .map(({ subnet }) => subnet.name))];
+  const without = noRoute(true);
+  const unseen = noRoute(false);
   const at = (i: ImageFacts) => `${i.workload}: ${i.where} pulls ${i.image}`;
-  const noRoute = `node subnet${plural(without)} ${without.join(', ')} ha${without.length > 1 ? 've' : 's'} no internet route`;
+  const noRouteText = `node subnet${plural(without)} ${without.join(', ')} ha${without.length > 1 ? 've' : 's'} no internet route`;
   for (const i of images) {
     if (i.registryClass === 'malformed') {
       findings.push(finding('PEKS-IMG-5', `${at(i)}, which is not an image reference (${i.problem})`, 'write the image as [registry/]repository[:tag][@digest], lower case'));
-    } else if (without.length === 0) {
-      // Every node subnet has an internet route: any registry is reachable.
       continue;
-    } else if (i.registryClass === 'unseen' || i.registryClass === 'ecr-unknown-region') {
+    }
+    const outside = i.registryClass === 'public' || i.registryClass === 'ecr-other-region' || i.registryClass === 'unclassified';
+    if (without.length === 0) {
+      // Every node subnet has an internet route, or what some reach cannot be seen: then say so for images from outside.
+      if (unseen.length > 0 && outside) {
+        findings.push(finding('PEKS-IMG-4', `${at(i)} from ${i.registry}, which cannot be checked: what node subnet${plural(unseen)} ${unseen.join(', ')} reach is not in this app`,
+          `make sure the nodes reach ${i.registry} (a NAT or transit route, a mirror), then declare it: existingRegistries: ['${i.registry}']; or pull it from this region's ECR`));
+      }
+      continue;
+    }
+    if (i.registryClass === 'unseen' || i.registryClass === 'ecr-unknown-region') {
       findings.push(finding('PEKS-IMG-4', `${at(i)}, which cannot be checked: ${i.problem ?? 'its ECR region cannot be compared with an environment-agnostic stack\'s'}`,
         i.fix ?? 'make sure the image is in this region\'s ECR (or reached another way), or give the stack an env so the region can be compared'));
+    } else if (i.registryClass === 'ecr-this-region' && i.throughCache) {
+      findings.push(finding('PEKS-IMG-6', `${at(i)} through a pull-through cache rule, and ${noRouteText}: ECR's first pull of each image through the cache over interface endpoints needs a NAT gateway (ECR VPC endpoints page), so the first pod may stay in ImagePullBackOff`,
+        'fill the cache before the pods start: pull each image once through the cache from a network with an internet route (CI, a NAT subnet); or give the node subnets a NAT route; acknowledge this warning when the cache is filled'));
     } else if (i.registryClass === 'public') {
       const secret = i.cacheNeedsSecret && i.cacheUpstream
         ? `, credentials: <a Secrets Manager secret named ecr-pullthroughcache/${i.cacheUpstream.toLowerCase().replace(/_/g, '-')} holding the registry's username and accessToken>`
         : '';
       const cache = i.cacheUpstream
-        ? `cache it in this account's ECR: cluster.addPullThroughCache('Cache', { rules: [{ upstream: Upstream.${i.cacheUpstream}${secret} }] }) and pull cluster.imageUri('${i.image}') (or rewriteImages: true)`
+        ? `cache it in this account's ECR: cluster.addPullThroughCache('Cache', { rules: [{ upstream: Upstream.${i.cacheUpstream}${secret} }] }) and pull cluster.imageUri('${i.image}') (or rewriteImages: true), filling the cache once from a network with an internet route`
         : 'copy it into this region\'s ECR';
-      findings.push(finding('PEKS-IMG-1', `${at(i)} from ${i.registryLabel ?? i.registry} (${i.registry}), and ${noRoute}: the pod stays in ImagePullBackOff`,
-        `${cache}; or give the node subnets a NAT route; or, if a proxy or mirror serves it, declare existingRegistries: ['${i.registry}']`));
+      findings.push(finding('PEKS-IMG-1', `${at(i)} from ${i.registryLabel ?? i.registry} (${i.registry}), and ${noRouteText}: the pod stays in ImagePullBackOff`,
+        `copy it into this region's ECR, or ${cache}; or give the node subnets a NAT route; or, if a proxy or mirror serves it, declare existingRegistries: ['${i.registry}']`));
     } else if (i.registryClass === 'ecr-other-region') {
-      findings.push(finding('PEKS-IMG-2', `${at(i)} from ECR in ${i.registryLabel} (${i.registry}), and ${noRoute}: this VPC's ECR endpoints serve ${model.region ?? 'the stack\'s region'} only`,
+      findings.push(finding('PEKS-IMG-2', `${at(i)} from ECR in ${i.registryLabel} (${i.registry}), and ${noRouteText}: this VPC's ECR endpoints serve ${model.region ?? 'the stack\'s region'} only`,
         `replicate the repository to this region (ECR replication), or cache it: cluster.addPullThroughCache('Cache', { rules: [{ upstream: Upstream.ECR_PRIVATE, upstreamRegion: '${i.registryLabel}', upstreamAccount: '<account>' }] }); or give the node subnets a NAT route`));
     } else if (i.registryClass === 'unclassified') {
-      findings.push(finding('PEKS-IMG-3', `${at(i)} from ${i.registry}, a registry the library cannot classify, and ${noRoute}`,
+      findings.push(finding('PEKS-IMG-3', `${at(i)} from ${i.registry}, a registry the library cannot classify, and ${noRouteText}`,
         `if the nodes reach it (a registry in the VPC, a proxy), declare it: existingRegistries: ['${i.registry}']; otherwise copy the image into this region's ECR`));
     }
   }

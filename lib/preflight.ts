@@ -216,7 +216,8 @@ export class NetworkPreflight extends Construct {
           PROBE_URL_SUFFIX: stack.urlSuffix,
           PROBE_ACCOUNT: stack.account,
           PROBE_SUBNET_ID: subnet.subnetId,
-          PROBE_AZ: subnet.availabilityZone,
+          // An imported subnet may have no AZ recorded; the probe then names the subnet only.
+          PROBE_AZ: availabilityZoneOf(subnet),
         },
       });
       const check = new CustomResource(this, `Check${i + 1}`, {
@@ -301,5 +302,13 @@ export class NetworkPreflight extends Construct {
     // resolver is not filtered by security groups.
     sg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS: VPC endpoints and S3');
     return sg;
+  }
+}
+
+function availabilityZoneOf(subnet: ec2.ISubnet): string {
+  try {
+    return subnet.availabilityZone;
+  } catch {
+    return '';
   }
 }

@@ -247,6 +247,8 @@ interface RuleLike {
   readonly cidrIp?: unknown;
   readonly sourceSecurityGroupId?: unknown;
   readonly destinationSecurityGroupId?: unknown;
+  readonly sourcePrefixListId?: unknown;
+  readonly destinationPrefixListId?: unknown;
 }
 
 function ruleMatches(rule: RuleLike, port: number, peerGroup: unknown, peerCidr: unknown,
@@ -270,6 +272,8 @@ function ruleMatches(rule: RuleLike, port: number, peerGroup: unknown, peerCidr:
     if (cidrs.length === 0 || cidrs.some(c => c === undefined)) return cidr === '0.0.0.0/0' ? true : undefined;
     return cidrs.every(c => cidrContains(cidr, c!));
   }
+  // A managed prefix list: its entries are not in this app, so whether it covers the peer is unknown.
+  if (rule.sourcePrefixListId !== undefined || rule.destinationPrefixListId !== undefined) return undefined;
   return false;
 }
 

@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Aws, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -187,5 +187,24 @@ describe('endpoint policies', () => {
     const account = { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] } };
     expect(blockedNeed(pol(tokenArn, account), 'ecr-layers', agnostic)).toMatch(/^s3:GetObject/);
     expect(blockedNeed(pol('*', account), 'cdk-asset', agnostic)).toBeUndefined();
+  });
+});
+
+describe('the CDK asset bucket follows the stack\'s synthesizer', () => {
+  test('a custom bootstrap qualifier: a policy admitting that qualifier\'s bucket is no false error, another bucket still fails', () => {
+    const build = (bucket: string) => {
+      const app = new App();
+      const stack = new Stack(app, 'Test', { synthesizer: new DefaultStackSynthesizer({ qualifier: 'myqual' }) });
+      const c = cluster(stack, { kubectlLayer: tinyLayer(stack) });
+      c.endpoints!.s3GatewayEndpoint!.addToPolicy(new iam.PolicyStatement({
+        principals: [new iam.AnyPrincipal()], actions: ['s3:GetObject'], resources: [`arn:aws:s3:::prod-${Aws.REGION}-starport-layer-bucket/*`],
+      }));
+      c.endpoints!.s3GatewayEndpoint!.addToPolicy(new iam.PolicyStatement({
+        principals: [new iam.AccountRootPrincipal()], actions: ['s3:GetObject'], resources: [`arn:aws:s3:::${bucket}/*`],
+      }));
+      return findingsOf(c).map(f => f.ruleId);
+    };
+    expect(build(`cdk-myqual-assets-${Aws.ACCOUNT_ID}-${Aws.REGION}`)).toEqual([]);
+    expect(build(`cdk-hnb659fds-assets-${Aws.ACCOUNT_ID}-${Aws.REGION}`)).toEqual(['PEKS-BASTION-1']);
   });
 });

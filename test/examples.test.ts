@@ -107,9 +107,7 @@ describe('fully-private (the default set-up)', () => {
     for (const [, fn] of fns) expect(fn.Properties.VpcConfig.SubnetIds).toHaveLength(2);
     t.resourceCountIs('AWS::CloudFormation::Stack', 0);
     t.resourceCountIs('AWS::EKS::PodIdentityAssociation', 1);
-    t.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 3);
-    // The nginx image through ECR's pull-through cache of ECR Public.
-    t.resourceCountIs('AWS::ECR::PullThroughCacheRule', 1);
+    t.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 2);
   });
 
   test('without the workload, no Lambda function, custom resource or nested stack', () => {

@@ -255,10 +255,24 @@ describe('ImageInventory.fromHelmValues', () => {
   });
 
   test('without tag or digest the chart picks the tag: flagged, not trusted', () => {
-    const [u] = ImageInventory.fromHelmValues({ image: { repository: 'grafana/grafana' } });
-    expect(u).toEqual(expect.objectContaining({ image: 'grafana/grafana', tagFromChart: true }));
-    const [tagged] = ImageInventory.fromHelmValues({ image: { repository: 'grafana/grafana', tag: '11.0.0' } });
+    const [u] = ImageInventory.fromHelmValues({ image: { registry: 'docker.io', repository: 'grafana/grafana' } });
+    expect(u).toEqual(expect.objectContaining({ image: 'docker.io/grafana/grafana', tagFromChart: true }));
+    const [tagged] = ImageInventory.fromHelmValues({ image: { registry: 'docker.io', repository: 'grafana/grafana', tag: '11.0.0' } });
     expect(tagged.tagFromChart).toBeUndefined();
+  });
+
+  test('no registry in the values: the chart\'s default registry applies, which is unresolved, never guessed as Docker Hub', () => {
+    const [u] = ImageInventory.fromHelmValues({ image: { repository: 'grafana/grafana', tag: '11.0.0' } });
+    expect(u).toEqual(expect.objectContaining({ image: 'grafana/grafana:11.0.0', unresolved: true }));
+    expect(u.problem).toMatch(/chart's default registry/);
+    // A repository with its own host needs no registry.
+    const [full] = ImageInventory.fromHelmValues({ image: { repository: 'quay.io/prometheus/prometheus', tag: 'v2' } });
+    expect(full.reference?.registry).toBe('quay.io');
+  });
+
+  test('ingress-nginx\'s shape { registry, image, tag } is one image', () => {
+    const uses = ImageInventory.fromHelmValues({ controller: { image: { registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com', image: 'ingress-nginx/controller', tag: 'v1.11.0' } } });
+    expect(uses.map(u => u.image)).toEqual(['123456789012.dkr.ecr.eu-west-1.amazonaws.com/ingress-nginx/controller:v1.11.0']);
   });
 
   test('token values are unresolved, never guessed', () => {

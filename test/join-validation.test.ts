@@ -360,3 +360,22 @@ describe('synth-time join validation: how it reports', () => {
     expect(c.endpoints!.s3GatewayEndpoint).toBeUndefined();
   });
 });
+
+describe('synth-time join validation: security group rules the app cannot read are unknown, never blocked', () => {
+  test('an endpoint security group admitting 443 only from a managed prefix list is not a PEKS-JOIN-4 error', () => {
+    const stack = newStack();
+    const vpc = isolatedVpc(stack);
+    const sg = new ec2.SecurityGroup(stack, 'EndpointSg', { vpc, allowAllOutbound: false });
+    sg.addIngressRule(ec2.Peer.prefixList('pl-0123456789abcdef0'), ec2.Port.tcp(443), 'HTTPS from the corporate prefix list');
+    new NodeEndpoints(stack, 'Endpoints', { vpc, subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, securityGroup: sg });
+    const c = cluster(stack, { vpc, createVpcEndpoints: false, bastion: false });
+    expect(idsOf(c)).toEqual([]);
+    // Its neighbour: the same group admitting only another network is blocked.
+    const other = newStack();
+    const vpc2 = isolatedVpc(other);
+    const sg2 = new ec2.SecurityGroup(other, 'EndpointSg', { vpc: vpc2, allowAllOutbound: false });
+    sg2.addIngressRule(ec2.Peer.ipv4('192.168.0.0/16'), ec2.Port.tcp(443));
+    new NodeEndpoints(other, 'Endpoints', { vpc: vpc2, subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, securityGroup: sg2 });
+    expect(idsOf(cluster(other, { vpc: vpc2, createVpcEndpoints: false, bastion: false }))).toContain('PEKS-JOIN-4:error');
+  });
+});

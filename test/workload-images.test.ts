@@ -6,7 +6,7 @@ import { App, Aws, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { cluster, tinyLayer } from './join-cases';
+import { cluster, importedVpc, tinyLayer } from './join-cases';
 import { PrivateEksCluster, PrivateEksClusterProps, Upstream } from '../lib';
 import { newStack, resourcesOfType } from './util';
 import { Finding } from '../lib/join-analysis';
@@ -83,14 +83,18 @@ describe('public registries need the internet or the pull-through cache (PEKS-IM
 });
 
 describe('the pull-through cache, built in', () => {
-  test('caches ECR Public: the rule, the creation template, node permissions, endpoint policies; the cached image passes', () => {
+  test('caches ECR Public: the rule, the creation template, node permissions, endpoint policies; the first pull warns (PEKS-IMG-6)', () => {
     const stack = newStack();
     const c = cluster(stack, { bastion: false, kubectlLayer: tinyLayer(stack) });
     c.addPullThroughCache('Cache', { rules: [{ upstream: Upstream.ECR_PUBLIC }] });
     const uri = c.imageUri('public.ecr.aws/nginx/nginx:1.27');
     expect(stack.resolve(uri)).toEqual({ 'Fn::Join': ['', [{ Ref: 'AWS::AccountId' }, '.dkr.ecr.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/ecr-public/nginx/nginx:1.27']] });
     c.addManifest('Web', deployment(uri));
-    expect(findingsOf(c)).toEqual([]);
+    // The ECR guide: the first pull through a cache rule over interface endpoints needs a NAT gateway.
+    const f = findingsOf(c);
+    expect(f.map(x => `${x.ruleId}:${x.severity}`)).toEqual(['PEKS-IMG-6:warning']);
+    expect(f[0].message).toMatch(/through a pull-through cache rule, and node subnets .* have no internet route: ECR's first pull/);
+    expect(f[0].fix).toMatch(/fill the cache/);
 
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::ECR::PullThroughCacheRule', { EcrRepositoryPrefix: 'ecr-public', UpstreamRegistryUrl: 'public.ecr.aws' });
@@ -107,7 +111,7 @@ describe('the pull-through cache, built in', () => {
     const c = cluster(stack, { bastion: false, kubectlLayer: tinyLayer(stack) });
     c.addPullThroughCache('Cache', { rules: [{ upstream: Upstream.KUBERNETES }, { upstream: Upstream.QUAY }], rewriteImages: true });
     c.addManifest('Web', deployment('registry.k8s.io/pause:3.10'));
-    expect(findingsOf(c)).toEqual([]);
+    expect(findingsOf(c).map(x => x.ruleId)).toEqual(['PEKS-IMG-6']);
     const [[, manifest]] = resourcesOfType(Template.fromStack(stack), 'Custom::AWSCDK-EKS-KubernetesResource');
     expect(JSON.stringify(manifest.Properties.Manifest)).toContain('/k8s/pause:3.10');
   });
@@ -124,6 +128,30 @@ describe('the pull-through cache, built in', () => {
 });
 
 describe('other registries', () => {
+  test('through the cache with a NAT route: no warning (the first pull goes out through NAT)', () => {
+    const stack = newStack();
+    const c = cluster(stack, { vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 }), bastion: false, kubectlLayer: tinyLayer(stack) });
+    c.addPullThroughCache('Cache', { rules: [{ upstream: Upstream.ECR_PUBLIC }] });
+    c.addManifest('Web', deployment(c.imageUri('public.ecr.aws/nginx/nginx:1.27')));
+    expect(findingsOf(c)).toEqual([]);
+  });
+
+  test('ECR\'s dual-stack host: the sources disagree, so a warning, never an error', () => {
+    const f = findingsOf(withWorkload('123456789012.dkr-ecr.us-east-1.on.aws/web:1'));
+    expect(f.map(x => `${x.ruleId}:${x.severity}`)).toEqual(['PEKS-IMG-4:warning']);
+    expect(f[0].message).toMatch(/dual-stack host.*disagree/);
+  });
+
+  test('where node routes cannot be seen (an imported VPC), an outside image is a warning, and a declaration clears it', () => {
+    const stack = newStack();
+    const shared = ['ec2', 'ecr.api', 'ecr.dkr', 's3', 'ssm', 'ssmmessages', 'eks', 'lambda'];
+    const c = withWorkload('nginx:1.27', { vpc: importedVpc(stack), createVpcEndpoints: false, existingEndpointServices: shared, preflight: false }, stack);
+    expect(findingsOf(c).map(x => `${x.ruleId}:${x.severity}`)).toEqual(['PEKS-IMG-4:warning']);
+    const stack2 = newStack();
+    const c2 = withWorkload('nginx:1.27', { vpc: importedVpc(stack2), createVpcEndpoints: false, existingEndpointServices: shared, existingRegistries: ['docker.io'], preflight: false }, stack2);
+    expect(findingsOf(c2)).toEqual([]);
+  });
+
   test('PEKS-IMG-2 fails for another region\'s ECR, naming the region; the same region passes', () => {
     const app = new App();
     const stack = new Stack(app, 'Test', { env: { account: '123456789012', region: 'eu-west-2' } });
@@ -167,9 +195,11 @@ describe('Helm values', () => {
   };
 
   test('image.repository on a public registry fails; global.imageRegistry pointing at this region\'s ECR passes', () => {
-    const f = chart({ image: { repository: 'bitnami/nginx', tag: '1.27.0' } });
+    const f = chart({ image: { registry: 'docker.io', repository: 'bitnami/nginx', tag: '1.27.0' } });
     expect(f.map(x => x.ruleId)).toEqual(['PEKS-IMG-1']);
-    expect(f[0].message).toMatch(/Test\/Eks\/ChartApp: values image pulls bitnami\/nginx:1.27.0 from Docker Hub \(docker.io\)/);
+    expect(f[0].message).toMatch(/Test\/Eks\/ChartApp: values image pulls docker.io\/bitnami\/nginx:1.27.0 from Docker Hub \(docker.io\)/);
+    // Without a registry the chart's default applies: not in the app, a warning, never a guessed error.
+    expect(chart({ image: { repository: 'bitnami/nginx', tag: '1.27.0' } }).map(x => `${x.ruleId}:${x.severity}`)).toEqual(['PEKS-IMG-4:warning']);
     expect(chart({ global: { imageRegistry: `${Aws.ACCOUNT_ID}.dkr.ecr.${Aws.REGION}.amazonaws.com` }, image: { repository: 'bitnami/nginx', tag: '1.27.0' } })).toEqual([]);
   });
 

@@ -7,9 +7,8 @@
  * kubectl administers the cluster.
  *
  * The workload (on by default, `workload: false` leaves it out): a namespace applied by the kubectl handler, which
- * the first manifest creates in the node subnets, a service account whose pods get an IAM role through EKS Pod
- * Identity (the agent add-on, an association, the eks-auth endpoint), and an nginx Deployment whose public image
- * (ECR Public) is pulled through an ECR pull-through cache in this account.
+ * the first manifest creates in the node subnets, and a service account whose pods get an IAM role through EKS Pod
+ * Identity (the agent add-on, an association, the eks-auth endpoint).
  *
  *   npx cdk synth                      # no AWS account needed
  *   npx cdk deploy FullyPrivateEks     # needs an account and a bootstrapped environment
@@ -18,7 +17,7 @@ import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
 import { App, Stack, StackProps } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
-import { PrivateEksCluster, Upstream } from '../../lib';
+import { PrivateEksCluster } from '../../lib';
 
 export interface FullyPrivateStackProps extends StackProps {
   /**
@@ -45,23 +44,6 @@ export class FullyPrivateStack extends Stack {
       });
       const reader = this.eks.addServiceAccount('Reader', { name: 'reader', namespace: 'apps' });
       reader.node.addDependency(namespace);
-      // A public image, pulled with no internet route: ECR caches ECR Public in this account, and the nodes pull it
-      // through the ECR endpoints. The synth-time checks prove the path (PEKS-IMG-*).
-      this.eks.addPullThroughCache('ImageCache', { rules: [{ upstream: Upstream.ECR_PUBLIC }] });
-      const web = this.eks.addManifest('Web', {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name: 'web', namespace: 'apps' },
-        spec: {
-          replicas: 1,
-          selector: { matchLabels: { app: 'web' } },
-          template: {
-            metadata: { labels: { app: 'web' } },
-            spec: { containers: [{ name: 'web', image: this.eks.imageUri('public.ecr.aws/nginx/nginx:1.27'), ports: [{ containerPort: 80 }] }] },
-          },
-        },
-      });
-      web.node.addDependency(namespace);
       // Grant the pods of `apps/reader` what they need, for example:
       // bucket.grantRead(reader.role);
     }

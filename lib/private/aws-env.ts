@@ -1,4 +1,4 @@
-import { Aws, Fn, Stack, Token } from 'aws-cdk-lib';
+import { Aws, DefaultStackSynthesizer, Fn, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /**
@@ -20,6 +20,12 @@ export interface AwsLocation {
   readonly urlSuffix: string;
   /** True when the region is known at synth (the stack has a concrete region). */
   readonly regionKnown: boolean;
+  /**
+   * The stack's CDK asset bucket as its synthesizer names it, with `${AWS::AccountId}` and `${AWS::Region}`
+   * placeholders (`cdk-<qualifier>-assets-${AWS::AccountId}-${AWS::Region}`).
+   * @default - the default synthesizer's name with the default qualifier
+   */
+  readonly assetBucket?: string;
 }
 
 /** The location a construct's stack deploys to. */
@@ -27,13 +33,26 @@ export function locationOf(scope: IConstruct): AwsLocation {
   const stack = Stack.of(scope);
   const regionKnown = !Token.isUnresolved(stack.region);
   const partition = regionKnown ? partitionOfRegion(stack.region) : stack.partition;
+  const synthesizer = stack.synthesizer;
   return {
     region: stack.region,
     partition,
     account: stack.account,
     urlSuffix: regionKnown ? urlSuffixOfPartition(partition) : Aws.URL_SUFFIX,
     regionKnown,
+    assetBucket: synthesizer instanceof DefaultStackSynthesizer ? templateBucketName((synthesizer as any).bucketName) : undefined,
   };
+}
+
+/** A bucket name as a template with `${AWS::AccountId}`/`${AWS::Region}`, whether the stack rendered them or not. */
+function templateBucketName(name: string): string | undefined {
+  return Token.isUnresolved(name) ? undefined : name;
+}
+
+/** The CDK asset bucket of a location: its synthesizer's name, or the default qualifier's. */
+export function cdkAssetBucket(l: AwsLocation): string {
+  const template = l.assetBucket ?? 'cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}';
+  return template.split('${AWS::AccountId}').join(l.account).split('${AWS::Region}').join(l.region).split('${AWS::Partition}').join(l.partition);
 }
 
 /** The partition of a region name. */

@@ -9,7 +9,7 @@
  * in the policy replaced by the sample's values: a need is reported blocked only when it is blocked at all of them,
  * so a policy that names a region literally is never a false error.
  */
-import { AwsBuckets, AwsLocation, eksImageAccount, partitionOfRegion, s3Arn, SAMPLE_LOCATIONS, urlSuffixOfPartition } from './aws-env';
+import { AwsBuckets, AwsLocation, cdkAssetBucket, eksImageAccount, partitionOfRegion, s3Arn, SAMPLE_LOCATIONS, urlSuffixOfPartition } from './aws-env';
 
 type Json = any;
 
@@ -47,7 +47,7 @@ export function policyNeeds(purpose: NeedPurpose, l: AwsLocation): PolicyNeed[] 
     case 'cloudformation-response':
       return [{ action: 's3:PutObject', resource: s3Arn(l, `${AwsBuckets.cloudFormationResponses(l)}/arn%3Aresponse`), signer: 'presigned' }];
     case 'cdk-asset':
-      return [{ action: 's3:GetObject', resource: s3Arn(l, `cdk-hnb659fds-assets-${l.account}-${l.region}/asset.zip`), signer: 'caller' }];
+      return [{ action: 's3:GetObject', resource: s3Arn(l, `${cdkAssetBucket(l)}/asset.zip`), signer: 'caller' }];
   }
 }
 
@@ -64,7 +64,8 @@ const SYMBOLIC: AwsLocation = { region: '<region>', partition: '<partition>', ac
  */
 export function blockedNeed(policy: Json, purpose: NeedPurpose, location: AwsLocation): string | undefined {
   if (policy === undefined || policy === null) return undefined;
-  const locations = location.regionKnown ? [location] : [...SAMPLE_LOCATIONS, ...regionsNamedIn(policy)];
+  const locations = (location.regionKnown ? [location] : [...SAMPLE_LOCATIONS, ...regionsNamedIn(policy)])
+    .map(l => ({ ...l, assetBucket: location.assetBucket }));
   let index: number | undefined;
   for (const l of locations) {
     const resolved = substitutePseudoParameters(policy, l);
@@ -72,7 +73,7 @@ export function blockedNeed(policy: Json, purpose: NeedPurpose, location: AwsLoc
     if (i < 0) return undefined;
     index ??= i;
   }
-  const need = policyNeeds(purpose, location.regionKnown ? location : SYMBOLIC)[index!];
+  const need = policyNeeds(purpose, location.regionKnown ? location : { ...SYMBOLIC, assetBucket: location.assetBucket })[index!];
   return `${need.action} on ${need.resource}`;
 }
 

@@ -10,6 +10,7 @@ import { AwsLocation, locationOf } from './aws-env';
 import { substitutePseudoParameters } from './endpoint-policy';
 import { ImageInventory, ImageRegistries, ImageSource, ImageUse, RegionRelation, RegistryKind } from '../images';
 import { ImageFacts, ImageRegistryClass } from '../join-analysis';
+import { EcrPullThroughCache } from '../pull-through-cache';
 import { key, TreeFacts } from '../tree-facts';
 import { UpstreamAuthentication, UpstreamRegistries } from '../upstream-registries';
 
@@ -26,6 +27,7 @@ export function imageFacts(facts: TreeFacts, cluster: eks.Cluster, declaredRegis
   const real = locationOf(cluster);
   const location = real.regionKnown ? real : PLACEHOLDER;
   const declared = new Set(declaredRegistries.map(r => r.toLowerCase()));
+  const cachePrefixes = facts.all.filter((c): c is EcrPullThroughCache => c instanceof EcrPullThroughCache).flatMap(c => c.rules.map(x => x.prefix));
   const out: ImageFacts[] = [];
   for (const r of facts.all) {
     if (!(r instanceof CfnResource) || (r.cfnResourceType !== MANIFEST_TYPE && r.cfnResourceType !== CHART_TYPE)) continue;
@@ -37,11 +39,11 @@ export function imageFacts(facts: TreeFacts, cluster: eks.Cluster, declaredRegis
       const uses = manifest === undefined
         ? [unseen('the manifest could not be read at synth')]
         : ImageInventory.fromManifests(Array.isArray(manifest) ? manifest : [manifest]);
-      for (const u of uses) out.push(classify(u, workload, location, real.regionKnown, declared));
+      for (const u of uses) out.push(classify(u, workload, location, real.regionKnown, declared, cachePrefixes));
     } else {
       const values = props.Values === undefined ? {} : readJson(r, props.Values, location);
       const uses = values === undefined ? [unseen('the chart values could not be read at synth')] : ImageInventory.fromHelmValues(values);
-      for (const u of uses) out.push(classify(u, workload, location, real.regionKnown, declared));
+      for (const u of uses) out.push(classify(u, workload, location, real.regionKnown, declared, cachePrefixes));
       // What the chart pulls by default is in the chart, not in the app: said, never guessed.
       if (values !== undefined && uses.length === 0) {
         out.push({
@@ -62,7 +64,9 @@ function unseen(problem: string): ImageUse {
   return { image: '<token>', unresolved: true, problem, source: ImageSource.MANIFEST, path: '' };
 }
 
-function classify(u: ImageUse, workload: string, location: AwsLocation, regionKnown: boolean, declared: Set<string>): ImageFacts {
+function classify(
+  u: ImageUse, workload: string, location: AwsLocation, regionKnown: boolean, declared: Set<string>, cachePrefixes: string[],
+): ImageFacts {
   const where = u.kind
     ? `${u.kind} ${[u.namespace, u.name].filter(Boolean).join('/') || '(unnamed)'}${u.container ? `, ${u.containerType ?? 'container'} ${u.container}` : ''}`
     : `values ${u.path}`;
@@ -73,6 +77,17 @@ function classify(u: ImageUse, workload: string, location: AwsLocation, regionKn
   const registry = host.split(PLACEHOLDER.account).join('<account>').split(PLACEHOLDER.region).join('<region>');
   if (declared.has(host)) return { ...base, registry, registryClass: 'declared' };
   const c = ImageRegistries.classify(host, { region: location.region, account: location.account });
+  if (c.dualStack) {
+    // The ECR pages disagree: ecr-requests.html says PrivateLink does not carry dual-stack traffic, newer copies of
+    // vpc-endpoints.html say dual-stack endpoints are supported. Not guessed either way.
+    return {
+      ...base,
+      registry,
+      registryClass: 'unseen',
+      problem: 'it uses ECR\'s dual-stack host, and the ECR pages disagree on whether VPC endpoints serve it (ecr-requests.html: no; newer vpc-endpoints.html: yes)',
+      fix: `pull it through the IPv4 host ${c.account}.dkr.ecr.${c.region}.amazonaws.com, which the ecr.dkr endpoint serves`,
+    };
+  }
   let registryClass: ImageRegistryClass;
   let registryLabel: string | undefined = c.registryName;
   switch (c.kind) {
@@ -95,7 +110,16 @@ function classify(u: ImageUse, workload: string, location: AwsLocation, regionKn
       registryClass = 'unclassified';
   }
   const needsSecret = c.upstream !== undefined && UpstreamRegistries.describe(c.upstream).authentication === UpstreamAuthentication.SECRET;
-  return { ...base, registry, registryClass, registryLabel, cacheUpstream: c.upstream, cacheNeedsSecret: needsSecret || undefined };
+  const throughCache = registryClass === 'ecr-this-region' && cachePrefixes.some(p => u.reference!.repository.startsWith(`${p}/`));
+  return {
+    ...base,
+    registry,
+    registryClass,
+    registryLabel,
+    cacheUpstream: c.upstream,
+    cacheNeedsSecret: needsSecret || undefined,
+    throughCache: throughCache || undefined,
+  };
 }
 
 /**

@@ -5,7 +5,6 @@ import { ClusterBastion } from '../bastion';
 import { EndpointCatalogue } from '../endpoint-catalogue';
 import { Finding, JoinModel, reachability, ReachRow } from '../join-analysis';
 import { NodeEndpoints } from '../node-endpoints';
-import { EcrPullThroughCache } from '../pull-through-cache';
 import { CostEstimate, estimate, RATES_AS_OF, RATES_SOURCE } from './network-costs';
 import { key, literal, literalVpcCidr, rawList, rawValue, shortServiceName, TreeFacts } from '../tree-facts';
 
@@ -150,7 +149,6 @@ export function buildReport(facts: TreeFacts, cluster: eks.Cluster, vpc: ec2.IVp
     'unseen': 'not verified',
     'malformed': 'not an image reference',
   };
-  const cachePrefixes = all.filter((c): c is EcrPullThroughCache => c instanceof EcrPullThroughCache).flatMap(c => c.rules.map(x => x.prefix));
   const images = (model.images ?? []).map(i => {
     const failing = findings.find(f => f.ruleId.startsWith('PEKS-IMG-') && f.message.startsWith(`${i.workload}: ${i.where} pulls ${i.image}`));
     return {
@@ -159,7 +157,7 @@ export function buildReport(facts: TreeFacts, cluster: eks.Cluster, vpc: ec2.IVp
       image: i.image,
       registry: i.registry ?? '-',
       reached: failing ? `${failing.severity === 'error' ? 'NOT REACHED' : 'NOT VERIFIED'} (${failing.ruleId}): ${reachedBy[i.registryClass]}` : reachedBy[i.registryClass],
-      throughCache: i.registryClass === 'ecr-this-region' && cachePrefixes.some(p => i.image.includes('.dkr.ecr.') && i.image.split('/').slice(1).join('/').startsWith(`${p}/`)),
+      throughCache: i.throughCache ?? false,
     };
   });
 
@@ -228,10 +226,11 @@ export function reportMarkdown(r: JoinReport): string {
   else lines.push('| workload | object | image | registry | reached through |', '|---|---|---|---|---|');
   for (const i of r.images) lines.push(`| ${i.workload.split('/').slice(-2).join('/')} | ${i.where} | ${i.image} | ${i.registry} | ${i.reached} |`);
   if (r.images.some(i => i.throughCache)) {
-    lines.push('', 'Through the pull-through cache: the first pull of each image makes ECR fetch it from the upstream. An archived '
-      + 'version of the ECR user guide says that first pull needs a NAT gateway when ECR is reached through interface VPC '
-      + 'endpoints; the current pages no longer say so. If a first pull fails, pull the image once from a network with an '
-      + 'internet route (CI) to fill the cache.');
+    lines.push('', 'Through the pull-through cache: the first pull of each image makes ECR fetch it from the upstream, and the ECR '
+      + 'guide says that first pull needs a NAT gateway when ECR is reached through interface VPC endpoints '
+      + '(https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html, Considerations; PEKS-IMG-6). Fill the '
+      + 'cache by pulling each image once from a network with an internet route (CI); later pulls are served from this '
+      + 'account\'s ECR.');
   }
   lines.push('', '## Traffic to and from the API server', '');
   for (const p of r.trafficPaths) lines.push(`- ${p.from} -> ${p.to}: ${p.path}`);
