@@ -27,6 +27,21 @@ export enum BastionAccess {
 }
 
 /**
+ * What the bastion's role may do in the cluster (its EKS access entry).
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html
+ */
+export enum BastionClusterAccess {
+  /** `AmazonEKSClusterAdminPolicy` on the cluster. */
+  ADMIN = 'ADMIN',
+  /** `AmazonEKSViewPolicy` on the cluster: read most objects, no secrets, no changes. */
+  VIEW = 'VIEW',
+  /** `AmazonEKSEditPolicy` in the namespaces of `accessNamespaces`. */
+  NAMESPACE_EDIT = 'NAMESPACE_EDIT',
+  /** No access entry: grant the bastion's role yourself (`cluster.grantAccess`). */
+  NONE = 'NONE',
+}
+
+/**
  * Settings of a cluster bastion.
  */
 export interface BastionOptions {
@@ -65,6 +80,19 @@ export interface BastionOptions {
    * @default - the latest Amazon Linux 2023 for the instance type's architecture
    */
   readonly machineImage?: ec2.IMachineImage;
+
+  /**
+   * What the bastion's role may do in the cluster. An operator's shell with less than admin limits what a stolen
+   * session can do; `cluster.grantClusterAdmin` stays available for break-glass roles.
+   * @default BastionClusterAccess.ADMIN
+   */
+  readonly clusterAccess?: BastionClusterAccess;
+
+  /**
+   * The namespaces of `BastionClusterAccess.NAMESPACE_EDIT`. Refused with the other kinds of access.
+   * @default - none
+   */
+  readonly accessNamespaces?: string[];
 }
 
 /**
@@ -115,7 +143,7 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
   public readonly securityGroup: ec2.SecurityGroup;
   /** Network connections of the bastion. */
   public readonly connections: ec2.Connections;
-  /** The access entry that makes the bastion cluster-admin, when `clusterAdmin` is on. */
+  /** The bastion's access entry (admin, view or namespace edit; undefined with `BastionClusterAccess.NONE`). */
   public readonly accessEntry?: eks.AccessEntry;
   /** How operators reach the bastion. */
   public readonly access: BastionAccess;
@@ -291,7 +319,8 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
     if (access === BastionAccess.SSH) acknowledgeFindings(this.instance, 'sshBastionInstance');
     acknowledgeFindings(this.role, 'bastionRole');
 
-    if (props.clusterAdmin ?? true) {
+    const clusterAccess = this.checkClusterAccess(props);
+    if (clusterAccess === BastionClusterAccess.ADMIN) {
       // The cluster's own grant path when it has one, so a later grantAccess() for this role adds to the same entry.
       this.accessEntry = props.cluster instanceof eks.Cluster
         ? props.cluster.grantClusterAdmin(`ClusterAdmin${Names.uniqueId(this)}`, this.role.roleArn)
@@ -302,7 +331,32 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
             accessScopeType: eks.AccessScopeType.CLUSTER,
           })],
         });
+    } else if (clusterAccess !== BastionClusterAccess.NONE) {
+      const namespaced = clusterAccess === BastionClusterAccess.NAMESPACE_EDIT;
+      this.accessEntry = new eks.AccessEntry(this, 'ClusterAccess', {
+        cluster: props.cluster,
+        principal: this.role.roleArn,
+        accessPolicies: [eks.AccessPolicy.fromAccessPolicyName(namespaced ? 'AmazonEKSEditPolicy' : 'AmazonEKSViewPolicy', namespaced
+          ? { accessScopeType: eks.AccessScopeType.NAMESPACE, namespaces: props.accessNamespaces! }
+          : { accessScopeType: eks.AccessScopeType.CLUSTER })],
+      });
     }
+  }
+
+  /** The access the bastion's role gets, after checking the props that choose it. */
+  private checkClusterAccess(props: ClusterBastionProps): BastionClusterAccess {
+    if (props.clusterAdmin === false && props.clusterAccess !== undefined && props.clusterAccess !== BastionClusterAccess.NONE) {
+      throw misuse(this, `clusterAdmin: false and clusterAccess: ${props.clusterAccess} were both given`, 'use clusterAccess alone');
+    }
+    const access = props.clusterAccess ?? (props.clusterAdmin === false ? BastionClusterAccess.NONE : BastionClusterAccess.ADMIN);
+    const namespaces = props.accessNamespaces ?? [];
+    if (access === BastionClusterAccess.NAMESPACE_EDIT && namespaces.length === 0) {
+      throw misuse(this, 'clusterAccess NAMESPACE_EDIT needs the namespaces, and accessNamespaces is empty', 'pass accessNamespaces: [\'apps\'] (the namespaces operators may change)');
+    }
+    if (access !== BastionClusterAccess.NAMESPACE_EDIT && namespaces.length > 0) {
+      throw misuse(this, `accessNamespaces apply to clusterAccess NAMESPACE_EDIT only, and clusterAccess is ${access}`, 'set clusterAccess: BastionClusterAccess.NAMESPACE_EDIT, or remove accessNamespaces');
+    }
+    return access;
   }
 
   /** The command that opens a shell on the bastion through Session Manager. */

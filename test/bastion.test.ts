@@ -3,8 +3,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { BastionAccess, ClusterBastion } from '../lib';
-import { clusterFixture, newStack } from './util';
+import { BastionAccess, BastionClusterAccess, ClusterBastion } from '../lib';
+import { clusterFixture, newStack, resourcesOfType } from './util';
 
 /** The user data script of the only instance, with tokens rendered as `{REF}`. */
 function userDataOf(t: Template): string {
@@ -160,5 +160,41 @@ describe('ClusterBastion without a usable kubectl layer', () => {
     const layer = lambda.LayerVersion.fromLayerVersionArn(stack, 'Layer', 'arn:aws:lambda:eu-west-1:123456789012:layer:kubectl:1');
     new ClusterBastion(stack, 'Bastion', { cluster, kubectlLayer: layer });
     Annotations.fromStack(stack).hasWarning('/Test/Bastion', Match.stringLikeRegexp('kubectl layer was imported'));
+  });
+});
+
+describe('ClusterBastion cluster access', () => {
+  const accessPolicies = (t: Template) => resourcesOfType(t, 'AWS::EKS::AccessEntry').map(([, e]) => JSON.stringify(e.Properties.AccessPolicies));
+
+  test('VIEW: AmazonEKSViewPolicy on the cluster, no admin', () => {
+    const stack = newStack();
+    const { cluster } = clusterFixture(stack);
+    new ClusterBastion(stack, 'Bastion', { cluster, clusterAccess: BastionClusterAccess.VIEW });
+    const policies = accessPolicies(Template.fromStack(stack));
+    expect(policies).toHaveLength(1);
+    expect(policies[0]).toContain('AmazonEKSViewPolicy');
+    expect(policies[0]).not.toContain('ClusterAdmin');
+  });
+
+  test('NAMESPACE_EDIT: AmazonEKSEditPolicy in the given namespaces; fails without them, naming the fix', () => {
+    const stack = newStack();
+    const { cluster } = clusterFixture(stack);
+    new ClusterBastion(stack, 'Bastion', { cluster, clusterAccess: BastionClusterAccess.NAMESPACE_EDIT, accessNamespaces: ['apps'] });
+    const [policy] = accessPolicies(Template.fromStack(stack));
+    expect(policy).toContain('AmazonEKSEditPolicy');
+    expect(policy).toContain('"Namespaces":["apps"]');
+    const other = newStack();
+    expect(() => new ClusterBastion(other, 'Bastion', { cluster: clusterFixture(other).cluster, clusterAccess: BastionClusterAccess.NAMESPACE_EDIT }))
+      .toThrow(/\[Test\/Bastion\] clusterAccess NAMESPACE_EDIT needs the namespaces, and accessNamespaces is empty. Fix: pass accessNamespaces/);
+  });
+
+  test('NONE: no access entry; namespaces with another access are refused', () => {
+    const stack = newStack();
+    const { cluster } = clusterFixture(stack);
+    new ClusterBastion(stack, 'Bastion', { cluster, clusterAccess: BastionClusterAccess.NONE });
+    Template.fromStack(stack).resourceCountIs('AWS::EKS::AccessEntry', 0);
+    const other = newStack();
+    expect(() => new ClusterBastion(other, 'Bastion', { cluster: clusterFixture(other).cluster, accessNamespaces: ['apps'] }))
+      .toThrow(/accessNamespaces apply to clusterAccess NAMESPACE_EDIT only, and clusterAccess is ADMIN/);
   });
 });
