@@ -1,11 +1,10 @@
-import { Stack, Tags, Token } from 'aws-cdk-lib';
+import { Tags, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { denyGrantsExceptForAwsResources } from './private/compliance';
 import { misuse } from './private/errors';
+import { cloudWatchLogsKey } from './private/logs-key';
 
 /**
  * Properties of a `PrivateNetwork`.
@@ -156,19 +155,7 @@ export class VpcFlowLogs extends Construct {
 
   constructor(scope: Construct, id: string, props: VpcFlowLogsProps) {
     super(scope, id);
-    const stack = Stack.of(this);
-    this.key = new kms.Key(this, 'Key', {
-      description: `Encryption of VPC flow logs (${this.node.path})`,
-      enableKeyRotation: true,
-    });
-    this.key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'CloudWatchLogsUse',
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` } },
-    }));
-    denyGrantsExceptForAwsResources(this.key);
+    this.key = cloudWatchLogsKey(this, 'Key', `Encryption of VPC flow logs (${this.node.path})`);
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.retention ?? logs.RetentionDays.ONE_YEAR,
       encryptionKey: this.key,

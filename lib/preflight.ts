@@ -3,6 +3,7 @@ import * as path from 'path';
 import { CustomResource, Duration, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
@@ -94,6 +95,12 @@ export interface NetworkPreflightProps {
    * @default - none: every interface service must resolve inside `vpcCidrs`
    */
   readonly anyAddressServices?: string[];
+
+  /**
+   * The KMS key that encrypts the probes' log group (its policy must let CloudWatch Logs use it).
+   * @default - CloudWatch Logs' default encryption
+   */
+  readonly logsEncryptionKey?: kms.IKey;
 }
 
 /**
@@ -187,6 +194,7 @@ export class NetworkPreflight extends Construct {
     });
     const logGroup = new logs.LogGroup(this, 'Logs', {
       retention: logs.RetentionDays.ONE_YEAR,
+      encryptionKey: props.logsEncryptionKey,
       removalPolicy: RemovalPolicy.DESTROY,
     });
 

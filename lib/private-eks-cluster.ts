@@ -4,6 +4,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { BastionAccess, BastionOptions, ClusterBastion } from './bastion';
 import { EndpointCatalogue } from './endpoint-catalogue';
@@ -16,6 +17,7 @@ import { acknowledgeFindings, denyGrantsExceptForAwsResources, logicalIdOf } fro
 import { misuse } from './private/errors';
 import { rewritePodImages } from './private/images';
 import { buildJoinModel } from './private/join-model';
+import { cloudWatchLogsKey } from './private/logs-key';
 import { publishPlan } from './private/plan';
 import { defaultBastionSubnets, defaultPrivateSelection } from './private/subnets';
 import { PrivateNodegroup, PrivateNodegroupOptions } from './private-nodegroup';
@@ -288,6 +290,7 @@ export class PrivateEksCluster extends Construct {
   private readonly downgrades: { [ruleId: string]: string };
   private readonly version: eks.KubernetesVersion;
   private warningsReported = false;
+  private logsKey?: kms.Key;
   /** What the nodes, the bastion and the kubectl handler need from the node subnets: what the probes check. */
   private readonly probeServices: string[] = [];
   /** Of those, what is reached by means this app cannot see (declared, or no endpoint created here). */
@@ -448,6 +451,7 @@ export class PrivateEksCluster extends Construct {
         // The nodes' own security group: the probe goes through the rules the nodes get.
         securityGroups: [this.cluster.clusterSecurityGroup],
         vpcCidrs: [literalVpcCidr(this.vpc) ?? this.vpc.vpcCidrBlock],
+        logsEncryptionKey: this.logsEncryptionKey,
       });
       // It probes the endpoints this construct creates.
       if (this.endpoints) this.preflight.node.addDependency(this.endpoints);
@@ -594,6 +598,15 @@ export class PrivateEksCluster extends Construct {
     this.cluster.grantAccess(id, principalArn, accessPolicies);
   }
 
+  /**
+   * The KMS key (rotation on, CloudWatch Logs of this account only) that encrypts the log groups of the Lambda
+   * functions this construct creates (kubectl handler and provider framework, preflight probes). Created on first use.
+   */
+  public get logsEncryptionKey(): kms.IKey {
+    this.logsKey ??= cloudWatchLogsKey(this, 'LogsKey', `Encryption of the Lambda log groups of ${this.node.path}`);
+    return this.logsKey;
+  }
+
   /** The kubectl handler, once a manifest, chart or service account created it. */
   public get kubectlProvider(): eks.KubectlProvider | undefined {
     return this.kubectl?.provider;
@@ -668,6 +681,12 @@ export class PrivateEksCluster extends Construct {
       handler: logicalIdOf(handler.node.defaultChild as CfnElement),
       hasEcrPublic: logicalIdOf(handler.node.findChild('HasEcrPublic') as CfnElement),
     });
+    // The functions' log groups (aws-cdk-lib creates them with the @aws-cdk/aws-lambda:useCdkManagedLogGroup flag a
+    // new app sets): kept a year, encrypted with the cluster's logs key.
+    for (const group of provider.node.findAll().filter((c): c is logs.CfnLogGroup => c instanceof logs.CfnLogGroup)) {
+      group.kmsKeyId = this.logsEncryptionKey.keyArn;
+      group.retentionInDays ??= logs.RetentionDays.ONE_YEAR;
+    }
     const admin = this.cluster.grantClusterAdmin('KubectlProviderAdmin', provider.role!.roleArn);
     if (this.preflight) provider.node.addDependency(this.preflight);
     const target = eks.Cluster.fromClusterAttributes(this, 'KubectlTarget', {

@@ -1,12 +1,13 @@
 import * as path from 'path';
 import { KubectlV24Layer } from '@aws-cdk/lambda-layer-kubectl-v24';
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { cluster, isolatedVpc, natVpc, tinyLayer } from './join-cases';
 import { PrivateEksCluster, WorkloadIdentity } from '../lib';
-import { newStack, resourcesOfType } from './util';
+import { newStack, resourcesOfType, USER_APP_CONTEXT } from './util';
 import { Finding } from '../lib/join-analysis';
 
 const findingsOf = (c: PrivateEksCluster): Finding[] => (c as any)._joinFindings();
@@ -284,4 +285,19 @@ test('the README\'s "Manifests and charts from CDK" set-up passes the synth-time
   const nsId = manifests.find(([, r]) => JSON.stringify(r.Properties.Manifest).includes('Namespace'))![0];
   const sa = manifests.find(([, r]) => JSON.stringify(r.Properties.Manifest).includes('ServiceAccount'))![1];
   expect(sa.DependsOn).toContain(nsId);
+});
+
+test('the kubectl functions\' log groups (a new app\'s flags create them) are kept a year and encrypted with the cluster\'s logs key', () => {
+  const app = new App({ context: USER_APP_CONTEXT });
+  const stack = new Stack(app, 'Test');
+  const c = cluster(stack, { kubectlLayer: tinyLayer(stack), bastion: false, preflight: true });
+  c.addManifest('Ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } });
+  const t = Template.fromStack(stack);
+  const groups = resourcesOfType(t, 'AWS::Logs::LogGroup').filter(([id]) => /KubectlProvider|Preflight/.test(id));
+  expect(groups.length).toBeGreaterThanOrEqual(3);
+  const keyId = resourcesOfType(t, 'AWS::KMS::Key').find(([id]) => id.startsWith('EksLogsKey'))![0];
+  for (const [, g] of groups) {
+    expect(g.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+    expect(g.Properties.RetentionInDays).toBeGreaterThanOrEqual(365);
+  }
 });

@@ -96,10 +96,7 @@ export const ACKNOWLEDGEMENTS = {
       ids: ['cdk-validator-cfnguard::lambda_inside_vpc_check'],
       reason: 'Both functions are in the VPC (VpcConfig with the node subnets); their security group is the EKS cluster security group (Fn::GetAtt on AWS::EKS::Cluster), which the rule does not recognise as a security group reference.',
     },
-    {
-      ids: ['cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check'],
-      reason: 'With the @aws-cdk/aws-lambda:useCdkManagedLogGroup flag a new app sets, aws-cdk-lib creates the handler\'s and the framework\'s log groups; they hold kubectl output and custom resource events, which CloudWatch Logs encrypts at rest by default.',
-    },
+
   ],
   /** The network preflight (NetworkPreflight): its probe functions, their role and log group. */
   /** A role granted pulls through a pull-through cache (the node role, with PrivateEksCluster.addPullThroughCache). */
