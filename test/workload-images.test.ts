@@ -5,6 +5,7 @@
 import { App, Aws, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { cluster, importedVpc, tinyLayer } from './join-cases';
 import { PrivateEksCluster, PrivateEksClusterProps, Upstream } from '../lib';
@@ -210,3 +211,29 @@ describe('Helm values', () => {
   });
 });
 
+
+describe('add-on configuration', () => {
+  test('an image named in an EKS add-on\'s configurationValues is checked; one in this region\'s ECR passes', () => {
+    const build = (image: string) => {
+      const stack = newStack();
+      const c = cluster(stack, { bastion: false });
+      new eks.Addon(stack, 'Observability', {
+        cluster: c.cluster,
+        addonName: 'amazon-cloudwatch-observability',
+        configurationValues: { agent: { image: { registry: 'public.ecr.aws', repository: image.split(':')[0], tag: image.split(':')[1] } } },
+      });
+      return findingsOf(c);
+    };
+    const f = build('cloudwatch-agent/cloudwatch-agent:1.300');
+    expect(f.map(x => x.ruleId)).toEqual(['PEKS-IMG-1']);
+    expect(f[0].message).toMatch(/^Test\/Observability: values agent.image pulls public.ecr.aws\/cloudwatch-agent\/cloudwatch-agent:1.300 from Amazon ECR Public/);
+    const stack = newStack();
+    const c = cluster(stack, { bastion: false });
+    new eks.Addon(stack, 'Observability', {
+      cluster: c.cluster,
+      addonName: 'amazon-cloudwatch-observability',
+      configurationValues: { agent: { image: { registry: `${Aws.ACCOUNT_ID}.dkr.ecr.${Aws.REGION}.amazonaws.com`, repository: 'cloudwatch-agent', tag: '1.300' } } },
+    });
+    expect(findingsOf(c)).toEqual([]);
+  });
+});

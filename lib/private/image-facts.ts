@@ -30,6 +30,15 @@ export function imageFacts(facts: TreeFacts, cluster: eks.Cluster, declaredRegis
   const cachePrefixes = facts.all.filter((c): c is EcrPullThroughCache => c instanceof EcrPullThroughCache).flatMap(c => c.rules.map(x => x.prefix));
   const out: ImageFacts[] = [];
   for (const r of facts.all) {
+    // EKS add-ons whose configuration names images (`configurationValues`, read like Helm values).
+    if (r instanceof eks.CfnAddon && key(r.clusterName) === clusterKey) {
+      const raw = Stack.of(r).resolve(r.configurationValues);
+      if (raw === undefined || raw === '' || raw === '{}') continue;
+      const values = readJson(r, r.configurationValues, location);
+      const uses = values === undefined ? [unseen('the add-on configuration could not be read at synth')] : ImageInventory.fromHelmValues(values);
+      for (const u of uses) out.push(classify(u, r.node.scope?.node.path ?? r.node.path, location, real.regionKnown, declared, cachePrefixes));
+      continue;
+    }
     if (!(r instanceof CfnResource) || (r.cfnResourceType !== MANIFEST_TYPE && r.cfnResourceType !== CHART_TYPE)) continue;
     const props = ((r as any)._cfnProperties ?? {}) as Record<string, unknown>;
     if (key(props.ClusterName) !== clusterKey) continue;
