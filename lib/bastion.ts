@@ -9,6 +9,7 @@ import { acknowledgeFindings } from './private/compliance';
 import { misuse } from './private/errors';
 import { kubectlLayerAsset } from './private/kubectl-asset';
 import { defaultBastionSubnets, defaultPrivateSelection } from './private/subnets';
+import { ipv4CidrPrefix } from './tree-facts';
 
 /**
  * How operators reach the bastion.
@@ -176,11 +177,11 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
       }
       for (const cidr of props.sshAllowedCidrs) {
         if (Token.isUnresolved(cidr)) continue; // a parameter: its allowedPattern is the check
-        const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
-        if (!m || m.slice(1, 5).some(o => Number(o) > 255) || Number(m[5]) > 32) {
+        const prefix = ipv4CidrPrefix(cidr);
+        if (prefix === undefined) {
           throw misuse(this, `sshAllowedCidrs: "${cidr}" is not an IPv4 CIDR block`, 'write it as a.b.c.d/n, for example \'203.0.113.7/32\'');
         }
-        if (Number(m[5]) === 0) {
+        if (prefix === 0) {
           throw misuse(this, `sshAllowedCidrs: ${cidr} opens SSH to the whole internet`,
             'allow only where you connect from (your IP/32), or use BastionAccess.SSM, which opens no port');
         }

@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { misuse } from './private/errors';
 import { cloudWatchLogsKey } from './private/logs-key';
+import { ipv4CidrPrefix } from './tree-facts';
 
 /**
  * Properties of a `PrivateNetwork`.
@@ -183,10 +184,8 @@ function checkMask(scope: Construct, name: string, mask: number | undefined) {
  */
 function checkCidr(scope: Construct, cidr: string, azs: number, groups: Array<{ name: string; mask: number }>) {
   if (Token.isUnresolved(cidr)) return;
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr.trim());
-  const octets = m ? m.slice(1, 5).map(Number) : [];
-  const prefix = m ? Number(m[5]) : NaN;
-  if (!m || octets.some(o => o > 255) || prefix > 32) {
+  const prefix = ipv4CidrPrefix(cidr.trim());
+  if (prefix === undefined) {
     throw misuse(scope, `network.cidr "${cidr}" is not an IPv4 CIDR block (four octets from 0 to 255, then a prefix length from 0 to 32)`,
       'pass a block such as \'10.0.0.0/16\'');
   }

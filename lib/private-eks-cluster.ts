@@ -368,11 +368,17 @@ export class PrivateEksCluster extends Construct {
       ? props.bastionOptions?.subnets ?? defaultBastionSubnets(bastionAccess === BastionAccess.SSH, this.nodeSubnets)
       : undefined;
 
+    // What the clients in the node subnets call: the nodes (and their features) and the bastion. The endpoints below
+    // and the deploy-time probe both come from this list.
+    const clientServices = [
+      ...EndpointCatalogue.NODE_INTERFACE_SERVICES,
+      's3',
+      ...EndpointCatalogue.interfaceServicesFor(this.features),
+      ...(withBastion ? ClusterBastion.servicesFor(props.bastionOptions ?? {}, props.kubectlLayer) : []),
+    ];
     if (createEndpoints) {
-      const services = [
-        ...EndpointCatalogue.interfaceServicesFor(this.features),
-        ...(withBastion ? ClusterBastion.servicesFor(props.bastionOptions ?? {}, props.kubectlLayer).filter(s => s !== 's3') : []),
-      ].filter(s => !this.declaredServices.includes(s) && this.offeredHere(s));
+      const services = [...new Set(clientServices)]
+        .filter(s => s !== 's3' && !this.declaredServices.includes(s) && this.offeredHere(s));
       for (const s of props.additionalEndpoints ?? []) {
         if (!services.includes(s)) services.push(s);
       }
@@ -436,12 +442,8 @@ export class PrivateEksCluster extends Construct {
     const preflightOn = props.preflight ?? (
       (props.vpc !== undefined && !(props.vpc.node.defaultChild instanceof ec2.CfnVPC))
       || this.declaredServices.length > 0 || Object.keys(this.downgrades).length > 0);
-    for (const s of [...EndpointCatalogue.NODE_INTERFACE_SERVICES, 's3', ...EndpointCatalogue.interfaceServicesFor(this.features)]) {
-      this.needFromNodeSubnets(s);
-    }
-    if (withBastion && bastionAccess === BastionAccess.SSM) {
-      ClusterBastion.servicesFor(props.bastionOptions ?? {}, props.kubectlLayer).forEach(s => this.needFromNodeSubnets(s));
-    }
+    clientServices.forEach(s => this.needFromNodeSubnets(s));
+    const vpcCidrs = [literalVpcCidr(this.vpc) ?? this.vpc.vpcCidrBlock];
     if (preflightOn) {
       this.preflight = new NetworkPreflight(this, 'Preflight', {
         vpc: this.vpc,
@@ -450,7 +452,7 @@ export class PrivateEksCluster extends Construct {
         anyAddressServices: [...this.probeAnyAddress],
         // The nodes' own security group: the probe goes through the rules the nodes get.
         securityGroups: [this.cluster.clusterSecurityGroup],
-        vpcCidrs: [literalVpcCidr(this.vpc) ?? this.vpc.vpcCidrBlock],
+        vpcCidrs,
         logsEncryptionKey: this.logsEncryptionKey,
       });
       // It probes the endpoints this construct creates.
@@ -470,8 +472,8 @@ export class PrivateEksCluster extends Construct {
       // The same probe for people: `private-eks-doctor` on the bastion, for what the nodes need here.
       this.bastion.instance.addUserData(...NetworkPreflight.doctorCommands(this.bastion, {
         services: Lazy.list({ produce: () => this.probeServices }),
-        anyAddressServices: Lazy.list({ produce: () => (this.probeAnyAddress.length > 0 ? this.probeAnyAddress : ['-']) }),
-        vpcCidrs: [literalVpcCidr(this.vpc) ?? this.vpc.vpcCidrBlock],
+        anyAddressServices: Lazy.list({ produce: () => this.probeAnyAddress }),
+        vpcCidrs,
       }));
     }
 

@@ -1,11 +1,17 @@
-import { IResolvable, IResolveContext, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { CfnResource, IResolvable, IResolveContext, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import { InterfaceEndpointFacts, RouteFacts, SubnetFacts } from './join-analysis';
 import { locationOf } from './private/aws-env';
 import { blockedNeed, INTERFACE_PURPOSES, NeedPurpose } from './private/endpoint-policy';
+
+/** The custom resource types of aws-eks-v2's `KubernetesManifest` and `HelmChart` (k8s-manifest.ts, helm-chart.ts). */
+export const MANIFEST_RESOURCE_TYPE = 'Custom::AWSCDK-EKS-KubernetesResource';
+export const CHART_RESOURCE_TYPE = 'Custom::AWSCDK-EKS-HelmChart';
+const KUBERNETES_RESOURCE_TYPES = [MANIFEST_RESOURCE_TYPE, CHART_RESOURCE_TYPE];
 
 /**
  * Reads the facts the join analysis needs from a synthesized-to-be construct tree: routes, VPC endpoints, security
@@ -24,6 +30,12 @@ export class TreeFacts {
   public readonly functions: lambda.CfnFunction[] = [];
   /** Every managed nodegroup in the tree. */
   public readonly nodegroups: eks.CfnNodegroup[] = [];
+  /** Every EKS add-on in the tree. */
+  public readonly addons: eks.CfnAddon[] = [];
+  /** Every custom resource of aws-eks-v2's manifests and Helm charts in the tree. */
+  public readonly kubernetesResources: CfnResource[] = [];
+  /** Every ECR pull-through cache rule in the tree. */
+  public readonly pullThroughCacheRules: ecr.CfnPullThroughCacheRule[] = [];
   /** Every construct in the tree. */
   public readonly all: IConstruct[];
 
@@ -37,6 +49,9 @@ export class TreeFacts {
       else if (c instanceof ec2.CfnSecurityGroupEgress) this.egress.push(c);
       else if (c instanceof lambda.CfnFunction) this.functions.push(c);
       else if (c instanceof eks.CfnNodegroup) this.nodegroups.push(c);
+      else if (c instanceof eks.CfnAddon) this.addons.push(c);
+      else if (c instanceof ecr.CfnPullThroughCacheRule) this.pullThroughCacheRules.push(c);
+      else if (c instanceof CfnResource && KUBERNETES_RESOURCE_TYPES.includes(c.cfnResourceType)) this.kubernetesResources.push(c);
       if (c instanceof ec2.CfnSubnet || c instanceof ec2.CfnVPC || c instanceof ec2.CfnSecurityGroup
         || c instanceof ec2.CfnRouteTable || c instanceof ec2.CfnInternetGateway || c instanceof ec2.CfnLaunchTemplate
         || c instanceof ec2.CfnNatGateway || c instanceof ec2.CfnInstance) {
@@ -284,6 +299,13 @@ function ruleMatches(rule: RuleLike, port: number, peerGroup: unknown, peerCidr:
 export function literalVpcCidr(vpc: ec2.IVpc): string | undefined {
   const cfn = vpc.node.defaultChild;
   return cfn instanceof ec2.CfnVPC ? literal(cfn.cidrBlock) : undefined;
+}
+
+/** The prefix length of an IPv4 CIDR block written `a.b.c.d/n` (octets up to 255, n up to 32); undefined otherwise. */
+export function ipv4CidrPrefix(cidr: string): number | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+  if (!m || m.slice(1, 5).some(o => Number(o) > 255) || Number(m[5]) > 32) return undefined;
+  return Number(m[5]);
 }
 
 /** Whether IPv4 CIDR `outer` contains `inner`. */

@@ -89,7 +89,7 @@ describe('private-eks-doctor on the bastion', () => {
     c.addServiceAccount('Sa', { name: 'sa', namespace: 'default' });
     const ud = userDataOf(Template.fromStack(stack));
     expect(ud).toContain('cat > /usr/local/bin/private-eks-doctor');
-    expect(ud).toContain('{"services": "ec2,ecr.api,ecr.dkr,s3,ssm,ssmmessages,eks-auth,eks,lambda", "anyAddress": "-", "vpcCidrs": "10.0.0.0/16"');
+    expect(ud).toContain('{"services": "ec2,ecr.api,ecr.dkr,s3,ssm,ssmmessages,eks-auth,eks,lambda", "anyAddress": "", "vpcCidrs": "10.0.0.0/16"');
     // EC2 user data is limited to 16 KB.
     expect(ud.length).toBeLessThan(16 * 1024);
   });

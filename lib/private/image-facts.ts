@@ -10,13 +10,9 @@ import { AwsLocation, locationOf } from './aws-env';
 import { substitutePseudoParameters } from './endpoint-policy';
 import { ImageInventory, ImageRegistries, ImageSource, ImageUse, RegionRelation, RegistryKind } from '../images';
 import { ImageFacts, ImageRegistryClass } from '../join-analysis';
-import { EcrPullThroughCache } from '../pull-through-cache';
-import { key, TreeFacts } from '../tree-facts';
+import { key, literal, MANIFEST_RESOURCE_TYPE, TreeFacts } from '../tree-facts';
 import { UpstreamAuthentication, UpstreamRegistries } from '../upstream-registries';
 
-/** The custom resource types of aws-eks-v2's manifests and charts (aws-eks-v2 k8s-manifest.ts, helm-chart.ts). */
-const MANIFEST_TYPE = 'Custom::AWSCDK-EKS-KubernetesResource';
-const CHART_TYPE = 'Custom::AWSCDK-EKS-HelmChart';
 
 /** Where an environment-agnostic stack is taken to be: the same placeholder in images and in the comparison. */
 const PLACEHOLDER: AwsLocation = { region: 'zz-thisregion-1', partition: 'aws', account: '000000000000', urlSuffix: 'amazonaws.com', regionKnown: true };
@@ -27,32 +23,33 @@ export function imageFacts(facts: TreeFacts, cluster: eks.Cluster, declaredRegis
   const real = locationOf(cluster);
   const location = real.regionKnown ? real : PLACEHOLDER;
   const declared = new Set(declaredRegistries.map(r => r.toLowerCase()));
-  const cachePrefixes = facts.all.filter((c): c is EcrPullThroughCache => c instanceof EcrPullThroughCache).flatMap(c => c.rules.map(x => x.prefix));
+  // Any pull-through cache rule of the app: the library's (EcrPullThroughCache) or one written as an L1.
+  const cachePrefixes = facts.pullThroughCacheRules.map(r => literal(r.ecrRepositoryPrefix)).filter((p): p is string => p !== undefined);
   const out: ImageFacts[] = [];
-  for (const r of facts.all) {
-    // EKS add-ons whose configuration names images (`configurationValues`, read like Helm values).
-    if (r instanceof eks.CfnAddon && key(r.clusterName) === clusterKey) {
-      const raw = Stack.of(r).resolve(r.configurationValues);
-      if (raw === undefined || raw === '' || raw === '{}') continue;
-      const values = readJson(r, r.configurationValues, location);
-      const uses = values === undefined ? [unseen('the add-on configuration could not be read at synth')] : ImageInventory.fromHelmValues(values);
-      for (const u of uses) out.push(classify(u, r.node.scope?.node.path ?? r.node.path, location, real.regionKnown, declared, cachePrefixes));
-      continue;
-    }
-    if (!(r instanceof CfnResource) || (r.cfnResourceType !== MANIFEST_TYPE && r.cfnResourceType !== CHART_TYPE)) continue;
+  const add = (uses: ImageUse[], workload: string) => {
+    for (const u of uses) out.push(classify(u, workload, location, real.regionKnown, declared, cachePrefixes));
+  };
+  // EKS add-ons whose configuration names images (`configurationValues`, read like Helm values).
+  for (const r of facts.addons) {
+    if (key(r.clusterName) !== clusterKey) continue;
+    const raw = Stack.of(r).resolve(r.configurationValues);
+    if (raw === undefined || raw === '' || raw === '{}') continue;
+    const values = parseJson(raw, location);
+    add(values === undefined ? [unseen('the add-on configuration could not be read at synth')] : ImageInventory.fromHelmValues(values), r.node.scope?.node.path ?? r.node.path);
+  }
+  for (const r of facts.kubernetesResources) {
     const props = ((r as any)._cfnProperties ?? {}) as Record<string, unknown>;
     if (key(props.ClusterName) !== clusterKey) continue;
     const workload = r.node.scope?.node.scope?.node.path ?? r.node.path;
-    if (r.cfnResourceType === MANIFEST_TYPE) {
+    if (r.cfnResourceType === MANIFEST_RESOURCE_TYPE) {
       const manifest = readJson(r, props.Manifest, location);
-      const uses = manifest === undefined
+      add(manifest === undefined
         ? [unseen('the manifest could not be read at synth')]
-        : ImageInventory.fromManifests(Array.isArray(manifest) ? manifest : [manifest]);
-      for (const u of uses) out.push(classify(u, workload, location, real.regionKnown, declared, cachePrefixes));
+        : ImageInventory.fromManifests(Array.isArray(manifest) ? manifest : [manifest]), workload);
     } else {
       const values = props.Values === undefined ? {} : readJson(r, props.Values, location);
       const uses = values === undefined ? [unseen('the chart values could not be read at synth')] : ImageInventory.fromHelmValues(values);
-      for (const u of uses) out.push(classify(u, workload, location, real.regionKnown, declared, cachePrefixes));
+      add(uses, workload);
       // What the chart pulls by default is in the chart, not in the app: said, never guessed.
       if (values !== undefined && uses.length === 0) {
         out.push({
@@ -137,8 +134,16 @@ function classify(
  */
 function readJson(scope: CfnResource, value: unknown, location: AwsLocation): any {
   try {
-    const resolved = substitutePseudoParameters(Stack.of(scope).resolve(value), location);
-    const text = flatten(resolved);
+    return parseJson(Stack.of(scope).resolve(value), location);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `readJson` of a value already resolved. */
+function parseJson(resolved: unknown, location: AwsLocation): any {
+  try {
+    const text = flatten(substitutePseudoParameters(resolved, location));
     return text === undefined ? undefined : JSON.parse(text);
   } catch {
     return undefined;

@@ -108,7 +108,7 @@ export function buildReport(facts: TreeFacts, cluster: eks.Cluster, vpc: ec2.IVp
       max: num(scaling.maxSize),
     };
   });
-  const addons = all.filter((c): c is eks.CfnAddon => c instanceof eks.CfnAddon && key(c.clusterName) === clusterNameKey)
+  const addons = facts.addons.filter(a => key(a.clusterName) === clusterNameKey)
     .map(a => `${a.addonName}${a.addonVersion ? ` ${a.addonVersion}` : ' (default version for the cluster)'}`);
   const bastion = all.find((c): c is ClusterBastion => c instanceof ClusterBastion && c.cluster === cluster);
   const api = model.apiAccess;
