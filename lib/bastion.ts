@@ -4,7 +4,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { EndpointCatalogue } from './endpoint-catalogue';
+import { ComponentContracts } from './component-contracts';
 import { acknowledgeFindings } from './private/compliance';
 import { misuse } from './private/errors';
 import { kubectlLayerAsset } from './private/kubectl-asset';
@@ -127,13 +127,13 @@ export interface ClusterBastionProps extends BastionOptions {
 export class ClusterBastion extends Construct implements ec2.IConnectable {
   /** The AWS services a bastion with these options calls from its subnets (see `requiredServices`). */
   public static servicesFor(options: BastionOptions, kubectlLayer?: lambda.ILayerVersion): string[] {
-    const services: string[] = [];
-    if ((options.access ?? BastionAccess.SSM) === BastionAccess.SSM) {
-      services.push(...EndpointCatalogue.interfaceServicesFor({ ssmBastion: true, ssmLegacyAgent: options.machineImage !== undefined })
-        .filter(s => !EndpointCatalogue.NODE_INTERFACE_SERVICES.includes(s)));
-    }
-    if (kubectlLayer && kubectlLayerAsset(kubectlLayer)) services.push('s3');
-    return services;
+    const ssm = (options.access ?? BastionAccess.SSM) === BastionAccess.SSM;
+    const conditions = [
+      ...(ssm ? ['ssm-access'] : []),
+      ...(ssm && options.machineImage !== undefined ? ['ssm-legacy-agent'] : []),
+      ...(kubectlLayer && kubectlLayerAsset(kubectlLayer) ? ['kubectl-download'] : []),
+    ];
+    return ComponentContracts.servicesOf('bastion', conditions).map(s => s.service);
   }
 
   /** The instance. */

@@ -10,3 +10,7 @@ export * from './preflight';
 export * from './images';
 export * from './upstream-registries';
 export * from './pull-through-cache';
+export * from './component-contracts';
+export * from './cluster-addon';
+export * from './load-balancer-controller';
+export * from './karpenter';

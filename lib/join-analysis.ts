@@ -45,7 +45,7 @@ export interface SubnetFacts {
 }
 
 /** Who talks to the AWS services and the API server. Each kind reports under its own rule IDs. */
-export type ClientKind = 'nodes' | 'bastion' | 'kubectl';
+export type ClientKind = 'nodes' | 'bastion' | 'kubectl' | 'component';
 
 /** A service a client needs, and why. */
 export interface NeededService {
@@ -82,6 +82,48 @@ export interface ClientFacts {
   readonly apiBlocked?: string;
   /** What it downloads from the internet (a Helm chart from a public repository), as reasons for the message. */
   readonly needsInternet?: string[];
+  /** How messages name it, when not by its path (`EKS add-on aws-ebs-csi-driver (path)`). */
+  readonly label?: string;
+}
+
+/** How a component's pods get AWS credentials. */
+export type ComponentIdentity = 'pod-identity' | 'irsa' | 'none';
+
+/** A setting a component's contract requires, and what the app gives it. */
+export interface SettingFacts {
+  /** Dotted path in the chart values or the add-on configuration. */
+  readonly path: string;
+  /** What it must be (undefined: any non-empty value). */
+  readonly expected?: unknown;
+  /** What the app sets (undefined: not set). */
+  readonly actual?: unknown;
+  /** true: as required; false: missing or different; undefined: a token that cannot be read at synth. */
+  readonly ok?: boolean;
+  readonly why: string;
+  readonly source: string;
+}
+
+/** An EKS add-on or a recognised Helm chart of the cluster, checked against its contract (`ComponentContracts`). */
+export interface ComponentFacts {
+  /** The construct that creates it (path). */
+  readonly name: string;
+  /** `EKS add-on` or `Helm chart`. */
+  readonly kind: string;
+  /** The add-on or chart name. */
+  readonly component: string;
+  /** Whether the registry has its contract; an add-on without one is reported as not checked. */
+  readonly hasContract: boolean;
+  /** How its pods get AWS credentials; undefined when it makes no AWS call of its own. */
+  readonly identity?: ComponentIdentity;
+  /** The permissions it needs (managed policies, or where the policy comes from), for messages. */
+  readonly permissions?: string;
+  /** Whether the node role carries its permissions by default (so `none` still works). */
+  readonly nodeRoleDefault?: boolean;
+  /** The service account its identity is for (`kube-system/ebs-csi-controller-sa`). */
+  readonly serviceAccount?: string;
+  /** The AWS services its contract names, with the identity's (`eks-auth` or `sts`). */
+  readonly services: string[];
+  readonly settings: SettingFacts[];
 }
 
 /** An interface endpoint in the cluster's VPC. */
@@ -148,6 +190,8 @@ export interface JoinModel {
   readonly images?: ImageFacts[];
   /** Services the region does not offer through PrivateLink (from `EndpointCatalogue`), with the source. */
   readonly notOfferedInRegion?: Array<{ service: string; source: string }>;
+  /** The cluster's EKS add-ons and recognised charts; their services are checked as `component` clients. */
+  readonly components?: ComponentFacts[];
 }
 
 /** How an image's registry relates to a cluster with no internet route. */
@@ -242,6 +286,9 @@ export const JOIN_RULES: JoinRule[] = [
   { id: 'PEKS-IMG-4', severity: 'warning', reason: 'an image cannot be checked: its reference is a token, a chart\'s default images are not in the app, or an ECR region cannot be compared in an environment-agnostic stack', source: `${EKS_PRIVATE} ("Your cluster must pull images from a container registry that's in your VPC")` },
   { id: 'PEKS-IMG-6', severity: 'warning', reason: 'an image is pulled through a pull-through cache rule and the node subnets have no internet route: ECR\'s first pull of each image over interface endpoints needs a NAT gateway', source: `${ECR_ENDPOINTS} (Considerations: "When an image is pulled using a pull through cache rule for the first time, if you've configured Amazon ECR to use an interface VPC endpoint ... you need to create a public subnet in the same VPC, with a NAT gateway")` },
   { id: 'PEKS-IMG-5', severity: 'error', reason: 'an image reference is malformed: the runtime cannot pull it', source: 'https://github.com/distribution/reference/blob/main/reference.go (the reference grammar containerd uses)' },
+  { id: 'PEKS-ADDON-1', severity: 'error', reason: 'an EKS add-on or a controller chart needs AWS services (its contract) that its node subnets reach neither through endpoints nor the internet', source: `${EKS_PRIVATE} (VPC endpoints; "Before deploying, check which VPC endpoints" add-ons and controllers need); the contract row\'s source per service (ComponentContracts)` },
+  { id: 'PEKS-ADDON-2', severity: 'error', reason: 'an add-on or controller chart lacks a setting it needs with no internet (Load Balancer Controller: Shield and WAF off; Karpenter: isolatedVPC; Cluster Autoscaler: static instance list)', source: `${EKS_PRIVATE} (AWS Load Balancer Controller and Cluster Autoscaler settings); https://karpenter.sh/docs/reference/settings/ (isolatedVPC)` },
+  { id: 'PEKS-ADDON-3', severity: 'warning', reason: 'an add-on or controller needs AWS permissions and has no identity of its own (Pod Identity or IRSA): its AWS calls fail, or use the node role', source: 'https://docs.aws.amazon.com/eks/latest/userguide/add-ons-iam.html (IAM roles for add-ons); https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html' },
   { id: 'PEKS-NET-1', severity: 'error', reason: 'nodes in a public subnet that assigns no public IPs and has no NAT: EKS managed nodegroups reject this', source: `${EKS_NETWORK} (nodes in a public subnet need public IPv4 addresses assigned at launch)` },
   { id: 'PEKS-NET-2', severity: 'error', reason: 'the cluster subnets span fewer than 2 Availability Zones', source: `${EKS_NETWORK} (subnets in at least two Availability Zones)` },
   { id: 'PEKS-NET-3', severity: 'warning', reason: 'the node subnets have fewer addresses than max nodes x (max pods + 1)', source: 'https://docs.aws.amazon.com/eks/latest/userguide/choosing-instance-type.html (maximum Pods per instance type)' },
@@ -256,7 +303,8 @@ export function isJoinRule(id: string): boolean {
   return RULE_IDS.has(id);
 }
 
-const WHO: Record<ClientKind, string> = { nodes: 'node subnet', bastion: 'bastion subnet', kubectl: 'kubectl function subnet' };
+const WHO: Record<ClientKind, string> = { nodes: 'node subnet', bastion: 'bastion subnet', kubectl: 'kubectl function subnet', component: 'node subnet' };
+const OWN_RULE: Record<ClientKind, string> = { nodes: 'PEKS-JOIN-1', bastion: 'PEKS-BASTION-1', kubectl: 'PEKS-KUBECTL-1', component: 'PEKS-ADDON-1' };
 
 /** Runs every rule; returns all findings at once, errors first. */
 export function analyzeJoin(model: JoinModel): Finding[] {
@@ -266,7 +314,11 @@ export function analyzeJoin(model: JoinModel): Finding[] {
   for (const e of model.interfaceEndpoints) {
     endpointsByService.set(e.service, [...(endpointsByService.get(e.service) ?? []), e]);
   }
-  const state: SharedState = { declared, endpointsByService, reportedDns: new Set(), reportedPolicies: new Set(), needInterfaceDns: false };
+  // A component runs on the nodes: what the nodes need too is reported once, under the nodes' rules.
+  const nodeServices = new Set(model.clients.filter(c => c.kind === 'nodes').flatMap(c => c.services.map(s => s.service)));
+  const state: SharedState = {
+    declared, endpointsByService, nodeServices, reportedDns: new Set(), reportedPolicies: new Set(), needInterfaceDns: false,
+  };
   for (const client of model.clients) analyzeClient(model, client, state, findings);
 
   // DNS: without it, the private DNS names of every endpoint and private API access fail.
@@ -315,6 +367,7 @@ export function analyzeJoin(model: JoinModel): Finding[] {
   }
 
   analyzeImages(model, findings);
+  analyzeComponents(model, findings);
 
   const rank = (f: Finding) => (f.severity === 'error' ? 0 : 1);
   return findings.sort((a, b) => rank(a) - rank(b));
@@ -374,10 +427,31 @@ function analyzeImages(model: JoinModel, findings: Finding[]) {
   }
 }
 
+/** PEKS-ADDON-2 (settings) and PEKS-ADDON-3 (identity) for each add-on and recognised chart. */
+function analyzeComponents(model: JoinModel, findings: Finding[]) {
+  for (const c of model.components ?? []) {
+    const who = `${c.kind} ${c.component} (${c.name})`;
+    for (const s of c.settings.filter(x => x.ok === false)) {
+      const found = s.actual === undefined ? 'is not set' : `is ${JSON.stringify(s.actual)}`;
+      const want = s.expected === undefined ? 'a value' : JSON.stringify(s.expected);
+      findings.push(finding('PEKS-ADDON-2', `${who}: ${s.path} ${found}, and it needs ${want} with no internet: ${s.why} (${s.source})`,
+        `set ${s.path}: ${want} in its ${c.kind === 'EKS add-on' ? 'configurationValues' : 'values'}`));
+    }
+    if (c.identity === 'none' && !c.nodeRoleDefault) {
+      findings.push(finding('PEKS-ADDON-3', `${who} calls AWS and its service account ${c.serviceAccount} has no Pod Identity association or IRSA role: its AWS calls fail unless the node role carries ${c.permissions}`,
+        c.kind === 'EKS add-on'
+          ? 'create it with cluster.addAddon(name) (a Pod Identity role with its policy), or give the add-on podIdentityAssociations or serviceAccountRoleArn'
+          : 'create a Pod Identity association for that service account (cluster.addServiceAccount, eks.CfnPodIdentityAssociation), or an IRSA role annotation in the values'));
+    }
+  }
+}
+
 /** What the client analyses share: endpoints by service, and what was reported once for all clients. */
 interface SharedState {
   readonly declared: Set<string>;
   readonly endpointsByService: Map<string, InterfaceEndpointFacts[]>;
+  /** What the nodes need (a component's need for it is reported under the nodes' rules). */
+  readonly nodeServices: Set<string>;
   readonly reportedDns: Set<string>;
   readonly reportedPolicies: Set<string>;
   /** Whether any client relies on an interface endpoint's private DNS (for PEKS-JOIN-5). */
@@ -415,9 +489,10 @@ class ClientAnalysis {
   constructor(private readonly model: JoinModel, private readonly client: ClientFacts, private readonly state: SharedState,
     private readonly findings: Finding[]) {
     this.nodes = client.kind === 'nodes';
-    this.ownRule = client.kind === 'bastion' ? 'PEKS-BASTION-1' : 'PEKS-KUBECTL-1';
-    this.who = this.nodes ? '' : `${client.kind === 'bastion' ? 'the bastion' : 'kubectl function'} ${client.name}: `;
-    this.undeclared = client.services.filter(s => !state.declared.has(s.service));
+    this.ownRule = OWN_RULE[client.kind];
+    this.who = this.nodes ? '' : `${client.label ?? `${client.kind === 'bastion' ? 'the bastion' : 'kubectl function'} ${client.name}`}: `;
+    this.undeclared = client.services.filter(s => !state.declared.has(s.service)
+      && !(client.kind === 'component' && state.nodeServices.has(s.service)));
     this.featureOf = new Map(client.services.map(s => [s.service, s.feature]));
   }
 
@@ -522,9 +597,12 @@ class ClientAnalysis {
       }
       const reach = `reach${group.subnets.length > 1 ? '' : 'es'} neither the internet (no NAT route, no internet gateway with public IPs) nor an endpoint for`;
       if (!this.nodes) {
+        const create = this.client.kind === 'component'
+          ? `create the endpoints: additionalEndpoints: [${group.services.filter(sv => sv !== 's3').map(sv => `'${sv}'`).join(', ')}] (cluster.addAddon and the controller methods create them)`
+          : 'create the endpoints (createVpcEndpoints: true, or additionalEndpoints)';
         this.findings.push(finding(this.ownRule,
           `${this.who}${subnets} ${reach}: ${describeServices(group.services, this.featureOf)}`,
-          `create the endpoints (createVpcEndpoints: true, or additionalEndpoints), or give the subnets a NAT route; ${declareHint(group.services)}`));
+          `${create}, or give the subnets a NAT route; ${declareHint(group.services)}`));
         continue;
       }
       const base = group.services.filter(s => this.featureOf.get(s) === undefined);

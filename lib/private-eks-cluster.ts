@@ -7,8 +7,12 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { BastionAccess, BastionOptions, ClusterBastion } from './bastion';
+import { ClusterAddon, ClusterAddonOptions } from './cluster-addon';
+import { ComponentContracts } from './component-contracts';
 import { EndpointCatalogue } from './endpoint-catalogue';
 import { analyzeJoin, Finding, isJoinRule, JOIN_RULES, JoinModel } from './join-analysis';
+import { Karpenter, KarpenterOptions } from './karpenter';
+import { LoadBalancerController, LoadBalancerControllerOptions } from './load-balancer-controller';
 import { PrivateNetwork, PrivateNetworkProps } from './network';
 import { NodeEndpoints } from './node-endpoints';
 import { NetworkPreflight } from './preflight';
@@ -284,6 +288,8 @@ export class PrivateEksCluster extends Construct {
   private kubectl?: { provider: eks.KubectlProvider; target: eks.ICluster; admin: eks.AccessEntry };
   private hasNodegroup = false;
   private corednsAddon?: eks.Addon;
+  private firstNodegroup?: PrivateNodegroup;
+  private readonly waitingForNodes: Construct[] = [];
   private readonly declaredServices: string[];
   private readonly declaredRegistries: string[];
   private readonly caches: Array<{ cache: EcrPullThroughCache; rewrite: boolean }> = [];
@@ -515,8 +521,12 @@ export class PrivateEksCluster extends Construct {
       role: options.role ?? this.nodeRole,
     });
     this._orderNodegroup(nodes);
-    // coredns runs on nodes: its add-on becomes ACTIVE only once some exist.
-    if (!this.hasNodegroup && this.corednsAddon) this.corednsAddon.node.addDependency(nodes);
+    // coredns and other add-ons run on nodes: they become ACTIVE only once some exist.
+    if (!this.hasNodegroup) {
+      this.firstNodegroup = nodes;
+      if (this.corednsAddon) this.corednsAddon.node.addDependency(nodes);
+      this.waitingForNodes.forEach(c => c.node.addDependency(nodes));
+    }
     this.hasNodegroup = true;
     return nodes;
   }
@@ -535,10 +545,49 @@ export class PrivateEksCluster extends Construct {
    * a chart from a public repository fails the synth-time checks (PEKS-KUBECTL-2). Needs `kubectlLayer`.
    */
   public addHelmChart(id: string, options: eks.HelmChartOptions): eks.HelmChart {
-    const { target } = this.kubectlHandler('addHelmChart');
-    const chart = new eks.HelmChart(this, `Chart${id}`, { ...options, cluster: target });
-    this.dependOnKubectl(chart);
-    return chart;
+    return this.newChart(this, `Chart${id}`, options, 'addHelmChart');
+  }
+
+  /**
+   * Adds an EKS managed add-on with what its reachability contract (`ComponentContracts`) names: the IAM role of its
+   * service account (Pod Identity where the add-on supports it, else IRSA) with its managed policies, and, with
+   * `createVpcEndpoints`, the endpoints it calls. An add-on the registry does not know is created as asked; the plan
+   * report says it was not checked. It is created after the endpoints and the first nodegroup (its pods need nodes).
+   */
+  public addAddon(name: string, options: ClusterAddonOptions = {}): ClusterAddon {
+    if (this.coreAddons.some(a => a.addonName === name)) {
+      throw misuse(this, `the ${name} add-on is created by this cluster already (coreAddons)`, `set coreAddons: false to manage ${name} yourself, or leave it to the cluster`, this.addAddon);
+    }
+    const addon = new ClusterAddon(this, `Addon-${name}`, { ...options, cluster: this.cluster, addonName: name });
+    const identity = addon.identity === WorkloadIdentity.POD_IDENTITY ? { podIdentity: true }
+      : addon.identity === WorkloadIdentity.IRSA ? { irsa: true } : {};
+    this.features = { ...this.features, ...identity };
+    addon.services.filter(sv => sv !== 's3').forEach(sv => this.addFeatureEndpoint(sv));
+    if (addon.role) {
+      for (const policy of addon.contract?.identity?.managedPolicies ?? []) acknowledgeFindings(addon.role, 'addonRole', { policy });
+    }
+    if (this.endpoints) addon.node.addDependency(this.endpoints);
+    this.afterFirstNodegroup(addon);
+    return addon;
+  }
+
+  /**
+   * Installs the AWS Load Balancer Controller with the private-cluster settings (Shield, WAF and WAFv2 off; region and
+   * VPC given), an IRSA role with its IAM policy, and the `elasticloadbalancing` and `sts` endpoints. The chart and image
+   * must come from inside the VPC (`chartRepository` in this region's ECR or `chartAsset`; `image`, or the cluster's
+   * pull-through cache). Needs `kubectlLayer`.
+   */
+  public addLoadBalancerController(options: LoadBalancerControllerOptions): LoadBalancerController {
+    return new LoadBalancerController(this, 'LoadBalancerController', { ...options, cluster: this });
+  }
+
+  /**
+   * Installs Karpenter with the private-cluster settings (`settings.isolatedVPC`, the cluster endpoint given), its node
+   * role, access entry and pre-created instance profile, the interruption queue and rules, a Pod Identity role, and the
+   * `ec2`, `ssm`, `sqs` and `eks-auth` endpoints. Needs `kubectlLayer`.
+   */
+  public addKarpenter(options: KarpenterOptions): Karpenter {
+    return new Karpenter(this, 'Karpenter', { ...options, cluster: this });
   }
 
   /**
@@ -614,6 +663,32 @@ export class PrivateEksCluster extends Construct {
     return this.kubectl?.provider;
   }
 
+  /** @internal A Helm chart installed by the kubectl handler, in `scope`. */
+  public _installChart(scope: Construct, id: string, options: eks.HelmChartOptions): eks.HelmChart {
+    return this.newChart(scope, id, options, 'addHelmChart');
+  }
+
+  /** @internal Kubernetes manifests applied by the kubectl handler, in `scope`. */
+  public _applyManifest(scope: Construct, id: string, manifest: Record<string, any>[]): eks.KubernetesManifest {
+    return this.newManifest(scope, id, manifest, 'addManifest');
+  }
+
+  /** @internal An image's URI in the cluster's pull-through cache, when one of its rules serves the image's registry. */
+  public _cachedImage(image: string): string | undefined {
+    return this.caches.find(({ cache }) => cache.covers(image))?.cache.imageUri(image);
+  }
+
+  /**
+   * @internal What a component installed on the nodes needs: the services of its contract (those with no condition,
+   * and those whose `set:<path>` condition names one of `setValues`), further services, and features.
+   */
+  public _needsFromNodes(contract: string, services: string[], features: ClusterFeatures, setValues: string[] = []) {
+    this.features = { ...this.features, ...features };
+    const own = ComponentContracts.servicesOf(contract, setValues.map(v => `set:${v}`))
+      .filter(sv => !sv.when?.startsWith('unset:')).map(sv => sv.service);
+    [...new Set([...own, ...services])].filter(sv => sv !== 's3').forEach(sv => this.addFeatureEndpoint(sv));
+  }
+
   /** @internal Makes a nodegroup (construct or L1) boot after the endpoints and the CNI and kube-proxy add-ons. */
   public _orderNodegroup(nodegroup: IConstruct) {
     // Nodes that boot before the endpoints exist cannot reach EC2 or ECR and never join.
@@ -651,6 +726,12 @@ export class PrivateEksCluster extends Construct {
     if (!this.probeServices.includes(service)) this.probeServices.push(service);
     if (anyAddress && !this.probeAnyAddress.includes(service)) this.probeAnyAddress.push(service);
     this.preflight?.addService(service, anyAddress);
+  }
+
+  /** Pods need nodes: created after the first nodegroup (now, or when it is added). */
+  private afterFirstNodegroup(c: Construct) {
+    if (this.firstNodegroup) c.node.addDependency(this.firstNodegroup);
+    else this.waitingForNodes.push(c);
   }
 
   private addFeatureEndpoint(service: string) {
@@ -709,6 +790,14 @@ export class PrivateEksCluster extends Construct {
     const m = new eks.KubernetesManifest(scope, id, { cluster: target, manifest });
     this.dependOnKubectl(m);
     return m;
+  }
+
+  private newChart(scope: Construct, id: string, options: eks.HelmChartOptions, caller: string): eks.HelmChart {
+    const { target } = this.kubectlHandler(caller);
+    const chart = new eks.HelmChart(scope, id, { ...options, cluster: target });
+    this.dependOnKubectl(chart);
+    this.afterFirstNodegroup(chart);
+    return chart;
   }
 
   /** A kubectl resource runs after the cluster, the handler's access entry and the endpoints the handler uses. */

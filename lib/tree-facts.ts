@@ -335,6 +335,9 @@ export function shortServiceName(serviceName: unknown): string | undefined {
   if (typeof serviceName !== 'string') return undefined;
   // aws-cdk-lib renders `<prefix>.<region>.<name><suffix>` with the prefix, region and suffix as tokens.
   const plain = serviceName.replace(/\$\{Token\[[^\]]+\]\}/g, '\u00a7');
+  // A global service name with no region (`com.amazonaws.route53`, private-clusters.html endpoint table).
+  const global = /^(?:cn\.)?com\.amazonaws\.([a-z0-9-]+)$/.exec(plain);
+  if (global) return global[1];
   const m = /^(?:\u00a7|(?:cn\.)?com\.amazonaws)\.(?:\u00a7|[a-z0-9-]+)\.([a-z0-9.-]+)\u00a7?$/.exec(plain);
   if (!m || m[1].startsWith('vpce-svc-') || plain.includes('.vpce.')) return undefined;
   return m[1];

@@ -7,17 +7,19 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { build as buildExistingVpc } from '../examples/existing-vpc/app';
-import { build as buildFullyPrivate } from '../examples/fully-private/app';
-import { build as buildSeedWorkshop } from '../examples/seed-workshop/app';
-import { PrivateEksChecks } from '../lib';
 import { isolatedVpc } from './join-cases';
 import { quietly, USER_APP_CONTEXT } from './util';
+import { build as buildExistingVpc } from '../examples/existing-vpc/app';
+import { build as buildFullyPrivate } from '../examples/fully-private/app';
+import { build as buildPlatform } from '../examples/platform/app';
+import { build as buildSeedWorkshop } from '../examples/seed-workshop/app';
+import { PrivateEksChecks } from '../lib';
 import { ACKNOWLEDGEMENTS, acknowledgeFindings, MIN_REASON_LENGTH } from '../lib/private/compliance';
 import { checkTemplate, TEMPLATE_RULES } from '../lib/private/template-rules';
 
 const EXAMPLES: Record<string, (app: App) => Stack[]> = {
   'fully-private': buildFullyPrivate,
+  'platform': buildPlatform,
   'seed-workshop': buildSeedWorkshop,
   'existing-vpc': buildExistingVpc,
 };

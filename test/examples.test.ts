@@ -5,6 +5,7 @@ import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { cfnLint, endpointServices, resourcesOfType, stripAssetHashes, synthExample, warningsOf } from './util';
 import { build as buildExistingVpc } from '../examples/existing-vpc/app';
 import { build as buildFullyPrivate, FullyPrivateStack } from '../examples/fully-private/app';
+import { build as buildPlatform } from '../examples/platform/app';
 import { build as buildSeedWorkshop } from '../examples/seed-workshop/app';
 
 interface Synthesized {
@@ -16,6 +17,7 @@ interface Synthesized {
 
 const EXAMPLES: Record<string, (app: App) => Stack[]> = {
   'fully-private': buildFullyPrivate,
+  'platform': buildPlatform,
   'seed-workshop': buildSeedWorkshop,
   'existing-vpc': buildExistingVpc,
 };
@@ -39,7 +41,7 @@ describe('every example', () => {
   test('cfn-lint reports no errors on any example template', () => {
     // GIVEN every synthesized template of every example
     const files = Object.values(synthesized).flatMap(s => s.files);
-    expect(files.length).toBe(4);
+    expect(files.length).toBe(5);
 
     // WHEN cfn-lint reads them
     const findings = cfnLint(files);

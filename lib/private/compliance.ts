@@ -37,6 +37,13 @@ export const ACKNOWLEDGEMENTS = {
       reason: 'AmazonEKSWorkerNodePolicy, AmazonEKS_CNI_Policy and AmazonEC2ContainerRegistryPullOnly are the managed policies EKS documents for managed nodes; nothing beyond them is attached.',
     },
   ],
+  /** The role of an add-on created with `addAddon` (one acknowledgement per AWS managed policy its contract names). */
+  addonRole: [
+    {
+      ids: ['AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/{policy}]'],
+      reason: 'The AWS managed policy the EKS documentation names for this add-on (ComponentContracts lists it with its source); AWS keeps it to what the add-on calls, and the role is assumed only by the add-on\'s service account.',
+    },
+  ],
   /** The node launch template. */
   nodeLaunchTemplate: [
     {
@@ -110,6 +117,27 @@ export const ACKNOWLEDGEMENTS = {
       reason: 'ecr:GetAuthorizationToken has no resource-level permissions (the ECR IAM reference lists no resource type for it), so a registry login is granted on *; it is the only action on *.',
     },
   ],
+  /** The IAM role of a controller (LoadBalancerController, Karpenter): one acknowledgement per wildcard of its policy. */
+  controllerPolicy: [
+    {
+      ids: ['AwsSolutions::AwsSolutions-IAM5[{finding}]'],
+      reason: 'The controller\'s upstream policy (the Load Balancer Controller\'s iam_policy.json that aws-cdk-lib ships for its version; Karpenter\'s getting-started policy, statement IDs kept): the wildcards are resources the controller creates at run time, scoped by tag and region conditions as upstream writes them.',
+    },
+  ],
+  /** Karpenter's interruption queue. */
+  interruptionQueue: [
+    {
+      ids: ['AwsSolutions::AwsSolutions-SQS3', 'cdk-validator-cfnguard::sqs_dlq_check'],
+      reason: 'Interruption notices are only useful within minutes: the queue keeps them 5 minutes, as Karpenter\'s template does, and a dead-letter queue would hold stale notices nobody acts on.',
+    },
+  ],
+  /** aws-cdk-lib's CfnJson provider function (IRSA trust conditions whose keys hold the OIDC issuer, a token). */
+  cfnJsonProvider: [
+    {
+      ids: ['cdk-validator-cfnguard::lambda_inside_vpc_check'],
+      reason: 'aws-cdk-lib\'s CfnJson utility function only renders JSON during deployment (IRSA trust conditions keyed by the OIDC issuer); it reaches nothing, so there is nothing a VPC would contain.',
+    },
+  ],
   preflight: [
     {
       ids: ['AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]'],
@@ -142,7 +170,7 @@ export function acknowledgeFindings(scope: IConstruct, site: AcknowledgementSite
       throw new Error(`cdk-private-eks: the acknowledgement of ${a.ids.join(', ')} at ${site} has no real reason; every acknowledgement needs one`);
     }
     for (const id of a.ids) {
-      const filled = id.replace(/\{(handler|hasEcrPublic|prefix)\}/g, (_m, name: string) => {
+      const filled = id.replace(/\{(handler|hasEcrPublic|prefix|policy|finding)\}/g, (_m, name: string) => {
         const value = placeholders[name];
         if (value === undefined) throw new Error(`cdk-private-eks: no value for {${name}} in ${id}`);
         return value;
@@ -170,4 +198,30 @@ export function denyGrantsExceptForAwsResources(key: kms.Key): void {
     resources: ['*'],
     conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
   }));
+}
+
+/**
+ * The cdk-nag IAM5 finding of every wildcard in a role's default policy (`Action::ec2:Describe*`,
+ * `Resource::arn:<AWS::Partition>:ec2:*:*:security-group/*`), in the form cdk-nag prints them.
+ */
+export function wildcardFindings(role: iam.Role): string[] {
+  const policy = role.node.tryFindChild('DefaultPolicy') as iam.Policy | undefined;
+  if (!policy) return [];
+  const doc = Stack.of(role).resolve(policy.document.toJSON()) as { Statement: Array<Record<string, unknown>> };
+  const out = new Set<string>();
+  const asList = (v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+  for (const st of doc.Statement) {
+    for (const a of asList(st.Action).map(nagForm)) if (a.includes('*')) out.add(`Action::${a}`);
+    for (const r of asList(st.Resource).map(nagForm)) if (r.includes('*')) out.add(`Resource::${r}`);
+  }
+  return [...out];
+}
+
+function nagForm(v: unknown): string {
+  if (typeof v === 'string') return v;
+  const o = v as Record<string, any>;
+  if (o?.Ref) return `<${o.Ref}>`;
+  if (o?.['Fn::GetAtt']) return `<${o['Fn::GetAtt'].join('.')}>`;
+  if (o?.['Fn::Join']) return (o['Fn::Join'][1] as unknown[]).map(nagForm).join(o['Fn::Join'][0]);
+  return JSON.stringify(v);
 }

@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 /** The library's constructs, by class name: a trace starts at the user's call to the outermost one. */
 const LIBRARY_CONSTRUCTS = new Set([
   'PrivateEksCluster', 'PrivateNetwork', 'VpcFlowLogs', 'NodeEndpoints', 'ClusterBastion', 'PrivateNodegroup',
-  'WorkloadServiceAccount', 'NetworkPreflight', 'EcrPullThroughCache',
+  'WorkloadServiceAccount', 'NetworkPreflight', 'EcrPullThroughCache', 'ClusterAddon', 'LoadBalancerController', 'Karpenter',
 ]);
 
 /**

@@ -34,7 +34,7 @@ export function imageFacts(facts: TreeFacts, cluster: eks.Cluster, declaredRegis
     if (key(r.clusterName) !== clusterKey) continue;
     const raw = Stack.of(r).resolve(r.configurationValues);
     if (raw === undefined || raw === '' || raw === '{}') continue;
-    const values = parseJson(raw, location);
+    const values = readResolvedJson(raw, location);
     add(values === undefined ? [unseen('the add-on configuration could not be read at synth')] : ImageInventory.fromHelmValues(values), r.node.scope?.node.path ?? r.node.path);
   }
   for (const r of facts.kubernetesResources) {
@@ -42,12 +42,12 @@ export function imageFacts(facts: TreeFacts, cluster: eks.Cluster, declaredRegis
     if (key(props.ClusterName) !== clusterKey) continue;
     const workload = r.node.scope?.node.scope?.node.path ?? r.node.path;
     if (r.cfnResourceType === MANIFEST_RESOURCE_TYPE) {
-      const manifest = readJson(r, props.Manifest, location);
+      const manifest = readCustomResourceJson(r, props.Manifest, location);
       add(manifest === undefined
         ? [unseen('the manifest could not be read at synth')]
         : ImageInventory.fromManifests(Array.isArray(manifest) ? manifest : [manifest]), workload);
     } else {
-      const values = props.Values === undefined ? {} : readJson(r, props.Values, location);
+      const values = props.Values === undefined ? {} : readCustomResourceJson(r, props.Values, location);
       const uses = values === undefined ? [unseen('the chart values could not be read at synth')] : ImageInventory.fromHelmValues(values);
       add(uses, workload);
       // What the chart pulls by default is in the chart, not in the app: said, never guessed.
@@ -132,16 +132,16 @@ function classify(
  * A JSON property of a custom resource as the template will carry it, with pseudo parameters replaced by the
  * location's values; tokens that remain become `${Token[...]}`-like markers the inventory reports as unresolved.
  */
-function readJson(scope: CfnResource, value: unknown, location: AwsLocation): any {
+export function readCustomResourceJson(scope: CfnResource, value: unknown, location: AwsLocation): any {
   try {
-    return parseJson(Stack.of(scope).resolve(value), location);
+    return readResolvedJson(Stack.of(scope).resolve(value), location);
   } catch {
     return undefined;
   }
 }
 
-/** `readJson` of a value already resolved. */
-function parseJson(resolved: unknown, location: AwsLocation): any {
+/** `readCustomResourceJson` of a value already resolved. */
+export function readResolvedJson(resolved: unknown, location: AwsLocation): any {
   try {
     const text = flatten(substitutePseudoParameters(resolved, location));
     return text === undefined ? undefined : JSON.parse(text);

@@ -3,11 +3,13 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import { ClusterBastion } from '../bastion';
+import { ComponentContracts } from '../component-contracts';
 import { EndpointCatalogue } from '../endpoint-catalogue';
 import { CapacityFacts, ClientFacts, JoinModel, NeededService, SubnetFacts, VersionFacts } from '../join-analysis';
 import { oldestCreatableVersion, versionSupport } from '../kubernetes-versions';
 import { maxPodsFor } from '../max-pods';
 import { AwsLocation, locationOf } from './aws-env';
+import { componentFacts } from './component-facts';
 import { imageFacts } from './image-facts';
 import { ClientNetwork, key, literal, rawList, rawValue, TreeFacts, usableAddresses } from '../tree-facts';
 
@@ -32,7 +34,6 @@ export interface JoinModelInput {
   readonly declaredRegistries?: string[];
 }
 
-const NODE_JOIN_SERVICES = [...EndpointCatalogue.NODE_INTERFACE_SERVICES, 's3'];
 const EKS_DEFAULT_INSTANCE_TYPE = 't3.medium';
 
 /**
@@ -81,7 +82,8 @@ export function buildJoinModel(facts: TreeFacts, input: JoinModelInput): JoinMod
       name,
       inVpc: true,
       subnets: subnetIds.map(id => subnetFacts(id)),
-      services: [...NODE_JOIN_SERVICES.map(service => ({ service })), ...features],
+      // What nodes need to join is not a feature: its findings say "cannot join" (PEKS-JOIN-1).
+      services: [...contractNeeds('nodes').map(({ service, purpose }) => ({ service, purpose })), ...features],
       needsApi: true,
     });
     const scaling = rawValue(ng.scalingConfig) as Record<string, unknown> | undefined;
@@ -107,9 +109,7 @@ export function buildJoinModel(facts: TreeFacts, input: JoinModelInput): JoinMod
     const sgs = keys(rawList(cfn.securityGroupIds ?? nic?.groupSet));
     const name = bastion.node.path;
     networks.push({ name, description: `the bastion ${name}`, securityGroups: sgs, cidrs: [subnetCidr(subnetId)] });
-    const services: NeededService[] = bastion.requiredServices.map(service => (service === 's3'
-      ? { service, feature: 'kubectl download at boot', purpose: 'cdk-asset' }
-      : { service, feature: 'SSM Session Manager' }));
+    const services = contractNeeds('bastion').filter(s => bastion.requiredServices.includes(s.service));
     clients.push({
       kind: 'bastion',
       name,
@@ -117,6 +117,20 @@ export function buildJoinModel(facts: TreeFacts, input: JoinModelInput): JoinMod
       subnets: [subnetFacts(subnetId, typeof publicIp === 'boolean' ? publicIp : undefined)],
       services,
       needsApi: true,
+    });
+  }
+
+  // Add-ons and recognised charts run on the nodes: their contracts' services are checked from every node subnet.
+  const nodeSubnets = [...new Map(clients.filter(c => c.kind === 'nodes').flatMap(c => c.subnets).map(s => [s.name, s])).values()];
+  const components = componentFacts(facts, cluster, nodeSubnets);
+  clients.push(...components.clients);
+  const nodeNetworks = networks.filter(n => clients.some(c => c.kind === 'nodes' && c.name === n.name));
+  for (const c of components.clients) {
+    networks.push({
+      name: c.name,
+      description: c.label ?? c.name,
+      securityGroups: [...new Set(nodeNetworks.flatMap(n => n.securityGroups))],
+      cidrs: [...new Set(nodeNetworks.flatMap(n => n.cidrs))],
     });
   }
 
@@ -137,8 +151,8 @@ export function buildJoinModel(facts: TreeFacts, input: JoinModelInput): JoinMod
     networks.push({ name, description: `the function ${name}`, securityGroups: keys(rawList(vpcCfg.securityGroupIds)), cidrs: subnetIds.map(subnetCidr) });
     const handler = runsKubectl && provider !== undefined;
     const services: NeededService[] = runsKubectl
-      ? (handler ? [{ service: 'eks', feature: 'aws eks update-kubeconfig' }, ...charts.services] : [])
-      : [{ service: 'lambda', feature: 'invoking the kubectl handler' }, { service: 's3', feature: 'the CloudFormation response', purpose: 'cloudformation-response' }];
+      ? (handler ? [...contractNeeds('kubectl-handler'), ...charts.services] : [])
+      : contractNeeds('kubectl-provider-framework');
     clients.push({
       kind: 'kubectl',
       name,
@@ -182,6 +196,7 @@ export function buildJoinModel(facts: TreeFacts, input: JoinModelInput): JoinMod
     version: versionFacts(input.version, input.kubectlLayer),
     ...regionFacts(cluster),
     images: imageFacts(facts, cluster, input.declaredRegistries ?? []),
+    components: components.components,
   };
 }
 
@@ -226,6 +241,12 @@ function regionFacts(cluster: eks.Cluster): Pick<JoinModel, 'region' | 'notOffer
       .filter(info => !EndpointCatalogue.offeredIn(info.name, l.region))
       .map(info => ({ service: info.name, source: info.unavailableInSource ?? info.source })),
   };
+}
+
+/** A contract's services as the analysis' needs: what each is for names the feature in messages. */
+function contractNeeds(name: string, conditions?: string[]): NeededService[] {
+  return ComponentContracts.servicesOf(name, conditions ?? ['ssm-access', 'ssm-legacy-agent', 'kubectl-download'])
+    .map(s => ({ service: s.service, feature: s.why, purpose: s.purpose }));
 }
 
 function dedupe(services: NeededService[]): NeededService[] {

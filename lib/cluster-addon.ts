@@ -1,0 +1,143 @@
+import { CfnJson, Token } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { ComponentContract, ComponentContracts } from './component-contracts';
+import { misuse } from './private/errors';
+import { WorkloadIdentity } from './workload-identity';
+
+/**
+ * Settings of an EKS managed add-on added with `PrivateEksCluster.addAddon()`.
+ */
+export interface ClusterAddonOptions {
+  /**
+   * The add-on version (`v1.40.0-eksbuild.1`).
+   * @default - the version EKS pairs with the cluster version
+   */
+  readonly addonVersion?: string;
+
+  /**
+   * The add-on's configuration values (`aws eks describe-addon-configuration` lists its schema). Images named here
+   * are checked like Helm values.
+   * @default - the add-on's defaults
+   */
+  readonly configurationValues?: { [key: string]: any };
+
+  /**
+   * How the add-on's service account gets its IAM role, when its contract says it calls AWS.
+   * @default - WorkloadIdentity.POD_IDENTITY where the add-on supports it, else IRSA
+   */
+  readonly identity?: WorkloadIdentity;
+
+  /**
+   * Managed policies for the add-on's role, instead of those its contract names (required for add-ons with no AWS
+   * managed policy, such as aws-mountpoint-s3-csi-driver, unless `policyStatements` are given).
+   * @default - the AWS managed policies of the add-on's contract
+   */
+  readonly managedPolicies?: iam.IManagedPolicy[];
+
+  /**
+   * Statements added to the add-on's role (a customer managed key for EBS volumes, the buckets Mountpoint mounts).
+   * @default - none
+   */
+  readonly policyStatements?: iam.PolicyStatement[];
+
+  /**
+   * Keep the add-on's Kubernetes resources when the add-on is deleted.
+   * @default true
+   */
+  readonly preserveOnDelete?: boolean;
+}
+
+/**
+ * Properties of a `ClusterAddon`.
+ */
+export interface ClusterAddonProps extends ClusterAddonOptions {
+  /** The cluster. */
+  readonly cluster: eks.Cluster;
+  /** The EKS add-on name (`aws-ebs-csi-driver`). */
+  readonly addonName: string;
+}
+
+/**
+ * An EKS managed add-on with what its reachability contract (`ComponentContracts`) says it needs: an IAM role for its
+ * service account through Pod Identity (the add-on's `podIdentityAssociations`) or IRSA, with its managed policies.
+ * `PrivateEksCluster.addAddon()` also creates the VPC endpoints the contract names. An add-on the registry does not
+ * know is created as asked, with no role; the plan report says it was not checked.
+ */
+export class ClusterAddon extends Construct {
+  /** The add-on. */
+  public readonly addon: eks.Addon;
+  /** The role of its service account, when its contract says it calls AWS. */
+  public readonly role?: iam.Role;
+  /** How the role is assumed, when there is one. */
+  public readonly identity?: WorkloadIdentity;
+  /** Its contract, when the registry has one. */
+  public readonly contract?: ComponentContract;
+
+  constructor(scope: Construct, id: string, props: ClusterAddonProps) {
+    super(scope, id);
+    if (Token.isUnresolved(props.addonName) || !/^[a-z0-9][a-z0-9_-]*$/.test(props.addonName)) {
+      throw misuse(this, `"${props.addonName}" is not an EKS add-on name`, 'use the name `aws eks describe-addon-versions` lists, for example \'aws-ebs-csi-driver\'');
+    }
+    this.contract = ComponentContracts.forAddon(props.addonName);
+    const wanted = this.contract?.identity;
+    if (!wanted && (props.identity || props.managedPolicies || props.policyStatements)) {
+      throw misuse(this, `${props.addonName} ${this.contract ? 'makes no AWS call of its own (its contract names no identity)' : 'has no contract in the registry'}, and identity, managedPolicies or policyStatements were given`,
+        this.contract ? 'remove them' : 'create its role yourself (iam.Role and eks.CfnPodIdentityAssociation), or remove them');
+    }
+    if (wanted && props.identity === WorkloadIdentity.POD_IDENTITY && !wanted.podIdentity) {
+      throw misuse(this, `${props.addonName} does not support EKS Pod Identity (source: ${wanted.source})`, 'use identity: WorkloadIdentity.IRSA, or leave identity out');
+    }
+    const policies = props.managedPolicies ?? wanted?.managedPolicies.map(n => iam.ManagedPolicy.fromAwsManagedPolicyName(n)) ?? [];
+    if (wanted && policies.length === 0 && (props.policyStatements ?? []).length === 0) {
+      throw misuse(this, `${props.addonName} needs ${wanted.policy ?? 'permissions'}, and no AWS managed policy grants them`,
+        'pass policyStatements (for example s3:ListBucket, s3:GetObject on your buckets) or managedPolicies');
+    }
+
+    this.addon = new eks.Addon(this, 'Resource', {
+      cluster: props.cluster,
+      addonName: props.addonName,
+      addonVersion: props.addonVersion,
+      configurationValues: props.configurationValues,
+      preserveOnDelete: props.preserveOnDelete,
+    });
+    if (!wanted) return;
+
+    this.identity = props.identity ?? (wanted.podIdentity ? WorkloadIdentity.POD_IDENTITY : WorkloadIdentity.IRSA);
+    const cfn = this.addon.node.defaultChild as eks.CfnAddon;
+    if (this.identity === WorkloadIdentity.POD_IDENTITY) {
+      this.role = new iam.Role(this, 'Role', {
+        assumedBy: new iam.SessionTagsPrincipal(new iam.ServicePrincipal('pods.eks.amazonaws.com')),
+        description: `Pod Identity of the ${props.addonName} add-on (${wanted.namespace}/${wanted.serviceAccount})`,
+        managedPolicies: policies,
+      });
+      cfn.podIdentityAssociations = [{ serviceAccount: wanted.serviceAccount, roleArn: this.role.roleArn }];
+      // The agent answers the add-on's credential requests; aws-eks-v2 creates it once per cluster.
+      const agent = props.cluster.eksPodIdentityAgent;
+      if (agent) this.addon.node.addDependency(agent);
+    } else {
+      const provider = props.cluster.openIdConnectProvider;
+      const conditions = new CfnJson(this, 'TrustConditions', {
+        value: {
+          [`${provider.openIdConnectProviderIssuer}:aud`]: 'sts.amazonaws.com',
+          [`${provider.openIdConnectProviderIssuer}:sub`]: `system:serviceaccount:${wanted.namespace}:${wanted.serviceAccount}`,
+        },
+      });
+      this.role = new iam.Role(this, 'Role', {
+        assumedBy: new iam.WebIdentityPrincipal(provider.openIdConnectProviderArn, { StringEquals: conditions }),
+        description: `IRSA of the ${props.addonName} add-on (${wanted.namespace}/${wanted.serviceAccount})`,
+        managedPolicies: policies,
+      });
+      cfn.serviceAccountRoleArn = this.role.roleArn;
+    }
+    for (const statement of props.policyStatements ?? []) this.role.addToPrincipalPolicy(statement);
+  }
+
+  /** The services the add-on calls from the node subnets, by its contract and identity (for the endpoints to create). */
+  public get services(): string[] {
+    const own = (this.contract?.services ?? []).filter(s => s.when === undefined).map(s => s.service);
+    const id = this.identity === WorkloadIdentity.POD_IDENTITY ? ['eks-auth'] : this.identity === WorkloadIdentity.IRSA ? ['sts'] : [];
+    return [...new Set([...own, ...id])];
+  }
+}

@@ -1,0 +1,402 @@
+/**
+ * Reachability contracts: for each thing that runs in or against a private cluster (the nodes, the bastion, the
+ * kubectl handler, EKS add-ons, controllers installed from Helm charts), the AWS services it calls from the VPC, the
+ * identity it needs, and the settings it needs when there is no internet. Pure data, read both by the constructs
+ * (which endpoints, roles and values to create) and by the synth-time check (what to require), each fact with the
+ * AWS document it comes from. A new component is a new row.
+ */
+
+/** What a component is. */
+export enum ComponentKind {
+  /** Something the library itself runs: the nodes, the bastion, the kubectl handler and its provider framework. */
+  CLUSTER_CLIENT = 'cluster client',
+  /** An EKS managed add-on (`AWS::EKS::Addon`), recognised by its add-on name. */
+  EKS_ADDON = 'EKS add-on',
+  /** A controller installed from a Helm chart, recognised by its chart name. */
+  HELM_CHART = 'Helm chart',
+}
+
+/** An AWS service a component calls from the VPC. */
+export interface ContractService {
+  /** Short endpoint service name, as in `com.amazonaws.<region>.<name>` (`ec2`, `sqs`, `s3`). */
+  readonly service: string;
+  /** What the component does with it (for the cluster clients: the feature their check messages name). */
+  readonly why: string;
+  /** The document (URL, and what it says) this fact comes from. */
+  readonly source: string;
+  /**
+   * For `s3`: what the component does there, to judge the S3 gateway endpoint's policy (`ecr-layers`,
+   * `cloudformation-response`, `cdk-asset`).
+   * @default - not judged against the endpoint policy
+   */
+  readonly purpose?: string;
+  /**
+   * A condition under which the service is needed, named by the construct that reads the contract (the bastion:
+   * `ssm-access`, `ssm-legacy-agent`, `kubectl-download`).
+   * @default - always
+   */
+  readonly when?: string;
+}
+
+/** The IAM identity a component's pods need. */
+export interface ContractIdentity {
+  /** The Kubernetes namespace of its service account. */
+  readonly namespace: string;
+  /** The Kubernetes service account its pods run as. */
+  readonly serviceAccount: string;
+  /** AWS managed policies that grant what it calls, by name (`service-role/AmazonEBSCSIDriverPolicy`). Empty: see `policy`. */
+  readonly managedPolicies: string[];
+  /** Where the permissions come from when no AWS managed policy covers them. */
+  readonly policy?: string;
+  /** Whether EKS Pod Identity works for it (else IRSA only). */
+  readonly podIdentity: boolean;
+  /**
+   * Whether the node role carries these permissions by default, so a component with no identity of its own still works
+   * (vpc-cni with `AmazonEKS_CNI_Policy` on the node role).
+   * @default false
+   */
+  readonly nodeRoleDefault?: boolean;
+  /** The document this identity comes from. */
+  readonly source: string;
+}
+
+/** A setting a component needs when the cluster has no internet route. */
+export interface ContractSetting {
+  /** Dotted path in the Helm values or the add-on's configuration values (`settings.isolatedVPC`). */
+  readonly path: string;
+  /**
+   * The value it must have.
+   * @default - any non-empty value
+   */
+  readonly value?: any;
+  /** What goes wrong without it. */
+  readonly why: string;
+  /** The document this fact comes from. */
+  readonly source: string;
+}
+
+/** What one component needs from a private cluster. */
+export interface ComponentContract {
+  /** The name the check recognises: the EKS add-on name, the chart name, or the client's name. */
+  readonly name: string;
+  /** What it is. */
+  readonly kind: ComponentKind;
+  /** What it does, in a few words. */
+  readonly description: string;
+  /**
+   * Further names it is installed under (chart names in other repositories).
+   * @default - none
+   */
+  readonly aliases?: string[];
+  /** The AWS services it calls from the VPC. */
+  readonly services: ContractService[];
+  /**
+   * The identity its pods need for AWS calls.
+   * @default - it makes no AWS call of its own
+   */
+  readonly identity?: ContractIdentity;
+  /**
+   * Settings it needs when the cluster has no internet route.
+   * @default - none
+   */
+  readonly settings?: ContractSetting[];
+  /** The document the row as a whole comes from. */
+  readonly source: string;
+}
+
+const EKS_PRIVATE = 'https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html';
+const ECR_ENDPOINTS = 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html';
+const SSM_ENDPOINTS = 'https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html';
+const SSM_MESSAGES = 'https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-setting-up-messageAPIs.html';
+const KUBECTL_PROVIDER = 'https://github.com/aws/aws-cdk/blob/main/packages/aws-cdk-lib/aws-eks-v2/lib/kubectl-provider.ts';
+
+const CLIENTS: ComponentContract[] = [
+  {
+    name: 'nodes',
+    kind: ComponentKind.CLUSTER_CLIENT,
+    description: 'EKS managed nodes: kubelet, the VPC CNI and containerd joining the cluster and pulling images',
+    services: [
+      { service: 'ec2', why: 'kubelet and the VPC CNI (DescribeInstances, ENIs and IP addresses)', source: `${EKS_PRIVATE} (VPC endpoints: com.amazonaws.region-code.ec2)` },
+      { service: 'ecr.api', why: 'the ECR credential provider (GetAuthorizationToken) before any image pull', source: `${ECR_ENDPOINTS} (com.amazonaws.region.ecr.api)` },
+      { service: 'ecr.dkr', why: 'containerd pulling image manifests (the EKS add-on images, the pause image)', source: `${ECR_ENDPOINTS} (com.amazonaws.region.ecr.dkr)` },
+      { service: 's3', purpose: 'ecr-layers', why: 'containerd downloading ECR image layers', source: `${ECR_ENDPOINTS} (Amazon S3 gateway endpoint: "Amazon ECR uses Amazon S3 to store your image layers")` },
+    ],
+    source: `${EKS_PRIVATE} (VPC endpoints)`,
+  },
+  {
+    name: 'bastion',
+    kind: ComponentKind.CLUSTER_CLIENT,
+    description: 'the ClusterBastion: an SSM-managed instance with kubectl and helm',
+    services: [
+      { service: 'ssm', when: 'ssm-access', why: 'SSM Session Manager', source: `${SSM_ENDPOINTS} (com.amazonaws.region.ssm)` },
+      { service: 'ssmmessages', when: 'ssm-access', why: 'SSM Session Manager', source: `${SSM_MESSAGES} ("required to create and delete session channels with the Session Manager service")` },
+      { service: 'ec2messages', when: 'ssm-legacy-agent', why: 'SSM Session Manager', source: `${SSM_MESSAGES}; https://github.com/aws/amazon-ssm-agent/blob/mainline/RELEASENOTES.md (3.3.40.0)` },
+      { service: 's3', when: 'kubectl-download', purpose: 'cdk-asset', why: 'kubectl download at boot', source: 'https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html (gateway endpoints)' },
+    ],
+    source: SSM_ENDPOINTS,
+  },
+  {
+    name: 'kubectl-handler',
+    kind: ComponentKind.CLUSTER_CLIENT,
+    description: 'aws-eks-v2\'s kubectl handler: a Lambda function in the VPC that runs kubectl and helm',
+    services: [
+      { service: 'eks', why: 'aws eks update-kubeconfig', source: `${KUBECTL_PROVIDER}; https://docs.aws.amazon.com/eks/latest/userguide/vpc-interface-endpoints.html` },
+    ],
+    source: KUBECTL_PROVIDER,
+  },
+  {
+    name: 'kubectl-provider-framework',
+    kind: ComponentKind.CLUSTER_CLIENT,
+    description: 'the custom resource provider framework in front of the kubectl handler',
+    services: [
+      { service: 'lambda', why: 'invoking the kubectl handler', source: 'https://github.com/aws/aws-cdk/blob/main/packages/aws-cdk-lib/custom-resources/lib/provider-framework/runtime/outbound.ts (invokeFunction)' },
+      { service: 's3', purpose: 'cloudformation-response', why: 'the CloudFormation response', source: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/vpc-interface-endpoints.html (custom resource response buckets)' },
+    ],
+    source: KUBECTL_PROVIDER,
+  },
+];
+
+const ADDONS_PAGE = 'https://docs.aws.amazon.com/eks/latest/userguide/workloads-add-ons-available-eks.html';
+const POD_ID_TABLE = 'https://docs.aws.amazon.com/eks/latest/userguide/retreive-iam-info.html (Pod Identity support reference, updated 2024-10-28)';
+const LBC_VALUES = 'https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/main/helm/aws-load-balancer-controller/values.yaml';
+const KARPENTER_START = 'https://karpenter.sh/docs/getting-started/getting-started-with-karpenter/';
+const KARPENTER_CHART = 'https://github.com/aws/karpenter-provider-aws/blob/main/charts/karpenter/README.md';
+const CA_README = 'https://github.com/kubernetes/autoscaler/blob/master/charts/cluster-autoscaler/README.md';
+
+const COMPONENTS: ComponentContract[] = [
+  {
+    name: 'vpc-cni',
+    kind: ComponentKind.EKS_ADDON,
+    description: 'Amazon VPC CNI: pod networking (ENIs and IP addresses)',
+    services: [{ service: 'ec2', why: 'ENIs and IP addresses for pods', source: 'https://docs.aws.amazon.com/eks/latest/userguide/cni-iam-role.html' }],
+    identity: {
+      namespace: 'kube-system',
+      serviceAccount: 'aws-node',
+      managedPolicies: ['AmazonEKS_CNI_Policy'],
+      podIdentity: true,
+      nodeRoleDefault: true,
+      source: 'https://docs.aws.amazon.com/eks/latest/userguide/cni-iam-role.html ("The Amazon VPC CNI plugin also supports Amazon EKS Pod Identities"); '
+        + `${POD_ID_TABLE} (Yes from v1.15.5-eksbuild.1); ${ADDONS_PAGE} names only IRSA for this add-on`,
+    },
+    source: ADDONS_PAGE,
+  },
+  { name: 'kube-proxy', kind: ComponentKind.EKS_ADDON, description: 'Service networking rules on each node; no AWS call', services: [], source: ADDONS_PAGE },
+  { name: 'coredns', kind: ComponentKind.EKS_ADDON, description: 'Cluster DNS; no AWS call', services: [], source: ADDONS_PAGE },
+  {
+    name: 'eks-pod-identity-agent',
+    kind: ComponentKind.EKS_ADDON,
+    description: 'EKS Pod Identity agent: exchanges pod tokens for role credentials with the node role',
+    services: [{ service: 'eks-auth', why: 'AssumeRoleForPodIdentity', source: 'https://docs.aws.amazon.com/eks/latest/userguide/pod-id-agent-setup.html ("For private clusters, the eks-auth endpoint in AWS PrivateLink is required")' }],
+    source: 'https://docs.aws.amazon.com/eks/latest/userguide/pod-id-agent-setup.html',
+  },
+  {
+    name: 'aws-ebs-csi-driver',
+    kind: ComponentKind.EKS_ADDON,
+    description: 'Amazon EBS CSI driver: creates, attaches and snapshots EBS volumes',
+    services: [{ service: 'ec2', why: 'CreateVolume, AttachVolume, snapshots', source: 'https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonEBSCSIDriverPolicy.html ("make calls to related services such as EC2")' }],
+    identity: {
+      namespace: 'kube-system',
+      serviceAccount: 'ebs-csi-controller-sa',
+      managedPolicies: ['service-role/AmazonEBSCSIDriverPolicy'],
+      podIdentity: true,
+      source: `https://docs.aws.amazon.com/eks/latest/userguide/ebs-csi.html ("AWS suggests using EKS Pod Identities"); ${POD_ID_TABLE} (Yes from v1.26.0-eksbuild.1)`,
+    },
+    source: 'https://docs.aws.amazon.com/eks/latest/userguide/ebs-csi.html',
+  },
+  {
+    name: 'aws-efs-csi-driver',
+    kind: ComponentKind.EKS_ADDON,
+    description: 'Amazon EFS CSI driver: access points and mounts of EFS file systems (NFS goes to the mount targets in the VPC)',
+    services: [
+      { service: 'elasticfilesystem', why: 'DescribeFileSystems, CreateAccessPoint', source: 'https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonEFSCSIDriverPolicy.html (elasticfilesystem actions); https://docs.aws.amazon.com/efs/latest/ug/efs-vpc-endpoints.html' },
+      { service: 'ec2', why: 'DescribeAvailabilityZones', source: 'https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonEFSCSIDriverPolicy.html ("ec2:DescribeAvailabilityZones")' },
+    ],
+    identity: {
+      namespace: 'kube-system',
+      serviceAccount: 'efs-csi-controller-sa',
+      managedPolicies: ['service-role/AmazonEFSCSIDriverPolicy'],
+      podIdentity: true,
+      source: `https://docs.aws.amazon.com/eks/latest/userguide/efs-csi.html ("AWS suggests using EKS Pod Identities"); ${POD_ID_TABLE} (Yes from v2.0.5-eksbuild.1)`,
+    },
+    source: 'https://docs.aws.amazon.com/eks/latest/userguide/efs-csi.html',
+  },
+  {
+    name: 'aws-mountpoint-s3-csi-driver',
+    kind: ComponentKind.EKS_ADDON,
+    description: 'Mountpoint for Amazon S3 CSI driver: S3 buckets as volumes',
+    services: [{ service: 's3', why: 'reading and writing the mounted buckets', source: 'https://docs.aws.amazon.com/eks/latest/userguide/s3-csi.html' }],
+    identity: {
+      namespace: 'kube-system',
+      serviceAccount: 's3-csi-driver-sa',
+      managedPolicies: [],
+      policy: 'a policy for your buckets (the EKS guide suggests least privilege; AmazonS3FullAccess works but grants more)',
+      // The EKS table says No; the driver's v2 README announces Pod Identity support. IRSA works for both.
+      podIdentity: false,
+      source: `${ADDONS_PAGE} ("The IAM role that is created will require a policy that gives access to S3"); ${POD_ID_TABLE} (No; `
+        + 'https://github.com/awslabs/mountpoint-s3-csi-driver says v2 adds EKS Pod Identity support: the sources disagree, IRSA is used)',
+    },
+    source: 'https://docs.aws.amazon.com/eks/latest/userguide/s3-csi.html',
+  },
+  { name: 'snapshot-controller', kind: ComponentKind.EKS_ADDON, description: 'CSI snapshot controller; no AWS call', services: [], source: ADDONS_PAGE },
+  { name: 'metrics-server', kind: ComponentKind.EKS_ADDON, description: 'Kubernetes metrics API from kubelets; no AWS call', services: [], source: 'https://docs.aws.amazon.com/eks/latest/userguide/community-addons.html' },
+  { name: 'eks-node-monitoring-agent', kind: ComponentKind.EKS_ADDON, description: 'Node health monitoring; no AWS call ("no additional permissions")', services: [], source: 'https://docs.aws.amazon.com/eks/latest/userguide/node-health.html' },
+  {
+    name: 'aws-guardduty-agent',
+    kind: ComponentKind.EKS_ADDON,
+    description: 'GuardDuty Runtime Monitoring agent (authenticates with the instance identity, no role). With GuardDuty\'s automated agent configuration, GuardDuty creates the guardduty-data endpoint itself: declare it (existingEndpointServices) instead of creating a second one',
+    services: [{ service: 'guardduty-data', why: 'sending runtime events', source: 'https://docs.aws.amazon.com/guardduty/latest/ug/eksrunmon-prereq-deploy-security-agent.html ("Before you can install the GuardDuty security agent, you must create an Amazon VPC endpoint")' }],
+    source: 'https://docs.aws.amazon.com/guardduty/latest/ug/runtime-monitoring-agent-connectivity.html',
+  },
+  {
+    name: 'amazon-cloudwatch-observability',
+    kind: ComponentKind.EKS_ADDON,
+    description: 'CloudWatch agent and Fluent Bit (Container Insights). Application Signals traces also need xray: add it with additionalEndpoints',
+    services: [
+      { service: 'logs', why: 'container logs and Container Insights performance events', source: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/eks-observability-addon-otlp-endpoint.html ("write metrics to CloudWatch, logs to CloudWatch Logs"); ' + `${EKS_PRIVATE} (logs)` },
+      { service: 'monitoring', why: 'PutMetricData', source: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/eks-observability-addon-otlp-endpoint.html ("write metrics to CloudWatch"); aws-cdk-lib InterfaceVpcEndpointAwsService.CLOUDWATCH_MONITORING' },
+    ],
+    identity: {
+      namespace: 'amazon-cloudwatch',
+      serviceAccount: 'cloudwatch-agent',
+      managedPolicies: ['CloudWatchAgentServerPolicy', 'AWSXrayWriteOnlyAccess'],
+      podIdentity: true,
+      source: `${ADDONS_PAGE} ("AWSXrayWriteOnlyAccess and CloudWatchAgentServerPolicy"); https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-setup-EKS-addon.html ("version 3.1.0 or later ... EKS Pod Identity")`,
+    },
+    source: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-setup-EKS-addon.html',
+  },
+  {
+    name: 'adot',
+    kind: ComponentKind.EKS_ADDON,
+    description: 'AWS Distro for OpenTelemetry operator (needs cert-manager). Its opt-in collectors need endpoints by exporter: aps-workspaces (Prometheus), xray (traces), logs (container logs, EMF), each with its own role',
+    services: [],
+    source: `${ADDONS_PAGE} ("only requires IAM permissions if you're using one of the preconfigured custom resources")`,
+  },
+  {
+    name: 'aws-load-balancer-controller',
+    kind: ComponentKind.HELM_CHART,
+    description: 'AWS Load Balancer Controller: ALBs for Ingresses, NLBs for Services. ACM certificate discovery does not work (ACM has no interface endpoint): name certificates by ARN',
+    services: [
+      { service: 'elasticloadbalancing', why: 'creating and updating load balancers and target groups', source: `${EKS_PRIVATE} (endpoint table: elasticloadbalancing)` },
+      { service: 'ec2', why: 'security groups, subnets and targets', source: 'https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/main/docs/install/iam_policy.json (ec2 actions)' },
+    ],
+    identity: {
+      namespace: 'kube-system',
+      serviceAccount: 'aws-load-balancer-controller',
+      managedPolicies: [],
+      policy: 'the controller\'s iam_policy.json for its version (aws-cdk-lib ships it with aws-eks-v2 AlbControllerVersion)',
+      // Pod Identity is not in the official installation docs: IRSA, as they show.
+      podIdentity: false,
+      source: 'https://docs.aws.amazon.com/eks/latest/userguide/lbc-helm.html (IRSA service account aws-load-balancer-controller in kube-system)',
+    },
+    settings: [
+      { path: 'enableShield', value: false, why: 'the controller calls Shield, which the VPC cannot reach, and times out', source: `${EKS_PRIVATE} ("set enable-shield, enable-waf, and enable-wafv2 to false"); ${LBC_VALUES} (enableShield)` },
+      { path: 'enableWaf', value: false, why: 'the controller calls WAF Regional, which the VPC cannot reach, and times out', source: `${EKS_PRIVATE} ("set enable-shield, enable-waf, and enable-wafv2 to false"); ${LBC_VALUES} (enableWaf)` },
+      { path: 'enableWafv2', value: false, why: 'the controller calls WAFv2, which the VPC cannot reach, and times out', source: `${EKS_PRIVATE} ("set enable-shield, enable-waf, and enable-wafv2 to false"); ${LBC_VALUES} (enableWafv2)` },
+      { path: 'clusterName', why: 'the controller does not start without it', source: `${LBC_VALUES} ("A non-empty value is required")` },
+    ],
+    source: EKS_PRIVATE,
+  },
+  {
+    name: 'karpenter',
+    kind: ComponentKind.HELM_CHART,
+    description: 'Karpenter: launches nodes for pending pods. With no IAM endpoint, its EC2NodeClass names a pre-created instance profile (spec.instanceProfile)',
+    services: [
+      { service: 'ec2', why: 'CreateFleet, RunInstances, Describe*', source: `${KARPENTER_START} (private clusters: com.amazonaws.<region>.ec2)` },
+      { service: 'ssm', why: 'AMI IDs from SSM public parameters', source: `${KARPENTER_START} (private clusters: com.amazonaws.<region>.ssm)` },
+      { service: 'sqs', when: 'set:settings.interruptionQueue', why: 'interruption messages', source: `${KARPENTER_START} ("com.amazonaws.<region>.sqs - For accessing SQS if using interruption handling")` },
+      { service: 'eks', when: 'unset:settings.clusterEndpoint', why: 'DescribeCluster to discover the cluster endpoint', source: `${KARPENTER_START} (private clusters: com.amazonaws.<region>.eks); ${KARPENTER_CHART} (settings.clusterEndpoint: "If not set, will be discovered during startup")` },
+    ],
+    identity: {
+      namespace: 'kube-system',
+      serviceAccount: 'karpenter',
+      managedPolicies: [],
+      policy: 'the Karpenter controller policy (getting-started cloudformation.yaml)',
+      podIdentity: true,
+      source: 'https://github.com/aws/karpenter-provider-aws/blob/main/website/content/en/docs/getting-started/getting-started-with-karpenter/scripts/step02-create-cluster.sh (podIdentityAssociations, serviceAccountName: karpenter)',
+    },
+    settings: [
+      { path: 'settings.isolatedVPC', value: true, why: 'without it Karpenter calls the pricing API, which has no VPC endpoint', source: `${KARPENTER_START} ("by setting --set settings.isolatedVPC=true"); https://karpenter.sh/docs/reference/settings/` },
+      { path: 'settings.clusterName', why: 'Karpenter does not start without it', source: `${KARPENTER_CHART} (settings.clusterName)` },
+    ],
+    source: KARPENTER_START,
+  },
+  {
+    name: 'cluster-autoscaler',
+    kind: ComponentKind.HELM_CHART,
+    description: 'Kubernetes Cluster Autoscaler for managed nodegroups (Auto Scaling groups)',
+    services: [
+      { service: 'autoscaling', why: 'DescribeAutoScalingGroups, SetDesiredCapacity', source: `${EKS_PRIVATE} ("must also include the AWS STS VPC endpoint and autoscaling VPC endpoint")` },
+    ],
+    identity: {
+      namespace: 'kube-system',
+      serviceAccount: 'cluster-autoscaler',
+      managedPolicies: [],
+      policy: 'the Cluster Autoscaler policy of its AWS README',
+      podIdentity: false,
+      source: 'https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/cloudprovider/aws/README.md (IAM policy); '
+        + `${CA_README} (rbac.serviceAccount.annotations: eks.amazonaws.com/role-arn)`,
+    },
+    settings: [
+      { path: 'extraArgs.aws-use-static-instance-list', value: true, why: 'it fetches the instance type list from the internet otherwise', source: `${EKS_PRIVATE} ("make sure that the command line includes --aws-use-static-instance-list=true"); ${CA_README} (extraArgs)` },
+      { path: 'awsRegion', value: '{region}', why: 'the chart defaults to us-east-1, whose endpoints the VPC does not have', source: `${CA_README} (awsRegion, default "us-east-1")` },
+    ],
+    source: EKS_PRIVATE,
+  },
+  {
+    name: 'external-dns',
+    kind: ComponentKind.HELM_CHART,
+    description: 'ExternalDNS with the aws provider: Route 53 records for Services and Ingresses. Route 53 has a global endpoint service name, com.amazonaws.route53',
+    services: [{ service: 'route53', why: 'ChangeResourceRecordSets, ListHostedZones', source: `${EKS_PRIVATE} (endpoint table: "Amazon Route 53 | com.amazonaws.route53")` }],
+    identity: {
+      namespace: 'default',
+      serviceAccount: 'external-dns',
+      managedPolicies: [],
+      policy: 'route53:ChangeResourceRecordSets on hostedzone/*, route53:ListHostedZones and ListResourceRecordSets (its AWS tutorial)',
+      podIdentity: false,
+      source: 'https://github.com/kubernetes-sigs/external-dns/blob/master/docs/tutorials/aws.md',
+    },
+    source: 'https://github.com/kubernetes-sigs/external-dns/blob/master/docs/tutorials/aws.md',
+  },
+];
+
+const ALL = [...CLIENTS, ...COMPONENTS];
+
+/**
+ * The registry of reachability contracts.
+ */
+export class ComponentContracts {
+  /** Every contract. */
+  public static all(): ComponentContract[] {
+    return ALL.map(c => ({ ...c }));
+  }
+
+  /** The contract of a component, by name or alias; undefined when the registry has none. */
+  public static describe(name: string): ComponentContract | undefined {
+    const c = ALL.find(x => x.name === name || (x.aliases ?? []).includes(name));
+    return c ? { ...c } : undefined;
+  }
+
+  /** The contract of an EKS add-on, by add-on name. */
+  public static forAddon(addonName: string): ComponentContract | undefined {
+    const c = ALL.find(x => x.kind === ComponentKind.EKS_ADDON && x.name === addonName);
+    return c ? { ...c } : undefined;
+  }
+
+  /** The contract of a Helm chart, by chart name (or the last segment of an OCI repository). */
+  public static forChart(chartName: string): ComponentContract | undefined {
+    const c = ALL.find(x => x.kind === ComponentKind.HELM_CHART && (x.name === chartName || (x.aliases ?? []).includes(chartName)));
+    return c ? { ...c } : undefined;
+  }
+
+  /**
+   * The services a component needs under the given conditions: those with no `when`, and those whose `when` is one
+   * of `conditions`.
+   */
+  public static servicesOf(name: string, conditions: string[] = []): ContractService[] {
+    const c = ComponentContracts.describe(name);
+    if (!c) throw new Error(`no contract named ${name}`);
+    return c.services.filter(s => s.when === undefined || conditions.includes(s.when));
+  }
+
+  private constructor() {}
+}

@@ -1,0 +1,178 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Aws, CfnJson, Stack } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import { Construct } from 'constructs';
+import { ComponentContracts } from './component-contracts';
+import { acknowledgeFindings, wildcardFindings } from './private/compliance';
+import { misuse } from './private/errors';
+import type { PrivateEksCluster } from './private-eks-cluster';
+
+/**
+ * Settings of the AWS Load Balancer Controller added with `PrivateEksCluster.addLoadBalancerController()`.
+ */
+export interface LoadBalancerControllerOptions {
+  /**
+   * The controller version: its chart version, image tag and IAM policy (aws-cdk-lib ships the policy of each
+   * version it names; a custom version needs `policy`).
+   */
+  readonly version: eks.AlbControllerVersion;
+
+  /**
+   * Where the kubectl handler installs the chart from, as an OCI repository in this region's ECR
+   * (`oci://<account>.dkr.ecr.<region>.amazonaws.com/aws-load-balancer-controller`). The chart's own repository,
+   * https://aws.github.io/eks-charts, is on the internet and is not published as OCI
+   * (https://github.com/aws/eks-charts/issues/1070): copy it with `helm pull` and `helm push`. Required unless
+   * `chartAsset` is given.
+   * @default - none
+   */
+  readonly chartRepository?: string;
+
+  /**
+   * The chart as a file asset (`helm pull eks/aws-load-balancer-controller --version <chart version>`), instead of
+   * `chartRepository`.
+   * @default - none
+   */
+  readonly chartAsset?: s3assets.Asset;
+
+  /**
+   * The controller image, `<repository>:<tag>`, in a registry the nodes reach (this region's ECR).
+   * @default - `public.ecr.aws/eks/aws-load-balancer-controller:<version>` through the cluster's pull-through cache,
+   * when one of its rules serves ECR Public; else required
+   */
+  readonly image?: string;
+
+  /**
+   * The IAM policy document (JSON) of a custom version.
+   * @default - the policy aws-cdk-lib ships for `version`
+   */
+  readonly policy?: any;
+
+  /**
+   * Further Helm values, merged over the library's (the private-cluster settings are checked after the merge).
+   * @default - none
+   */
+  readonly values?: { [key: string]: any };
+}
+
+/**
+ * Properties of a `LoadBalancerController`.
+ */
+export interface LoadBalancerControllerProps extends LoadBalancerControllerOptions {
+  /** The private cluster. */
+  readonly cluster: PrivateEksCluster;
+}
+
+const CONTRACT = 'aws-load-balancer-controller';
+
+/**
+ * The AWS Load Balancer Controller in a private cluster: installed from a source the kubectl handler reaches, with
+ * Shield, WAF and WAFv2 off (the EKS private-cluster guide), the region and VPC given (no instance metadata needed),
+ * an IRSA role with the controller's IAM policy for its version, and the `elasticloadbalancing` and `sts` endpoints.
+ */
+export class LoadBalancerController extends Construct {
+  /** The controller's IAM role (IRSA). */
+  public readonly role: iam.Role;
+  /** The Helm chart. */
+  public readonly chart: eks.HelmChart;
+
+  constructor(scope: Construct, id: string, props: LoadBalancerControllerProps) {
+    super(scope, id);
+    const contract = ComponentContracts.forChart(CONTRACT)!;
+    const identity = contract.identity!;
+    const cluster = props.cluster;
+    const version = props.version;
+    if (!props.chartRepository && !props.chartAsset) {
+      throw misuse(this, 'the chart has no source the kubectl handler can reach: its repository, https://aws.github.io/eks-charts, is on the internet and is not published as OCI',
+        `copy it into this region's ECR (helm pull eks/aws-load-balancer-controller --version ${version.helmChartVersion}; helm push aws-load-balancer-controller-${version.helmChartVersion}.tgz oci://<account>.dkr.ecr.<region>.amazonaws.com) and pass chartRepository: 'oci://<account>.dkr.ecr.<region>.amazonaws.com/aws-load-balancer-controller', or pass chartAsset`);
+    }
+    if (props.chartRepository && props.chartAsset) {
+      throw misuse(this, 'both chartRepository and chartAsset were given', 'pass one of them');
+    }
+    if (version.custom && !props.policy) {
+      throw misuse(this, `${version.version} is a custom version and no policy was given`,
+        'pass policy: the iam_policy.json of that release (https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/main/docs/install/iam_policy.json at its tag)');
+    }
+    const image = props.image ?? cluster._cachedImage(`public.ecr.aws/eks/aws-load-balancer-controller:${version.version}`);
+    if (!image) {
+      throw misuse(this, `no image was given, and no pull-through cache rule of the cluster serves public.ecr.aws (the controller's image is public.ecr.aws/eks/aws-load-balancer-controller:${version.version})`,
+        'copy the image into this region\'s ECR and pass image: \'<account>.dkr.ecr.<region>.amazonaws.com/aws-load-balancer-controller:<tag>\', or add cluster.addPullThroughCache(...) with Upstream.ECR_PUBLIC first');
+    }
+    const at = image.lastIndexOf(':');
+    if (at <= image.lastIndexOf('/')) {
+      throw misuse(this, `image "${image}" has no tag`, `write it as <repository>:<tag>, for example '<account>.dkr.ecr.<region>.amazonaws.com/aws-load-balancer-controller:${version.version}'`);
+    }
+
+    // IRSA: the installation guide's identity (Pod Identity is not in it).
+    const provider = cluster.cluster.openIdConnectProvider;
+    const conditions = new CfnJson(this, 'TrustConditions', {
+      value: {
+        [`${provider.openIdConnectProviderIssuer}:aud`]: 'sts.amazonaws.com',
+        [`${provider.openIdConnectProviderIssuer}:sub`]: `system:serviceaccount:${identity.namespace}:${identity.serviceAccount}`,
+      },
+    });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.WebIdentityPrincipal(provider.openIdConnectProviderArn, { StringEquals: conditions }),
+      description: `IRSA of the AWS Load Balancer Controller ${version.version} (${identity.namespace}/${identity.serviceAccount})`,
+    });
+    const policy = props.policy ?? albPolicy(version.version);
+    for (const statement of policy.Statement as any[]) {
+      const rewrite = (r: string) => r.replace('arn:aws:', `arn:${Aws.PARTITION}:`);
+      const resource = Array.isArray(statement.Resource) ? statement.Resource.map(rewrite)
+        : statement.Resource ? rewrite(statement.Resource) : statement.Resource;
+      this.role.addToPrincipalPolicy(iam.PolicyStatement.fromJson({ ...statement, Resource: resource }));
+    }
+
+    for (const finding of wildcardFindings(this.role)) acknowledgeFindings(this.role, 'controllerPolicy', { finding });
+    const cfnJson = Stack.of(this).node.tryFindChild('AWSCDKCfnUtilsProviderCustomResourceProvider');
+    if (cfnJson) acknowledgeFindings(cfnJson, 'cfnJsonProvider');
+
+    this.chart = cluster._installChart(this, 'Chart', {
+      chart: props.chartAsset ? undefined : 'aws-load-balancer-controller',
+      repository: props.chartRepository,
+      chartAsset: props.chartAsset,
+      version: props.chartAsset ? undefined : version.helmChartVersion,
+      release: 'aws-load-balancer-controller',
+      namespace: identity.namespace,
+      wait: true,
+      values: deepMerge({
+        clusterName: cluster.cluster.clusterName,
+        region: Stack.of(this).region,
+        vpcId: cluster.vpc.vpcId,
+        // EKS private clusters guide: Shield, WAF and WAFv2 have no endpoint the controller can reach.
+        enableShield: false,
+        enableWaf: false,
+        enableWafv2: false,
+        image: { repository: image.slice(0, at), tag: image.slice(at + 1) },
+        serviceAccount: {
+          create: true,
+          name: identity.serviceAccount,
+          annotations: {
+            'eks.amazonaws.com/role-arn': this.role.roleArn,
+            'eks.amazonaws.com/sts-regional-endpoints': 'true',
+          },
+        },
+      }, props.values ?? {}),
+    });
+    this.chart.node.addDependency(this.role);
+    cluster._needsFromNodes(CONTRACT, ['sts'], { irsa: true });
+  }
+}
+
+/** The controller's policy aws-cdk-lib ships for a version (aws-eks-v2/lib/addons/alb-iam_policy-<version>.json). */
+function albPolicy(version: string): any {
+  const file = path.join(path.dirname(require.resolve('aws-cdk-lib/aws-eks-v2')), 'lib', 'addons', `alb-iam_policy-${version}.json`);
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+/** Objects merged key by key, `over` winning; arrays and scalars replaced. */
+export function deepMerge(base: { [key: string]: any }, over: { [key: string]: any }): { [key: string]: any } {
+  const out: { [key: string]: any } = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b) ? deepMerge(b, v) : v;
+  }
+  return out;
+}
