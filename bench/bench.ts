@@ -3,7 +3,9 @@
  *  1. synth time of the default example, and the share of it spent in the join check and the report;
  *  2. resources and Lambda functions of the default example against an aws-eks (v1) build of the same cluster;
  *  3. time from `cdk synth` start to the join error for the field report's first try;
- *  4. the test suite's time.
+ *  4. the test suite's time;
+ *  5. the image scan's share of a large app's synth;
+ *  6. the platform example's synth against the default one.
  *
  *   npx projen bench            (add --quick to skip the test suite)
  */
@@ -16,6 +18,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eksv1 from 'aws-cdk-lib/aws-eks';
 import { FullyPrivateStack } from '../examples/fully-private/app';
+import { PlatformStack } from '../examples/platform/app';
 import { PrivateEksCluster, Upstream } from '../lib';
 import { analyzeJoin } from '../lib/join-analysis';
 import { imageFacts } from '../lib/private/image-facts';
@@ -167,6 +170,27 @@ console.log(`   against the field report's ~20 minutes per nodegroup re-creation
   const scan = median(scans);
   console.log('5. image scan (400 images in 200 Deployments, through the pull-through cache)');
   console.log(`   synth of that app: ${synth.toFixed(0)} ms; image scan alone: ${scan.toFixed(1)} ms (${((scan / synth) * 100).toFixed(1)}% of the synth); target (issue 11): < 10% -> ${scan / synth < 0.1 ? 'met' : 'NOT met'}`);
+}
+
+// 6. The platform example (EBS CSI add-on, Load Balancer Controller, Karpenter) against the default one.
+{
+  const warm = (build: (a: App) => void) => {
+    const times: number[] = [];
+    let outdir = '';
+    for (let i = 0; i < 6; i++) {
+      outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'peks-bench-platform-'));
+      const a = new App({ outdir });
+      build(a);
+      const t = ms(() => a.synth());
+      if (i > 0) times.push(t); // the first run warms up
+    }
+    return { synthMs: median(times), ...counts(outdir) };
+  };
+  const def = warm(a => new FullyPrivateStack(a, 'FullyPrivateEks'));
+  const platform = warm(a => new PlatformStack(a, 'PlatformEks'));
+  console.log('6. synth of the platform example against the default one (in-process, warm, median of 5)');
+  console.log(`   default:  ${def.synthMs.toFixed(0)} ms, ${def.resources} resources, ${def.lambdas} Lambda functions`);
+  console.log(`   platform: ${platform.synthMs.toFixed(0)} ms, ${platform.resources} resources, ${platform.lambdas} Lambda functions; ratio ${(platform.synthMs / def.synthMs).toFixed(2)}`);
 }
 
 if (!process.argv.includes('--quick')) {

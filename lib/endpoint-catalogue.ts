@@ -1,4 +1,5 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { ComponentContracts } from './component-contracts';
 
 /**
  * The AWS services that EKS nodes, the bastion and cluster features reach through VPC endpoints,
@@ -229,7 +230,8 @@ function knownNames(): Set<string> {
     const fromCdk = Object.getOwnPropertyNames(C).map(k => C[k])
       .filter((v): v is ec2.InterfaceVpcEndpointAwsService => v instanceof ec2.InterfaceVpcEndpointAwsService)
       .map(v => v.shortName);
-    knownCache = new Set([...fromCdk, ...CATALOGUE.filter(i => i.kind === EndpointKind.INTERFACE).map(i => i.name)]);
+    const contracts = ComponentContracts.all().flatMap(c => c.services.map(s => s.service)).filter(s => s !== 's3');
+    knownCache = new Set([...fromCdk, ...CATALOGUE.filter(i => i.kind === EndpointKind.INTERFACE).map(i => i.name), ...contracts]);
   }
   return knownCache;
 }
@@ -262,6 +264,12 @@ export class EndpointCatalogue {
    * ssmmessages (before 3.3.40.0) for Run Command; see `SSM_LEGACY_SERVICES`.
    */
   public static readonly SSM_SERVICES: string[] = ['ssm', 'ssmmessages'];
+
+  /**
+   * Services whose endpoint service name has no region (`com.amazonaws.route53`, the EKS private-clusters endpoint
+   * table): `NodeEndpoints` does not create them, since where AWS offers them is not recorded here.
+   */
+  public static readonly GLOBAL_SERVICE_NAMES: { [service: string]: string } = { route53: 'com.amazonaws.route53' };
 
   /** What an SSM agent of unknown version may need besides `SSM_SERVICES`. */
   public static readonly SSM_LEGACY_SERVICES: string[] = ['ec2messages'];

@@ -13,6 +13,8 @@
  * - a declaration by the user (`existingEndpointServices`) for what the construct cannot see.
  */
 
+import { EndpointCatalogue } from './endpoint-catalogue';
+
 /** What is known of a subnet's route table. */
 export interface RouteFacts {
   /** false when the route table cannot be seen (an imported subnet): routes are then unknown. */
@@ -597,8 +599,12 @@ class ClientAnalysis {
       }
       const reach = `reach${group.subnets.length > 1 ? '' : 'es'} neither the internet (no NAT route, no internet gateway with public IPs) nor an endpoint for`;
       if (!this.nodes) {
+        const regional = group.services.filter(sv => sv !== 's3' && !EndpointCatalogue.GLOBAL_SERVICE_NAMES[sv]);
+        const global = group.services.filter(sv => EndpointCatalogue.GLOBAL_SERVICE_NAMES[sv]).map(sv => EndpointCatalogue.GLOBAL_SERVICE_NAMES[sv]);
         const create = this.client.kind === 'component'
-          ? `create the endpoints: additionalEndpoints: [${group.services.filter(sv => sv !== 's3').map(sv => `'${sv}'`).join(', ')}] (cluster.addAddon and the controller methods create them)`
+          ? [regional.length > 0 ? `create the endpoints: additionalEndpoints: [${regional.map(sv => `'${sv}'`).join(', ')}] (cluster.addAddon and the controller methods create them)` : '',
+            global.length > 0 ? `create an interface endpoint for ${global.join(', ')} (ec2.InterfaceVpcEndpoint with ec2.InterfaceVpcEndpointService('${global[0]}'))` : '']
+            .filter(Boolean).join('; ')
           : 'create the endpoints (createVpcEndpoints: true, or additionalEndpoints)';
         this.findings.push(finding(this.ownRule,
           `${this.who}${subnets} ${reach}: ${describeServices(group.services, this.featureOf)}`,

@@ -181,6 +181,11 @@ export class NodeEndpoints extends Construct {
     }
     const existing = this.endpoints.get(service);
     if (existing) return existing;
+    const global = EndpointCatalogue.GLOBAL_SERVICE_NAMES[service];
+    if (global) {
+      throw misuse(this, `cannot add an interface endpoint for "${service}": its endpoint service is ${global}, with no region, and where AWS offers it is not recorded in this library`,
+        `create it with new ec2.InterfaceVpcEndpoint(this, 'Route53', { vpc, service: new ec2.InterfaceVpcEndpointService('${global}') }) where \`aws ec2 describe-vpc-endpoint-services\` lists it, or declare it: existingEndpointServices: ['${service}']`);
+    }
     const l = locationOf(this);
     if (l.regionKnown && !EndpointCatalogue.offeredIn(service, l.region)) {
       throw misuse(this, `cannot add an interface endpoint for "${service}": ${l.region} does not offer it through AWS PrivateLink `

@@ -555,10 +555,10 @@ export class PrivateEksCluster extends Construct {
    * report says it was not checked. It is created after the endpoints and the first nodegroup (its pods need nodes).
    */
   public addAddon(name: string, options: ClusterAddonOptions = {}): ClusterAddon {
-    if (this.coreAddons.some(a => a.addonName === name)) {
+    if (this.coreAddons.length > 0 && CORE_ADDONS.includes(name)) {
       throw misuse(this, `the ${name} add-on is created by this cluster already (coreAddons)`, `set coreAddons: false to manage ${name} yourself, or leave it to the cluster`, this.addAddon);
     }
-    const addon = new ClusterAddon(this, `Addon-${name}`, { ...options, cluster: this.cluster, addonName: name });
+    const addon = this.createOrNothing(`Addon-${name}`, id => new ClusterAddon(this, id, { ...options, cluster: this.cluster, addonName: name }));
     const identity = addon.identity === WorkloadIdentity.POD_IDENTITY ? { podIdentity: true }
       : addon.identity === WorkloadIdentity.IRSA ? { irsa: true } : {};
     this.features = { ...this.features, ...identity };
@@ -578,7 +578,7 @@ export class PrivateEksCluster extends Construct {
    * pull-through cache). Needs `kubectlLayer`.
    */
   public addLoadBalancerController(options: LoadBalancerControllerOptions): LoadBalancerController {
-    return new LoadBalancerController(this, 'LoadBalancerController', { ...options, cluster: this });
+    return this.createOrNothing('LoadBalancerController', id => new LoadBalancerController(this, id, { ...options, cluster: this }));
   }
 
   /**
@@ -587,7 +587,7 @@ export class PrivateEksCluster extends Construct {
    * `ec2`, `ssm`, `sqs` and `eks-auth` endpoints. Needs `kubectlLayer`.
    */
   public addKarpenter(options: KarpenterOptions): Karpenter {
-    return new Karpenter(this, 'Karpenter', { ...options, cluster: this });
+    return this.createOrNothing('Karpenter', id => new Karpenter(this, id, { ...options, cluster: this }));
   }
 
   /**
@@ -702,7 +702,7 @@ export class PrivateEksCluster extends Construct {
   }
 
   private addCoreAddons() {
-    for (const name of ['vpc-cni', 'kube-proxy', 'coredns']) {
+    for (const name of CORE_ADDONS) {
       const addon = new eks.Addon(this, `Addon-${name}`, { cluster: this.cluster, addonName: name });
       this.coreAddons.push(addon);
       if (name === 'coredns') this.corednsAddon = addon;
@@ -726,6 +726,16 @@ export class PrivateEksCluster extends Construct {
     if (!this.probeServices.includes(service)) this.probeServices.push(service);
     if (anyAddress && !this.probeAnyAddress.includes(service)) this.probeAnyAddress.push(service);
     this.preflight?.addService(service, anyAddress);
+  }
+
+  /** Creates a child; on a misuse error nothing of it stays in the tree. */
+  private createOrNothing<T extends Construct>(id: string, create: (id: string) => T): T {
+    try {
+      return create(id);
+    } catch (e) {
+      this.node.tryRemoveChild(id);
+      throw e;
+    }
   }
 
   /** Pods need nodes: created after the first nodegroup (now, or when it is added). */
@@ -909,6 +919,7 @@ export class PrivateEksCluster extends Construct {
 }
 
 const NATIVE_OIDC_FLAG = '@aws-cdk/aws-eks:useNativeOidcProvider';
+const CORE_ADDONS = ['vpc-cni', 'kube-proxy', 'coredns'];
 
 /**
  * EKS cluster names: letters, digits, hyphens and underscores, starting with a letter or digit, at most 100

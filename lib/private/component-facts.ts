@@ -113,9 +113,9 @@ function describe(path: string, kind: string, component: string, contract: Compo
 
 /** `karpenter` from `oci://public.ecr.aws/karpenter/karpenter` (aws-eks-v2 passes OCI charts as the repository). */
 export function chartName(chart: string | undefined, repository: string | undefined): string | undefined {
-  if (chart) return chart;
+  // For an OCI repository the handler installs the repository's chart and ignores `chart` (kubectl-handler helm).
   if (repository?.startsWith('oci://')) return repository.replace(/\/+$/, '').split('/').pop()?.split(':')[0];
-  return undefined;
+  return chart;
 }
 
 /** The value at a dotted path of parsed JSON. */

@@ -60,6 +60,8 @@ export interface JoinReport {
   readonly findings: Finding[];
   /** What the checks could and could not verify for this environment (region, Availability Zones, policies). */
   readonly verification: string[];
+  /** The cluster's EKS add-ons and recognised controller charts, checked against their contracts. */
+  readonly components: Array<{ component: string; kind: string; path: string; identity: string; services: string; settings: string }>;
   /** Every image the app deploys to the cluster, and how the nodes reach it (or why not). */
   readonly images: Array<{ workload: string; where: string; image: string; registry: string; reached: string; throughCache: boolean }>;
 }
@@ -161,10 +163,28 @@ export function buildReport(facts: TreeFacts, cluster: eks.Cluster, vpc: ec2.IVp
     };
   });
 
+  const identityText: Record<string, string> = { 'pod-identity': 'Pod Identity', 'irsa': 'IRSA', 'none': 'NONE (node role)' };
+  const components = (model.components ?? []).map(c => {
+    const reached = (service: string) => {
+      const row = rows.find(r => r.client === c.name && r.service === service);
+      const via = row ? (row.via === 'interface-endpoint' ? 'endpoint' : row.via) : 'not checked (no node subnets)';
+      return `${service} (${via})`;
+    };
+    return {
+      component: c.component,
+      kind: c.kind,
+      path: c.name,
+      identity: !c.hasContract ? '-' : c.identity ? `${identityText[c.identity]}${c.serviceAccount ? ` ${c.serviceAccount}` : ''}` : 'none needed',
+      services: !c.hasContract ? 'no contract in the registry: not checked' : c.services.map(reached).join(', ') || 'none',
+      settings: c.settings.map(x => `${x.path}=${JSON.stringify(x.expected ?? '(set)')}: ${x.ok === true ? 'ok' : x.ok === false ? `NOT SET (${JSON.stringify(x.actual ?? null)})` : 'not readable at synth'}`).join('; ') || '-',
+    };
+  });
+
   return {
     cluster: path,
     settings,
     verification,
+    components,
     images,
     reachability: rows,
     trafficPaths: trafficPaths(settings.endpointAccess, api.publicCidrs),
@@ -221,6 +241,10 @@ export function reportMarkdown(r: JoinReport): string {
   for (const g of groupRows(r.reachability)) {
     lines.push(`| ${g.client} | ${g.services.join(', ')} | ${g.subnets.join(', ')} | ${g.via}${g.details.length ? `: ${g.details.join(', ')}` : ''} |`);
   }
+  lines.push('', '## Components (EKS add-ons and controller charts, against their contracts)', '');
+  if (r.components.length === 0) lines.push('No EKS add-on or recognised chart.');
+  else lines.push('| component | kind | identity | services (how reached) | settings checked |', '|---|---|---|---|---|');
+  for (const c of r.components) lines.push(`| ${c.component} | ${c.kind} | ${c.identity} | ${c.services} | ${c.settings} |`);
   lines.push('', '## Images', '');
   if (r.images.length === 0) lines.push('No workload image in the app.');
   else lines.push('| workload | object | image | registry | reached through |', '|---|---|---|---|---|');
