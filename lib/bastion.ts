@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { ComponentContracts } from './component-contracts';
 import { acknowledgeFindings } from './private/compliance';
 import { misuse } from './private/errors';
+import { allow } from './private/iam';
 import { kubectlLayerAsset } from './private/kubectl-asset';
 import { defaultBastionSubnets, defaultPrivateSelection } from './private/subnets';
 import { ipv4CidrPrefix } from './tree-facts';
@@ -215,7 +216,7 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
     });
     // `aws eks update-kubeconfig` / `describe-cluster`, where the EKS API is reachable.
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+    allow(this.role, new iam.PolicyStatement({
       actions: ['eks:DescribeCluster'],
       resources: [props.cluster.clusterArn],
     }));
@@ -238,7 +239,7 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
     this.requiredServices = ClusterBastion.servicesFor(props, props.kubectlLayer);
     if (asset) {
       // The one object it downloads, not the whole asset bucket.
-      this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      allow(this.role, new iam.PolicyStatement({
         actions: ['s3:GetObject'],
         resources: [`arn:${stack.partition}:s3:::${asset.s3BucketName}/${asset.s3ObjectKey}`],
       }));

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ComponentContract, ComponentContracts } from './component-contracts';
 import { misuse } from './private/errors';
+import { allow } from './private/iam';
 import { WorkloadIdentity } from './workload-identity';
 
 /**
@@ -131,7 +132,7 @@ export class ClusterAddon extends Construct {
       });
       cfn.serviceAccountRoleArn = this.role.roleArn;
     }
-    for (const statement of props.policyStatements ?? []) this.role.addToPrincipalPolicy(statement);
+    if ((props.policyStatements ?? []).length > 0) allow(this.role, ...props.policyStatements!);
   }
 
   /** The services the add-on calls from the node subnets, by its contract and identity (for the endpoints to create). */

@@ -10,6 +10,7 @@ import { ComponentContracts } from './component-contracts';
 import { deepMerge } from './load-balancer-controller';
 import { acknowledgeFindings, wildcardFindings } from './private/compliance';
 import { misuse } from './private/errors';
+import { allow } from './private/iam';
 import type { PrivateEksCluster } from './private-eks-cluster';
 import { PrivateNodegroup } from './private-nodegroup';
 
@@ -130,7 +131,7 @@ export class Karpenter extends Construct {
 
     // The nodes' role, as the cluster's managed nodes have it (no SSM: nobody logs in to nodes), with its own EC2_LINUX
     // access entry: Karpenter's nodes are not a managed nodegroup, so EKS does not create one.
-    this.nodeRole = PrivateNodegroup.createNodeRole(this, 'NodeRole');
+    this.nodeRole = PrivateNodegroup.createNodeRole(this, 'NodeRole', { cniPolicy: cluster.nodeRoleCniPolicy });
     this.instanceProfile = new iam.CfnInstanceProfile(this, 'InstanceProfile', { roles: [this.nodeRole.roleName] });
     const nodeAccess = new eks.AccessEntry(this, 'NodeAccess', {
       cluster: eksCluster,
@@ -162,7 +163,7 @@ export class Karpenter extends Construct {
       assumedBy: new iam.SessionTagsPrincipal(new iam.ServicePrincipal('pods.eks.amazonaws.com')),
       description: `Pod Identity of the Karpenter controller (${identity.namespace}/${identity.serviceAccount})`,
     });
-    for (const statement of controllerStatements(this, eksCluster, this.nodeRole, this.interruptionQueue)) this.role.addToPrincipalPolicy(statement);
+    allow(this.role, ...controllerStatements(this, eksCluster, this.nodeRole, this.interruptionQueue));
     for (const finding of wildcardFindings(this.role)) acknowledgeFindings(this.role, 'controllerPolicy', { finding });
     const association = new eks.CfnPodIdentityAssociation(this, 'Association', {
       clusterName: eksCluster.clusterName,

@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { ComponentContracts } from './component-contracts';
 import { acknowledgeFindings, wildcardFindings } from './private/compliance';
 import { misuse } from './private/errors';
+import { allow } from './private/iam';
 import type { PrivateEksCluster } from './private-eks-cluster';
 
 /**
@@ -122,7 +123,7 @@ export class LoadBalancerController extends Construct {
       const rewrite = (r: string) => r.replace('arn:aws:', `arn:${Aws.PARTITION}:`);
       const resource = Array.isArray(statement.Resource) ? statement.Resource.map(rewrite)
         : statement.Resource ? rewrite(statement.Resource) : statement.Resource;
-      this.role.addToPrincipalPolicy(iam.PolicyStatement.fromJson({ ...statement, Resource: resource }));
+      allow(this.role, iam.PolicyStatement.fromJson({ ...statement, Resource: resource }));
     }
 
     for (const finding of wildcardFindings(this.role)) acknowledgeFindings(this.role, 'controllerPolicy', { finding });

@@ -1,9 +1,12 @@
 import { Tags, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledgeFindings } from './private/compliance';
 import { misuse } from './private/errors';
+import { allow, serviceRole } from './private/iam';
 import { cloudWatchLogsKey } from './private/logs-key';
 import { ipv4CidrPrefix } from './tree-facts';
 
@@ -25,9 +28,11 @@ export interface PrivateNetworkProps {
   readonly maxAzs?: number;
 
   /**
-   * Whether to create public subnets (with an internet gateway) beside the private isolated ones.
-   * They hold internet-facing load balancers or an SSH bastion; nodes never need them.
-   * @default true
+   * Whether to create public subnets (with an internet gateway and default routes to it) beside the private isolated
+   * ones. They hold internet-facing load balancers or an SSH bastion; nodes never need them. Off by default: a VPC
+   * with no route to the internet at all (NIST 800-53 R5 and HIPAA: VPCNoUnrestrictedRouteToIGW).
+   * Earlier versions of this library created them: set `true` to keep an existing VPC's public subnets.
+   * @default - false, unless `publicSubnetCidrMask` is given
    */
   readonly publicSubnets?: boolean;
 
@@ -43,6 +48,16 @@ export interface PrivateNetworkProps {
    * @default 19
    */
   readonly privateSubnetCidrMask?: number;
+
+  /**
+   * Close the VPC's default security group (no rules), as aws-cdk-lib's `restrictDefaultSecurityGroup` does: with a
+   * Lambda-backed custom resource, since CloudFormation cannot change the default group. Off by default so the
+   * default cluster deploys no Lambda function of its own; nothing the library creates uses the default group (every
+   * network interface gets its own). Turn it on where NIST 800-53 R5 / HIPAA VPCDefaultSecurityGroupClosed must pass
+   * without an acknowledgement.
+   * @default false
+   */
+  readonly restrictDefaultSecurityGroup?: boolean;
 
   /**
    * Record the VPC's traffic (accepted and rejected) as flow logs in a CloudWatch Logs group kept for a year.
@@ -82,12 +97,12 @@ export class PrivateNetwork extends Construct {
     checkMask(this, 'privateSubnetCidrMask', props.privateSubnetCidrMask);
     const cidr = props.cidr ?? '10.0.0.0/16';
     checkCidr(this, cidr, maxAzs, [
-      ...(props.publicSubnets ?? true ? [{ name: 'publicSubnetCidrMask', mask: props.publicSubnetCidrMask ?? 24 }] : []),
+      ...(props.publicSubnets ?? (props.publicSubnetCidrMask !== undefined) ? [{ name: 'publicSubnetCidrMask', mask: props.publicSubnetCidrMask ?? 24 }] : []),
       { name: 'privateSubnetCidrMask', mask: props.privateSubnetCidrMask ?? 19 },
     ]);
 
     const subnetConfiguration: ec2.SubnetConfiguration[] = [];
-    if (props.publicSubnets ?? true) {
+    if (props.publicSubnets ?? (props.publicSubnetCidrMask !== undefined)) {
       subnetConfiguration.push({
         name: PrivateNetwork.PUBLIC_SUBNET_GROUP,
         subnetType: ec2.SubnetType.PUBLIC,
@@ -109,9 +124,9 @@ export class PrivateNetwork extends Construct {
       enableDnsHostnames: true,
       enableDnsSupport: true,
       subnetConfiguration,
-      // The library adds no rules to the default security group; nothing should use it.
-      restrictDefaultSecurityGroup: false,
+      restrictDefaultSecurityGroup: props.restrictDefaultSecurityGroup ?? false,
     });
+    if (!(props.restrictDefaultSecurityGroup ?? false)) acknowledgeFindings(this.vpc, 'defaultSecurityGroupOpen');
 
     if (props.flowLogs ?? true) {
       this.flowLogs = new VpcFlowLogs(this, 'FlowLogs', { vpc: this.vpc });
@@ -161,9 +176,15 @@ export class VpcFlowLogs extends Construct {
       retention: props.retention ?? logs.RetentionDays.ONE_YEAR,
       encryptionKey: this.key,
     });
+    // The delivery role's permissions in its own managed policy; aws-cdk-lib's grant to the role is not needed.
+    const { role, immutable } = serviceRole(this, 'Role', 'vpc-flow-logs.amazonaws.com', `Delivers the flow logs of ${this.node.path}`);
+    allow(role, new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+      resources: [this.logGroup.logGroupArn],
+    }));
     this.flowLog = new ec2.FlowLog(this, 'FlowLog', {
       resourceType: ec2.FlowLogResourceType.fromVpc(props.vpc),
-      destination: ec2.FlowLogDestination.toCloudWatchLogs(this.logGroup),
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(this.logGroup, immutable),
       trafficType: ec2.FlowLogTrafficType.ALL,
     });
   }

@@ -101,6 +101,12 @@ export interface NetworkPreflightProps {
    * @default - CloudWatch Logs' default encryption
    */
   readonly logsEncryptionKey?: kms.IKey;
+
+  /**
+   * How long the probes' log group is kept.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
 }
 
 /**
@@ -193,7 +199,7 @@ export class NetworkPreflight extends Construct {
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole')],
     });
     const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: logs.RetentionDays.ONE_YEAR,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       encryptionKey: props.logsEncryptionKey,
       removalPolicy: RemovalPolicy.DESTROY,
     });

@@ -1,4 +1,4 @@
-import { Annotations, AspectPriority, Aspects, CfnElement, CfnOutput, IAspect, Lazy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, AspectPriority, Aspects, CfnElement, CfnOutput, IAspect, Lazy, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -216,6 +216,42 @@ export interface PrivateEksClusterProps {
   readonly coreAddons?: boolean;
 
   /**
+   * Give the managed vpc-cni add-on a role of its own (`AmazonEKS_CNI_Policy`) through EKS Pod Identity, the add-on's
+   * `podIdentityAssociations` (cni-iam-role.html: "We recommend that you assign it to a separate role"; the Pod
+   * Identity agent add-on and the `eks-auth` endpoint come with it). Needs `coreAddons`.
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/cni-iam-role.html
+   * @default - true with `coreAddons`
+   */
+  readonly vpcCniRole?: boolean;
+
+  /**
+   * Keep `AmazonEKS_CNI_Policy` on the shared node role. Without it no pod that reaches the node's credentials can
+   * modify network interfaces. An existing cluster moves to `vpcCniRole` in two deploys: first with `true` (the add-on
+   * gets its role while the node role keeps the policy), then restart aws-node
+   * (`kubectl -n kube-system rollout restart ds/aws-node`), then without.
+   * @default - false when the vpc-cni add-on has its own role (`vpcCniRole`), true otherwise
+   */
+  readonly nodeRoleCniPolicy?: boolean;
+
+  /**
+   * Create the control plane's log group, `/aws/eks/<cluster name>/cluster`, in the template before the cluster, kept
+   * `logRetention` and encrypted with `logsEncryptionKey`, instead of the group EKS creates on first write (no
+   * retention, no key). It needs the cluster's name at synth: without `clusterName` the library derives a stable one
+   * from the stack name and construct path. A cluster created by an earlier version of this library without
+   * `clusterName` has a name CloudFormation generated, and a new name replaces the cluster: set `false` to keep it.
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html
+   * @default true
+   */
+  readonly controlPlaneLogGroup?: boolean;
+
+  /**
+   * How long the log groups the library creates are kept: the control plane's and the Lambda functions' (kubectl
+   * handler, provider framework, preflight probes).
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
    * Control plane log types sent to CloudWatch Logs.
    * @default - all of them (api, audit, authenticator, controllerManager, scheduler)
    */
@@ -271,6 +307,10 @@ export class PrivateEksCluster extends Construct {
   public readonly nodeRole: iam.Role;
   /** The EKS managed add-ons vpc-cni, kube-proxy and coredns (empty with `coreAddons: false`). */
   public readonly coreAddons: eks.Addon[] = [];
+  /** The vpc-cni add-on's own role, through EKS Pod Identity (undefined with `vpcCniRole: false` or `coreAddons: false`). */
+  public readonly vpcCniRole?: iam.Role;
+  /** Whether the node role carries `AmazonEKS_CNI_Policy` (see `nodeRoleCniPolicy`). */
+  public readonly nodeRoleCniPolicy: boolean;
   /** The bastion (undefined with `bastion: false`). */
   public readonly bastion?: ClusterBastion;
   /** The key that encrypts Kubernetes secrets. */
@@ -281,6 +321,8 @@ export class PrivateEksCluster extends Construct {
   public readonly endpointAccess: eks.EndpointAccess;
   /** The kubectl layer, when given. */
   public readonly kubectlLayer?: lambda.ILayerVersion;
+  /** The control plane's log group (undefined with `controlPlaneLogGroup: false` or no log types). */
+  public readonly controlPlaneLogGroup?: logs.LogGroup;
   /** The deploy-time network probe (undefined when off; see the `preflight` prop). */
   public readonly preflight?: NetworkPreflight;
 
@@ -288,6 +330,7 @@ export class PrivateEksCluster extends Construct {
   private kubectl?: { provider: eks.KubectlProvider; target: eks.ICluster; admin: eks.AccessEntry };
   private hasNodegroup = false;
   private corednsAddon?: eks.Addon;
+  private podIdentityAgent?: eks.IAddon;
   private firstNodegroup?: PrivateNodegroup;
   private readonly waitingForNodes: Construct[] = [];
   private readonly declaredServices: string[];
@@ -296,6 +339,7 @@ export class PrivateEksCluster extends Construct {
   private readonly downgrades: { [ruleId: string]: string };
   private readonly version: eks.KubernetesVersion;
   private warningsReported = false;
+  private readonly logRetention: logs.RetentionDays;
   private logsKey?: kms.Key;
   /** What the nodes, the bastion and the kubectl handler need from the node subnets: what the probes check. */
   private readonly probeServices: string[] = [];
@@ -325,7 +369,23 @@ export class PrivateEksCluster extends Construct {
 
     this.version = props.version;
     checkClusterName(this, props.clusterName);
+    this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+    const ownLogGroup = props.controlPlaneLogGroup ?? true;
+    // A literal name for the log group: the user's, or one derived from the stack and path (stable across deploys).
+    const clusterName = props.clusterName ?? (ownLogGroup ? Names.uniqueResourceName(this, { maxLength: 100, separator: '-' }) : undefined);
     this.features = props.features ?? {};
+    const coreAddons = props.coreAddons ?? true;
+    if (!coreAddons && props.vpcCniRole) {
+      throw misuse(this, 'vpcCniRole needs the managed vpc-cni add-on, and coreAddons is false', 'remove vpcCniRole, or keep coreAddons');
+    }
+    const cniRole = props.vpcCniRole ?? coreAddons;
+    if (!cniRole && props.nodeRoleCniPolicy === false) {
+      throw misuse(this, `nodeRoleCniPolicy is false and the vpc-cni has no role of its own (${coreAddons ? 'vpcCniRole: false' : 'coreAddons: false'}): its pods could assign no IP address`,
+        'leave nodeRoleCniPolicy out, or give the vpc-cni add-on its own role (the default with coreAddons)');
+    }
+    this.nodeRoleCniPolicy = props.nodeRoleCniPolicy ?? !cniRole;
+    // The managed vpc-cni gets its credentials through Pod Identity: the agent and the eks-auth endpoint.
+    if (cniRole) this.features = { ...this.features, podIdentity: true };
     this.declaredServices = this.checkDeclaredServices(props.existingEndpointServices ?? []);
     this.declaredRegistries = (props.existingRegistries ?? []).map(r => {
       if (Token.isUnresolved(r) || !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?$/i.test(r)) {
@@ -338,7 +398,9 @@ export class PrivateEksCluster extends Construct {
     if (props.vpc) {
       this.vpc = props.vpc;
     } else {
-      this.network = new PrivateNetwork(this, 'Network', props.network);
+      // An SSH bastion needs a public subnet; everything else runs with no route to the internet.
+      const ssh = props.bastionOptions?.access === BastionAccess.SSH && withBastion;
+      this.network = new PrivateNetwork(this, 'Network', { ...props.network, publicSubnets: props.network?.publicSubnets ?? ssh });
       this.vpc = this.network.vpc;
     }
 
@@ -411,20 +473,14 @@ export class PrivateEksCluster extends Construct {
 
     this.cluster = new eks.Cluster(this, 'Cluster', {
       version: props.version,
-      clusterName: props.clusterName,
+      clusterName,
       vpc: this.vpc,
       vpcSubnets: [props.clusterSubnets ?? this.nodeSubnets],
       endpointAccess: this.endpointAccess,
       // Managed nodegroup below instead of the module's default Auto Mode capacity.
       defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
       defaultCapacity: 0,
-      clusterLogging: props.clusterLogging ?? [
-        eks.ClusterLoggingTypes.API,
-        eks.ClusterLoggingTypes.AUDIT,
-        eks.ClusterLoggingTypes.AUTHENTICATOR,
-        eks.ClusterLoggingTypes.CONTROLLER_MANAGER,
-        eks.ClusterLoggingTypes.SCHEDULER,
-      ],
+      clusterLogging: props.clusterLogging ?? ALL_LOG_TYPES,
       secretsEncryptionKey: this.secretsEncryptionKey,
       outputConfigCommand: false,
       // With managed core add-ons, EKS does not install its self-managed copies first.
@@ -433,6 +489,18 @@ export class PrivateEksCluster extends Construct {
       bootstrapClusterCreatorAdminPermissions: props.bootstrapClusterCreatorAdmin ?? false,
     });
     if (this.cluster.role.node.scope === this.cluster) acknowledgeFindings(this.cluster.role, 'clusterRole');
+    const logTypes = props.clusterLogging ?? ALL_LOG_TYPES;
+    if (ownLogGroup && logTypes.length > 0) {
+      // EKS writes to /aws/eks/<name>/cluster and uses a group that exists (created first, as terraform-aws-eks does;
+      // the EKS guide names the group but does not say so).
+      this.controlPlaneLogGroup = new logs.LogGroup(this, 'ControlPlaneLogs', {
+        logGroupName: `/aws/eks/${clusterName}/cluster`,
+        retention: this.logRetention,
+        encryptionKey: this.logsEncryptionKey,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      this.cluster.node.addDependency(this.controlPlaneLogGroup);
+    }
     // aws-eks-v2 renders EncryptionConfig.Resources: ['secrets'], the only value the EKS API takes; CloudFormation's
     // schema marks the property deprecated. Nothing for a user to change.
     Validations.of(this.cluster).acknowledge({
@@ -460,6 +528,7 @@ export class PrivateEksCluster extends Construct {
         securityGroups: [this.cluster.clusterSecurityGroup],
         vpcCidrs,
         logsEncryptionKey: this.logsEncryptionKey,
+        logRetention: this.logRetention,
       });
       // It probes the endpoints this construct creates.
       if (this.endpoints) this.preflight.node.addDependency(this.endpoints);
@@ -483,8 +552,9 @@ export class PrivateEksCluster extends Construct {
       }));
     }
 
-    this.nodeRole = PrivateNodegroup.createNodeRole(this, 'NodeRole');
-    if (props.coreAddons ?? true) this.addCoreAddons();
+    this.nodeRole = PrivateNodegroup.createNodeRole(this, 'NodeRole', { cniPolicy: this.nodeRoleCniPolicy });
+    if (coreAddons) this.addCoreAddons();
+    if (cniRole) this.vpcCniRole = this.giveVpcCniItsRole();
 
     if (props.createDefaultNodegroup ?? true) {
       const nodes = this.addNodegroup('DefaultNodegroup', {
@@ -699,6 +769,31 @@ export class PrivateEksCluster extends Construct {
     for (const addon of this.coreAddons) {
       if (addon !== this.corednsAddon) nodegroup.node.addDependency(addon);
     }
+    // aws-node gets its credentials from the Pod Identity agent on the same node.
+    if (this.podIdentityAgent) nodegroup.node.addDependency(this.podIdentityAgent);
+  }
+
+  /**
+   * The vpc-cni add-on's own role (AmazonEKS_CNI_Policy) through the add-on's Pod Identity association, with the agent
+   * in place first; the node role changes only after the add-on has its role (on an update, the policy leaves the node
+   * role after aws-node has another source of credentials).
+   */
+  private giveVpcCniItsRole(): iam.Role {
+    const cni = this.coreAddons.find(a => a.node.id === 'Addon-vpc-cni')!;
+    const role = new iam.Role(this, 'VpcCniRole', {
+      assumedBy: new iam.SessionTagsPrincipal(new iam.ServicePrincipal('pods.eks.amazonaws.com')),
+      description: `Pod Identity of the vpc-cni add-on (kube-system/aws-node) of ${this.node.path}`,
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKS_CNI_Policy')],
+    });
+    acknowledgeFindings(role, 'addonRole', { policy: 'AmazonEKS_CNI_Policy' });
+    (cni.node.defaultChild as eks.CfnAddon).podIdentityAssociations = [{ serviceAccount: 'aws-node', roleArn: role.roleArn }];
+    const agent = this.cluster.eksPodIdentityAgent;
+    if (agent) {
+      cni.node.addDependency(agent);
+      this.podIdentityAgent = agent;
+    }
+    this.nodeRole.node.addDependency(cni);
+    return role;
   }
 
   private addCoreAddons() {
@@ -778,7 +873,7 @@ export class PrivateEksCluster extends Construct {
     // new app sets): kept a year, encrypted with the cluster's logs key.
     for (const group of provider.node.findAll().filter((c): c is logs.CfnLogGroup => c instanceof logs.CfnLogGroup)) {
       group.kmsKeyId = this.logsEncryptionKey.keyArn;
-      group.retentionInDays ??= logs.RetentionDays.ONE_YEAR;
+      group.retentionInDays ??= this.logRetention;
     }
     const admin = this.cluster.grantClusterAdmin('KubectlProviderAdmin', provider.role!.roleArn);
     if (this.preflight) provider.node.addDependency(this.preflight);
@@ -885,7 +980,7 @@ export class PrivateEksCluster extends Construct {
       cluster: this.cluster,
       vpc: this.vpc,
       kubectlLayer: this.kubectlLayer,
-      features: this.features,
+      features: { ...this.features, podIdentityUsers: this.vpcCniRole ? 'the vpc-cni add-on\'s own role; vpcCniRole: false leaves it on the node role' : undefined },
       declaredServices: this.declaredServices,
       version: this.version.version,
       helmCharts: facts.all.filter((c): c is eks.HelmChart => c instanceof eks.HelmChart && inThis(c)),
@@ -920,6 +1015,13 @@ export class PrivateEksCluster extends Construct {
 
 const NATIVE_OIDC_FLAG = '@aws-cdk/aws-eks:useNativeOidcProvider';
 const CORE_ADDONS = ['vpc-cni', 'kube-proxy', 'coredns'];
+const ALL_LOG_TYPES = [
+  eks.ClusterLoggingTypes.API,
+  eks.ClusterLoggingTypes.AUDIT,
+  eks.ClusterLoggingTypes.AUTHENTICATOR,
+  eks.ClusterLoggingTypes.CONTROLLER_MANAGER,
+  eks.ClusterLoggingTypes.SCHEDULER,
+];
 
 /**
  * EKS cluster names: letters, digits, hyphens and underscores, starting with a letter or digit, at most 100

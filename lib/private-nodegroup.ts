@@ -77,6 +77,30 @@ export interface PrivateNodegroupOptions {
    * @default - no SSH key
    */
   readonly sshKeyPair?: ec2.IKeyPair;
+
+  /**
+   * The IMDSv2 hop limit of the nodes. 1 keeps pods that are not on the host network away from the instance metadata
+   * service, and so from the node role's credentials (EKS best practices, "Restrict access to the instance profile
+   * assigned to the worker node"); host-network pods (aws-node, kube-proxy, the Pod Identity agent) are not affected.
+   * Raise it to 2 only for workloads that read IMDS from a pod network (an SDK that discovers its region there, the
+   * CloudWatch agent's ec2tagger): give them their region and an IAM identity instead where you can.
+   * @see https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html
+   * @default 1
+   */
+  readonly imdsHopLimit?: number;
+}
+
+/**
+ * Options of `PrivateNodegroup.createNodeRole`.
+ */
+export interface NodeRoleOptions {
+  /**
+   * Attach `AmazonEKS_CNI_Policy`. Leave it off when the vpc-cni add-on has an identity of its own (EKS recommends
+   * it: "We recommend that you assign it to a separate role", cni-iam-role.html), so no pod that reaches the node's
+   * credentials can modify network interfaces.
+   * @default true
+   */
+  readonly cniPolicy?: boolean;
 }
 
 /**
@@ -106,9 +130,10 @@ export interface PrivateNodegroupProps extends PrivateNodegroupOptions {
 }
 
 /**
- * A managed nodegroup hardened for private clusters: a launch template with IMDSv2 required (hop limit 2, so pods
- * that use IMDS still reach it), an encrypted gp3 root volume, and a node role with only the policies EKS requires
- * (`AmazonEKSWorkerNodePolicy`, `AmazonEKS_CNI_Policy`, `AmazonEC2ContainerRegistryPullOnly`).
+ * A managed nodegroup hardened for private clusters: a launch template with IMDSv2 required and hop limit 1 (pods
+ * off the host network do not reach the node's credentials), an encrypted gp3 root volume, and a node role with only
+ * the policies EKS requires (`AmazonEKSWorkerNodePolicy`, `AmazonEC2ContainerRegistryPullOnly`, and
+ * `AmazonEKS_CNI_Policy` unless the CNI has its own identity).
  *
  * The launch template sets no security groups, so EKS attaches the cluster security group, which already admits
  * the control plane (443, and 10250 for `kubectl exec/logs`) and node-to-node traffic.
@@ -118,13 +143,13 @@ export class PrivateNodegroup extends Construct {
    * A node role with only the policies EKS requires of managed nodes: `AmazonEKSWorkerNodePolicy`,
    * `AmazonEKS_CNI_Policy` and `AmazonEC2ContainerRegistryPullOnly`.
    */
-  public static createNodeRole(scope: Construct, id: string): iam.Role {
+  public static createNodeRole(scope: Construct, id: string, options: NodeRoleOptions = {}): iam.Role {
     const role = new iam.Role(scope, id, {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: 'EKS managed nodes',
       managedPolicies: [
         iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKSWorkerNodePolicy'),
-        iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKS_CNI_Policy'),
+        ...(options.cniPolicy ?? true ? [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKS_CNI_Policy')] : []),
         iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEC2ContainerRegistryPullOnly'),
       ],
     });
@@ -164,10 +189,13 @@ export class PrivateNodegroup extends Construct {
 
     this.role = props.role ?? PrivateNodegroup.createNodeRole(this, 'NodeRole');
 
+    const hopLimit = props.imdsHopLimit ?? 1;
+    if (isConcreteNumber(hopLimit) && (!Number.isInteger(hopLimit) || hopLimit < 1 || hopLimit > 64)) {
+      throw misuse(this, `imdsHopLimit must be a whole number from 1 to 64, got ${hopLimit}`, 'leave it at 1, or set 2 for pods that must read IMDS');
+    }
     this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       requireImdsv2: true,
-      // Two hops: containers that are not on the host network (and the SDKs inside them) can still reach IMDS.
-      httpPutResponseHopLimit: 2,
+      httpPutResponseHopLimit: hopLimit,
       keyPair: props.sshKeyPair,
       detailedMonitoring: true,
       blockDevices: [{
@@ -176,7 +204,7 @@ export class PrivateNodegroup extends Construct {
       }],
     });
 
-    acknowledgeFindings(this.launchTemplate, 'nodeLaunchTemplate');
+    if (hopLimit !== 1) acknowledgeFindings(this.launchTemplate, 'nodeLaunchTemplate');
 
     this.nodegroup = new eks.Nodegroup(this, 'Nodegroup', {
       cluster: props.cluster,

@@ -14,13 +14,19 @@ describe('network.cidr', () => {
     ['10.0.0/16', /\[Test\/Eks\/Network\] network.cidr "10.0.0\/16" is not an IPv4 CIDR block/],
     ['10.0.300.0/16', /network.cidr "10.0.300.0\/16" is not an IPv4 CIDR block/],
     ['10.0.0.0/12', /\[Test\/Eks\/Network\] network.cidr 10.0.0.0\/12 is a \/12; a VPC's CIDR block must be from \/16 .*Fix: use a \/16 to \/28 block/],
-    ['10.0.0.0/24', /\[Test\/Eks\/Network\] network.cidr 10.0.0.0\/24 holds 256 addresses, and its subnets need 24576: 2 x \/24 \(publicSubnetCidrMask\) \+ 2 x \/19 \(privateSubnetCidrMask\), each aligned to its size. Fix: use a \/17 or larger block/],
+    ['10.0.0.0/24', /\[Test\/Eks\/Network\] network.cidr 10.0.0.0\/24 holds 256 addresses, and its subnets need 16384: 2 x \/19 \(privateSubnetCidrMask\), each aligned to its size. Fix: use a \/18 or larger block/],
   ])('fails for %s', (cidr, message) => {
     expect(() => cluster(newStack(), { network: { cidr } })).toThrow(message);
   });
 
-  test('the smallest block that fits passes (a /17 for the default masks), and a /24 with /26 subnets', () => {
-    expect(() => cluster(newStack(), { network: { cidr: '10.0.0.0/17' } })).not.toThrow();
+  test('fails for a block too small for public and private subnets, naming both', () => {
+    expect(() => cluster(newStack(), { network: { cidr: '10.0.0.0/24', publicSubnets: true } }))
+      .toThrow(/network.cidr 10.0.0.0\/24 holds 256 addresses, and its subnets need 24576: 2 x \/24 \(publicSubnetCidrMask\) \+ 2 x \/19 \(privateSubnetCidrMask\), each aligned to its size. Fix: use a \/17 or larger block/);
+  });
+
+  test('the smallest block that fits passes (a /18 for the default masks, a /17 with public subnets), and a /24 with /26 subnets', () => {
+    expect(() => cluster(newStack(), { network: { cidr: '10.0.0.0/18' } })).not.toThrow();
+    expect(() => cluster(newStack(), { network: { cidr: '10.0.0.0/17', publicSubnets: true } })).not.toThrow();
     expect(() => new PrivateNetwork(newStack(), 'Net', { cidr: '10.1.0.0/24', publicSubnetCidrMask: 27, privateSubnetCidrMask: 26 })).not.toThrow();
     expect(() => new PrivateNetwork(newStack(), 'Net', { cidr: '10.1.0.0/24', publicSubnetCidrMask: 25, privateSubnetCidrMask: 26 }))
       .toThrow(/holds 256 addresses, and its subnets need 384/);
@@ -29,14 +35,17 @@ describe('network.cidr', () => {
 
 describe('subnets that a private-only cluster cannot use', () => {
   test('fails when nodeSubnets selects only public subnets with a PRIVATE endpoint, naming them and the two ways out', () => {
-    expect(() => cluster(newStack(), { nodeSubnets: { subnetType: ec2.SubnetType.PUBLIC } }))
+    expect(() => cluster(newStack(), { network: { publicSubnets: true }, nodeSubnets: { subnetType: ec2.SubnetType.PUBLIC } }))
       .toThrow(/\[Test\/Eks\] nodeSubnets \(also the cluster subnets: no clusterSubnets given\) selects only public subnets \(Test\/Eks\/Network\/Vpc\/PublicSubnet1, Test\/Eks\/Network\/Vpc\/PublicSubnet2\), and the API endpoint is PRIVATE.*Fix: select private subnets .*give the control plane private subnets with clusterSubnets, or use endpointAccess: eks.EndpointAccess.PUBLIC_AND_PRIVATE/);
   });
 
   test('fails for clusterSubnets the same way; public node subnets with PUBLIC_AND_PRIVATE are built', () => {
-    expect(() => cluster(newStack(), { clusterSubnets: { subnetType: ec2.SubnetType.PUBLIC } })).toThrow(/\[Test\/Eks\] clusterSubnets selects only public subnets/);
+    expect(() => cluster(newStack(), { network: { publicSubnets: true }, clusterSubnets: { subnetType: ec2.SubnetType.PUBLIC } })).toThrow(/\[Test\/Eks\] clusterSubnets selects only public subnets/);
     expect(() => cluster(newStack(), {
-      nodeSubnets: { subnetType: ec2.SubnetType.PUBLIC }, endpointAccess: eks.EndpointAccess.PUBLIC_AND_PRIVATE, bastion: false,
+      network: { publicSubnets: true },
+      nodeSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      endpointAccess: eks.EndpointAccess.PUBLIC_AND_PRIVATE,
+      bastion: false,
     })).not.toThrow();
   });
 });

@@ -60,9 +60,11 @@ describe('ClusterBastion (SSM, the default)', () => {
         PolicyArn: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('AmazonEKSClusterAdminPolicy')])] },
       }],
     });
+    // The SSM managed policy and the bastion's own customer managed policy: no inline policy.
     t.hasResourceProperties('AWS::IAM::Role', {
-      ManagedPolicyArns: [{ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('AmazonSSMManagedInstanceCore')])] }],
+      ManagedPolicyArns: [{ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('AmazonSSMManagedInstanceCore')])] }, { Ref: Match.stringLikeRegexp('BastionRolePolicy') }],
     });
+    t.resourceCountIs('AWS::IAM::Policy', 0);
   });
 
   test('installs kubectl from the layer asset through S3 and writes a kubeconfig that needs no EKS endpoint', () => {
@@ -76,7 +78,7 @@ describe('ClusterBastion (SSM, the default)', () => {
   });
 
   test('may read the layer asset object, and nothing else of the bootstrap bucket', () => {
-    const statements = Object.values(t.findResources('AWS::IAM::Policy'))
+    const statements = Object.values(t.findResources('AWS::IAM::ManagedPolicy'))
       .flatMap((p: any) => p.Properties.PolicyDocument.Statement)
       .filter((st: any) => JSON.stringify(st.Action).includes('s3:'));
     expect(statements).toHaveLength(1);

@@ -6,7 +6,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import { isolatedVpc } from './join-cases';
 import { quietly, USER_APP_CONTEXT } from './util';
 import { build as buildExistingVpc } from '../examples/existing-vpc/app';
@@ -41,7 +41,8 @@ function runTools(build: (app: App) => unknown): { threw?: string; results: Tool
   const app = new App({ outdir, context: USER_APP_CONTEXT });
   build(app);
   const ours = new CountedChecks();
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new CfnGuardValidator({ controlTowerRulesEnabled: true }), ours);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app), new HIPAASecurityChecks(app),
+    new CfnGuardValidator({ controlTowerRulesEnabled: true }), ours);
   let threw: string | undefined;
   try {
     quietly(() => app.synth());
@@ -63,11 +64,11 @@ function runTools(build: (app: App) => unknown): { threw?: string; results: Tool
 describe.each(Object.keys(EXAMPLES))('%s passes the compliance tools', (name) => {
   const { threw, results } = runTools(EXAMPLES[name]);
 
-  test('synth with cdk-nag AwsSolutions, the Control Tower guard rules and PrivateEksChecks as plugins does not fail', () => {
+  test('synth with cdk-nag AwsSolutions, NIST 800-53 R5 and HIPAA Security, the Control Tower guard rules and PrivateEksChecks as plugins does not fail', () => {
     expect(threw).toBeUndefined();
   });
 
-  test.each(['AwsSolutions', 'cdk-validator-cfnguard', 'cdk-private-eks'])('%s: 0 findings', (tool) => {
+  test.each(['AwsSolutions', 'NIST.800.53.R5', 'HIPAA.Security', 'cdk-validator-cfnguard', 'cdk-private-eks'])('%s: 0 findings', (tool) => {
     const r = results.find(x => x.tool === tool);
     expect(r).toBeDefined();
     expect(r!.findings).toEqual([]);

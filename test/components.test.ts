@@ -283,7 +283,7 @@ describe('addLoadBalancerController', () => {
     }
     expect(chart.Properties.Version).toBe('1.17.1');
     expect(endpointServices(t)).toEqual(expect.arrayContaining(['elasticloadbalancing', 'sts']));
-    t.hasResourceProperties('AWS::IAM::Policy', {
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['elasticloadbalancing:CreateLoadBalancer']) })]) },
     });
     expect(lbc.role).toBeDefined();

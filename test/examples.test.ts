@@ -64,10 +64,9 @@ describe('fully-private (the default set-up)', () => {
 
   test('has no NAT gateway and no route to the internet from the node subnets', () => {
     t.resourceCountIs('AWS::EC2::NatGateway', 0);
-    // Only the public subnets' default routes exist (to the internet gateway), one per AZ.
-    const routes = Object.values(t.findResources('AWS::EC2::Route'));
-    expect(routes).toHaveLength(2);
-    for (const r of routes) expect(r.Properties.GatewayId).toBeDefined();
+    // No public subnets by default: no internet gateway and no route at all besides the local ones.
+    t.resourceCountIs('AWS::EC2::Route', 0);
+    t.resourceCountIs('AWS::EC2::InternetGateway', 0);
   });
 
   test('creates exactly the interface endpoints the nodes, the SSM bastion, the kubectl handler and Pod Identity need, plus the S3 gateway', () => {
@@ -157,7 +156,7 @@ describe('seed-workshop (the eksctl study set-up)', () => {
   });
 
   test('ExternalDNS permissions on the node role', () => {
-    t.hasResourceProperties('AWS::IAM::Policy', {
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({ Action: 'route53:ChangeResourceRecordSets' })]),
       },
@@ -187,7 +186,7 @@ describe('existing-vpc (a VPC and endpoints built elsewhere)', () => {
   test('the network stack owns the endpoints; the cluster stack creates none and no VPC', () => {
     const network = synthesized['existing-vpc'].templates.SharedNetwork;
     const cluster = synthesized['existing-vpc'].templates.ExistingVpcEks;
-    network.resourceCountIs('AWS::EC2::VPCEndpoint', 7); // ec2, ecr.api, ecr.dkr, ssm, ssmmessages, logs, s3
+    network.resourceCountIs('AWS::EC2::VPCEndpoint', 8); // ec2, ecr.api, ecr.dkr, ssm, ssmmessages, eks-auth, logs, s3
     cluster.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
     cluster.resourceCountIs('AWS::EC2::VPC', 0);
     cluster.hasResourceProperties('AWS::EKS::Nodegroup', {

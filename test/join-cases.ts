@@ -35,9 +35,13 @@ export function tinyLayer(stack: Stack): lambda.LayerVersion {
   return new lambda.LayerVersion(stack, 'KubectlLayer', { code: lambda.Code.fromAsset(path.join(__dirname, 'fixtures', 'tiny-layer')) });
 }
 
-/** A cluster in `stack` (the construct ID is `Eks`). */
+/**
+ * A cluster in `stack` (the construct ID is `Eks`). The vpc-cni keeps the node role's credentials here
+ * (`vpcCniRole: false`), so the cases that build their endpoints by hand need no `eks-auth` for it: the default, with
+ * its own role and `eks-auth`, is tested in private-eks-cluster.test.ts and by the examples.
+ */
 export function cluster(stack: Stack, props: Partial<PrivateEksClusterProps> = {}): PrivateEksCluster {
-  return new PrivateEksCluster(stack, 'Eks', { version: V, ...props });
+  return new PrivateEksCluster(stack, 'Eks', { version: V, vpcCniRole: false, ...props });
 }
 
 /**
@@ -190,7 +194,7 @@ export const RULE_CASES: RuleCase[] = [
     rule: 'PEKS-NET-1',
     title: 'nodes in public subnets that assign no public IPs, no NAT',
     build: app => {
-      cluster(new Stack(app, 'Net1'), { nodeSubnets: { subnetGroupName: 'Public' }, clusterSubnets: { subnetGroupName: 'Private' }, bastion: false });
+      cluster(new Stack(app, 'Net1'), { network: { publicSubnets: true }, nodeSubnets: { subnetGroupName: 'Public' }, clusterSubnets: { subnetGroupName: 'Private' }, bastion: false });
     },
   },
   {

@@ -12,14 +12,23 @@ describe('PrivateNetwork', () => {
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16', EnableDnsHostnames: true, EnableDnsSupport: true });
     t.resourceCountIs('AWS::EC2::NatGateway', 0);
-    t.resourceCountIs('AWS::EC2::Subnet', 4);
+    // Only isolated subnets by default: no internet gateway, no route out (NIST/HIPAA VPCNoUnrestrictedRouteToIGW).
+    t.resourceCountIs('AWS::EC2::Subnet', 2);
+    t.resourceCountIs('AWS::EC2::InternetGateway', 0);
     const isolated = resourcesOfType(t, 'AWS::EC2::Subnet').filter(([id]) => id.includes('Private'));
     expect(isolated).toHaveLength(2);
     for (const [, s] of isolated) {
       expect(s.Properties.CidrBlock).toMatch(/\/19$/);
       expect(s.Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'kubernetes.io/role/internal-elb', Value: '1' }]));
     }
-    // Only the public subnets route to the internet gateway.
+    expect(resourcesOfType(t, 'AWS::EC2::Route')).toHaveLength(0);
+  });
+
+  test('publicSubnets: true adds public subnets, and only they route to the internet gateway', () => {
+    const stack = newStack();
+    new PrivateNetwork(stack, 'Net', { publicSubnets: true });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::EC2::Subnet', 4);
     const routes = resourcesOfType(t, 'AWS::EC2::Route');
     expect(routes).toHaveLength(2);
     for (const [id] of routes) expect(id).toMatch(/Public/);
@@ -27,7 +36,7 @@ describe('PrivateNetwork', () => {
 
   test('public subnets do not hand out public IPs by default and are tagged for internet-facing load balancers', () => {
     const stack = newStack();
-    new PrivateNetwork(stack, 'Net');
+    new PrivateNetwork(stack, 'Net', { publicSubnets: true });
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::EC2::Subnet', {
       MapPublicIpOnLaunch: false,

@@ -228,7 +228,7 @@ describe('capacity and access', () => {
 
   test('an added nodegroup is covered by the join checks (public subnets with no public IPs fail PEKS-NET-1)', () => {
     const stack = newStack();
-    const c = cluster(stack, { bastion: false });
+    const c = cluster(stack, { bastion: false, network: { publicSubnets: true } });
     c.addNodegroup('Public', { subnets: { subnetGroupName: 'Public' } });
     expect(findingsOf(c).map(f => f.ruleId)).toContain('PEKS-NET-1');
   });

@@ -53,7 +53,7 @@ describe('PrivateEksCluster defaults', () => {
   });
 
   test('endpoints: the node trio, ssm and ssmmessages for the bastion\'s Session Manager, and the S3 gateway; nothing else', () => {
-    expect(endpointServices(t)).toEqual(['ec2', 'ecr.api', 'ecr.dkr', 's3', 'ssm', 'ssmmessages']);
+    expect(endpointServices(t)).toEqual(['ec2', 'ecr.api', 'ecr.dkr', 'eks-auth', 's3', 'ssm', 'ssmmessages']);
   });
 
   test('nodes and bastion are created after every endpoint (a node that boots first never joins)', () => {
@@ -103,7 +103,7 @@ describe('PrivateEksCluster options', () => {
     const pec = new PrivateEksCluster(stack, 'Eks', { version: V, bastion: false });
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::EC2::Instance', 0);
-    expect(endpointServices(t)).toEqual(['ec2', 'ecr.api', 'ecr.dkr', 's3']);
+    expect(endpointServices(t)).toEqual(['ec2', 'ecr.api', 'ecr.dkr', 'eks-auth', 's3']);
     expect(pec.bastion).toBeUndefined();
   });
 
@@ -113,7 +113,7 @@ describe('PrivateEksCluster options', () => {
     const pec = new PrivateEksCluster(stack, 'Eks', {
       version: V,
       createVpcEndpoints: false,
-      existingEndpointServices: ['ec2', 'ecr.api', 'ecr.dkr', 's3', 'ssm', 'ssmmessages', 'ec2messages'],
+      existingEndpointServices: ['ec2', 'ecr.api', 'ecr.dkr', 's3', 'ssm', 'ssmmessages', 'ec2messages', 'eks-auth'],
     });
     Template.fromStack(stack).resourceCountIs('AWS::EC2::VPCEndpoint', 0);
     expect(pec.endpoints).toBeUndefined();
@@ -122,7 +122,7 @@ describe('PrivateEksCluster options', () => {
   test('additionalEndpoints adds interface endpoints once each', () => {
     const stack = newStack();
     new PrivateEksCluster(stack, 'Eks', { version: V, bastion: false, additionalEndpoints: ['logs', 'eks', 'ec2'] });
-    expect(endpointServices(Template.fromStack(stack))).toEqual(['ec2', 'ecr.api', 'ecr.dkr', 'eks', 'logs', 's3']);
+    expect(endpointServices(Template.fromStack(stack))).toEqual(['ec2', 'ecr.api', 'ecr.dkr', 'eks', 'eks-auth', 'logs', 's3']);
   });
 
   test('a VPC of the user with chosen node subnets and network settings of the created VPC', () => {

@@ -25,10 +25,10 @@ describe('PrivateNodegroup', () => {
     });
   });
 
-  test('launch template: IMDSv2 required with hop limit 2, 30 GiB encrypted gp3, no security groups', () => {
+  test('launch template: IMDSv2 required with hop limit 1, 30 GiB encrypted gp3, no security groups', () => {
     t.hasResourceProperties('AWS::EC2::LaunchTemplate', {
       LaunchTemplateData: {
-        MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2 },
+        MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
         BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 30, VolumeType: 'gp3', Encrypted: true } }],
         SecurityGroupIds: Match.absent(),
         NetworkInterfaces: Match.absent(),

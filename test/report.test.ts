@@ -95,7 +95,7 @@ describe('the plan report of the default example', () => {
     const table = md.split('## How each client reaches each service')[1].split('##')[0].split('\n').filter(l => l.startsWith('| ') && !l.startsWith('| client'));
     // Two AZs, three clients (nodes, bastion, kubectl handler and framework): one screen.
     expect(table.length).toBeLessThanOrEqual(12);
-    expect(table).toContainEqual(expect.stringMatching(/^\| nodes DefaultNodegroup\/Nodegroup \| ec2, ecr.api, ecr.dkr, eks-auth \(EKS Pod Identity\) \| PrivateSubnet1, PrivateSubnet2 \| interface-endpoint: /));
+    expect(table).toContainEqual(expect.stringMatching(/^\| nodes DefaultNodegroup\/Nodegroup \| ec2, ecr.api, ecr.dkr, eks-auth \(EKS Pod Identity \(the vpc-cni add-on's own role; vpcCniRole: false leaves it on the node role\)\) \| PrivateSubnet1, PrivateSubnet2 \| interface-endpoint: /));
     for (const e of report.endpoints) expect(e.usedBy.length).toBeGreaterThan(0);
     expect(md).toContain('environment-agnostic: priced at us-east-1');
   });

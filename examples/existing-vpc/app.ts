@@ -20,11 +20,12 @@ export class SharedNetworkStack extends Stack {
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
-    const network = new PrivateNetwork(this, 'Network', { cidr: '10.20.0.0/16', publicSubnets: false });
+    const network = new PrivateNetwork(this, 'Network', { cidr: '10.20.0.0/16' });
     this.vpc = network.vpc;
     this.endpoints = new NodeEndpoints(this, 'Endpoints', {
       vpc: this.vpc,
-      services: [...EndpointCatalogue.interfaceServicesFor({ ssmBastion: true, logShipping: true })],
+      // Pod Identity: the cluster's vpc-cni add-on gets its role through it (eks-auth), as do pods.
+      services: [...EndpointCatalogue.interfaceServicesFor({ ssmBastion: true, logShipping: true, podIdentity: true })],
     });
   }
 }

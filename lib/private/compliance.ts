@@ -44,11 +44,18 @@ export const ACKNOWLEDGEMENTS = {
       reason: 'The AWS managed policy the EKS documentation names for this add-on (ComponentContracts lists it with its source); AWS keeps it to what the add-on calls, and the role is assumed only by the add-on\'s service account.',
     },
   ],
+  /** The VPC of a PrivateNetwork with restrictDefaultSecurityGroup off (the default). */
+  defaultSecurityGroupOpen: [
+    {
+      ids: ['NIST.800.53.R5::NIST.800.53.R5-VPCDefaultSecurityGroupClosed', 'HIPAA.Security::HIPAA.Security-VPCDefaultSecurityGroupClosed'],
+      reason: 'Nothing the library creates uses the default security group (endpoints, cluster, nodes, bastion and probes each have their own); closing it takes a Lambda-backed custom resource, which the default cluster avoids. restrictDefaultSecurityGroup: true closes it.',
+    },
+  ],
   /** The node launch template. */
   nodeLaunchTemplate: [
     {
       ids: ['cdk-validator-cfnguard::ec2_launch_template_token_hop_limit_check'],
-      reason: 'IMDSv2 is required (HttpTokens required); the hop limit is 2 so pods that still use IMDS (SDK default chains, controllers discovering their region) work, as the EKS documentation describes. Pods should use Pod Identity or IRSA instead.',
+      reason: 'The user raised imdsHopLimit above the default of 1 for pods that must read IMDS (applied only then); IMDSv2 stays required (HttpTokens required).',
     },
   ],
   /** The bastion instance (SSM or SSH). */
@@ -56,6 +63,10 @@ export const ACKNOWLEDGEMENTS = {
     {
       ids: ['AwsSolutions::AwsSolutions-EC26'],
       reason: 'The root volume is encrypted (BlockDeviceMappings Ebs.Encrypted true, gp3); the rule looks for a launch template the instance does not use and reports it wrongly.',
+    },
+    {
+      ids: ['NIST.800.53.R5::NIST.800.53.R5-EC2InstancesInVPC', 'HIPAA.Security::HIPAA.Security-EC2InstancesInVPC'],
+      reason: 'Scanner false positive: the instance is in the VPC through its network interface (NetworkInterfaces[0].SubnetId, set to give it no public IP); the rule reads only the top-level SubnetId.',
     },
     {
       ids: ['AwsSolutions::AwsSolutions-EC29'],
@@ -69,7 +80,7 @@ export const ACKNOWLEDGEMENTS = {
   /** The bastion instance, when SSH access was chosen. */
   sshBastionInstance: [
     {
-      ids: ['cdk-validator-cfnguard::ec2_instance_no_public_ip_check'],
+      ids: ['cdk-validator-cfnguard::ec2_instance_no_public_ip_check', 'NIST.800.53.R5::NIST.800.53.R5-EC2InstanceNoPublicIp', 'HIPAA.Security::HIPAA.Security-EC2InstanceNoPublicIp'],
       reason: 'SSH access was chosen explicitly (BastionAccess.SSH): it needs a public IP. Port 22 admits only the sshAllowedCidrs the user must give, with a key pair; the SSM default has no public IP.',
     },
   ],
@@ -102,6 +113,18 @@ export const ACKNOWLEDGEMENTS = {
     {
       ids: ['cdk-validator-cfnguard::lambda_inside_vpc_check'],
       reason: 'Both functions are in the VPC (VpcConfig with the node subnets); their security group is the EKS cluster security group (Fn::GetAtt on AWS::EKS::Cluster), which the rule does not recognise as a security group reference.',
+    },
+    {
+      ids: ['NIST.800.53.R5::NIST.800.53.R5-IAMNoInlinePolicy', 'HIPAA.Security::HIPAA.Security-IAMNoInlinePolicy'],
+      reason: 'aws-cdk-lib\'s KubectlProvider writes its grants (invoke the handler, describe the cluster) as the roles\' default policy; the library\'s own roles use customer managed policies. These two roles are created and used only by the provider, so no other principal can share the policy.',
+    },
+    {
+      ids: ['NIST.800.53.R5::NIST.800.53.R5-LambdaConcurrency', 'HIPAA.Security::HIPAA.Security-LambdaConcurrency'],
+      reason: 'The functions run only while CloudFormation deploys this stack, once per Kubernetes resource; reserved concurrency would take capacity from the account for functions that are idle otherwise, and a low limit would throttle deployments.',
+    },
+    {
+      ids: ['NIST.800.53.R5::NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security::HIPAA.Security-LambdaDLQ'],
+      reason: 'A failed invocation fails the custom resource and CloudFormation rolls the stack back with the error; no event waits to be retried, so a dead-letter queue would stay empty.',
     },
 
   ],
@@ -201,11 +224,11 @@ export function denyGrantsExceptForAwsResources(key: kms.Key): void {
 }
 
 /**
- * The cdk-nag IAM5 finding of every wildcard in a role's default policy (`Action::ec2:Describe*`,
+ * The cdk-nag IAM5 finding of every wildcard in a role's own managed policy (`ownPolicy`) (`Action::ec2:Describe*`,
  * `Resource::arn:<AWS::Partition>:ec2:*:*:security-group/*`), in the form cdk-nag prints them.
  */
 export function wildcardFindings(role: iam.Role): string[] {
-  const policy = role.node.tryFindChild('DefaultPolicy') as iam.Policy | undefined;
+  const policy = role.node.tryFindChild('Policy') as iam.ManagedPolicy | undefined;
   if (!policy) return [];
   const doc = Stack.of(role).resolve(policy.document.toJSON()) as { Statement: Array<Record<string, unknown>> };
   const out = new Set<string>();

@@ -17,6 +17,8 @@ import { ClientNetwork, key, literal, rawList, rawValue, TreeFacts, usableAddres
 export interface DeclaredFeatures {
   readonly irsa?: boolean;
   readonly podIdentity?: boolean;
+  /** Who uses Pod Identity when the library turned it on (the vpc-cni add-on's role), for messages. */
+  readonly podIdentityUsers?: string;
   readonly logShipping?: boolean;
 }
 
@@ -264,7 +266,11 @@ function featureServices(facts: TreeFacts, cluster: eks.Cluster, clusterNameKey:
   const podIdentity = facts.all.find(c => (c instanceof eks.CfnPodIdentityAssociation && key(c.clusterName) === clusterNameKey)
     || (c instanceof eks.CfnAddon && key(c.clusterName) === clusterNameKey && c.addonName === 'eks-pod-identity-agent'));
   if (declared.podIdentity || podIdentity) {
-    out.push({ service: 'eks-auth', feature: declared.podIdentity ? 'EKS Pod Identity' : `EKS Pod Identity: found ${podIdentity!.node.path}; declare features: { podIdentity: true }` });
+    out.push({
+      service: 'eks-auth',
+      feature: declared.podIdentity ? `EKS Pod Identity${declared.podIdentityUsers ? ` (${declared.podIdentityUsers})` : ''}`
+        : `EKS Pod Identity: found ${podIdentity!.node.path}; declare features: { podIdentity: true }`,
+    });
   }
   if (declared.logShipping) out.push({ service: 'logs', feature: 'log shipping' });
   return out;
