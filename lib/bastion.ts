@@ -1,14 +1,18 @@
-import { Annotations, Names, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ComponentContracts } from './component-contracts';
 import { acknowledgeFindings } from './private/compliance';
 import { misuse } from './private/errors';
 import { allow } from './private/iam';
 import { kubectlLayerAsset } from './private/kubectl-asset';
+import { cloudWatchLogsKey } from './private/logs-key';
 import { defaultBastionSubnets, defaultPrivateSelection } from './private/subnets';
 import { ipv4CidrPrefix } from './tree-facts';
 
@@ -95,6 +99,29 @@ export interface BastionOptions {
    * @default - none
    */
   readonly accessNamespaces?: string[];
+
+  /**
+   * Log Session Manager shell sessions to a CloudWatch Logs group encrypted with a KMS key: a Session document of
+   * this bastion's (not the account-wide `SSM-SessionManagerRunShell`, which may exist already and would fail the
+   * stack), used by `startSessionCommand`; the bastion's role may write to the group, and the bastion's subnets need
+   * the `logs` endpoint. Port-forwarding sessions are not logged (Session Manager logs shell sessions only). Make
+   * operators use the document with the `ssm:SessionDocumentAccessCheck` condition in their IAM policies.
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-logging-cloudwatch-logs.html
+   * @default true with SSM access
+   */
+  readonly sessionLogging?: boolean;
+
+  /**
+   * The key of the session log group (its policy must let CloudWatch Logs use it).
+   * @default - the cluster's logs key with PrivateEksCluster, else a new key
+   */
+  readonly sessionLogKey?: kms.IKey;
+
+  /**
+   * How long session logs are kept.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly sessionLogRetention?: logs.RetentionDays;
 }
 
 /**
@@ -128,10 +155,11 @@ export interface ClusterBastionProps extends BastionOptions {
 export class ClusterBastion extends Construct implements ec2.IConnectable {
   /** The AWS services a bastion with these options calls from its subnets (see `requiredServices`). */
   public static servicesFor(options: BastionOptions, kubectlLayer?: lambda.ILayerVersion): string[] {
-    const ssm = (options.access ?? BastionAccess.SSM) === BastionAccess.SSM;
+    const viaSsm = (options.access ?? BastionAccess.SSM) === BastionAccess.SSM;
     const conditions = [
-      ...(ssm ? ['ssm-access'] : []),
-      ...(ssm && options.machineImage !== undefined ? ['ssm-legacy-agent'] : []),
+      ...(viaSsm ? ['ssm-access'] : []),
+      ...(viaSsm && (options.sessionLogging ?? true) ? ['session-logging'] : []),
+      ...(viaSsm && options.machineImage !== undefined ? ['ssm-legacy-agent'] : []),
       ...(kubectlLayer && kubectlLayerAsset(kubectlLayer) ? ['kubectl-download'] : []),
     ];
     return ComponentContracts.servicesOf('bastion', conditions).map(s => s.service);
@@ -145,6 +173,10 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
   public readonly securityGroup: ec2.SecurityGroup;
   /** Network connections of the bastion. */
   public readonly connections: ec2.Connections;
+  /** The Session document that logs sessions (undefined with SSH access or `sessionLogging: false`). */
+  public readonly sessionDocument?: ssm.CfnDocument;
+  /** The group session logs go to (undefined with SSH access or `sessionLogging: false`). */
+  public readonly sessionLogGroup?: logs.LogGroup;
   /** The bastion's access entry (admin, view or namespace edit; undefined with `BastionClusterAccess.NONE`). */
   public readonly accessEntry?: eks.AccessEntry;
   /** How operators reach the bastion. */
@@ -315,6 +347,15 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
       }],
     });
 
+    if (access === BastionAccess.SSM && (props.sessionLogging ?? true)) {
+      const logging = this.logSessions(props);
+      this.sessionDocument = logging.document;
+      this.sessionLogGroup = logging.logGroup;
+    } else if (props.sessionLogKey || props.sessionLogRetention) {
+      throw misuse(this, 'sessionLogKey or sessionLogRetention was given, and sessions are not logged (SSH access, or sessionLogging: false)',
+        'remove them, or log sessions (SSM access with sessionLogging)');
+    }
+
     // The bastion talks to the API server through the cluster security group.
     props.cluster.connections.allowDefaultPortFrom(this.securityGroup, 'kubectl from the bastion');
     acknowledgeFindings(this.instance, 'bastionInstance');
@@ -363,6 +404,43 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
 
   /** The command that opens a shell on the bastion through Session Manager. */
   public get startSessionCommand(): string {
-    return `aws ssm start-session --target ${this.instance.instanceId} --region ${Stack.of(this).region}`;
+    const document = this.sessionDocument ? ` --document-name ${this.sessionDocument.ref}` : '';
+    return `aws ssm start-session --target ${this.instance.instanceId} --region ${Stack.of(this).region}${document}`;
+  }
+
+  /** The Session document that logs this bastion's sessions, and the group it writes to. */
+  private logSessions(props: ClusterBastionProps): { document: ssm.CfnDocument; logGroup: logs.LogGroup } {
+    const key = props.sessionLogKey ?? cloudWatchLogsKey(this, 'SessionLogsKey', `Encryption of the session logs of ${this.node.path}`);
+    const logGroup = new logs.LogGroup(this, 'SessionLogs', {
+      retention: props.sessionLogRetention ?? logs.RetentionDays.ONE_YEAR,
+      encryptionKey: key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // What the SSM Agent needs to stream a session to CloudWatch Logs (session-manager-logging-cloudwatch-logs.html).
+    allow(this.role, new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+      resources: [logGroup.logGroupArn],
+    }), new iam.PolicyStatement({
+      // The agent checks the group exists; DescribeLogGroups has no resource-level permission narrower than the account.
+      actions: ['logs:DescribeLogGroups'],
+      resources: [`arn:${Stack.of(this).partition}:logs:${Stack.of(this).region}:${Stack.of(this).account}:log-group:*`],
+    }));
+    acknowledgeFindings(this.role, 'sessionLogging');
+    const document = new ssm.CfnDocument(this, 'SessionDocument', {
+      documentType: 'Session',
+      content: {
+        schemaVersion: '1.0',
+        description: `Shell sessions on ${this.node.path}, logged to CloudWatch Logs (encrypted)`,
+        sessionType: 'Standard_Stream',
+        inputs: {
+          cloudWatchLogGroupName: logGroup.logGroupName,
+          cloudWatchEncryptionEnabled: true,
+          cloudWatchStreamingEnabled: true,
+          runAsEnabled: false,
+          idleSessionTimeout: '20',
+        },
+      },
+    });
+    return { document, logGroup };
   }
 }

@@ -131,6 +131,7 @@ const CLIENTS: ComponentContract[] = [
       { service: 'ssm', when: 'ssm-access', why: 'SSM Session Manager', source: `${SSM_ENDPOINTS} (com.amazonaws.region.ssm)` },
       { service: 'ssmmessages', when: 'ssm-access', why: 'SSM Session Manager', source: `${SSM_MESSAGES} ("required to create and delete session channels with the Session Manager service")` },
       { service: 'ec2messages', when: 'ssm-legacy-agent', why: 'SSM Session Manager', source: `${SSM_MESSAGES}; https://github.com/aws/amazon-ssm-agent/blob/mainline/RELEASENOTES.md (3.3.40.0)` },
+      { service: 'logs', when: 'session-logging', why: 'Session Manager session logs', source: 'https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-logging-cloudwatch-logs.html' },
       { service: 's3', when: 'kubectl-download', purpose: 'cdk-asset', why: 'kubectl download at boot', source: 'https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html (gateway endpoints)' },
     ],
     source: SSM_ENDPOINTS,

@@ -266,6 +266,33 @@ export class EndpointCatalogue {
   public static readonly SSM_SERVICES: string[] = ['ssm', 'ssmmessages'];
 
   /**
+   * Interface endpoint services whose endpoints take a VPC endpoint policy, with the AWS document that says so (read
+   * 2026-11-25). Not listed: `eks` (the EKS guide has said both "VPC endpoint policies are not supported for Amazon
+   * EKS" and, later, that they can be used: the sources disagree) and `eks-auth` (no statement found); their endpoints
+   * keep the default full-access policy. `aws ec2 describe-vpc-endpoint-services` (VpcEndpointPolicySupported) is the
+   * check for a region.
+   */
+  public static readonly ENDPOINT_POLICY_SUPPORT: { [service: string]: string } = {
+    'ec2': 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/interface-vpc-endpoints.html',
+    'ecr.api': 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-vpc-endpoint-policy',
+    'ecr.dkr': 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-vpc-endpoint-policy',
+    'sts': 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sts_vpc_endpoint_policies.html',
+    'ssm': 'https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html#sysman-endpoint-policies',
+    'ssmmessages': 'https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html#sysman-endpoint-policies (Systems Manager endpoints)',
+    'ec2messages': 'https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html#sysman-endpoint-policies (Systems Manager endpoints)',
+    'lambda': 'https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc-endpoints.html#vpc-endpoint-policy',
+    'logs': 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch-logs-and-interface-VPC.html',
+    'kms': 'https://docs.aws.amazon.com/kms/latest/developerguide/security-iam.html',
+    'elasticloadbalancing': 'https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/load-balancer-vpc-endpoints.html',
+    'sqs': 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-internetwork-traffic-privacy.html',
+    'autoscaling': 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-vpc-endpoints.html',
+    'elasticfilesystem': 'https://docs.aws.amazon.com/efs/latest/ug/efs-vpc-endpoints.html',
+    'monitoring': 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-interface-VPC.html',
+    'guardduty-data': 'https://docs.aws.amazon.com/guardduty/latest/ug/eksrunmon-prereq-deploy-security-agent.html',
+    'xray': 'https://docs.aws.amazon.com/xray/latest/devguide/xray-security-vpc-endpoint.html',
+  };
+
+  /**
    * Services whose endpoint service name has no region (`com.amazonaws.route53`, the EKS private-clusters endpoint
    * table): `NodeEndpoints` does not create them, since where AWS offers them is not recorded here.
    */

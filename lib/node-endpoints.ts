@@ -56,10 +56,23 @@ export interface NodeEndpointsProps {
   readonly pullOnlyEcrPolicies?: boolean;
 
   /**
+   * Give every interface endpoint whose service takes an endpoint policy (`EndpointCatalogue.ENDPOINT_POLICY_SUPPORT`)
+   * a policy that admits only this account's principals (`aws:PrincipalAccount`), so credentials from another account
+   * cannot be used through the VPC's endpoints. STS also admits `AssumeRoleWithWebIdentity` (IRSA), whose caller has
+   * no principal, for roles of this account (`aws:ResourceAccount`), as the STS endpoint policy guide shows. Resources
+   * stay open: nodes pull the EKS add-on images from AWS-owned registries. The ECR endpoints keep their pull-only
+   * policy (`pullOnlyEcrPolicies`), which admits this account's principals only.
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sts_vpc_endpoint_policies.html
+   * @default false
+   */
+  readonly accountScopedPolicies?: boolean;
+
+  /**
    * Give the S3 gateway endpoint a policy that admits only what the cluster needs from S3: ECR image layers (the
    * regional `prod-<region>-starport-layer-bucket`), this account's CDK asset buckets (the bastion's kubectl, chart
-   * assets) and CloudFormation's custom resource responses. Off by default because every workload in these subnets
-   * reaches S3 through this endpoint: turn it on when none of them needs other buckets, or add statements with
+   * assets), CloudFormation's custom resource responses, and this account's buckets used by this account's
+   * principals. Every workload in these subnets reaches S3 through this endpoint: one that needs another account's
+   * bucket (or an AWS-owned one, such as Amazon Linux repositories) needs a statement added with
    * `s3GatewayEndpoint.addToPolicy(...)`.
    * @default false
    */
@@ -95,6 +108,7 @@ export class NodeEndpoints extends Construct {
   private readonly subnets: ec2.SubnetSelection;
   private readonly endpoints = new Map<string, ec2.InterfaceVpcEndpoint>();
   private readonly pullOnlyEcr: boolean;
+  private readonly accountScoped: boolean;
   /** Whether the interface endpoints' Availability Zones are looked up (a concrete environment). */
   public readonly azsVerified: boolean;
 
@@ -109,6 +123,7 @@ export class NodeEndpoints extends Construct {
     }
 
     this.pullOnlyEcr = props.pullOnlyEcrPolicies ?? true;
+    this.accountScoped = props.accountScopedPolicies ?? false;
     const stack = Stack.of(this);
     const concrete = !Token.isUnresolved(stack.account) && !Token.isUnresolved(stack.region);
     if (props.lookupSupportedAzs && !concrete) {
@@ -162,6 +177,15 @@ export class NodeEndpoints extends Construct {
     }));
     // Custom-resource handlers answer through a URL CloudFormation presigns, in a bucket named with the region
     // without dashes. https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/vpc-interface-endpoints.html
+    // This account's buckets, by this account's principals (workloads' own data, Mountpoint volumes): nothing leaves
+    // for another account's bucket through this endpoint.
+    endpoint.addToPolicy(new iam.PolicyStatement({
+      sid: 'ThisAccountsBucketsByThisAccountsPrincipals',
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:*'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:PrincipalAccount': Stack.of(this).account, 'aws:ResourceAccount': Stack.of(this).account } },
+    }));
     endpoint.addToPolicy(new iam.PolicyStatement({
       sid: 'CloudFormationCustomResourceResponses',
       principals: [new iam.AnyPrincipal()],
@@ -203,7 +227,28 @@ export class NodeEndpoints extends Construct {
       open: false,
       lookupSupportedAzs: this.azsVerified,
     });
-    if (this.pullOnlyEcr && (service === 'ecr.api' || service === 'ecr.dkr')) {
+    const ecr = service === 'ecr.api' || service === 'ecr.dkr';
+    if (this.accountScoped && EndpointCatalogue.ENDPOINT_POLICY_SUPPORT[service] && !(ecr && this.pullOnlyEcr)) {
+      const account = Stack.of(this).account;
+      endpoint.addToPolicy(new iam.PolicyStatement({
+        sid: 'ThisAccountsPrincipals',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:PrincipalAccount': account } },
+      }));
+      if (service === 'sts') {
+        // Web identity callers carry no principal condition keys: scope them by the role's account instead.
+        endpoint.addToPolicy(new iam.PolicyStatement({
+          sid: 'WebIdentityToThisAccountsRoles',
+          principals: [new iam.AnyPrincipal()],
+          actions: ['sts:AssumeRoleWithWebIdentity'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:ResourceAccount': account } },
+        }));
+      }
+    }
+    if (this.pullOnlyEcr && ecr) {
       endpoint.addToPolicy(new iam.PolicyStatement({
         sid: 'ImagePullsOnly',
         principals: [new iam.AccountRootPrincipal()],

@@ -130,6 +130,17 @@ export interface PrivateEksClusterProps {
   readonly additionalEndpoints?: string[];
 
   /**
+   * Endpoint policies against exfiltration on the endpoints this construct creates: every interface endpoint whose
+   * service takes a policy admits only this account's principals (STS also web identity calls for this account's
+   * roles), the ECR endpoints only image pulls, and the S3 gateway endpoint only ECR layers, CloudFormation responses,
+   * this account's CDK assets and this account's buckets used by this account's principals. `false` leaves every
+   * endpoint with the default full-access policy (NodeEndpoints `accountScopedPolicies`, `restrictS3Policy`).
+   * @see https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html
+   * @default true
+   */
+  readonly restrictEndpointPolicies?: boolean;
+
+  /**
    * Features whose AWS calls the nodes must reach: with `createVpcEndpoints` their endpoints are created, and the
    * synth-time join check requires them either way.
    * @default - none declared; IRSA and Pod Identity are still detected from the construct tree
@@ -457,6 +468,8 @@ export class PrivateEksCluster extends Construct {
         additionalGatewaySubnets: bastionSubnets && bastionAccess === BastionAccess.SSM ? [bastionSubnets] : [],
         services,
         s3Gateway: !this.declaredServices.includes('s3'),
+        accountScopedPolicies: props.restrictEndpointPolicies ?? true,
+        restrictS3Policy: (props.restrictEndpointPolicies ?? true) && !this.declaredServices.includes('s3'),
       });
     }
 
@@ -536,6 +549,8 @@ export class PrivateEksCluster extends Construct {
 
     if (withBastion) {
       this.bastion = new ClusterBastion(this, 'Bastion', {
+        sessionLogKey: bastionAccess === BastionAccess.SSM && (props.bastionOptions?.sessionLogging ?? true) ? this.logsEncryptionKey : undefined,
+        sessionLogRetention: bastionAccess === BastionAccess.SSM && (props.bastionOptions?.sessionLogging ?? true) ? this.logRetention : undefined,
         ...props.bastionOptions,
         subnets: bastionSubnets,
         cluster: this.cluster,

@@ -155,7 +155,7 @@ describe('Systems Manager: Session Manager needs ssm and ssmmessages; ec2message
   });
 
   test('ClusterBastion.servicesFor: SSH access needs no SSM endpoint', () => {
-    expect(ClusterBastion.servicesFor({ access: undefined })).toEqual(['ssm', 'ssmmessages']);
+    expect(ClusterBastion.servicesFor({ access: undefined })).toEqual(['ssm', 'ssmmessages', 'logs']);
     expect(ClusterBastion.servicesFor({ access: 'SSH' as any })).toEqual([]);
   });
 });

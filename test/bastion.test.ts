@@ -88,7 +88,8 @@ describe('ClusterBastion (SSM, the default)', () => {
 
   test('startSessionCommand names the instance', () => {
     expect(stack.resolve(bastion.startSessionCommand)).toEqual({
-      'Fn::Join': ['', ['aws ssm start-session --target ', { Ref: expect.stringMatching(/^BastionInstance/) }, ' --region ', { Ref: 'AWS::Region' }]],
+      'Fn::Join': ['', ['aws ssm start-session --target ', { Ref: expect.stringMatching(/^BastionInstance/) }, ' --region ', { Ref: 'AWS::Region' },
+        ' --document-name ', { Ref: expect.stringMatching(/^BastionSessionDocument/) }]],
     });
   });
 });

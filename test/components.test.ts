@@ -53,7 +53,8 @@ describe('the contract registry', () => {
   test('the nodes\' and the bastion\'s services come from their contracts', () => {
     const nodes = ComponentContracts.servicesOf('nodes').map(s => s.service);
     expect(nodes.filter(s => s !== 's3')).toEqual(EndpointCatalogue.NODE_INTERFACE_SERVICES);
-    expect(ClusterBastion.servicesFor({})).toEqual(['ssm', 'ssmmessages']);
+    expect(ClusterBastion.servicesFor({})).toEqual(['ssm', 'ssmmessages', 'logs']);
+    expect(ClusterBastion.servicesFor({ sessionLogging: false })).toEqual(['ssm', 'ssmmessages']);
     expect(ComponentContracts.servicesOf('bastion', ['ssm-access', 'ssm-legacy-agent']).map(s => s.service)).toEqual(['ssm', 'ssmmessages', 'ec2messages']);
   });
 

@@ -12,9 +12,9 @@ import { blockedNeed, substitutePseudoParameters } from '../lib/private/endpoint
 const findingsOf = (c: PrivateEksCluster): Finding[] => (c as any)._joinFindings();
 
 describe('endpoint policies', () => {
-  test('the ECR endpoints admit only image pulls by this account\'s principals; the other endpoints keep full access', () => {
+  test('the ECR endpoints admit only image pulls by this account\'s principals; with restrictEndpointPolicies: false the other endpoints keep full access', () => {
     const stack = newStack();
-    const c = cluster(stack, { bastion: false });
+    const c = cluster(stack, { bastion: false, restrictEndpointPolicies: false });
     const t = Template.fromStack(stack);
     const policies = resourcesOfType(t, 'AWS::EC2::VPCEndpoint').map(([id, r]) => [id, r.Properties.PolicyDocument] as const);
     const ecr = policies.filter(([id]) => /EcrApi|EcrDkr/.test(id));
@@ -32,13 +32,33 @@ describe('endpoint policies', () => {
     expect(findingsOf(c)).toEqual([]);
   });
 
+  test('by default every endpoint whose service takes a policy admits only this account\'s principals (STS: web identity for this account\'s roles); eks and eks-auth keep full access', () => {
+    // GIVEN the defaults, with IRSA (sts) and the kubectl handler (eks, lambda)
+    const stack = newStack();
+    const c = cluster(stack, { bastion: false, kubectlLayer: tinyLayer(stack), features: { irsa: true, podIdentity: true } });
+    c.addManifest('Ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x' } });
+    const t = Template.fromStack(stack);
+    const byService = Object.fromEntries(resourcesOfType(t, 'AWS::EC2::VPCEndpoint')
+      .map(([, r]) => [JSON.stringify(r.Properties.ServiceName).replace(/.*\.([a-z0-9.-]+)"\]\]\}$/, '$1'), stack.resolve(r.Properties.PolicyDocument)]));
+    const account = { Ref: 'AWS::AccountId' };
+    for (const service of ['ec2', 'lambda']) {
+      expect(byService[service].Statement).toEqual([{ Sid: 'ThisAccountsPrincipals', Effect: 'Allow', Principal: { AWS: '*' }, Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalAccount': account } } }]);
+    }
+    expect(byService.sts.Statement[1]).toEqual({ Sid: 'WebIdentityToThisAccountsRoles', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRoleWithWebIdentity', Resource: '*', Condition: { StringEquals: { 'aws:ResourceAccount': account } } });
+    expect(byService.eks).toBeUndefined();
+    expect(byService['eks-auth']).toBeUndefined();
+    expect(byService.s3.Statement.map((st: any) => st.Sid)).toContain('ThisAccountsBucketsByThisAccountsPrincipals');
+    // THEN the checks agree: every client still reaches what it needs
+    expect(findingsOf(c)).toEqual([]);
+  });
+
   test('restrictS3Policy admits the ECR layer bucket, the CDK asset buckets and CloudFormation responses, and the nodes still join', () => {
     const stack = newStack();
     const vpc = isolatedVpc(stack);
     new NodeEndpoints(stack, 'Endpoints', { vpc, subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, restrictS3Policy: true });
     const c = cluster(stack, { vpc, createVpcEndpoints: false, bastion: false });
     const [[, s3]] = resourcesOfType(Template.fromStack(stack), 'AWS::EC2::VPCEndpoint').filter(([, r]) => r.Properties.VpcEndpointType === 'Gateway');
-    expect(s3.Properties.PolicyDocument.Statement.map((st: any) => st.Sid)).toEqual(['EcrImageLayers', 'CdkAssets', 'CloudFormationCustomResourceResponses']);
+    expect(s3.Properties.PolicyDocument.Statement.map((st: any) => st.Sid)).toEqual(['EcrImageLayers', 'CdkAssets', 'ThisAccountsBucketsByThisAccountsPrincipals', 'CloudFormationCustomResourceResponses']);
     expect(JSON.stringify(s3.Properties.PolicyDocument)).toContain('-starport-layer-bucket/*');
     expect(findingsOf(c)).toEqual([]);
   });
@@ -90,7 +110,7 @@ describe('endpoint policies', () => {
   test('PEKS-KUBECTL-1 fails when the S3 gateway admits CloudFormation responses only in a bucket named with dashes (the old pattern)', () => {
     const app = new App();
     const stack = new Stack(app, 'Test', { env: { account: '123456789012', region: 'eu-west-2' } });
-    const c = cluster(stack, { bastion: false, kubectlLayer: tinyLayer(stack) });
+    const c = cluster(stack, { restrictEndpointPolicies: false, bastion: false, kubectlLayer: tinyLayer(stack) });
     c.addManifest('Ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x' } });
     c.endpoints!.s3GatewayEndpoint!.addToPolicy(new iam.PolicyStatement({
       principals: [new iam.AnyPrincipal()], actions: ['s3:GetObject'], resources: ['arn:aws:s3:::prod-eu-west-2-starport-layer-bucket/*'],
@@ -107,7 +127,7 @@ describe('endpoint policies', () => {
   test('PEKS-JOIN-7 fails when the ECR layer bucket is admitted only to this account (ECR presigns the layer URLs)', () => {
     const app = new App();
     const stack = new Stack(app, 'Test', { env: { account: '123456789012', region: 'eu-west-2' } });
-    const c = cluster(stack, { bastion: false });
+    const c = cluster(stack, { bastion: false, restrictEndpointPolicies: false });
     c.endpoints!.s3GatewayEndpoint!.addToPolicy(new iam.PolicyStatement({
       principals: [new iam.AccountRootPrincipal()], actions: ['s3:GetObject'], resources: ['arn:aws:s3:::prod-eu-west-2-starport-layer-bucket/*'],
     }));
@@ -122,12 +142,12 @@ describe('endpoint policies', () => {
       principals: [new iam.AnyPrincipal()], actions: ['s3:GetObject'], resources: ['arn:aws:s3:::prod-eu-west-2-starport-layer-bucket/*'],
     })) && stack;
     const agnostic = newStack();
-    const a = cluster(agnostic, { bastion: false });
+    const a = cluster(agnostic, { restrictEndpointPolicies: false, bastion: false });
     literalPolicy(agnostic, a);
     expect(findingsOf(a)).toEqual([]);
     const app = new App();
     const tokyo = new Stack(app, 'Test', { env: { account: '123456789012', region: 'ap-northeast-1' } });
-    const t = cluster(tokyo, { bastion: false });
+    const t = cluster(tokyo, { restrictEndpointPolicies: false, bastion: false });
     literalPolicy(tokyo, t);
     expect(findingsOf(t).map(x => x.ruleId)).toEqual(['PEKS-JOIN-7']);
   });
@@ -152,7 +172,7 @@ describe('endpoint policies', () => {
 
   test('PEKS-JOIN-7 fails when the S3 gateway policy admits only the team\'s own bucket', () => {
     const stack = newStack();
-    const c = cluster(stack, { bastion: false });
+    const c = cluster(stack, { bastion: false, restrictEndpointPolicies: false });
     c.endpoints!.s3GatewayEndpoint!.addToPolicy(new iam.PolicyStatement({
       principals: [new iam.AccountRootPrincipal()], actions: ['s3:*'], resources: ['arn:aws:s3:::team-bucket/*'],
     }));
@@ -195,7 +215,7 @@ describe('the CDK asset bucket follows the stack\'s synthesizer', () => {
     const build = (bucket: string) => {
       const app = new App();
       const stack = new Stack(app, 'Test', { synthesizer: new DefaultStackSynthesizer({ qualifier: 'myqual' }) });
-      const c = cluster(stack, { kubectlLayer: tinyLayer(stack) });
+      const c = cluster(stack, { restrictEndpointPolicies: false, kubectlLayer: tinyLayer(stack) });
       c.endpoints!.s3GatewayEndpoint!.addToPolicy(new iam.PolicyStatement({
         principals: [new iam.AnyPrincipal()], actions: ['s3:GetObject'], resources: [`arn:aws:s3:::prod-${Aws.REGION}-starport-layer-bucket/*`],
       }));

@@ -70,7 +70,7 @@ describe('fully-private (the default set-up)', () => {
   });
 
   test('creates exactly the interface endpoints the nodes, the SSM bastion, the kubectl handler and Pod Identity need, plus the S3 gateway', () => {
-    expect(endpointServices(t)).toEqual(['ec2', 'ecr.api', 'ecr.dkr', 'eks', 'eks-auth', 'lambda', 's3', 'ssm', 'ssmmessages']);
+    expect(endpointServices(t)).toEqual(['ec2', 'ecr.api', 'ecr.dkr', 'eks', 'eks-auth', 'lambda', 'logs', 's3', 'ssm', 'ssmmessages']);
     t.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway', RouteTableIds: Match.anyValue() });
   });
 

@@ -153,3 +153,37 @@ describe('logs you control', () => {
     t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: Match.stringLikeRegexp('^/aws/eks/'), RetentionInDays: 90 });
   });
 });
+
+describe('the bastion logs its sessions', () => {
+  test('an encrypted log group, a Session document of its own used by startSessionCommand, the role may write, the logs endpoint', () => {
+    const stack = new Stack(new App(), 'Test');
+    const c = new PrivateEksCluster(stack, 'Eks', { version: V });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::SSM::Document', {
+      DocumentType: 'Session',
+      Name: Match.absent(),
+      Content: Match.objectLike({
+        sessionType: 'Standard_Stream',
+        inputs: Match.objectLike({ cloudWatchLogGroupName: { Ref: Match.stringLikeRegexp('EksBastionSessionLogs') }, cloudWatchEncryptionEnabled: true, cloudWatchStreamingEnabled: true }),
+      }),
+    });
+    const [, group] = resourcesOfType(t, 'AWS::Logs::LogGroup').find(([id]) => id.startsWith('EksBastionSessionLogs'))!;
+    expect(group.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^EksLogsKey/), 'Arn'] });
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'] })]) },
+      Description: 'Permissions of Test/Eks/Bastion/Role',
+    });
+    expect(endpointServices(t)).toContain('logs');
+    expect(JSON.stringify(stack.resolve(c.bastion!.startSessionCommand))).toContain('--document-name');
+  });
+
+  test('sessionLogging: false logs nothing and needs no logs endpoint; a log key without logging is refused', () => {
+    const stack = new Stack(new App(), 'Test');
+    new PrivateEksCluster(stack, 'Eks', { version: V, bastionOptions: { sessionLogging: false } });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::SSM::Document', 0);
+    expect(endpointServices(t)).not.toContain('logs');
+    expect(() => new PrivateEksCluster(new Stack(new App(), 'T2'), 'Eks', { version: V, bastionOptions: { sessionLogging: false, sessionLogRetention: 30 } }))
+      .toThrow(/sessionLogKey or sessionLogRetention was given, and sessions are not logged/);
+  });
+});

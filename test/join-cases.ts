@@ -37,11 +37,14 @@ export function tinyLayer(stack: Stack): lambda.LayerVersion {
 
 /**
  * A cluster in `stack` (the construct ID is `Eks`). The vpc-cni keeps the node role's credentials here
- * (`vpcCniRole: false`), so the cases that build their endpoints by hand need no `eks-auth` for it: the default, with
- * its own role and `eks-auth`, is tested in private-eks-cluster.test.ts and by the examples.
+ * (`vpcCniRole: false`) and the bastion logs no sessions, so the cases that build their endpoints by hand need no
+ * `eks-auth` or `logs` for them; the endpoint policies are the defaults only where a case writes none of its own
+ * (`restrictEndpointPolicies`). The defaults are tested in hardening.test.ts, private-eks-cluster.test.ts and by the
+ * examples.
  */
 export function cluster(stack: Stack, props: Partial<PrivateEksClusterProps> = {}): PrivateEksCluster {
-  return new PrivateEksCluster(stack, 'Eks', { version: V, vpcCniRole: false, ...props });
+  const bastionOptions = props.bastion === false ? props.bastionOptions : { sessionLogging: false, ...props.bastionOptions };
+  return new PrivateEksCluster(stack, 'Eks', { version: V, vpcCniRole: false, ...props, bastionOptions });
 }
 
 /**

@@ -52,8 +52,8 @@ describe('PrivateEksCluster defaults', () => {
     Template.fromStack(kept).hasResourceProperties('AWS::EKS::Cluster', { AccessConfig: { BootstrapClusterCreatorAdminPermissions: true } });
   });
 
-  test('endpoints: the node trio, ssm and ssmmessages for the bastion\'s Session Manager, and the S3 gateway; nothing else', () => {
-    expect(endpointServices(t)).toEqual(['ec2', 'ecr.api', 'ecr.dkr', 'eks-auth', 's3', 'ssm', 'ssmmessages']);
+  test('endpoints: the node trio, eks-auth (the vpc-cni\'s Pod Identity), ssm, ssmmessages and logs for the bastion\'s logged Session Manager, and the S3 gateway; nothing else', () => {
+    expect(endpointServices(t)).toEqual(['ec2', 'ecr.api', 'ecr.dkr', 'eks-auth', 'logs', 's3', 'ssm', 'ssmmessages']);
   });
 
   test('nodes and bastion are created after every endpoint (a node that boots first never joins)', () => {
@@ -113,7 +113,7 @@ describe('PrivateEksCluster options', () => {
     const pec = new PrivateEksCluster(stack, 'Eks', {
       version: V,
       createVpcEndpoints: false,
-      existingEndpointServices: ['ec2', 'ecr.api', 'ecr.dkr', 's3', 'ssm', 'ssmmessages', 'ec2messages', 'eks-auth'],
+      existingEndpointServices: ['ec2', 'ecr.api', 'ecr.dkr', 's3', 'ssm', 'ssmmessages', 'ec2messages', 'eks-auth', 'logs'],
     });
     Template.fromStack(stack).resourceCountIs('AWS::EC2::VPCEndpoint', 0);
     expect(pec.endpoints).toBeUndefined();

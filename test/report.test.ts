@@ -42,7 +42,7 @@ describe('the plan report of the default example', () => {
   });
 
   test('every endpoint it lists exists in the template, with that logical ID and type', () => {
-    expect(report.endpoints.length).toBe(9);
+    expect(report.endpoints.length).toBe(10);
     for (const e of report.endpoints) expect(template.Resources[e.logicalId]?.Type).toBe('AWS::EC2::VPCEndpoint');
   });
 
@@ -68,7 +68,7 @@ describe('the plan report of the default example', () => {
   test('prices the fixed network cost from the rate data: endpoints x AZs against one NAT gateway per AZ', () => {
     const azs = report.endpoints.filter(e => e.type === 'Interface').reduce((n, e) => n + e.azs, 0);
     const r = REGION_RATES['us-east-1'];
-    expect(azs).toBe(16);
+    expect(azs).toBe(18);
     expect(report.cost.thisDesign.monthlyUsd).toBeCloseTo(azs * r.interfaceEndpointAzHour * HOURS_PER_MONTH, 2);
     expect(report.cost.natDesign.monthlyUsd).toBeCloseTo(2 * (r.natGatewayHour + r.publicIpv4Hour) * HOURS_PER_MONTH, 2);
     expect(report.cost.thisDesign.ratesOf).toBe('us-east-1');

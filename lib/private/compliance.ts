@@ -91,6 +91,13 @@ export const ACKNOWLEDGEMENTS = {
       reason: 'AmazonSSMManagedInstanceCore is the AWS managed policy the SSM agent needs for Session Manager; the only other permissions are eks:DescribeCluster on this cluster and s3:GetObject on the kubectl asset object.',
     },
   ],
+  /** The bastion role, with Session Manager logging. */
+  sessionLogging: [
+    {
+      ids: ['AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:*]'],
+      reason: 'The SSM Agent calls logs:DescribeLogGroups before streaming a session, and that action lists groups: it cannot be narrowed to one group. Writing (CreateLogStream, PutLogEvents) is granted on the session log group only.',
+    },
+  ],
   /** aws-eks-v2's KubectlProvider (the kubectl handler and its provider framework), created on first use. */
   kubectlProvider: [
     {

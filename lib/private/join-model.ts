@@ -247,7 +247,7 @@ function regionFacts(cluster: eks.Cluster): Pick<JoinModel, 'region' | 'notOffer
 
 /** A contract's services as the analysis' needs: what each is for names the feature in messages. */
 function contractNeeds(name: string, conditions?: string[]): NeededService[] {
-  return ComponentContracts.servicesOf(name, conditions ?? ['ssm-access', 'ssm-legacy-agent', 'kubectl-download'])
+  return ComponentContracts.servicesOf(name, conditions ?? ['ssm-access', 'ssm-legacy-agent', 'kubectl-download', 'session-logging'])
     .map(s => ({ service: s.service, feature: s.why, purpose: s.purpose }));
 }
 
