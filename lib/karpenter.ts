@@ -190,7 +190,9 @@ export class Karpenter extends Construct {
           ...(this.interruptionQueue ? { interruptionQueue: this.interruptionQueue.queueName } : {}),
         },
         serviceAccount: { name: identity.serviceAccount },
-        controller: { image: imageValues },
+        // The region from the environment, not IMDS: nodes keep pods off IMDS (hop limit 1). `controller.env` is the
+        // chart's list of extra variables (charts/karpenter/README.md).
+        controller: { image: imageValues, env: [{ name: 'AWS_REGION', value: Stack.of(this).region }] },
       }, props.values ?? {}),
     });
     this.chart.node.addDependency(association, this.role);
