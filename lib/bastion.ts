@@ -187,7 +187,7 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
   public readonly kubectlInstalled: boolean;
   /**
    * The AWS services the bastion calls from its subnets, by short name: with SSM access `ssm` and `ssmmessages`
-   * (plus `ec2messages` with a `machineImage` of yours), `s3` when it downloads kubectl. The endpoints
+   * (plus `ec2messages` with a `machineImage` of yours), `logs` when it logs sessions, `s3` when it downloads kubectl. The endpoints
    * `PrivateEksCluster` creates and the synth-time checks both read this.
    */
   public readonly requiredServices: string[];

@@ -1,8 +1,9 @@
-import { CfnJson, Token } from 'aws-cdk-lib';
+import { CfnJson, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ComponentContract, ComponentContracts } from './component-contracts';
+import { acknowledgeFindings } from './private/compliance';
 import { misuse } from './private/errors';
 import { allow } from './private/iam';
 import { WorkloadIdentity } from './workload-identity';
@@ -131,6 +132,8 @@ export class ClusterAddon extends Construct {
         managedPolicies: policies,
       });
       cfn.serviceAccountRoleArn = this.role.roleArn;
+      const cfnJson = Stack.of(this).node.tryFindChild('AWSCDKCfnUtilsProviderCustomResourceProvider');
+      if (cfnJson) acknowledgeFindings(cfnJson, 'cfnJsonProvider');
     }
     if ((props.policyStatements ?? []).length > 0) allow(this.role, ...props.policyStatements!);
   }

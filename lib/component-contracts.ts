@@ -46,13 +46,17 @@ export interface ContractIdentity {
   readonly serviceAccount: string;
   /** AWS managed policies that grant what it calls, by name (`service-role/AmazonEBSCSIDriverPolicy`). Empty: see `policy`. */
   readonly managedPolicies: string[];
-  /** Where the permissions come from when no AWS managed policy covers them. */
+  /**
+   * Where the permissions come from when no AWS managed policy covers them.
+   * @default - none: `managedPolicies` cover them
+   */
   readonly policy?: string;
   /** Whether EKS Pod Identity works for it (else IRSA only). */
   readonly podIdentity: boolean;
   /**
-   * Whether the node role carries these permissions by default, so a component with no identity of its own still works
-   * (vpc-cni with `AmazonEKS_CNI_Policy` on the node role).
+   * Whether the node role carries these permissions where the component has no identity of its own (vpc-cni:
+   * `AmazonEKS_CNI_Policy` is on node roles EKS documents, and PrivateEksCluster keeps it there whenever the add-on has
+   * no role of its own), so the check does not warn.
    * @default false
    */
   readonly nodeRoleDefault?: boolean;
@@ -175,6 +179,8 @@ const COMPONENTS: ComponentContract[] = [
       serviceAccount: 'aws-node',
       managedPolicies: ['AmazonEKS_CNI_Policy'],
       podIdentity: true,
+      // PrivateEksCluster gives it its own role by default (vpcCniRole); with vpcCniRole: false the node role keeps
+      // the policy (nodeRoleCniPolicy), and so do node roles made elsewhere with EKS's documented policies.
       nodeRoleDefault: true,
       source: 'https://docs.aws.amazon.com/eks/latest/userguide/cni-iam-role.html ("The Amazon VPC CNI plugin also supports Amazon EKS Pod Identities"); '
         + `${POD_ID_TABLE} (Yes from v1.15.5-eksbuild.1); ${ADDONS_PAGE} names only IRSA for this add-on`,
@@ -305,7 +311,7 @@ const COMPONENTS: ComponentContract[] = [
       { service: 'ec2', why: 'CreateFleet, RunInstances, Describe*', source: `${KARPENTER_START} (private clusters: com.amazonaws.<region>.ec2)` },
       { service: 'ssm', why: 'AMI IDs from SSM public parameters', source: `${KARPENTER_START} (private clusters: com.amazonaws.<region>.ssm)` },
       { service: 'sqs', when: 'set:settings.interruptionQueue', why: 'interruption messages', source: `${KARPENTER_START} ("com.amazonaws.<region>.sqs - For accessing SQS if using interruption handling")` },
-      { service: 'eks', when: 'unset:settings.clusterEndpoint', why: 'DescribeCluster to discover the cluster endpoint', source: `${KARPENTER_START} (private clusters: com.amazonaws.<region>.eks); ${KARPENTER_CHART} (settings.clusterEndpoint: "If not set, will be discovered during startup")` },
+      { service: 'eks', why: 'DescribeCluster (the cluster endpoint when not set, and cluster details for the node class)', source: `${KARPENTER_START} (private clusters: com.amazonaws.<region>.eks); ${KARPENTER_CHART} (settings.clusterEndpoint: "If not set, will be discovered during startup")` },
     ],
     identity: {
       namespace: 'kube-system',
@@ -362,31 +368,36 @@ const COMPONENTS: ComponentContract[] = [
 
 const ALL = [...CLIENTS, ...COMPONENTS];
 
+/** A deep copy: callers cannot change the registry. */
+function copy(c: ComponentContract): ComponentContract {
+  return JSON.parse(JSON.stringify(c));
+}
+
 /**
  * The registry of reachability contracts.
  */
 export class ComponentContracts {
   /** Every contract. */
   public static all(): ComponentContract[] {
-    return ALL.map(c => ({ ...c }));
+    return ALL.map(copy);
   }
 
   /** The contract of a component, by name or alias; undefined when the registry has none. */
   public static describe(name: string): ComponentContract | undefined {
     const c = ALL.find(x => x.name === name || (x.aliases ?? []).includes(name));
-    return c ? { ...c } : undefined;
+    return c ? copy(c) : undefined;
   }
 
   /** The contract of an EKS add-on, by add-on name. */
   public static forAddon(addonName: string): ComponentContract | undefined {
     const c = ALL.find(x => x.kind === ComponentKind.EKS_ADDON && x.name === addonName);
-    return c ? { ...c } : undefined;
+    return c ? copy(c) : undefined;
   }
 
   /** The contract of a Helm chart, by chart name (or the last segment of an OCI repository). */
   public static forChart(chartName: string): ComponentContract | undefined {
     const c = ALL.find(x => x.kind === ComponentKind.HELM_CHART && (x.name === chartName || (x.aliases ?? []).includes(chartName)));
-    return c ? { ...c } : undefined;
+    return c ? copy(c) : undefined;
   }
 
   /**

@@ -194,7 +194,7 @@ export class Karpenter extends Construct {
         // chart's list of extra variables (charts/karpenter/README.md).
         controller: { image: imageValues, env: [{ name: 'AWS_REGION', value: Stack.of(this).region }] },
       }, props.values ?? {}),
-    });
+    }, 'addKarpenter');
     this.chart.node.addDependency(association, this.role);
     cluster._needsFromNodes(CONTRACT, ['eks-auth'], { podIdentity: true }, this.interruptionQueue ? ['settings.interruptionQueue'] : []);
 

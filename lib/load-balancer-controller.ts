@@ -156,7 +156,7 @@ export class LoadBalancerController extends Construct {
           },
         },
       }, props.values ?? {}),
-    });
+    }, 'addLoadBalancerController');
     this.chart.node.addDependency(this.role);
     cluster._needsFromNodes(CONTRACT, ['sts'], { irsa: true });
   }

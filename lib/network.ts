@@ -31,7 +31,9 @@ export interface PrivateNetworkProps {
    * Whether to create public subnets (with an internet gateway and default routes to it) beside the private isolated
    * ones. They hold internet-facing load balancers or an SSH bastion; nodes never need them. Off by default: a VPC
    * with no route to the internet at all (NIST 800-53 R5 and HIPAA: VPCNoUnrestrictedRouteToIGW).
-   * Earlier versions of this library created them: set `true` to keep an existing VPC's public subnets.
+   * Earlier versions of this library created them: set `true` to keep an existing VPC's public subnets. Left out,
+   * their address space stays reserved (no subnets, no internet gateway), so the private subnets keep the addresses
+   * they had; `false` gives the whole block to the private subnets.
    * @default - false, unless `publicSubnetCidrMask` is given
    */
   readonly publicSubnets?: boolean;
@@ -96,19 +98,24 @@ export class PrivateNetwork extends Construct {
     checkMask(this, 'publicSubnetCidrMask', props.publicSubnetCidrMask);
     checkMask(this, 'privateSubnetCidrMask', props.privateSubnetCidrMask);
     const cidr = props.cidr ?? '10.0.0.0/16';
+    const withPublic = props.publicSubnets ?? (props.publicSubnetCidrMask !== undefined);
+    // Left to the default, the public subnets' address space stays reserved: the private subnets keep the addresses
+    // earlier versions (public subnets by default) gave them, so an existing VPC's node subnets are not replaced.
+    const reservePublic = !withPublic && props.publicSubnets === undefined;
     checkCidr(this, cidr, maxAzs, [
-      ...(props.publicSubnets ?? (props.publicSubnetCidrMask !== undefined) ? [{ name: 'publicSubnetCidrMask', mask: props.publicSubnetCidrMask ?? 24 }] : []),
+      ...(withPublic || reservePublic ? [{ name: `publicSubnetCidrMask${reservePublic ? ', reserved' : ''}`, mask: props.publicSubnetCidrMask ?? 24 }] : []),
       { name: 'privateSubnetCidrMask', mask: props.privateSubnetCidrMask ?? 19 },
     ]);
 
     const subnetConfiguration: ec2.SubnetConfiguration[] = [];
-    if (props.publicSubnets ?? (props.publicSubnetCidrMask !== undefined)) {
+    if (withPublic || reservePublic) {
       subnetConfiguration.push({
         name: PrivateNetwork.PUBLIC_SUBNET_GROUP,
         subnetType: ec2.SubnetType.PUBLIC,
         cidrMask: props.publicSubnetCidrMask ?? 24,
         // Nothing placed here gets a public address unless it asks for one.
         mapPublicIpOnLaunch: false,
+        reserved: reservePublic,
       });
     }
     subnetConfiguration.push({

@@ -141,7 +141,7 @@ export interface PrivateNodegroupProps extends PrivateNodegroupOptions {
 export class PrivateNodegroup extends Construct {
   /**
    * A node role with only the policies EKS requires of managed nodes: `AmazonEKSWorkerNodePolicy`,
-   * `AmazonEKS_CNI_Policy` and `AmazonEC2ContainerRegistryPullOnly`.
+   * `AmazonEC2ContainerRegistryPullOnly`, and `AmazonEKS_CNI_Policy` unless `options.cniPolicy` is false.
    */
   public static createNodeRole(scope: Construct, id: string, options: NodeRoleOptions = {}): iam.Role {
     const role = new iam.Role(scope, id, {

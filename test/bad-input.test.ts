@@ -14,7 +14,7 @@ describe('network.cidr', () => {
     ['10.0.0/16', /\[Test\/Eks\/Network\] network.cidr "10.0.0\/16" is not an IPv4 CIDR block/],
     ['10.0.300.0/16', /network.cidr "10.0.300.0\/16" is not an IPv4 CIDR block/],
     ['10.0.0.0/12', /\[Test\/Eks\/Network\] network.cidr 10.0.0.0\/12 is a \/12; a VPC's CIDR block must be from \/16 .*Fix: use a \/16 to \/28 block/],
-    ['10.0.0.0/24', /\[Test\/Eks\/Network\] network.cidr 10.0.0.0\/24 holds 256 addresses, and its subnets need 16384: 2 x \/19 \(privateSubnetCidrMask\), each aligned to its size. Fix: use a \/18 or larger block/],
+    ['10.0.0.0/24', /\[Test\/Eks\/Network\] network.cidr 10.0.0.0\/24 holds 256 addresses, and its subnets need 24576: 2 x \/24 \(publicSubnetCidrMask, reserved\) \+ 2 x \/19 \(privateSubnetCidrMask\), each aligned to its size. Fix: use a \/17 or larger block/],
   ])('fails for %s', (cidr, message) => {
     expect(() => cluster(newStack(), { network: { cidr } })).toThrow(message);
   });
@@ -24,9 +24,9 @@ describe('network.cidr', () => {
       .toThrow(/network.cidr 10.0.0.0\/24 holds 256 addresses, and its subnets need 24576: 2 x \/24 \(publicSubnetCidrMask\) \+ 2 x \/19 \(privateSubnetCidrMask\), each aligned to its size. Fix: use a \/17 or larger block/);
   });
 
-  test('the smallest block that fits passes (a /18 for the default masks, a /17 with public subnets), and a /24 with /26 subnets', () => {
-    expect(() => cluster(newStack(), { network: { cidr: '10.0.0.0/18' } })).not.toThrow();
-    expect(() => cluster(newStack(), { network: { cidr: '10.0.0.0/17', publicSubnets: true } })).not.toThrow();
+  test('the smallest block that fits passes (a /17 for the default masks, the public space reserved; a /18 with publicSubnets: false), and a /24 with /26 subnets', () => {
+    expect(() => cluster(newStack(), { network: { cidr: '10.0.0.0/17' } })).not.toThrow();
+    expect(() => cluster(newStack(), { network: { cidr: '10.0.0.0/18', publicSubnets: false } })).not.toThrow();
     expect(() => new PrivateNetwork(newStack(), 'Net', { cidr: '10.1.0.0/24', publicSubnetCidrMask: 27, privateSubnetCidrMask: 26 })).not.toThrow();
     expect(() => new PrivateNetwork(newStack(), 'Net', { cidr: '10.1.0.0/24', publicSubnetCidrMask: 25, privateSubnetCidrMask: 26 }))
       .toThrow(/holds 256 addresses, and its subnets need 384/);

@@ -6,7 +6,7 @@ export function contractTable(): string {
   for (const c of ComponentContracts.all().filter(x => x.kind !== ComponentKind.CLUSTER_CLIENT)) {
     const services = c.services.map(s => `\`${s.service}\`${s.when ? ` (when ${s.when})` : ''}`).join(', ') || 'none';
     const id = c.identity
-      ? `${c.identity.namespace}/${c.identity.serviceAccount}: ${c.identity.managedPolicies.join(', ') || c.identity.policy}; ${c.identity.podIdentity ? 'Pod Identity' : 'IRSA'}${c.identity.nodeRoleDefault ? ' (node role by default)' : ''}`
+      ? `${c.identity.namespace}/${c.identity.serviceAccount}: ${c.identity.managedPolicies.join(', ') || c.identity.policy}; ${c.identity.podIdentity ? 'Pod Identity' : 'IRSA'}${c.identity.nodeRoleDefault ? ' (the node role\'s, when it has none of its own)' : ''}`
       : 'none';
     const settings = (c.settings ?? []).map(s => `\`${s.path}\`${s.value === undefined ? ' set' : ` = ${JSON.stringify(s.value)}`}`).join(', ') || '-';
     const url = /https:\/\/[^\s;)"]+/.exec(c.source)![0];

@@ -135,7 +135,6 @@ describe('logs you control', () => {
     expect(group.Properties.LogGroupName).toBe(`/aws/eks/${cluster.Properties.Name}/cluster`);
     expect(group.Properties.RetentionInDays).toBe(365);
     expect(group.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^EksLogsKey/), 'Arn'] });
-    expect(group.DeletionPolicy).toBe('Retain');
     expect(t.toJSON().Resources[clusterId].DependsOn).toContain(groupId);
     // The same app synthesizes the same name.
     expect(build().t.toJSON().Resources[clusterId].Properties.Name).toBe(cluster.Properties.Name);
@@ -185,5 +184,29 @@ describe('the bastion logs its sessions', () => {
     expect(endpointServices(t)).not.toContain('logs');
     expect(() => new PrivateEksCluster(new Stack(new App(), 'T2'), 'Eks', { version: V, bastionOptions: { sessionLogging: false, sessionLogRetention: 30 } }))
       .toThrow(/sessionLogKey or sessionLogRetention was given, and sessions are not logged/);
+  });
+});
+
+describe('upgrades keep what exists', () => {
+  test('without public subnets the private subnets keep the addresses the public-subnet default gave them; publicSubnets: false uses the whole block', () => {
+    const cidrs = (props: Record<string, unknown>) => {
+      const stack = new Stack(new App(), 'Test');
+      new PrivateNetwork(stack, 'Net', props);
+      return resourcesOfType(Template.fromStack(stack), 'AWS::EC2::Subnet').filter(([id]) => id.includes('Private')).map(([, s]) => s.Properties.CidrBlock);
+    };
+    expect(cidrs({})).toEqual(cidrs({ publicSubnets: true }));
+    expect(cidrs({})).toEqual(['10.0.32.0/19', '10.0.64.0/19']);
+    expect(cidrs({ publicSubnets: false })).toEqual(['10.0.0.0/19', '10.0.32.0/19']);
+  });
+
+  test('fails when eks-pod-identity-agent is added again (the vpc-cni role created it)', () => {
+    const { c } = build();
+    expect(() => c.addAddon('eks-pod-identity-agent')).toThrow(/the eks-pod-identity-agent add-on exists already/);
+  });
+
+  test('the control plane log group survives the stack but not a failed first creation', () => {
+    const { t } = build();
+    const [, group] = resourcesOfType(t, 'AWS::Logs::LogGroup').find(([, g]) => JSON.stringify(g.Properties.LogGroupName ?? '').includes('/aws/eks/'))!;
+    expect(group.DeletionPolicy).toBe('RetainExceptOnCreate');
   });
 });
