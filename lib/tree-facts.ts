@@ -38,6 +38,7 @@ export class TreeFacts {
   public readonly pullThroughCacheRules: ecr.CfnPullThroughCacheRule[] = [];
   /** Every construct in the tree. */
   public readonly all: IConstruct[];
+  private readonly s3BlocksCache = new Map<ec2.CfnVPCEndpoint, Record<string, string> | undefined>();
 
   constructor(root: IConstruct) {
     this.all = root.node.findAll();
@@ -76,7 +77,12 @@ export class TreeFacts {
     const gateways = rtKey ? this.gatewayEndpointsOn(rtKey) : [];
     const gatewayEndpoints = gateways.map(g => g.service);
     const s3 = gateways.find(g => g.service === 's3');
-    const s3PolicyBlocks = s3 ? s3Blocks(s3.endpoint) : undefined;
+    // One evaluation per gateway endpoint and walk: every subnet on its route tables shares the answer.
+    let s3PolicyBlocks: Record<string, string> | undefined;
+    if (s3) {
+      if (!this.s3BlocksCache.has(s3.endpoint)) this.s3BlocksCache.set(s3.endpoint, s3Blocks(s3.endpoint));
+      s3PolicyBlocks = this.s3BlocksCache.get(s3.endpoint);
+    }
     const name = cfn ? subnet.node.path : literal(subnet.subnetId) ?? subnet.node.path;
     const az = availabilityZone(cfn ? cfn.availabilityZone : tryGet(() => subnet.availabilityZone), subnet);
     if (!cfn || !rtKey) {

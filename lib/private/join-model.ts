@@ -5,7 +5,7 @@ import { IConstruct } from 'constructs';
 import { ClusterBastion } from '../bastion';
 import { ComponentContracts } from '../component-contracts';
 import { EndpointCatalogue } from '../endpoint-catalogue';
-import { CapacityFacts, ClientFacts, JoinModel, NeededService, SubnetFacts, VersionFacts } from '../join-analysis';
+import { CapacityFacts, ClientFacts, InterfaceEndpointFacts, JoinModel, NeededService, SubnetFacts, VersionFacts } from '../join-analysis';
 import { oldestCreatableVersion, versionSupport } from '../kubernetes-versions';
 import { maxPodsFor } from '../max-pods';
 import { AwsLocation, locationOf } from './aws-env';
@@ -126,15 +126,6 @@ export function buildJoinModel(facts: TreeFacts, input: JoinModelInput): JoinMod
   const nodeSubnets = [...new Map(clients.filter(c => c.kind === 'nodes').flatMap(c => c.subnets).map(s => [s.name, s])).values()];
   const components = componentFacts(facts, cluster, nodeSubnets);
   clients.push(...components.clients);
-  const nodeNetworks = networks.filter(n => clients.some(c => c.kind === 'nodes' && c.name === n.name));
-  for (const c of components.clients) {
-    networks.push({
-      name: c.name,
-      description: c.label ?? c.name,
-      securityGroups: [...new Set(nodeNetworks.flatMap(n => n.securityGroups))],
-      cidrs: [...new Set(nodeNetworks.flatMap(n => n.cidrs))],
-    });
-  }
 
   const charts = chartNeeds(input.helmCharts ?? [], locationOf(cluster));
 
@@ -182,7 +173,7 @@ export function buildJoinModel(facts: TreeFacts, input: JoinModelInput): JoinMod
   return {
     clients: withApi,
     clusterSubnetAzs: clusterSubnetIds.map(id => subnetFacts(id).az),
-    interfaceEndpoints: facts.interfaceEndpoints(vpc.vpcId, networks),
+    interfaceEndpoints: withComponents(facts.interfaceEndpoints(vpc.vpcId, networks), clients),
     s3GatewayInVpc: facts.hasGatewayEndpoint(vpc.vpcId, 's3'),
     // CloudFormation defaults: DNS support on, DNS hostnames off.
     vpcDnsSupport: cfnVpc ? (dnsSupport === undefined ? true : bool(dnsSupport)) : undefined,
@@ -243,6 +234,21 @@ function regionFacts(cluster: eks.Cluster): Pick<JoinModel, 'region' | 'notOffer
       .filter(info => !EndpointCatalogue.offeredIn(info.name, l.region))
       .map(info => ({ service: info.name, source: info.unavailableInSource ?? info.source })),
   };
+}
+
+/**
+ * Components run on the nodes, with the nodes' security groups: whether 443 to an endpoint is blocked for them is
+ * what it is for the nodes (the first node client that is blocked says why).
+ */
+function withComponents(endpoints: InterfaceEndpointFacts[], clients: ClientFacts[]): InterfaceEndpointFacts[] {
+  const nodes = clients.filter(c => c.kind === 'nodes').map(c => c.name);
+  const components = clients.filter(c => c.kind === 'component').map(c => c.name);
+  if (components.length === 0) return endpoints;
+  return endpoints.map(e => {
+    const why = nodes.map(n => e.blocked443[n]).find(w => w !== undefined);
+    if (why === undefined) return e;
+    return { ...e, blocked443: { ...e.blocked443, ...Object.fromEntries(components.map(c => [c, why])) } };
+  });
 }
 
 /** A contract's services as the analysis' needs: what each is for names the feature in messages. */
