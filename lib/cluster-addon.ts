@@ -1,11 +1,11 @@
-import { CfnJson, Stack, Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ComponentContract, ComponentContracts } from './component-contracts';
-import { acknowledgeFindings } from './private/compliance';
+import { acknowledgeCfnJsonProvider } from './private/compliance';
 import { misuse } from './private/errors';
-import { allow } from './private/iam';
+import { allow, irsaRole, podIdentityRole } from './private/iam';
 import { WorkloadIdentity } from './workload-identity';
 
 /**
@@ -109,31 +109,16 @@ export class ClusterAddon extends Construct {
     this.identity = props.identity ?? (wanted.podIdentity ? WorkloadIdentity.POD_IDENTITY : WorkloadIdentity.IRSA);
     const cfn = this.addon.node.defaultChild as eks.CfnAddon;
     if (this.identity === WorkloadIdentity.POD_IDENTITY) {
-      this.role = new iam.Role(this, 'Role', {
-        assumedBy: new iam.SessionTagsPrincipal(new iam.ServicePrincipal('pods.eks.amazonaws.com')),
-        description: `Pod Identity of the ${props.addonName} add-on (${wanted.namespace}/${wanted.serviceAccount})`,
-        managedPolicies: policies,
-      });
+      this.role = podIdentityRole(this, 'Role', `Pod Identity of the ${props.addonName} add-on (${wanted.namespace}/${wanted.serviceAccount})`, policies);
       cfn.podIdentityAssociations = [{ serviceAccount: wanted.serviceAccount, roleArn: this.role.roleArn }];
       // The agent answers the add-on's credential requests; aws-eks-v2 creates it once per cluster.
       const agent = props.cluster.eksPodIdentityAgent;
       if (agent) this.addon.node.addDependency(agent);
     } else {
-      const provider = props.cluster.openIdConnectProvider;
-      const conditions = new CfnJson(this, 'TrustConditions', {
-        value: {
-          [`${provider.openIdConnectProviderIssuer}:aud`]: 'sts.amazonaws.com',
-          [`${provider.openIdConnectProviderIssuer}:sub`]: `system:serviceaccount:${wanted.namespace}:${wanted.serviceAccount}`,
-        },
-      });
-      this.role = new iam.Role(this, 'Role', {
-        assumedBy: new iam.WebIdentityPrincipal(provider.openIdConnectProviderArn, { StringEquals: conditions }),
-        description: `IRSA of the ${props.addonName} add-on (${wanted.namespace}/${wanted.serviceAccount})`,
-        managedPolicies: policies,
-      });
+      this.role = irsaRole(this, 'Role', props.cluster, wanted.namespace, wanted.serviceAccount,
+        `IRSA of the ${props.addonName} add-on (${wanted.namespace}/${wanted.serviceAccount})`, policies);
       cfn.serviceAccountRoleArn = this.role.roleArn;
-      const cfnJson = Stack.of(this).node.tryFindChild('AWSCDKCfnUtilsProviderCustomResourceProvider');
-      if (cfnJson) acknowledgeFindings(cfnJson, 'cfnJsonProvider');
+      acknowledgeCfnJsonProvider(this);
     }
     if ((props.policyStatements ?? []).length > 0) allow(this.role, ...props.policyStatements!);
   }

@@ -9,8 +9,9 @@ import { Construct } from 'constructs';
 import { ComponentContracts } from './component-contracts';
 import { deepMerge } from './load-balancer-controller';
 import { acknowledgeFindings, wildcardFindings } from './private/compliance';
+import { checkChartSource, controllerImage, ControllerHome } from './private/controller-source';
 import { misuse } from './private/errors';
-import { allow } from './private/iam';
+import { allow, podIdentityAssociation, podIdentityRole } from './private/iam';
 import type { PrivateEksCluster } from './private-eks-cluster';
 import { PrivateNodegroup } from './private-nodegroup';
 
@@ -108,16 +109,16 @@ export class Karpenter extends Construct {
     if (!/^\d+\.\d+\.\d+$/.test(props.version)) {
       throw misuse(this, `version "${props.version}" is not a Karpenter chart version`, 'use the version of a Karpenter release, for example \'1.8.1\'');
     }
-    if (!props.chartRepository && !props.chartAsset) {
-      throw misuse(this, 'the chart has no source the kubectl handler can reach: its home, oci://public.ecr.aws/karpenter/karpenter, is on the internet',
-        `copy it into this region's ECR (helm pull oci://public.ecr.aws/karpenter/karpenter --version ${props.version}; helm push karpenter-${props.version}.tgz oci://<account>.dkr.ecr.<region>.amazonaws.com) and pass chartRepository: 'oci://<account>.dkr.ecr.<region>.amazonaws.com/karpenter', or pass chartAsset`);
-    }
-    if (props.chartRepository && props.chartAsset) throw misuse(this, 'both chartRepository and chartAsset were given', 'pass one of them');
-    const image = props.image ?? cluster._cachedImage(`public.ecr.aws/karpenter/controller:${props.version}`);
-    if (!image) {
-      throw misuse(this, `no image was given, and no pull-through cache rule of the cluster serves public.ecr.aws (the controller's image is public.ecr.aws/karpenter/controller:${props.version})`,
-        'copy the image into this region\'s ECR and pass image: \'<account>.dkr.ecr.<region>.amazonaws.com/karpenter/controller:<version>\', or add cluster.addPullThroughCache(...) with Upstream.ECR_PUBLIC first');
-    }
+    const home: ControllerHome = {
+      chart: 'karpenter',
+      chartHome: 'its home, oci://public.ecr.aws/karpenter/karpenter, is on the internet',
+      helmPull: 'helm pull oci://public.ecr.aws/karpenter/karpenter',
+      chartVersion: props.version,
+      publicImage: `public.ecr.aws/karpenter/controller:${props.version}`,
+      imageExample: '<account>.dkr.ecr.<region>.amazonaws.com/karpenter/controller:<version>',
+    };
+    checkChartSource(this, props, home);
+    const image = controllerImage(this, cluster, props.image, home);
     const digestAt = image.indexOf('@');
     const tagAt = image.lastIndexOf(':');
     const repoEnd = digestAt >= 0 ? digestAt : tagAt > image.lastIndexOf('/') ? tagAt : -1;
@@ -159,20 +160,10 @@ export class Karpenter extends Construct {
       }
     }
 
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.SessionTagsPrincipal(new iam.ServicePrincipal('pods.eks.amazonaws.com')),
-      description: `Pod Identity of the Karpenter controller (${identity.namespace}/${identity.serviceAccount})`,
-    });
+    this.role = podIdentityRole(this, 'Role', `Pod Identity of the Karpenter controller (${identity.namespace}/${identity.serviceAccount})`);
     allow(this.role, ...controllerStatements(this, eksCluster, this.nodeRole, this.interruptionQueue));
     for (const finding of wildcardFindings(this.role)) acknowledgeFindings(this.role, 'controllerPolicy', { finding });
-    const association = new eks.CfnPodIdentityAssociation(this, 'Association', {
-      clusterName: eksCluster.clusterName,
-      namespace: identity.namespace,
-      serviceAccount: identity.serviceAccount,
-      roleArn: this.role.roleArn,
-    });
-    const agent = eksCluster.eksPodIdentityAgent;
-    if (agent) association.node.addDependency(agent);
+    const association = podIdentityAssociation(this, 'Association', eksCluster, identity.namespace, identity.serviceAccount, this.role);
 
     this.chart = cluster._installChart(this, 'Chart', {
       chart: props.chartAsset ? undefined : 'karpenter',

@@ -1,14 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Aws, CfnJson, Stack } from 'aws-cdk-lib';
+import { Aws, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { ComponentContracts } from './component-contracts';
-import { acknowledgeFindings, wildcardFindings } from './private/compliance';
+import { acknowledgeCfnJsonProvider, acknowledgeFindings, wildcardFindings } from './private/compliance';
+import { checkChartSource, controllerImage, ControllerHome } from './private/controller-source';
 import { misuse } from './private/errors';
-import { allow } from './private/iam';
+import { allow, irsaRole } from './private/iam';
 import type { PrivateEksCluster } from './private-eks-cluster';
 
 /**
@@ -85,39 +86,28 @@ export class LoadBalancerController extends Construct {
     const identity = contract.identity!;
     const cluster = props.cluster;
     const version = props.version;
-    if (!props.chartRepository && !props.chartAsset) {
-      throw misuse(this, 'the chart has no source the kubectl handler can reach: its repository, https://aws.github.io/eks-charts, is on the internet and is not published as OCI',
-        `copy it into this region's ECR (helm pull eks/aws-load-balancer-controller --version ${version.helmChartVersion}; helm push aws-load-balancer-controller-${version.helmChartVersion}.tgz oci://<account>.dkr.ecr.<region>.amazonaws.com) and pass chartRepository: 'oci://<account>.dkr.ecr.<region>.amazonaws.com/aws-load-balancer-controller', or pass chartAsset`);
-    }
-    if (props.chartRepository && props.chartAsset) {
-      throw misuse(this, 'both chartRepository and chartAsset were given', 'pass one of them');
-    }
+    const home: ControllerHome = {
+      chart: 'aws-load-balancer-controller',
+      chartHome: 'its repository, https://aws.github.io/eks-charts, is on the internet and is not published as OCI',
+      helmPull: 'helm pull eks/aws-load-balancer-controller',
+      chartVersion: version.helmChartVersion,
+      publicImage: `public.ecr.aws/eks/aws-load-balancer-controller:${version.version}`,
+      imageExample: '<account>.dkr.ecr.<region>.amazonaws.com/aws-load-balancer-controller:<tag>',
+    };
+    checkChartSource(this, props, home);
     if (version.custom && !props.policy) {
       throw misuse(this, `${version.version} is a custom version and no policy was given`,
         'pass policy: the iam_policy.json of that release (https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/main/docs/install/iam_policy.json at its tag)');
     }
-    const image = props.image ?? cluster._cachedImage(`public.ecr.aws/eks/aws-load-balancer-controller:${version.version}`);
-    if (!image) {
-      throw misuse(this, `no image was given, and no pull-through cache rule of the cluster serves public.ecr.aws (the controller's image is public.ecr.aws/eks/aws-load-balancer-controller:${version.version})`,
-        'copy the image into this region\'s ECR and pass image: \'<account>.dkr.ecr.<region>.amazonaws.com/aws-load-balancer-controller:<tag>\', or add cluster.addPullThroughCache(...) with Upstream.ECR_PUBLIC first');
-    }
+    const image = controllerImage(this, cluster, props.image, home);
     const at = image.lastIndexOf(':');
     if (at <= image.lastIndexOf('/')) {
       throw misuse(this, `image "${image}" has no tag`, `write it as <repository>:<tag>, for example '<account>.dkr.ecr.<region>.amazonaws.com/aws-load-balancer-controller:${version.version}'`);
     }
 
     // IRSA: the installation guide's identity (Pod Identity is not in it).
-    const provider = cluster.cluster.openIdConnectProvider;
-    const conditions = new CfnJson(this, 'TrustConditions', {
-      value: {
-        [`${provider.openIdConnectProviderIssuer}:aud`]: 'sts.amazonaws.com',
-        [`${provider.openIdConnectProviderIssuer}:sub`]: `system:serviceaccount:${identity.namespace}:${identity.serviceAccount}`,
-      },
-    });
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.WebIdentityPrincipal(provider.openIdConnectProviderArn, { StringEquals: conditions }),
-      description: `IRSA of the AWS Load Balancer Controller ${version.version} (${identity.namespace}/${identity.serviceAccount})`,
-    });
+    this.role = irsaRole(this, 'Role', cluster.cluster, identity.namespace, identity.serviceAccount,
+      `IRSA of the AWS Load Balancer Controller ${version.version} (${identity.namespace}/${identity.serviceAccount})`);
     const policy = props.policy ?? albPolicy(version.version);
     for (const statement of policy.Statement as any[]) {
       const rewrite = (r: string) => r.replace('arn:aws:', `arn:${Aws.PARTITION}:`);
@@ -127,8 +117,7 @@ export class LoadBalancerController extends Construct {
     }
 
     for (const finding of wildcardFindings(this.role)) acknowledgeFindings(this.role, 'controllerPolicy', { finding });
-    const cfnJson = Stack.of(this).node.tryFindChild('AWSCDKCfnUtilsProviderCustomResourceProvider');
-    if (cfnJson) acknowledgeFindings(cfnJson, 'cfnJsonProvider');
+    acknowledgeCfnJsonProvider(this);
 
     this.chart = cluster._installChart(this, 'Chart', {
       chart: props.chartAsset ? undefined : 'aws-load-balancer-controller',

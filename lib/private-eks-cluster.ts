@@ -19,6 +19,7 @@ import { NetworkPreflight } from './preflight';
 import { locationOf } from './private/aws-env';
 import { acknowledgeFindings, denyGrantsExceptForAwsResources, logicalIdOf } from './private/compliance';
 import { misuse } from './private/errors';
+import { podIdentityRole } from './private/iam';
 import { rewritePodImages } from './private/images';
 import { buildJoinModel } from './private/join-model';
 import { cloudWatchLogsKey } from './private/logs-key';
@@ -804,11 +805,8 @@ export class PrivateEksCluster extends Construct {
    */
   private giveVpcCniItsRole(): iam.Role {
     const cni = this.coreAddons.find(a => a.node.id === 'Addon-vpc-cni')!;
-    const role = new iam.Role(this, 'VpcCniRole', {
-      assumedBy: new iam.SessionTagsPrincipal(new iam.ServicePrincipal('pods.eks.amazonaws.com')),
-      description: `Pod Identity of the vpc-cni add-on (kube-system/aws-node) of ${this.node.path}`,
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKS_CNI_Policy')],
-    });
+    const role = podIdentityRole(this, 'VpcCniRole', `Pod Identity of the vpc-cni add-on (kube-system/aws-node) of ${this.node.path}`,
+      [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKS_CNI_Policy')]);
     acknowledgeFindings(role, 'addonRole', { policy: 'AmazonEKS_CNI_Policy' });
     (cni.node.defaultChild as eks.CfnAddon).podIdentityAssociations = [{ serviceAccount: 'aws-node', roleArn: role.roleArn }];
     const agent = this.cluster.eksPodIdentityAgent;

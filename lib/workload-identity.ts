@@ -1,8 +1,8 @@
-import { CfnJson } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { misuse } from './private/errors';
+import { irsaRole, podIdentityAssociation, podIdentityRole } from './private/iam';
 
 /**
  * How pods of a service account get AWS credentials.
@@ -83,32 +83,10 @@ export class WorkloadServiceAccount extends Construct {
     const annotations: Record<string, string> = {};
 
     if (this.identity === WorkloadIdentity.POD_IDENTITY) {
-      const principal = new iam.ServicePrincipal('pods.eks.amazonaws.com');
-      this.role = new iam.Role(this, 'Role', {
-        assumedBy: new iam.SessionTagsPrincipal(principal),
-        description: `Pod Identity of ${namespace}/${props.name}`,
-      });
-      // The agent add-on, once per cluster (aws-eks-v2 keeps it on the cluster).
-      const agent = props.cluster.eksPodIdentityAgent;
-      this.association = new eks.CfnPodIdentityAssociation(this, 'Association', {
-        clusterName: props.cluster.clusterName,
-        namespace,
-        serviceAccount: props.name,
-        roleArn: this.role.roleArn,
-      });
-      if (agent) this.association.node.addDependency(agent);
+      this.role = podIdentityRole(this, 'Role', `Pod Identity of ${namespace}/${props.name}`);
+      this.association = podIdentityAssociation(this, 'Association', props.cluster, namespace, props.name, this.role);
     } else {
-      const provider = props.cluster.openIdConnectProvider;
-      const conditions = new CfnJson(this, 'TrustConditions', {
-        value: {
-          [`${provider.openIdConnectProviderIssuer}:aud`]: 'sts.amazonaws.com',
-          [`${provider.openIdConnectProviderIssuer}:sub`]: `system:serviceaccount:${namespace}:${props.name}`,
-        },
-      });
-      this.role = new iam.Role(this, 'Role', {
-        assumedBy: new iam.WebIdentityPrincipal(provider.openIdConnectProviderArn, { StringEquals: conditions }),
-        description: `IRSA of ${namespace}/${props.name}`,
-      });
+      this.role = irsaRole(this, 'Role', props.cluster, namespace, props.name, `IRSA of ${namespace}/${props.name}`);
       annotations['eks.amazonaws.com/role-arn'] = this.role.roleArn;
       // Regional STS: the VPC's sts endpoint serves it; the global endpoint is outside the VPC.
       annotations['eks.amazonaws.com/sts-regional-endpoints'] = 'true';

@@ -210,6 +210,12 @@ export function acknowledgeFindings(scope: IConstruct, site: AcknowledgementSite
   }
 }
 
+/** Acknowledges the stack's CfnJson provider function (see `cfnJsonProvider`), when IRSA trust conditions created it. */
+export function acknowledgeCfnJsonProvider(scope: IConstruct): void {
+  const provider = Stack.of(scope).node.tryFindChild('AWSCDKCfnUtilsProviderCustomResourceProvider');
+  if (provider) acknowledgeFindings(provider, 'cfnJsonProvider');
+}
+
 /** The logical ID of a CloudFormation element, for acknowledgement IDs that contain one. */
 export function logicalIdOf(element: CfnElement): string {
   return Stack.of(element).resolve(element.logicalId);

@@ -1,3 +1,5 @@
+import { CfnJson } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 
@@ -23,4 +25,46 @@ export function allow(role: iam.Role, ...statements: iam.PolicyStatement[]): voi
 export function serviceRole(scope: Construct, id: string, service: string, description: string): { role: iam.Role; immutable: iam.IRole } {
   const role = new iam.Role(scope, id, { assumedBy: new iam.ServicePrincipal(service), description });
   return { role, immutable: role.withoutPolicyUpdates() };
+}
+
+/** A role for a Kubernetes service account through EKS Pod Identity: trusted by `pods.eks.amazonaws.com` with session tags. */
+export function podIdentityRole(scope: Construct, id: string, description: string, managedPolicies?: iam.IManagedPolicy[]): iam.Role {
+  return new iam.Role(scope, id, {
+    assumedBy: new iam.SessionTagsPrincipal(new iam.ServicePrincipal('pods.eks.amazonaws.com')),
+    description,
+    managedPolicies,
+  });
+}
+
+/**
+ * A role for a Kubernetes service account through IRSA: trusted by the cluster's OIDC provider for that one service
+ * account. The condition keys hold the provider's issuer, a token: `<scope>/TrustConditions` (aws-cdk-lib's CfnJson)
+ * renders them at deploy time.
+ */
+export function irsaRole(scope: Construct, id: string, cluster: eks.Cluster, namespace: string, serviceAccount: string,
+  description: string, managedPolicies?: iam.IManagedPolicy[]): iam.Role {
+  const provider = cluster.openIdConnectProvider;
+  const conditions = new CfnJson(scope, 'TrustConditions', {
+    value: {
+      [`${provider.openIdConnectProviderIssuer}:aud`]: 'sts.amazonaws.com',
+      [`${provider.openIdConnectProviderIssuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
+    },
+  });
+  return new iam.Role(scope, id, {
+    assumedBy: new iam.WebIdentityPrincipal(provider.openIdConnectProviderArn, { StringEquals: conditions }),
+    description,
+    managedPolicies,
+  });
+}
+
+/** A Pod Identity association of a service account with a role, made after the cluster's agent add-on. */
+export function podIdentityAssociation(scope: Construct, id: string, cluster: eks.Cluster, namespace: string, serviceAccount: string,
+  role: iam.IRole): eks.CfnPodIdentityAssociation {
+  const association = new eks.CfnPodIdentityAssociation(scope, id, {
+    clusterName: cluster.clusterName, namespace, serviceAccount, roleArn: role.roleArn,
+  });
+  // The agent add-on, once per cluster (aws-eks-v2 keeps it on the cluster).
+  const agent = cluster.eksPodIdentityAgent;
+  if (agent) association.node.addDependency(agent);
+  return association;
 }
