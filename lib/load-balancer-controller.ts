@@ -100,6 +100,11 @@ export class LoadBalancerController extends Construct {
         'pass policy: the iam_policy.json of that release (https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/main/docs/install/iam_policy.json at its tag)');
     }
     const image = controllerImage(this, cluster, props.image, home);
+    // The values take a repository and a tag: a digest would be split at its own colon into a wrong repository.
+    if (image.includes('@')) {
+      throw misuse(this, `image "${image}" names a digest, and the chart's values take image.repository and image.tag`,
+        `write it as <repository>:<tag>, for example '<account>.dkr.ecr.<region>.amazonaws.com/aws-load-balancer-controller:${version.version}'`);
+    }
     const at = image.lastIndexOf(':');
     if (at <= image.lastIndexOf('/')) {
       throw misuse(this, `image "${image}" has no tag`, `write it as <repository>:<tag>, for example '<account>.dkr.ecr.<region>.amazonaws.com/aws-load-balancer-controller:${version.version}'`);

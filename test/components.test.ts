@@ -297,6 +297,13 @@ describe('addLoadBalancerController', () => {
       .toThrow(/https:\/\/aws.github.io\/eks-charts, is on the internet.*chartRepository/s);
   });
 
+  test('fails for an image without a tag, or with a digest (the values take a repository and a tag)', () => {
+    const c = withKubectl(stack(), { bastion: false });
+    const options = { version: eks.AlbControllerVersion.V2_17_1, chartRepository: `oci://${ECR}/aws-load-balancer-controller` };
+    expect(() => c.addLoadBalancerController({ ...options, image: `${ECR}/lbc` })).toThrow(/image ".*\/lbc" has no tag/);
+    expect(() => c.addLoadBalancerController({ ...options, image: `${ECR}/lbc@sha256:${'a'.repeat(64)}` })).toThrow(/names a digest, and the chart's values take image.repository and image.tag/);
+  });
+
   test('fails without an image unless a pull-through cache serves ECR Public, which it then uses', () => {
     const s = stack();
     const c = withKubectl(s, { bastion: false });
