@@ -125,7 +125,7 @@ export class ClusterAddon extends Construct {
 
   /** The services the add-on calls from the node subnets, by its contract and identity (for the endpoints to create). */
   public get services(): string[] {
-    const own = (this.contract?.services ?? []).filter(s => s.when === undefined).map(s => s.service);
+    const own = this.contract ? ComponentContracts.servicesOf(this.contract.name).map(s => s.service) : [];
     const id = this.identity === WorkloadIdentity.POD_IDENTITY ? ['eks-auth'] : this.identity === WorkloadIdentity.IRSA ? ['sts'] : [];
     return [...new Set([...own, ...id])];
   }

@@ -779,8 +779,7 @@ export class PrivateEksCluster extends Construct {
    */
   public _needsFromNodes(contract: string, services: string[], features: ClusterFeatures, setValues: string[] = []) {
     this.features = { ...this.features, ...features };
-    const own = ComponentContracts.servicesOf(contract, setValues.map(v => `set:${v}`))
-      .filter(sv => !sv.when?.startsWith('unset:')).map(sv => sv.service);
+    const own = ComponentContracts.servicesOf(contract, setValues.map(v => `set:${v}`)).map(sv => sv.service);
     [...new Set([...own, ...services])].filter(sv => sv !== 's3').forEach(sv => this.addFeatureEndpoint(sv));
   }
 

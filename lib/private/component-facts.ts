@@ -86,13 +86,12 @@ function describe(path: string, kind: string, component: string, contract: Compo
         : actual === expected || String(actual) === String(expected);
     settings.push({ path: s.path, expected, actual, ok, why: s.why, source: s.source });
   }
-  // `set:<path>` / `unset:<path>`: needed only when the values set (or leave out) that setting.
+  // `set:<path>`: needed only when the values set that setting (Karpenter's interruption queue).
   const needs = (contract?.services ?? []).filter(s => {
-    const m = /^(set|unset):(.+)$/.exec(s.when ?? '');
-    if (!m) return true;
-    const v = values === undefined ? undefined : valueAt(values, m[2]);
-    const isSet = v !== undefined && v !== null && v !== '';
-    return m[1] === 'set' ? isSet : !isSet;
+    const setting = /^set:(.+)$/.exec(s.when ?? '')?.[1];
+    if (setting === undefined) return true;
+    const v = values === undefined ? undefined : valueAt(values, setting);
+    return v !== undefined && v !== null && v !== '';
   });
   const id = contract?.identity;
   return {
