@@ -5,12 +5,11 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { AwsLocation, locationOf } from './aws-env';
-import { readCustomResourceJson, readResolvedJson } from './image-facts';
+import { PLACEHOLDER, readCustomResourceJson, readResolvedJson } from './image-facts';
 import { ComponentContract, ComponentContracts, ContractService } from '../component-contracts';
 import { ClientFacts, ComponentFacts, ComponentIdentity, SettingFacts, SubnetFacts } from '../join-analysis';
 import { CHART_RESOURCE_TYPE, key, literal, rawList, TreeFacts } from '../tree-facts';
 
-const PLACEHOLDER: AwsLocation = { region: 'zz-thisregion-1', partition: 'aws', account: '000000000000', urlSuffix: 'amazonaws.com', regionKnown: true };
 
 /** Every add-on and recognised chart of the cluster, and the clients that check their services from the node subnets. */
 export function componentFacts(facts: TreeFacts, cluster: eks.Cluster, nodeSubnets: SubnetFacts[]):

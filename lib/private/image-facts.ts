@@ -14,8 +14,8 @@ import { key, literal, MANIFEST_RESOURCE_TYPE, TreeFacts } from '../tree-facts';
 import { UpstreamAuthentication, UpstreamRegistries } from '../upstream-registries';
 
 
-/** Where an environment-agnostic stack is taken to be: the same placeholder in images and in the comparison. */
-const PLACEHOLDER: AwsLocation = { region: 'zz-thisregion-1', partition: 'aws', account: '000000000000', urlSuffix: 'amazonaws.com', regionKnown: true };
+/** Where an environment-agnostic stack is taken to be when reading images and values: the same placeholder in them and in the comparison. */
+export const PLACEHOLDER: AwsLocation = { region: 'zz-thisregion-1', partition: 'aws', account: '000000000000', urlSuffix: 'amazonaws.com', regionKnown: true };
 
 /** The images of the cluster's manifests and charts. */
 export function imageFacts(facts: TreeFacts, cluster: eks.Cluster, declaredRegistries: string[]): ImageFacts[] {
