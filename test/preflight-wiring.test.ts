@@ -4,16 +4,9 @@
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { cluster, importedVpc, tinyLayer } from './join-cases';
-import { newStack, quietly, resourcesOfType } from './util';
+import { filesWritten, newStack, quietly, renderedUserData, resourcesOfType } from './util';
 
 const SHARED = ['ec2', 'ecr.api', 'ecr.dkr', 's3', 'ssm', 'ssmmessages'];
-
-/** The user data of the only instance, with tokens rendered as `{REF}`. */
-function userDataOf(t: Template): string {
-  const [[, instance]] = resourcesOfType(t, 'AWS::EC2::Instance');
-  const parts = instance.Properties.UserData['Fn::Base64']['Fn::Join'][1] as any[];
-  return parts.map(p => (typeof p === 'string' ? p : JSON.stringify(p))).join('');
-}
 
 describe('preflight: when it is on', () => {
   test('off for the default cluster (synth sees the whole network): no Lambda function, no custom resource', () => {
@@ -87,9 +80,11 @@ describe('private-eks-doctor on the bastion', () => {
     const stack = newStack();
     const c = cluster(stack, { kubectlLayer: tinyLayer(stack) });
     c.addServiceAccount('Sa', { name: 'sa', namespace: 'default' });
-    const ud = userDataOf(Template.fromStack(stack));
+    const ud = renderedUserData(Template.fromStack(stack));
     expect(ud).toContain('cat > /usr/local/bin/private-eks-doctor');
-    expect(ud).toContain('{"services": "ec2,ecr.api,ecr.dkr,s3,ssm,ssmmessages,eks-auth,eks,lambda", "anyAddress": "", "vpcCidrs": "10.0.0.0/16"');
+    expect(JSON.parse(filesWritten(ud)['/etc/private-eks-doctor.json'])).toMatchObject({
+      services: 'ec2,ecr.api,ecr.dkr,s3,ssm,ssmmessages,eks-auth,eks,lambda', anyAddress: '', vpcCidrs: '10.0.0.0/16',
+    });
     // EC2 user data is limited to 16 KB.
     expect(ud.length).toBeLessThan(16 * 1024);
   });

@@ -8,7 +8,7 @@ import { App, CfnWaitConditionHandle, Duration, Lazy, Stack, Validations } from 
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { cfnLint, newStack, resourcesOfType } from './util';
+import { cfnLint, filesWritten, newStack, renderCfn, resourcesOfType } from './util';
 import { NetworkPreflight, NetworkPreflightProps } from '../lib/preflight';
 
 const SERVICES = ['ec2', 'ecr.api', 'ecr.dkr', 's3'];
@@ -246,11 +246,8 @@ describe('private-eks-doctor user data', () => {
     expect(commands.join('\n').length).toBeLessThan(9000);
     expect(commands).toContain('cat > /usr/local/bin/private-eks-doctor <<\'DOCTOR\'');
     expect(commands).toContain('exec python3 /usr/local/lib/private-eks-doctor/doctor.py "$@"');
-    expect(stack.resolve(commands[commands.indexOf('cat > /etc/private-eks-doctor.json <<\'DOCTOR\'') + 1])).toEqual({
-      'Fn::Join': ['', [
-        '{"services": "ec2,ecr.api,ecr.dkr,s3", "anyAddress": "", "vpcCidrs": "10.0.0.0/16", "region": "', { Ref: 'AWS::Region' },
-        '", "urlSuffix": "', { Ref: 'AWS::URLSuffix' }, '", "account": "', { Ref: 'AWS::AccountId' }, '"}',
-      ]],
+    expect(JSON.parse(doctorConfig(stack, commands))).toEqual({
+      services: 'ec2,ecr.api,ecr.dkr,s3', anyAddress: '', vpcCidrs: '10.0.0.0/16', region: '{AWS::Region}', urlSuffix: '{AWS::URLSuffix}', account: '{AWS::AccountId}',
     });
 
     // WHEN the unpacking line runs (into a temporary directory instead of /usr/local/lib)
@@ -299,8 +296,7 @@ describe('private-eks-doctor user data', () => {
   test('serves a bastion without a preflight', () => {
     const stack = newStack();
     const commands = NetworkPreflight.doctorCommands(stack, { services: ['ssm'], vpcCidrs: ['10.1.0.0/16'] });
-    expect(stack.resolve(commands[commands.indexOf('cat > /etc/private-eks-doctor.json <<\'DOCTOR\'') + 1])['Fn::Join'][1][0])
-      .toBe('{"services": "ssm", "anyAddress": "", "vpcCidrs": "10.1.0.0/16", "region": "');
+    expect(JSON.parse(doctorConfig(stack, commands))).toMatchObject({ services: 'ssm', anyAddress: '', vpcCidrs: '10.1.0.0/16' });
   });
 
   test('a list that grows until synth (a token) is joined at deploy time', () => {
@@ -310,7 +306,20 @@ describe('private-eks-doctor user data', () => {
       services: Lazy.list({ produce: () => services }), vpcCidrs: ['10.1.0.0/16'], anyAddressServices: Lazy.list({ produce: () => ['sts'] }),
     });
     services.push('eks');
-    const line = JSON.stringify(stack.resolve(commands[commands.indexOf('cat > /etc/private-eks-doctor.json <<\'DOCTOR\'') + 1]));
-    expect(line).toContain('{\\"services\\": \\"ec2,eks\\", \\"anyAddress\\": \\"sts\\"');
+    expect(JSON.parse(doctorConfig(stack, commands))).toMatchObject({ services: 'ec2,eks', anyAddress: 'sts' });
+  });
+
+  test('fails when a literal service or CIDR is not one, naming the value', () => {
+    const stack = newStack();
+    expect(() => NetworkPreflight.doctorCommands(stack, { services: ['ssm; reboot'], vpcCidrs: ['10.1.0.0/16'] }))
+      .toThrow(/doctor services: "ssm; reboot" is not a service short name/);
+    expect(() => NetworkPreflight.doctorCommands(stack, { services: ['ssm'], vpcCidrs: ['10.1.0.0/16\nDOCTOR\nreboot'] }))
+      .toThrow(/doctor vpcCidrs: "10\.1\.0\.0\/16\nDOCTOR\nreboot" is not an IPv4 CIDR block/);
   });
 });
+
+/** The doctor's configuration as the user data writes it, rendered as CloudFormation would. */
+function doctorConfig(stack: Stack, commands: string[]): string {
+  const line = commands.find(c => c.includes('/etc/private-eks-doctor.json'))!;
+  return filesWritten(renderCfn(stack.resolve(line)))['/etc/private-eks-doctor.json'];
+}

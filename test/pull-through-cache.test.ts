@@ -147,19 +147,22 @@ describe('EcrPullThroughCache', () => {
       .toThrow(/untaggedImageExpiry must be a whole number of days, at least 1; got 0\.5\. Fix: /);
   });
 
-  test('grantPull grants the pull and first-pull actions on the cache prefixes, and GetAuthorizationToken on *', () => {
+  test('grantPull attaches the cache\'s own managed policy to a role: pull and first-pull actions on the cache prefixes, and GetAuthorizationToken on *', () => {
     // GIVEN
     const stack = envStack();
     const cache = new EcrPullThroughCache(stack, 'Cache', { rules: [{ upstream: Upstream.ECR_PUBLIC }, { upstream: Upstream.KUBERNETES }] });
     const role = new iam.Role(stack, 'NodeRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
     // WHEN
     cache.grantPull(role);
-    // THEN
-    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [{ Ref: Match.stringLikeRegexp('NodeRole') }],
+    // THEN nothing lands in the role's default policy (where an acknowledgement would also cover a user's grants)
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::IAM::Policy', 0);
+    t.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: [{ Ref: Match.stringLikeRegexp('CachePullPolicy') }] });
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: [
           {
+            Sid: 'PullThroughCache',
             Effect: 'Allow',
             Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability', 'ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'],
             Resource: [
@@ -167,9 +170,20 @@ describe('EcrPullThroughCache', () => {
               'arn:aws:ecr:eu-west-1:111111111111:repository/k8s/*',
             ],
           },
-          { Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+          { Sid: 'RegistryLogin', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
         ],
       },
+    });
+  });
+
+  test('grantPull to a principal that is not a role adds the statements to the principal', () => {
+    const stack = envStack();
+    const cache = new EcrPullThroughCache(stack, 'Cache', { rules: [{ upstream: Upstream.ECR_PUBLIC }] });
+    const user = new iam.User(stack, 'User');
+    cache.grantPull(user);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Users: [{ Ref: Match.stringLikeRegexp('User') }],
+      PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' }]) },
     });
   });
 

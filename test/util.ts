@@ -125,3 +125,38 @@ export function cfnLint(files: string[]): LintFinding[] {
   const raw = stdout.trim() === '' ? [] : JSON.parse(stdout);
   return raw.map((f: any) => ({ level: f.Level, rule: f.Rule.Id, message: f.Message, file: f.Filename }));
 }
+
+/**
+ * A CloudFormation value as CloudFormation would render it at deploy time: `Ref` and `Fn::GetAtt` from `refs` (else
+ * `{Name}` / `{Name.Attr}`), `Fn::Join`, `Fn::Base64`, `Fn::Sub` and `Fn::Select` evaluated. Enough for user data.
+ */
+export function renderCfn(value: any, refs: Record<string, string> = {}): any {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null) return value;
+  if (Array.isArray(value)) return value.map(v => renderCfn(v, refs));
+  const keys = Object.keys(value);
+  if (keys.length === 1) {
+    const [k] = keys;
+    const v = value[k];
+    if (k === 'Ref') return refs[v] ?? `{${v}}`;
+    if (k === 'Fn::GetAtt') return refs[`${v[0]}.${v[1]}`] ?? `{${v[0]}.${v[1]}}`;
+    if (k === 'Fn::Join') return (renderCfn(v[1], refs) as string[]).join(v[0]);
+    if (k === 'Fn::Base64') return Buffer.from(String(renderCfn(v, refs)), 'utf8').toString('base64');
+    if (k === 'Fn::Select') return (renderCfn(v[1], refs) as string[])[Number(v[0])];
+    if (k === 'Fn::Sub') return (typeof v === 'string' ? v : v[0]).replace(/\$\{([^}]+)\}/g, (_m: string, n: string) => refs[n] ?? `{${n}}`);
+  }
+  return Object.fromEntries(keys.map(k => [k, renderCfn(value[k], refs)]));
+}
+
+/** The user data script of an instance in the template, rendered as the instance receives it. */
+export function renderedUserData(template: Template, refs: Record<string, string> = {}, logicalId?: string): string {
+  const instances = Object.entries(template.findResources('AWS::EC2::Instance')).filter(([id]) => !logicalId || id === logicalId);
+  if (instances.length !== 1) throw new Error(`expected one instance, found ${instances.length}`);
+  return Buffer.from(renderCfn(instances[0][1].Properties.UserData, refs), 'base64').toString('utf8');
+}
+
+/** The files a user data script writes with the library's `writeFileLine`, by path, decoded. */
+export function filesWritten(script: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of script.matchAll(/printf '%s' '([A-Za-z0-9+/=]*)' \| base64 -d > (\S+)/g)) out[m[2]] = Buffer.from(m[1], 'base64').toString('utf8');
+  return out;
+}

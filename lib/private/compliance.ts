@@ -3,6 +3,15 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
 
+/**
+ * A cdk-nag `Resource::` finding of an ARN of `service` in one account and region (written as literals or as
+ * `<AWS::Region>`-style placeholders, as cdk-nag prints tokens) whose resource part matches `resource`.
+ */
+function arnPattern(service: string, resource: string): RegExp {
+  const part = '(?:<[^>]+>|[^:<>*]+)';
+  return new RegExp(`^Resource::arn:${part}:${service}:${part}:${part}:${resource}$`);
+}
+
 /** A finding of a compliance tool that does not apply, and why. */
 export interface Acknowledgement {
   /**
@@ -12,6 +21,11 @@ export interface Acknowledgement {
   readonly ids: string[];
   /** Why it does not apply: what a security reviewer reads. */
   readonly reason: string;
+  /**
+   * For IAM5 acknowledgements applied with `acknowledgeWildcards`: the wildcard findings (`Resource::...`,
+   * `Action::...`) this reason is true of, as a regular expression; findings it does not match stay reported.
+   */
+  readonly appliesTo?: RegExp;
 }
 
 /**
@@ -91,10 +105,11 @@ export const ACKNOWLEDGEMENTS = {
       reason: 'AmazonSSMManagedInstanceCore is the AWS managed policy the SSM agent needs for Session Manager; the only other permissions are eks:DescribeCluster on this cluster and s3:GetObject on the kubectl asset object.',
     },
   ],
-  /** The bastion role, with Session Manager logging. */
+  /** The bastion's own policy, with Session Manager logging (applied with acknowledgeWildcards). */
   sessionLogging: [
     {
-      ids: ['AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:*]'],
+      ids: ['AwsSolutions::AwsSolutions-IAM5[{finding}]'],
+      appliesTo: arnPattern('logs', 'log-group:\\*'),
       reason: 'The SSM Agent calls logs:DescribeLogGroups before streaming a session, and that action lists groups: it cannot be narrowed to one group. Writing (CreateLogStream, PutLogEvents) is granted on the session log group only.',
     },
   ],
@@ -136,22 +151,64 @@ export const ACKNOWLEDGEMENTS = {
 
   ],
   /** The network preflight (NetworkPreflight): its probe functions, their role and log group. */
-  /** A role granted pulls through a pull-through cache (the node role, with PrivateEksCluster.addPullThroughCache). */
+  /** The PullPolicy of a pull-through cache (`EcrPullThroughCache.pullPolicy`), attached to the roles granted pulls. */
   pullThroughCacheGrant: [
     {
-      ids: ['AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository/{prefix}/*]'],
+      ids: ['AwsSolutions::AwsSolutions-IAM5[{finding}]'],
+      appliesTo: arnPattern('ecr', 'repository/[^*]+/\\*'),
       reason: 'ECR creates the cache repositories on the first pull, one per upstream image, under the rule\'s prefix: their names are not known at synth, so the grant covers that prefix and nothing else.',
     },
     {
-      ids: ['AwsSolutions::AwsSolutions-IAM5[Resource::*]'],
-      reason: 'ecr:GetAuthorizationToken has no resource-level permissions (the ECR IAM reference lists no resource type for it), so a registry login is granted on *; it is the only action on *.',
+      ids: ['AwsSolutions::AwsSolutions-IAM5[{finding}]'],
+      appliesTo: /^Resource::\*$/,
+      reason: 'ecr:GetAuthorizationToken has no resource-level permissions (the ECR IAM reference lists no resource type for it), so a registry login is granted on *; it is the only action on * in this policy.',
     },
   ],
-  /** The IAM role of a controller (LoadBalancerController, Karpenter): one acknowledgement per wildcard of its policy. */
-  controllerPolicy: [
+  /**
+   * The Load Balancer Controller's policies, one per kind of statement (lib/load-balancer-controller.ts,
+   * `scopeAlbPolicy`): each reason is true of every statement in that policy. Statements that fit none stay reported.
+   */
+  albDiscovery: [
     {
       ids: ['AwsSolutions::AwsSolutions-IAM5[{finding}]'],
-      reason: 'The controller\'s upstream policy (the Load Balancer Controller\'s iam_policy.json that aws-cdk-lib ships for its version; Karpenter\'s getting-started policy, statement IDs kept): the wildcards are resources the controller creates at run time, scoped by tag and region conditions as upstream writes them.',
+      reason: 'Read-only Describe/Get/List calls the controller makes to discover subnets, security groups, load balancers and certificates: these EC2, ELB, ACM, Cognito and IAM actions take no resource ARN, so they are granted on *, limited to this region (aws:RequestedRegion) for the regional services.',
+    },
+  ],
+  albClusterTagged: [
+    {
+      ids: ['AwsSolutions::AwsSolutions-IAM5[{finding}]'],
+      reason: 'Every statement here requires the tag elbv2.k8s.aws/cluster with this cluster\'s name, on the resource changed or in the create request (upstream only requires the tag to exist), in this account and region: the controller creates and changes only load balancers, target groups and security groups of this cluster.',
+    },
+  ],
+  albVpcScoped: [
+    {
+      ids: ['AwsSolutions::AwsSolutions-IAM5[{finding}]'],
+      reason: 'Security group creation and ingress changes are pinned to this cluster\'s VPC (the VPC ARN as the resource, or the ec2:Vpc condition), in this account and region; upstream allows them on every security group.',
+    },
+  ],
+  albAccountRegion: [
+    {
+      ids: ['AwsSolutions::AwsSolutions-IAM5[{finding}]'],
+      reason: 'Listener, rule and target registration changes on load balancers of this account in this region (ARNs with the account and region), or on * with aws:RequestedRegion where the action takes no resource (SetWebAcl); listeners and rules carry no cluster tag a condition could require.',
+    },
+  ],
+  albServiceLinkedRole: [
+    {
+      ids: ['AwsSolutions::AwsSolutions-IAM5[{finding}]'],
+      reason: 'iam:CreateServiceLinkedRole only for elasticloadbalancing.amazonaws.com (iam:AWSServiceName condition), the role Elastic Load Balancing needs before the first load balancer of an account.',
+    },
+  ],
+  /** Karpenter's policies, after upstream's split (getting-started cloudformation.yaml, 1.9 and later). */
+  karpenterNodeLifecycle: [
+    {
+      ids: ['AwsSolutions::AwsSolutions-IAM5[{finding}]'],
+      reason: 'Launches only into this cluster\'s node subnets and security group, with IMDSv2 required and public IPs denied; what it creates, tags and deletes (instances, volumes, interfaces, fleets, launch templates) must carry eks:eks-cluster-name with this cluster\'s name and a karpenter.sh/nodepool tag. AMIs, snapshots, capacity reservations and placement groups are any: node classes select them at run time.',
+    },
+  ],
+  karpenterResourceDiscovery: [
+    {
+      ids: ['AwsSolutions::AwsSolutions-IAM5[{finding}]'],
+      reason: 'Read-only: EC2 Describe calls limited to this region (aws:RequestedRegion), which take no resource ARN; the AWS public SSM parameters under /aws/service/ (AMI aliases); instance profiles of this account (the pre-created one is read by name).',
     },
   ],
   /** Karpenter's interruption queue. */
@@ -195,18 +252,20 @@ export const MIN_REASON_LENGTH = 60;
  * `{name}` parts of the IDs.
  */
 export function acknowledgeFindings(scope: IConstruct, site: AcknowledgementSite, placeholders: Record<string, string> = {}): void {
-  for (const a of ACKNOWLEDGEMENTS[site] as Acknowledgement[]) {
-    if (a.reason.trim().length < MIN_REASON_LENGTH) {
-      throw new Error(`cdk-private-eks: the acknowledgement of ${a.ids.join(', ')} at ${site} has no real reason; every acknowledgement needs one`);
-    }
-    for (const id of a.ids) {
-      const filled = id.replace(/\{(handler|hasEcrPublic|prefix|policy|finding)\}/g, (_m, name: string) => {
-        const value = placeholders[name];
-        if (value === undefined) throw new Error(`cdk-private-eks: no value for {${name}} in ${id}`);
-        return value;
-      });
-      Validations.of(scope).acknowledge({ id: filled, reason: a.reason });
-    }
+  for (const a of ACKNOWLEDGEMENTS[site] as Acknowledgement[]) acknowledgeOne(scope, site, a, placeholders);
+}
+
+function acknowledgeOne(scope: IConstruct, site: string, a: Acknowledgement, placeholders: Record<string, string>): void {
+  if (a.reason.trim().length < MIN_REASON_LENGTH) {
+    throw new Error(`cdk-private-eks: the acknowledgement of ${a.ids.join(', ')} at ${site} has no real reason; every acknowledgement needs one`);
+  }
+  for (const id of a.ids) {
+    const filled = id.replace(/\{(handler|hasEcrPublic|prefix|policy|finding)\}/g, (_m, name: string) => {
+      const value = placeholders[name];
+      if (value === undefined) throw new Error(`cdk-private-eks: no value for {${name}} in ${id}`);
+      return value;
+    });
+    Validations.of(scope).acknowledge({ id: filled, reason: a.reason });
   }
 }
 
@@ -237,16 +296,28 @@ export function denyGrantsExceptForAwsResources(key: kms.Key): void {
 }
 
 /**
- * The cdk-nag IAM5 finding of every wildcard in a role's own managed policy (`ownPolicy`) (`Action::ec2:Describe*`,
+ * Acknowledges the IAM5 findings of one policy document the library wrote (a `ManagedPolicy`, never a role: an
+ * acknowledgement on a role would also cover what a user adds to it later), each with the reason of the site's entry
+ * whose `appliesTo` matches it. Findings no entry matches stay reported.
+ */
+export function acknowledgeWildcards(policy: iam.ManagedPolicy, site: AcknowledgementSite): void {
+  for (const finding of wildcardFindings(policy)) {
+    for (const a of ACKNOWLEDGEMENTS[site] as Acknowledgement[]) {
+      if (a.appliesTo && !a.appliesTo.test(finding)) continue;
+      acknowledgeOne(policy, site, a, { finding });
+    }
+  }
+}
+
+/**
+ * The cdk-nag IAM5 finding of every wildcard in a policy document (`Action::ec2:Describe*`,
  * `Resource::arn:<AWS::Partition>:ec2:*:*:security-group/*`), in the form cdk-nag prints them.
  */
-export function wildcardFindings(role: iam.Role): string[] {
-  const policy = role.node.tryFindChild('Policy') as iam.ManagedPolicy | undefined;
-  if (!policy) return [];
-  const doc = Stack.of(role).resolve(policy.document.toJSON()) as { Statement: Array<Record<string, unknown>> };
+export function wildcardFindings(policy: iam.ManagedPolicy): string[] {
+  const doc = Stack.of(policy).resolve(policy.document.toJSON()) as { Statement?: Array<Record<string, unknown>> };
   const out = new Set<string>();
   const asList = (v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-  for (const st of doc.Statement) {
+  for (const st of doc.Statement ?? []) {
     for (const a of asList(st.Action).map(nagForm)) if (a.includes('*')) out.add(`Action::${a}`);
     for (const r of asList(st.Resource).map(nagForm)) if (r.includes('*')) out.add(`Resource::${r}`);
   }
