@@ -274,6 +274,10 @@ export class EndpointCatalogue {
    */
   public static readonly ENDPOINT_POLICY_SUPPORT: { [service: string]: string } = {
     'ec2': 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/interface-vpc-endpoints.html',
+    // "We recommend ... use VPC endpoint policies to control access to Amazon EKS through the interface endpoint"
+    // (read 2026-12-05). The same page says oidc-eks "does not support VPC endpoint policies" and is silent on
+    // eks-auth: eks-auth keeps the default policy until a source says it takes one.
+    'eks': 'https://docs.aws.amazon.com/eks/latest/userguide/vpc-interface-endpoints.html',
     'ecr.api': 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-vpc-endpoint-policy',
     'ecr.dkr': 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-vpc-endpoint-policy',
     'sts': 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sts_vpc_endpoint_policies.html',

@@ -63,7 +63,7 @@ export interface NodeEndpointsProps {
    * stay open: nodes pull the EKS add-on images from AWS-owned registries. The ECR endpoints keep their pull-only
    * policy (`pullOnlyEcrPolicies`), which admits this account's principals only.
    * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sts_vpc_endpoint_policies.html
-   * @default false
+   * @default true
    */
   readonly accountScopedPolicies?: boolean;
 
@@ -73,8 +73,8 @@ export interface NodeEndpointsProps {
    * assets), CloudFormation's custom resource responses, and this account's buckets used by this account's
    * principals. Every workload in these subnets reaches S3 through this endpoint: one that needs another account's
    * bucket (or an AWS-owned one, such as Amazon Linux repositories) needs a statement added with
-   * `s3GatewayEndpoint.addToPolicy(...)`.
-   * @default false
+   * `s3GatewayEndpoint.addToPolicy(...)`, or `restrictS3Policy: false`.
+   * @default true
    */
   readonly restrictS3Policy?: boolean;
 
@@ -123,7 +123,7 @@ export class NodeEndpoints extends Construct {
     }
 
     this.pullOnlyEcr = props.pullOnlyEcrPolicies ?? true;
-    this.accountScoped = props.accountScopedPolicies ?? false;
+    this.accountScoped = props.accountScopedPolicies ?? true;
     const stack = Stack.of(this);
     const concrete = !Token.isUnresolved(stack.account) && !Token.isUnresolved(stack.region);
     if (props.lookupSupportedAzs && !concrete) {
@@ -153,7 +153,7 @@ export class NodeEndpoints extends Construct {
         service: ec2.GatewayVpcEndpointAwsService.S3,
         subnets: [this.subnets, ...(props.additionalGatewaySubnets ?? [])],
       });
-      if (props.restrictS3Policy) this.restrictS3(this.s3GatewayEndpoint);
+      if (props.restrictS3Policy ?? true) this.restrictS3(this.s3GatewayEndpoint);
     } else if (props.restrictS3Policy) {
       throw misuse(this, 'restrictS3Policy was given with s3Gateway: false', 'remove `restrictS3Policy`, or create the S3 gateway endpoint');
     }
@@ -169,14 +169,24 @@ export class NodeEndpoints extends Construct {
       actions: ['s3:GetObject'],
       resources: [s3Arn(l, `${AwsBuckets.ecrLayers(l)}/*`)],
     }));
+    // The bootstrap bucket's name is a pattern anyone can register in their own account (`cdk-x-assets-<this account>-
+    // <region>` is a name, not a proof of ownership): aws:ResourceAccount admits only this account's.
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceaccount
     endpoint.addToPolicy(new iam.PolicyStatement({
       sid: 'CdkAssets',
       principals: [new iam.AccountRootPrincipal()],
       actions: ['s3:GetObject'],
       resources: [s3Arn(l, `${AwsBuckets.cdkAssets(l)}/*`)],
+      conditions: { StringEquals: { 'aws:ResourceAccount': Stack.of(this).account } },
     }));
     // Custom-resource handlers answer through a URL CloudFormation presigns, in a bucket named with the region
     // without dashes. https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/vpc-interface-endpoints.html
+    // Residual path, by design: any principal may PutObject there, because the request is signed by CloudFormation's
+    // presigned URL, not by the caller. A workload holding a presigned response URL of any stack (another account's
+    // included) can write one object to it; the bucket is AWS-owned and admits only CloudFormation-presigned requests,
+    // and what is written is read back only as that stack's custom-resource response (status, reason, data), which
+    // CloudFormation accepts up to 4,096 bytes (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html).
+    // README, Security: "What the S3 gateway still admits".
     // This account's buckets, by this account's principals (workloads' own data, Mountpoint volumes): nothing leaves
     // for another account's bucket through this endpoint.
     endpoint.addToPolicy(new iam.PolicyStatement({

@@ -32,7 +32,7 @@ describe('endpoint policies', () => {
     expect(findingsOf(c)).toEqual([]);
   });
 
-  test('by default every endpoint whose service takes a policy admits only this account\'s principals (STS: web identity for this account\'s roles); eks and eks-auth keep full access', () => {
+  test('by default every endpoint whose service takes a policy admits only this account\'s principals (STS: web identity for this account\'s roles, eks included); eks-auth keeps full access', () => {
     // GIVEN the defaults, with IRSA (sts) and the kubectl handler (eks, lambda)
     const stack = newStack();
     const c = cluster(stack, { bastion: false, kubectlLayer: tinyLayer(stack), features: { irsa: true, podIdentity: true } });
@@ -41,15 +41,31 @@ describe('endpoint policies', () => {
     const byService = Object.fromEntries(resourcesOfType(t, 'AWS::EC2::VPCEndpoint')
       .map(([, r]) => [JSON.stringify(r.Properties.ServiceName).replace(/.*\.([a-z0-9.-]+)"\]\]\}$/, '$1'), stack.resolve(r.Properties.PolicyDocument)]));
     const account = { Ref: 'AWS::AccountId' };
-    for (const service of ['ec2', 'lambda']) {
+    for (const service of ['ec2', 'lambda', 'eks']) {
       expect(byService[service].Statement).toEqual([{ Sid: 'ThisAccountsPrincipals', Effect: 'Allow', Principal: { AWS: '*' }, Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalAccount': account } } }]);
     }
     expect(byService.sts.Statement[1]).toEqual({ Sid: 'WebIdentityToThisAccountsRoles', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRoleWithWebIdentity', Resource: '*', Condition: { StringEquals: { 'aws:ResourceAccount': account } } });
-    expect(byService.eks).toBeUndefined();
+    // The EKS PrivateLink page is silent on eks-auth: no policy where support is not documented.
     expect(byService['eks-auth']).toBeUndefined();
     expect(byService.s3.Statement.map((st: any) => st.Sid)).toContain('ThisAccountsBucketsByThisAccountsPrincipals');
     // THEN the checks agree: every client still reaches what it needs
     expect(findingsOf(c)).toEqual([]);
+  });
+
+  test('NodeEndpoints used on its own gets the same scoped policies by default', () => {
+    const stack = newStack();
+    const endpoints = new NodeEndpoints(stack, 'Endpoints', { vpc: isolatedVpc(stack), subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } });
+    endpoints.addInterfaceEndpoint('eks');
+    endpoints.addInterfaceEndpoint('eks-auth');
+    const t = Template.fromStack(stack);
+    const byService = Object.fromEntries(resourcesOfType(t, 'AWS::EC2::VPCEndpoint')
+      .map(([, r]) => [JSON.stringify(r.Properties.ServiceName).replace(/.*\.([a-z0-9.-]+)"\]\]\}$/, '$1'), stack.resolve(r.Properties.PolicyDocument)]));
+    expect(byService.ec2.Statement[0].Sid).toBe('ThisAccountsPrincipals');
+    expect(byService.eks.Statement[0].Sid).toBe('ThisAccountsPrincipals');
+    expect(byService['eks-auth']).toBeUndefined();
+    expect(byService.s3.Statement.map((st: any) => st.Sid)).toContain('CdkAssets');
+    // The CDK asset statement admits this account's buckets only: the name pattern is no proof of ownership.
+    expect(byService.s3.Statement.find((st: any) => st.Sid === 'CdkAssets').Condition).toEqual({ StringEquals: { 'aws:ResourceAccount': { Ref: 'AWS::AccountId' } } });
   });
 
   test('restrictS3Policy admits the ECR layer bucket, the CDK asset buckets and CloudFormation responses, and the nodes still join', () => {
