@@ -105,12 +105,25 @@ export interface BastionOptions {
    * Log Session Manager shell sessions to a CloudWatch Logs group encrypted with a KMS key: a Session document of
    * this bastion's (not the account-wide `SSM-SessionManagerRunShell`, which may exist already and would fail the
    * stack), used by `startSessionCommand`; the bastion's role may write to the group, and the bastion's subnets need
-   * the `logs` endpoint. Port-forwarding sessions are not logged (Session Manager logs shell sessions only). Make
-   * operators use the document with the `ssm:SessionDocumentAccessCheck` condition in their IAM policies.
+   * the `logs` endpoint. What is not logged: port-forwarding sessions (Session Manager logs shell sessions only), and
+   * a plain `aws ssm start-session` without `--document-name`, which uses the account's `SSM-SessionManagerRunShell`
+   * preferences. Grant operators access with `grantStartSession(role)`: it allows this document only
+   * (`ssm:SessionDocumentAccessCheck`), so their sessions are logged.
    * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-logging-cloudwatch-logs.html
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-sessiondocumentaccesscheck.html
    * @default true with SSM access
    */
   readonly sessionLogging?: boolean;
+
+  /**
+   * Attach the AWS managed policy `AmazonSSMManagedInstanceCore` (Run Command, Patch Manager, State Manager, and
+   * `ssm:GetParameter(s)` on every parameter of the account) instead of the Session Manager-only policy the library
+   * writes (`ssm:UpdateInstanceInformation` and the four `ssmmessages` channel actions, the custom instance profile
+   * the Session Manager guide documents).
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html
+   * @default false
+   */
+  readonly ssmManagedInstanceCore?: boolean;
 
   /**
    * The key of the session log group (its policy must let CloudWatch Logs use it).
@@ -147,6 +160,9 @@ export interface ClusterBastionProps extends BastionOptions {
    */
   readonly clusterAdmin?: boolean;
 }
+
+/** Namespaces that NAMESPACE_EDIT may not cover: Kubernetes' own (https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/). */
+const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'];
 
 /** Files holding the values user data commands read (never pasted as shell text). */
 const REGION = `${VALUES_DIR}/region`;
@@ -247,11 +263,36 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
     }
     this.connections = this.securityGroup.connections;
 
+    const managedCore = props.ssmManagedInstanceCore ?? false;
+    if (managedCore && access !== BastionAccess.SSM) {
+      throw misuse(this, 'ssmManagedInstanceCore applies to BastionAccess.SSM only, and access is SSH', 'remove ssmManagedInstanceCore, or use BastionAccess.SSM');
+    }
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: 'EKS bastion: SSM sessions and cluster administration',
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
+      managedPolicies: managedCore ? [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')] : [],
     });
+    if (access === BastionAccess.SSM && !managedCore) {
+      // Session Manager only: the custom instance profile of the Session Manager guide
+      // (getting-started-create-iam-instance-profile.html, read 2026-12-05), without S3 or KMS (sessions log to
+      // CloudWatch Logs, below). AmazonSSMManagedInstanceCore would also let the host read every SSM parameter of the
+      // account. The legacy agent's ec2messages channel (a `machineImage` of yours) is Run Command, not sessions.
+      const sessions = new iam.ManagedPolicy(this.role, 'SessionManagerPolicy', {
+        description: `Session Manager for ${this.node.path}: register the instance, open session channels`,
+        statements: [
+          new iam.PolicyStatement({
+            // As the guide writes it (on *): the agent registers its own instance, which does not exist yet when the
+            // role is created, and the channel actions take no resource ARN.
+            sid: 'SessionManagerAgent',
+            actions: ['ssm:UpdateInstanceInformation', 'ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel',
+              'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'],
+            resources: ['*'],
+          }),
+        ],
+      });
+      this.role.addManagedPolicy(sessions);
+      acknowledgeWildcards(sessions, 'bastionSessionManager');
+    }
     // `aws eks update-kubeconfig` / `describe-cluster`, where the EKS API is reachable.
     allow(this.role, new iam.PolicyStatement({
       actions: ['eks:DescribeCluster'],
@@ -357,7 +398,13 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
     props.cluster.connections.allowDefaultPortFrom(this.securityGroup, 'kubectl from the bastion');
     acknowledgeFindings(this.instance, 'bastionInstance');
     if (access === BastionAccess.SSH) acknowledgeFindings(this.instance, 'sshBastionInstance');
-    acknowledgeFindings(this.role, 'bastionRole');
+    if (managedCore) acknowledgeFindings(this.role, 'bastionRole');
+    if (access === BastionAccess.SSH) {
+      Annotations.of(this).addWarningV2('cdk-private-eks:sshBastionUnlogged',
+        'This SSH bastion is reachable from the internet on port 22 (sshAllowedCidrs) and holds the cluster access of its role'
+        + ` (${props.clusterAccess ?? (props.clusterAdmin === false ? 'NONE' : 'ADMIN')}), and nothing records what is typed in its shells (Session Manager logging applies to SSM access only).`
+        + ' Fix: use BastionAccess.SSM (no open port, sessions logged), or narrow clusterAccess, then acknowledge this warning with the reason.');
+    }
 
     const clusterAccess = this.checkClusterAccess(props);
     if (clusterAccess === BastionClusterAccess.ADMIN) {
@@ -393,10 +440,53 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
     if (access === BastionClusterAccess.NAMESPACE_EDIT && namespaces.length === 0) {
       throw misuse(this, 'clusterAccess NAMESPACE_EDIT needs the namespaces, and accessNamespaces is empty', 'pass accessNamespaces: [\'apps\'] (the namespaces operators may change)');
     }
+    for (const ns of namespaces) {
+      if (Token.isUnresolved(ns)) continue;
+      // Namespace names are DNS labels; EKS access scopes also take a trailing * (a prefix).
+      // https://docs.aws.amazon.com/eks/latest/APIReference/API_AccessScope.html
+      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$|^[a-z0-9-]*\*$/.test(ns) || ns.length > 63) {
+        throw misuse(this, `accessNamespaces: "${ns}" is not a Kubernetes namespace name`, 'use lowercase letters, digits and hyphens (at most 63), optionally ending in * for a prefix, for example \'apps\'');
+      }
+      const prefix = ns.endsWith('*') ? ns.slice(0, -1) : undefined;
+      const system = SYSTEM_NAMESPACES.find(sys => (prefix !== undefined ? sys.startsWith(prefix) : sys === ns));
+      if (system) {
+        throw misuse(this, `accessNamespaces: "${ns}" covers ${system}, and edit rights there amount to cluster admin (its service accounts and controllers run with cluster-wide rights)`,
+          'name the application namespaces only, or use clusterAccess: BastionClusterAccess.ADMIN deliberately');
+      }
+    }
     if (access !== BastionClusterAccess.NAMESPACE_EDIT && namespaces.length > 0) {
       throw misuse(this, `accessNamespaces apply to clusterAccess NAMESPACE_EDIT only, and clusterAccess is ${access}`, 'set clusterAccess: BastionClusterAccess.NAMESPACE_EDIT, or remove accessNamespaces');
     }
     return access;
+  }
+
+  /**
+   * Lets a principal (an operator's role) open Session Manager shells on this bastion with its logged Session
+   * document only: `ssm:StartSession` on the instance and the document with `ssm:SessionDocumentAccessCheck`, so a
+   * plain `start-session` without `--document-name` (unlogged) is refused; and ending or resuming its own sessions.
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-sessiondocumentaccesscheck.html
+   */
+  public grantStartSession(grantee: iam.IGrantable): iam.Grant {
+    if (!this.sessionDocument) {
+      throw misuse(this, 'grantStartSession needs the logged Session document, and this bastion has none (SSH access or sessionLogging: false)',
+        'use BastionAccess.SSM with sessionLogging (the default), or grant ssm:StartSession yourself');
+    }
+    const stack = Stack.of(this);
+    const start = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['ssm:StartSession'],
+      resourceArns: [
+        `arn:${stack.partition}:ec2:${stack.region}:${stack.account}:instance/${this.instance.instanceId}`,
+        `arn:${stack.partition}:ssm:${stack.region}:${stack.account}:document/${this.sessionDocument.ref}`,
+      ],
+      conditions: { BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' } },
+    });
+    const own = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['ssm:TerminateSession', 'ssm:ResumeSession'],
+      resourceArns: [`arn:${stack.partition}:ssm:${stack.region}:${stack.account}:session/\${aws:userid}-*`],
+    });
+    return start.combine(own);
   }
 
   /** The command that opens a shell on the bastion through Session Manager. */

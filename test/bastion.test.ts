@@ -2,6 +2,7 @@ import { KubectlV24Layer } from '@aws-cdk/lambda-layer-kubectl-v24';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { BastionAccess, BastionClusterAccess, ClusterBastion } from '../lib';
 import { clusterFixture, filesWritten, newStack, renderedUserData, resourcesOfType } from './util';
@@ -53,10 +54,18 @@ describe('ClusterBastion (SSM, the default)', () => {
         PolicyArn: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('AmazonEKSClusterAdminPolicy')])] },
       }],
     });
-    // The SSM managed policy and the bastion's own customer managed policy: no inline policy.
+    // A Session Manager-only policy (not AmazonSSMManagedInstanceCore, which reads every SSM parameter of the
+    // account) and the bastion's own customer managed policy: no inline policy.
     t.hasResourceProperties('AWS::IAM::Role', {
-      ManagedPolicyArns: [{ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('AmazonSSMManagedInstanceCore')])] }, { Ref: Match.stringLikeRegexp('BastionRolePolicy') }],
+      ManagedPolicyArns: [{ Ref: Match.stringLikeRegexp('BastionRoleSessionManagerPolicy') }, { Ref: Match.stringLikeRegexp('BastionRolePolicy') }],
     });
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: [{
+        Sid: 'SessionManagerAgent', Effect: 'Allow', Resource: '*',
+        Action: ['ssm:UpdateInstanceInformation', 'ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'],
+      }] },
+    });
+    expect(JSON.stringify(t.toJSON())).not.toMatch(/AmazonSSMManagedInstanceCore|ssm:GetParameter/);
     t.resourceCountIs('AWS::IAM::Policy', 0);
   });
 
@@ -197,5 +206,60 @@ describe('ClusterBastion cluster access', () => {
     const other = newStack();
     expect(() => new ClusterBastion(other, 'Bastion', { cluster: clusterFixture(other).cluster, accessNamespaces: ['apps'] }))
       .toThrow(/accessNamespaces apply to clusterAccess NAMESPACE_EDIT only, and clusterAccess is ADMIN/);
+  });
+});
+
+describe('ClusterBastion hardening', () => {
+  test('NAMESPACE_EDIT refuses kube-system, prefixes that cover it and *, and names that are not namespaces', () => {
+    for (const ns of ['kube-system', 'kube*', 'k*', '*', 'kube-node-lease']) {
+      const stack = newStack();
+      expect(() => new ClusterBastion(stack, 'Bastion', { cluster: clusterFixture(stack).cluster, clusterAccess: BastionClusterAccess.NAMESPACE_EDIT, accessNamespaces: ['apps', ns] }))
+        .toThrow(/\[Test\/Bastion\] accessNamespaces: ".*" covers kube-.* amount to cluster admin.*Fix: name the application namespaces only/);
+    }
+    const stack = newStack();
+    expect(() => new ClusterBastion(stack, 'Bastion', { cluster: clusterFixture(stack).cluster, clusterAccess: BastionClusterAccess.NAMESPACE_EDIT, accessNamespaces: ['Apps; x'] }))
+      .toThrow(/accessNamespaces: "Apps; x" is not a Kubernetes namespace name/);
+    const ok = newStack();
+    new ClusterBastion(ok, 'Bastion', { cluster: clusterFixture(ok).cluster, clusterAccess: BastionClusterAccess.NAMESPACE_EDIT, accessNamespaces: ['apps', 'team-*'] });
+  });
+
+  test('grantStartSession allows the logged Session document only (ssm:SessionDocumentAccessCheck)', () => {
+    const stack = newStack();
+    const bastion = new ClusterBastion(stack, 'Bastion', { cluster: clusterFixture(stack).cluster });
+    const operator = new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() });
+    bastion.grantStartSession(operator);
+    const [[, policy]] = resourcesOfType(Template.fromStack(stack), 'AWS::IAM::Policy');
+    const [start, own] = stack.resolve(policy.Properties.PolicyDocument.Statement);
+    expect(start.Action).toBe('ssm:StartSession');
+    expect(start.Condition).toEqual({ BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' } });
+    expect(JSON.stringify(start.Resource)).toMatch(/:instance\/",\{"Ref":"BastionInstance[0-9A-Fa-f]+"\}/);
+    expect(JSON.stringify(start.Resource)).toMatch(/:document\/",\{"Ref":"BastionSessionDocument[0-9A-F]+"\}/);
+    expect(JSON.stringify(start.Resource)).not.toContain('SSM-SessionManagerRunShell');
+    expect(own.Action).toEqual(['ssm:TerminateSession', 'ssm:ResumeSession']);
+    expect(JSON.stringify(own.Resource)).toContain(':session/${aws:userid}-*');
+    const unlogged = newStack();
+    const b2 = new ClusterBastion(unlogged, 'Bastion', { cluster: clusterFixture(unlogged).cluster, sessionLogging: false });
+    expect(() => b2.grantStartSession(operator)).toThrow(/grantStartSession needs the logged Session document/);
+  });
+
+  test('ssmManagedInstanceCore: true attaches the AWS managed policy instead, and is acknowledged only then', () => {
+    const stack = newStack();
+    new ClusterBastion(stack, 'Bastion', { cluster: clusterFixture(stack).cluster, ssmManagedInstanceCore: true });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::IAM::Role', {
+      ManagedPolicyArns: Match.arrayWith([{ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('AmazonSSMManagedInstanceCore')])] }]),
+    });
+    expect(JSON.stringify(t.toJSON())).not.toContain('SessionManagerAgent');
+  });
+
+  test('an SSH bastion warns that it is an internet-reachable admin host without session logging', () => {
+    const stack = newStack();
+    new ClusterBastion(stack, 'Bastion', {
+      cluster: clusterFixture(stack).cluster,
+      access: BastionAccess.SSH,
+      sshKeyPair: ec2.KeyPair.fromKeyPairName(stack, 'Key', 'ops-key'),
+      sshAllowedCidrs: ['198.51.100.7/32'],
+    });
+    Annotations.fromStack(stack).hasWarning('/Test/Bastion', Match.stringLikeRegexp('reachable from the internet on port 22.*ADMIN.*nothing records what is typed.*Fix: use BastionAccess.SSM'));
   });
 });

@@ -102,7 +102,15 @@ export const ACKNOWLEDGEMENTS = {
   bastionRole: [
     {
       ids: ['AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]'],
-      reason: 'AmazonSSMManagedInstanceCore is the AWS managed policy the SSM agent needs for Session Manager; the only other permissions are eks:DescribeCluster on this cluster and s3:GetObject on the kubectl asset object.',
+      reason: 'AmazonSSMManagedInstanceCore was chosen explicitly (ssmManagedInstanceCore: true, applied only then) for Run Command or Patch Manager; by default the bastion gets a Session Manager-only policy instead.',
+    },
+  ],
+  /** The bastion's Session Manager policy (instead of AmazonSSMManagedInstanceCore). */
+  bastionSessionManager: [
+    {
+      ids: ['AwsSolutions::AwsSolutions-IAM5[{finding}]'],
+      appliesTo: /^Resource::\*$/,
+      reason: 'The Session Manager guide\'s custom instance profile, as written: ssm:UpdateInstanceInformation (the agent registers its own instance, which does not exist when the role is created) and the four ssmmessages channel actions, which take no resource ARN. Nothing else is on *.',
     },
   ],
   /** The bastion's own policy, with Session Manager logging (applied with acknowledgeWildcards). */
