@@ -15,7 +15,7 @@ import { kubectlLayerAsset } from './private/kubectl-asset';
 import { cloudWatchLogsKey } from './private/logs-key';
 import { defaultBastionSubnets, defaultPrivateSelection } from './private/subnets';
 import { ipv4CidrPrefix } from './tree-facts';
-import { fileValue, VALUES_DIR, writeFileLine } from './private/user-data';
+import { fileValue, VALUES_DIR, writeFileLine, writeJsonFileLines } from './private/user-data';
 
 /**
  * How operators reach the bastion.
@@ -342,10 +342,10 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
         + ' to the bastion through S3 (README, "Reaching the cluster").');
     }
 
-    // JSON (a kubeconfig may be YAML or JSON): every value is a quoted string, so a name cannot add keys; tokens are
-    // filled in by CloudFormation. The region and the cluster name reach `aws eks get-token` as arguments, not shell.
+    // JSON (a kubeconfig may be YAML or JSON), put together on the host by python3's json module from files: a name or
+    // an endpoint that CloudFormation fills in cannot break the document or add keys (lib/private/user-data.ts).
     const name = props.cluster.clusterName;
-    const kubeconfig = stack.toJsonString({
+    const kubeconfig = {
       apiVersion: 'v1',
       kind: 'Config',
       clusters: [{ name, cluster: { 'server': props.cluster.clusterEndpoint, 'certificate-authority-data': props.cluster.clusterCertificateAuthorityData } }],
@@ -355,10 +355,10 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
         name: 'bastion',
         user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', name, '--region', stack.region] } },
       }],
-    });
+    };
     userData.addCommands(
       '# kubeconfig from the template\'s values: `aws eks get-token` signs locally, so no EKS or STS endpoint is needed',
-      writeFileLine('/etc/skel/.kube/config', kubeconfig),
+      ...writeJsonFileLines('/etc/skel/.kube/config', kubeconfig),
       'for home in /root /home/ec2-user; do mkdir -p $home/.kube && cp /etc/skel/.kube/config $home/.kube/config; done',
       'chown -R ec2-user:ec2-user /home/ec2-user/.kube || true',
     );
@@ -395,7 +395,9 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
     }
 
     // The bastion talks to the API server through the cluster security group.
-    props.cluster.connections.allowDefaultPortFrom(this.securityGroup, 'kubectl from the bastion');
+    // An imported cluster's connections have no default port: the API server listens on 443.
+    if (props.cluster.connections.defaultPort) props.cluster.connections.allowDefaultPortFrom(this.securityGroup, 'kubectl from the bastion');
+    else props.cluster.connections.allowFrom(this.securityGroup, ec2.Port.tcp(443), 'kubectl from the bastion');
     acknowledgeFindings(this.instance, 'bastionInstance');
     if (access === BastionAccess.SSH) acknowledgeFindings(this.instance, 'sshBastionInstance');
     if (managedCore) acknowledgeFindings(this.role, 'bastionRole');

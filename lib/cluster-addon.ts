@@ -109,7 +109,8 @@ export class ClusterAddon extends Construct {
     this.identity = props.identity ?? (wanted.podIdentity ? WorkloadIdentity.POD_IDENTITY : WorkloadIdentity.IRSA);
     const cfn = this.addon.node.defaultChild as eks.CfnAddon;
     if (this.identity === WorkloadIdentity.POD_IDENTITY) {
-      this.role = podIdentityRole(this, 'Role', `Pod Identity of the ${props.addonName} add-on (${wanted.namespace}/${wanted.serviceAccount})`, policies);
+      this.role = podIdentityRole(this, 'Role', `Pod Identity of the ${props.addonName} add-on (${wanted.namespace}/${wanted.serviceAccount})`,
+        { clusterArn: props.cluster.clusterArn, namespace: wanted.namespace, serviceAccount: wanted.serviceAccount }, policies);
       cfn.podIdentityAssociations = [{ serviceAccount: wanted.serviceAccount, roleArn: this.role.roleArn }];
       // The agent answers the add-on's credential requests; aws-eks-v2 creates it once per cluster.
       const agent = props.cluster.eksPodIdentityAgent;

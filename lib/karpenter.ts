@@ -166,7 +166,8 @@ export class Karpenter extends Construct {
       }
     }
 
-    this.role = podIdentityRole(this, 'Role', `Pod Identity of the Karpenter controller (${identity.namespace}/${identity.serviceAccount})`);
+    this.role = podIdentityRole(this, 'Role', `Pod Identity of the Karpenter controller (${identity.namespace}/${identity.serviceAccount})`,
+      { clusterArn: eksCluster.clusterArn, namespace: identity.namespace, serviceAccount: identity.serviceAccount });
     // Upstream's policies (1.9 and later split the controller policy the same way), each acknowledged with a reason
     // true of every statement in it; the ones without a wildcard need none.
     const launchSubnets = cluster.vpc.selectSubnets(cluster.nodeSubnets).subnetIds;

@@ -9,7 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledgeFindings } from './private/compliance';
 import { misuse } from './private/errors';
-import { writeFileLine } from './private/user-data';
+import { writeJsonFileLines } from './private/user-data';
 import { ipv4CidrPrefix } from './tree-facts';
 
 /** The probe's handler directory: the function's code asset (plain CommonJS, no dependencies). */
@@ -146,14 +146,14 @@ export class NetworkPreflight extends Construct {
     const services = joined('services', options.services, serviceName, 'a service short name such as ecr.api');
     const anyAddress = joined('anyAddressServices', options.anyAddressServices ?? [], serviceName, 'a service short name such as ecr.api');
     const vpcCidrs = joined('vpcCidrs', options.vpcCidrs, c => ipv4CidrPrefix(c) !== undefined, 'an IPv4 CIDR block a.b.c.d/n');
-    const config = stack.toJsonString({
+    const config = {
       services,
       anyAddress,
       vpcCidrs,
       region: stack.region,
       urlSuffix: stack.urlSuffix,
       account: stack.account,
-    });
+    };
     const dir = '/usr/local/lib/private-eks-doctor';
     // The doctor and its failure texts, compressed (EC2 user data is limited to 16 KB) and committed, so the user data
     // does not change with the zlib build of the machine that synthesizes (the bastion is replaced when it changes).
@@ -163,7 +163,7 @@ export class NetworkPreflight extends Construct {
       `mkdir -p ${dir}`,
       'python3 -c \'import base64,json,os,sys,zlib; [open(os.path.join(sys.argv[1], n), "w", encoding="utf-8").write(t) for n, t in '
         + `json.loads(zlib.decompress(base64.b64decode(sys.argv[2]))).items()]' ${dir} '${bundle}'`,
-      writeFileLine('/etc/private-eks-doctor.json', config),
+      ...writeJsonFileLines('/etc/private-eks-doctor.json', config),
       'cat > /usr/local/bin/private-eks-doctor <<\'DOCTOR\'',
       '#!/bin/sh',
       `exec python3 ${dir}/doctor.py "$@"`,

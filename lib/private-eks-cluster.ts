@@ -804,6 +804,7 @@ export class PrivateEksCluster extends Construct {
   private giveVpcCniItsRole(): iam.Role {
     const cni = this.coreAddons.find(a => a.node.id === 'Addon-vpc-cni')!;
     const role = podIdentityRole(this, 'VpcCniRole', `Pod Identity of the vpc-cni add-on (kube-system/aws-node) of ${this.node.path}`,
+      { clusterArn: this.cluster.clusterArn, namespace: 'kube-system', serviceAccount: 'aws-node' },
       [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKS_CNI_Policy')]);
     acknowledgeFindings(role, 'addonRole', { policy: 'AmazonEKS_CNI_Policy' });
     (cni.node.defaultChild as eks.CfnAddon).podIdentityAssociations = [{ serviceAccount: 'aws-node', roleArn: role.roleArn }];

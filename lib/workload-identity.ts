@@ -83,7 +83,8 @@ export class WorkloadServiceAccount extends Construct {
     const annotations: Record<string, string> = {};
 
     if (this.identity === WorkloadIdentity.POD_IDENTITY) {
-      this.role = podIdentityRole(this, 'Role', `Pod Identity of ${namespace}/${props.name}`);
+      this.role = podIdentityRole(this, 'Role', `Pod Identity of ${namespace}/${props.name}`,
+        { clusterArn: props.cluster.clusterArn, namespace, serviceAccount: props.name });
       this.association = podIdentityAssociation(this, 'Association', props.cluster, namespace, props.name, this.role);
     } else {
       this.role = irsaRole(this, 'Role', props.cluster, namespace, props.name, `IRSA of ${namespace}/${props.name}`);

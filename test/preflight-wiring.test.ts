@@ -4,7 +4,7 @@
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { cluster, importedVpc, tinyLayer } from './join-cases';
-import { filesWritten, newStack, quietly, renderedUserData, resourcesOfType } from './util';
+import { jsonWritten, newStack, quietly, renderedUserData, resourcesOfType } from './util';
 
 const SHARED = ['ec2', 'ecr.api', 'ecr.dkr', 's3', 'ssm', 'ssmmessages'];
 
@@ -82,7 +82,7 @@ describe('private-eks-doctor on the bastion', () => {
     c.addServiceAccount('Sa', { name: 'sa', namespace: 'default' });
     const ud = renderedUserData(Template.fromStack(stack));
     expect(ud).toContain('cat > /usr/local/bin/private-eks-doctor');
-    expect(JSON.parse(filesWritten(ud)['/etc/private-eks-doctor.json'])).toMatchObject({
+    expect(jsonWritten(ud, '/etc/private-eks-doctor.json')).toMatchObject({
       services: 'ec2,ecr.api,ecr.dkr,s3,ssm,ssmmessages,eks-auth,eks,lambda', anyAddress: '', vpcCidrs: '10.0.0.0/16',
     });
     // EC2 user data is limited to 16 KB.

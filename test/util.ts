@@ -160,3 +160,18 @@ export function filesWritten(script: string): Record<string, string> {
   for (const m of script.matchAll(/printf '%s' '([A-Za-z0-9+/=]*)' \| base64 -d > (\S+)/g)) out[m[2]] = Buffer.from(m[1], 'base64').toString('utf8');
   return out;
 }
+
+/** A JSON file a user data script writes with the library's `writeJsonFileLines`, put together as the host does. */
+export function jsonWritten(script: string, file: string): any {
+  const files = filesWritten(script);
+  const dir = `/etc/private-eks/json${file}.d`;
+  const fill = (v: any): any => {
+    if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).join() === '$file') return files[`${dir}/${v.$file}`];
+    if (Array.isArray(v)) return v.map(fill);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x)]));
+    return v;
+  };
+  const template = files[`${dir}/template.json`];
+  if (template === undefined) throw new Error(`the script writes no ${file}`);
+  return fill(JSON.parse(template));
+}

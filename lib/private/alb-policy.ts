@@ -69,7 +69,12 @@ export function scopeAlbPolicy(policy: { Statement: any[] }, scope: AlbPolicySco
     // Upstream writes ARNs for any region and account (arn:aws:ec2:*:*:...): this account, this region, this partition.
     const resources = asList(upstream.Resource).map(r => r.replace(/^arn:aws:(ec2|elasticloadbalancing):\*:\*:/,
       (_m, service: string) => `arn:${scope.partition}:${service}:${scope.region}:${scope.account}:`));
-    const condition = pinClusterTag(upstream.Condition, scope.clusterName);
+    let condition = pinClusterTag(upstream.Condition, scope.clusterName);
+    // Releases before 2.3 create the service-linked role with no condition: only Elastic Load Balancing's, as later
+    // releases write it.
+    if (actions.includes('iam:CreateServiceLinkedRole') && !condition?.StringEquals?.['iam:AWSServiceName']) {
+      condition = { ...(condition ?? {}), StringEquals: { ...(condition?.StringEquals ?? {}), 'iam:AWSServiceName': 'elasticloadbalancing.amazonaws.com' } };
+    }
 
     if (!(resources.length === 1 && resources[0] === '*')) {
       out.push(classify({ Effect: upstream.Effect, Action: actions, Resource: resources, ...(condition ? { Condition: condition } : {}) }, scope, vpcArn));

@@ -27,10 +27,29 @@ export function serviceRole(scope: Construct, id: string, service: string, descr
   return { role, immutable: role.withoutPolicyUpdates() };
 }
 
-/** A role for a Kubernetes service account through EKS Pod Identity: trusted by `pods.eks.amazonaws.com` with session tags. */
-export function podIdentityRole(scope: Construct, id: string, description: string, managedPolicies?: iam.IManagedPolicy[]): iam.Role {
+/** Which service account of which cluster may assume a Pod Identity role. */
+export interface PodIdentitySubject {
+  readonly clusterArn: string;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+}
+
+/**
+ * A role for a Kubernetes service account through EKS Pod Identity: trusted by `pods.eks.amazonaws.com` with session
+ * tags, for that one cluster, namespace and service account only (the session tags EKS Pod Identity sets, as the EKS
+ * guide's conditioned trust policy uses them: https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html, read
+ * 2026-12-05). Without them any association in the account could hand the role to any pod.
+ */
+export function podIdentityRole(scope: Construct, id: string, description: string, subject: PodIdentitySubject,
+  managedPolicies?: iam.IManagedPolicy[]): iam.Role {
   return new iam.Role(scope, id, {
-    assumedBy: new iam.SessionTagsPrincipal(new iam.ServicePrincipal('pods.eks.amazonaws.com')),
+    assumedBy: new iam.SessionTagsPrincipal(new iam.ServicePrincipal('pods.eks.amazonaws.com').withConditions({
+      StringEquals: {
+        'aws:RequestTag/eks-cluster-arn': subject.clusterArn,
+        'aws:RequestTag/kubernetes-namespace': subject.namespace,
+        'aws:RequestTag/kubernetes-service-account': subject.serviceAccount,
+      },
+    })),
     description,
     managedPolicies,
   });

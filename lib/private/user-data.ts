@@ -39,3 +39,39 @@ export function fileValue(path: string): string {
   if (!SAFE_PATH.test(path)) throw new Error(`cdk-private-eks: ${path} is not a path the library writes user data files to`);
   return `"$(cat ${path})"`;
 }
+
+/** Where the values of the JSON file at `path` are kept on the host. */
+export function jsonValuesDir(path: string): string {
+  return `${VALUES_DIR}/json${path}.d`;
+}
+
+/** The program that fills a JSON template's `{"$file": "<name>"}` slots with the files' text (a library literal). */
+const FILL_JSON = 'import json, os, sys; d = sys.argv[1]; '
+  + 'f = lambda v: open(os.path.join(d, v["$file"]), encoding="utf-8").read() if isinstance(v, dict) and set(v) == {"$file"} '
+  + 'else {k: f(x) for k, x in v.items()} if isinstance(v, dict) else [f(x) for x in v] if isinstance(v, list) else v; '
+  + 'json.dump(f(json.load(open(sys.argv[2], encoding="utf-8"))), open(sys.argv[3], "w", encoding="utf-8"), indent=2)';
+
+/**
+ * User-data lines that write `value` as JSON to `path`. Literal strings are encoded at synth (JSON.stringify escapes
+ * them); every string holding a token becomes a file of its own (`jsonValuesDir`) and is put in place on the host by
+ * python3's json module, so a value CloudFormation fills in at deploy time can neither break the JSON nor add keys.
+ */
+export function writeJsonFileLines(path: string, value: unknown, mode = '0644'): string[] {
+  const dir = jsonValuesDir(path);
+  const lines: string[] = [];
+  let n = 0;
+  const template = (v: unknown): unknown => {
+    if (typeof v === 'string' && Token.isUnresolved(v)) {
+      const name = `v${n++}`;
+      lines.push(writeFileLine(`${dir}/${name}`, v, '0600'));
+      return { $file: name };
+    }
+    if (Array.isArray(v)) return v.map(template);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, template(x)]));
+    return v;
+  };
+  const json = JSON.stringify(template(value));
+  lines.push(writeFileLine(`${dir}/template.json`, json, '0600'));
+  lines.push(`install -d -m 0755 "$(dirname ${path})" && python3 -c '${FILL_JSON}' ${dir} ${dir}/template.json ${path} && chmod ${mode} ${path}`);
+  return lines;
+}
