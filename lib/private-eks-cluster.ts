@@ -260,7 +260,8 @@ export interface PrivateEksClusterProps {
 
   /**
    * How long the log groups the library creates are kept: the control plane's and the Lambda functions' (kubectl
-   * handler, provider framework, preflight probes).
+   * handler, provider framework, preflight probes). The kubectl handler prints every request, with the manifests
+   * and Helm values it applies (Secrets included), to its group.
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
@@ -505,6 +506,7 @@ export class PrivateEksCluster extends Construct {
       bootstrapClusterCreatorAdminPermissions: props.bootstrapClusterCreatorAdmin ?? false,
     });
     if (this.cluster.role.node.scope === this.cluster) acknowledgeFindings(this.cluster.role, 'clusterRole');
+    if (!props.vpc) this.keepControlPlaneEgressInVpc();
     const logTypes = props.clusterLogging ?? ALL_LOG_TYPES;
     if (ownLogGroup && logTypes.length > 0) {
       // EKS writes to /aws/eks/<name>/cluster and uses a group that exists (created first, as terraform-aws-eks does;
@@ -895,10 +897,12 @@ export class PrivateEksCluster extends Construct {
       hasEcrPublic: logicalIdOf(handler.node.findChild('HasEcrPublic') as CfnElement),
     });
     // The functions' log groups (aws-cdk-lib creates them with the @aws-cdk/aws-lambda:useCdkManagedLogGroup flag a
-    // new app sets): kept a year, encrypted with the cluster's logs key.
+    // new app sets): kept `logRetention` (whatever aws-cdk-lib chose), encrypted with the cluster's logs key. The handler
+    // prints every request it gets (kubectl-handler/index.py: `print(json.dumps(dict(event, ...)))`), manifests and
+    // Helm values included, Secrets too: the README says so (Security).
     for (const group of provider.node.findAll().filter((c): c is logs.CfnLogGroup => c instanceof logs.CfnLogGroup)) {
       group.kmsKeyId = this.logsEncryptionKey.keyArn;
-      group.retentionInDays ??= this.logRetention;
+      group.retentionInDays = this.logRetention === logs.RetentionDays.INFINITE ? undefined : this.logRetention;
     }
     const admin = this.cluster.grantClusterAdmin('KubectlProviderAdmin', provider.role!.roleArn);
     if (this.preflight) provider.node.addDependency(this.preflight);
@@ -912,8 +916,31 @@ export class PrivateEksCluster extends Construct {
     return this.kubectl;
   }
 
+  /**
+   * aws-eks-v2 gives the control plane's ENIs a security group open to everything (it has no prop for it). The control
+   * plane talks from those ENIs to kubelets, webhooks and aggregated APIs on nodes and pods, all in this VPC (its own
+   * traffic to AWS leaves through the EKS-managed VPC): egress to the VPC's CIDR blocks only. Applied to the VPC this
+   * construct creates, whose CIDR blocks it knows; with a VPC of yours (secondary CIDRs, hybrid nodes) it is left as is.
+   */
+  private keepControlPlaneEgressInVpc() {
+    const sg = this.cluster.node.tryFindChild('ControlPlaneSecurityGroup');
+    const cfn = sg?.node.defaultChild;
+    if (!(cfn instanceof ec2.CfnSecurityGroup)) return;
+    const cidrs = [this.vpc.vpcCidrBlock, ...this.vpc.node.findAll().filter((c): c is ec2.CfnVPCCidrBlock => c instanceof ec2.CfnVPCCidrBlock)
+      .map(b => b.cidrBlock).filter((c): c is string => c !== undefined)];
+    cfn.securityGroupEgress = cidrs.map(cidrIp => ({
+      ipProtocol: '-1', cidrIp, description: 'Control plane to kubelets, webhooks and aggregated APIs in this VPC',
+    }));
+  }
+
   private newManifest(scope: Construct, id: string, manifest: Record<string, any>[], caller: string): eks.KubernetesManifest {
     const { target } = this.kubectlHandler(caller);
+    if (manifest.some(m => m?.kind === 'Secret')) {
+      Annotations.of(scope).addWarningV2('cdk-private-eks:secretInKubectlLog',
+        `A Secret is applied through the kubectl handler (${caller}): its data is in the template, and the handler prints each request to its `
+        + 'log group (encrypted with the logs key, kept logRetention). Fix: create the Secret from AWS Secrets Manager in the cluster '
+        + '(the Secrets Store CSI driver or External Secrets), or acknowledge this warning if the value is not secret.');
+    }
     for (const { cache, rewrite } of this.caches) {
       if (rewrite) manifest = rewritePodImages(manifest, image => (cache.covers(image) ? cache.imageUri(image) : image)) as Record<string, any>[];
     }

