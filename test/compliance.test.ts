@@ -6,14 +6,15 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R4Checks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { isolatedVpc } from './join-cases';
 import { quietly, USER_APP_CONTEXT } from './util';
 import { build as buildExistingVpc } from '../examples/existing-vpc/app';
 import { build as buildFullyPrivate } from '../examples/fully-private/app';
 import { build as buildPlatform } from '../examples/platform/app';
 import { build as buildSeedWorkshop } from '../examples/seed-workshop/app';
-import { PrivateEksChecks } from '../lib';
+import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
+import { BastionAccess, BastionClusterAccess, PrivateEksChecks, PrivateEksCluster, Upstream } from '../lib';
 import { ACKNOWLEDGEMENTS, acknowledgeFindings, MIN_REASON_LENGTH } from '../lib/private/compliance';
 import { checkTemplate, TEMPLATE_RULES } from '../lib/private/template-rules';
 
@@ -42,7 +43,7 @@ function runTools(build: (app: App) => unknown): { threw?: string; results: Tool
   build(app);
   const ours = new CountedChecks();
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app), new HIPAASecurityChecks(app),
-    new CfnGuardValidator({ controlTowerRulesEnabled: true }), ours);
+    new PCIDSS321Checks(app), new NIST80053R4Checks(app), new CfnGuardValidator({ controlTowerRulesEnabled: true }), ours);
   let threw: string | undefined;
   try {
     quietly(() => app.synth());
@@ -61,6 +62,45 @@ function runTools(build: (app: App) => unknown): { threw?: string; results: Tool
   return { threw, results };
 }
 
+/**
+ * Ordinary variants of the public API, two apps so the suite stays fast: a concrete environment (literal ARNs in the
+ * findings), the preflight, a pull-through cache, the default security group closed and a VIEW bastion; an SSH
+ * bastion with NONE access (its deliberate public IP is acknowledged in the app, as a user would).
+ */
+const VARIANTS: Record<string, (app: App) => unknown> = {
+  'concrete env, preflight, cache, closed default SG, VIEW bastion': (app) => {
+    const stack = new Stack(app, 'Variant', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const c = new PrivateEksCluster(stack, 'Eks', {
+      version: eks.KubernetesVersion.V1_36, kubectlLayer: new KubectlV36Layer(stack, 'KubectlLayer'), preflight: true,
+      network: { restrictDefaultSecurityGroup: true }, bastionOptions: { clusterAccess: BastionClusterAccess.VIEW },
+    });
+    c.addPullThroughCache('Cache', { rules: [{ upstream: Upstream.ECR_PUBLIC }] });
+  },
+  'SSH bastion with NONE access': (app) => {
+    const stack = new Stack(app, 'SshVariant');
+    const c = new PrivateEksCluster(stack, 'Eks', {
+      version: eks.KubernetesVersion.V1_36, kubectlLayer: new KubectlV36Layer(stack, 'KubectlLayer'),
+      bastionOptions: {
+        access: BastionAccess.SSH, sshKeyPair: ec2.KeyPair.fromKeyPairName(stack, 'Key', 'ops'), sshAllowedCidrs: ['203.0.113.7/32'],
+        clusterAccess: BastionClusterAccess.NONE,
+      },
+    });
+    Validations.of(c.bastion!).acknowledge({ id: 'Annotation::cdk-private-eks:sshBastionUnlogged', reason: 'a test of the SSH variant: operators log in with audited keys' });
+  },
+};
+
+const TOOLS = ['AwsSolutions', 'NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321', 'NIST.800.53.R4', 'cdk-validator-cfnguard', 'cdk-private-eks'];
+
+describe.each(Object.keys(VARIANTS))('variant "%s" passes the compliance tools', (name) => {
+  const { threw, results } = runTools(VARIANTS[name]);
+  test('synth does not fail', () => expect(threw).toBeUndefined());
+  test.each(TOOLS)('%s: 0 findings', (tool) => {
+    const r = results.find(x => x.tool === tool);
+    expect(r).toBeDefined();
+    expect(r!.findings).toEqual([]);
+  });
+});
+
 describe.each(Object.keys(EXAMPLES))('%s passes the compliance tools', (name) => {
   const { threw, results } = runTools(EXAMPLES[name]);
 
@@ -68,7 +108,7 @@ describe.each(Object.keys(EXAMPLES))('%s passes the compliance tools', (name) =>
     expect(threw).toBeUndefined();
   });
 
-  test.each(['AwsSolutions', 'NIST.800.53.R5', 'HIPAA.Security', 'cdk-validator-cfnguard', 'cdk-private-eks'])('%s: 0 findings', (tool) => {
+  test.each(TOOLS)('%s: 0 findings', (tool) => {
     const r = results.find(x => x.tool === tool);
     expect(r).toBeDefined();
     expect(r!.findings).toEqual([]);
