@@ -22,6 +22,7 @@ import { acknowledgeFindings, denyGrantsExceptForAwsResources, logicalIdOf } fro
 import { misuse } from './private/errors';
 import { podIdentityRole } from './private/iam';
 import { rewritePodImages } from './private/images';
+import { validateInstanceType } from './private/instance-types';
 import { buildJoinModel } from './private/join-model';
 import { cloudWatchLogsKey } from './private/logs-key';
 import { pendingLookups, placeholderSafeSelection, subnetsPendingLookup } from './private/lookups';
@@ -392,6 +393,8 @@ export class PrivateEksCluster extends Construct {
     if (this.node.tryGetContext(NATIVE_OIDC_FLAG) === undefined) this.node.setContext(NATIVE_OIDC_FLAG, true);
     this.kubectlLayer = props.kubectlLayer;
     this.endpointAccess = props.endpointAccess ?? eks.EndpointAccess.PRIVATE;
+    this.warnOnOpenPublicEndpoint();
+    if (props.bastionOptions?.instanceType) validateInstanceType(this, 'bastionOptions.instanceType', props.bastionOptions.instanceType);
 
     this.version = props.version;
     checkClusterName(this, props.clusterName);
@@ -964,6 +967,25 @@ export class PrivateEksCluster extends Construct {
     }
   }
 
+  /**
+   * A public API endpoint with no CIDR list (aws-eks-v2's PUBLIC or PUBLIC_AND_PRIVATE without `.onlyFrom(...)`, which
+   * EKS opens to 0.0.0.0/0) serves the Kubernetes API to the whole internet: risky, not broken, so a warning
+   * (acknowledgeable) with the fix. aws-eks-v2 keeps the setting in `EndpointAccess._config`, as checkPrivateAccessSubnets reads it.
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html
+   */
+  private warnOnOpenPublicEndpoint() {
+    const config = (this.endpointAccess as any)._config as { publicAccess?: boolean; privateAccess?: boolean; publicCidrs?: string[] } | undefined;
+    if (config?.publicAccess !== true) return;
+    const cidrs = config.publicCidrs ?? [];
+    const open = cidrs.filter(c => !Token.isUnresolved(c) && /^(0\.0\.0\.0\/0|::\/0)$/.test(c.trim()));
+    if (cidrs.length > 0 && open.length === 0) return;
+    const received = cidrs.length === 0 ? `${config.privateAccess ? 'PUBLIC_AND_PRIVATE' : 'PUBLIC'} with no CIDR list (EKS admits 0.0.0.0/0)` : `public CIDRs ${open.join(', ')}`;
+    Annotations.of(this).addWarningV2(OPEN_PUBLIC_ENDPOINT_WARNING,
+      `endpointAccess is ${received}: the Kubernetes API endpoint is open to the whole internet. Fix: `
+      + 'endpointAccess: eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(\'203.0.113.0/24\') with the CIDRs you connect from, or '
+      + `eks.EndpointAccess.PRIVATE (the default); or acknowledge this warning (Annotations.of(cluster).acknowledgeWarning('${OPEN_PUBLIC_ENDPOINT_WARNING}', reason)).`);
+  }
+
   private checkDeclaredServices(services: string[]): string[] {
     for (const s of services) {
       const problem = s === 's3' ? undefined : EndpointCatalogue.checkServiceName(s);
@@ -1073,6 +1095,7 @@ export class PrivateEksCluster extends Construct {
 }
 
 const NATIVE_OIDC_FLAG = '@aws-cdk/aws-eks:useNativeOidcProvider';
+const OPEN_PUBLIC_ENDPOINT_WARNING = 'cdk-private-eks:publicEndpointOpenToInternet';
 /** Lookups whose placeholders the checks read safely: the stack's AZs and the endpoint services' AZs. */
 const AZ_LOOKUPS: string[] = [
   cxschema.ContextProvider.AVAILABILITY_ZONE_PROVIDER,
