@@ -8,7 +8,7 @@ import { acknowledgeFindings } from './private/compliance';
 import { misuse } from './private/errors';
 import { allow, serviceRole } from './private/iam';
 import { cloudWatchLogsKey } from './private/logs-key';
-import { ipv4CidrPrefix } from './tree-facts';
+import { ipv4CidrNetwork, ipv4CidrPrefix } from './tree-facts';
 
 /**
  * Properties of a `PrivateNetwork`.
@@ -216,6 +216,11 @@ function checkCidr(scope: Construct, cidr: string, azs: number, groups: Array<{ 
   if (prefix === undefined) {
     throw misuse(scope, `network.cidr "${cidr}" is not an IPv4 CIDR block (four octets from 0 to 255, then a prefix length from 0 to 32)`,
       'pass a block such as \'10.0.0.0/16\'');
+  }
+  const network = ipv4CidrNetwork(cidr.trim());
+  if (network !== cidr.trim()) {
+    throw misuse(scope, `network.cidr ${cidr} has host bits set: a /${prefix} block starts at ${network!.split('/')[0]}, and EC2 refuses `
+      + 'a VPC CIDR block that is not written with its network address', `use '${network}'`);
   }
   if (prefix < 16 || prefix > 28) {
     throw misuse(scope, `network.cidr ${cidr} is a /${prefix}; a VPC's CIDR block must be from /16 (65,536 addresses) to /28`,

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { EndpointCatalogue } from './endpoint-catalogue';
 import { AwsBuckets, locationOf, s3Arn } from './private/aws-env';
 import { misuse } from './private/errors';
+import { endpointAzsRecorded, requestEndpointAzs, subnetsPendingLookup } from './private/lookups';
 import { defaultPrivateSelection } from './private/subnets';
 import { literalVpcCidr } from './tree-facts';
 
@@ -117,7 +118,8 @@ export class NodeEndpoints extends Construct {
     this.vpc = props.vpc;
     this.subnets = props.subnets ?? defaultPrivateSelection(props.vpc);
 
-    if (this.vpc.selectSubnets(this.subnets).subnets.length === 0) {
+    // A VPC lookup with no answer yet (the CLI's first pass) has placeholder subnets: nothing to check until it has one.
+    if (this.vpc.selectSubnets(this.subnets).subnets.length === 0 && !subnetsPendingLookup(this.vpc, this.subnets)) {
       throw misuse(this, 'the subnet selection for the endpoints matches no subnet of the VPC',
         'pass `subnets` that select the node subnets');
     }
@@ -147,11 +149,14 @@ export class NodeEndpoints extends Construct {
       this.addInterfaceEndpoint(service);
     }
 
+    const pendingButEmpty = subnetsPendingLookup(this.vpc, this.subnets) && this.vpc.selectSubnets(this.subnets).subnets.length === 0;
     if (props.s3Gateway ?? true) {
       this.s3GatewayEndpoint = new ec2.GatewayVpcEndpoint(this, 'S3', {
         vpc: this.vpc,
         service: ec2.GatewayVpcEndpointAwsService.S3,
-        subnets: [this.subnets, ...(props.additionalGatewaySubnets ?? [])],
+        // aws-cdk-lib's GatewayVpcEndpoint throws on a selection with no route table, even a placeholder one: while the
+        // VPC lookup has no answer and the selection names nothing of the dummy VPC, use all its subnets for this pass.
+        subnets: pendingButEmpty ? undefined : [this.subnets, ...(props.additionalGatewaySubnets ?? [])],
       });
       if (props.restrictS3Policy ?? true) this.restrictS3(this.s3GatewayEndpoint);
     } else if (props.restrictS3Policy) {
@@ -227,15 +232,16 @@ export class NodeEndpoints extends Construct {
       'reach the service through a NAT route or a proxy in this region and leave the endpoint out, or deploy to a region that offers it');
     }
 
+    const awsService = new ec2.InterfaceVpcEndpointAwsService(service);
     const endpoint = new ec2.InterfaceVpcEndpoint(this, endpointId(service), {
       vpc: this.vpc,
-      service: new ec2.InterfaceVpcEndpointAwsService(service),
+      service: awsService,
       privateDnsEnabled: true,
       subnets: { ...this.subnets, onePerAz: true },
       securityGroups: [this.securityGroup],
       // The security group above decides who may connect; `open` would add a second, wider rule.
       open: false,
-      lookupSupportedAzs: this.azsVerified,
+      lookupSupportedAzs: this.azsVerified && this.azLookupAnswered(awsService.name),
     });
     const ecr = service === 'ecr.api' || service === 'ecr.dkr';
     if (this.accountScoped && EndpointCatalogue.ENDPOINT_POLICY_SUPPORT[service] && !(ecr && this.pullOnlyEcr)) {
@@ -270,6 +276,27 @@ export class NodeEndpoints extends Construct {
     return endpoint;
   }
 
+  /**
+   * Whether aws-cdk-lib may filter the endpoint's subnets by the service's Availability Zones in this pass. On the CDK
+   * CLI's first pass the lookup has no answer: aws-cdk-lib's `InterfaceVpcEndpoint` (aws-ec2/lib/vpc-endpoint.js,
+   * `endpointSubnets`) then filters the subnets by its dummy value, the stack's Availability Zones (themselves
+   * `dummy1a`, `dummy1b`, `dummy1c` before their lookup), and throws `LookupSupportedAzsReturned` ("lookupSupportedAzs
+   * returned dummy1a,dummy1b,dummy1c but subnets have AZs eu-west-1a,eu-west-1b") when none of the subnets is in it:
+   * a VPC with written-out AZs, or `Vpc.fromLookup`, fails before the CLI can run the lookup. So until the answer is
+   * recorded (and while the subnets are placeholders of a pending VPC lookup, or carry the placeholder AZs), the
+   * lookup is requested here, under the key aws-cdk-lib reads, and the endpoint goes to every node AZ for this pass;
+   * the CLI looks it up and the next pass filters.
+   */
+  private azLookupAnswered(serviceName: string): boolean {
+    if (!endpointAzsRecorded(this, serviceName)) {
+      requestEndpointAzs(this, serviceName);
+      return false;
+    }
+    if (subnetsPendingLookup(this.vpc, this.subnets)) return false;
+    const azs = this.vpc.selectSubnets({ ...this.subnets, onePerAz: true }).subnets.map(s => s.availabilityZone);
+    return !azs.some(az => !Token.isUnresolved(az) && PLACEHOLDER_AZS.has(az));
+  }
+
   /** The interface endpoint of a service, or undefined when this construct did not create one. */
   public interfaceEndpoint(service: string): ec2.InterfaceVpcEndpoint | undefined {
     return this.endpoints.get(service);
@@ -280,6 +307,12 @@ export class NodeEndpoints extends Construct {
     return [...this.endpoints.keys()];
   }
 }
+
+/**
+ * aws-cdk-lib's placeholder Availability Zones: `Stack.availabilityZones` before its lookup is answered (core/lib/stack.js,
+ * dummyValue) and the subnets of `Vpc.fromLookup`'s dummy VPC.
+ */
+const PLACEHOLDER_AZS = new Set(['dummy1a', 'dummy1b', 'dummy1c']);
 
 /** Construct ID of a service's endpoint: "ecr.api" -> "EcrApi", "eks-auth" -> "EksAuth". IDs are public API. */
 function endpointId(service: string): string {

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import { Construct, IConstruct } from 'constructs';
 import { BastionAccess, BastionOptions, ClusterBastion } from './bastion';
 import { ClusterAddon, ClusterAddonOptions } from './cluster-addon';
@@ -21,8 +22,10 @@ import { acknowledgeFindings, denyGrantsExceptForAwsResources, logicalIdOf } fro
 import { misuse } from './private/errors';
 import { podIdentityRole } from './private/iam';
 import { rewritePodImages } from './private/images';
+import { validateInstanceType } from './private/instance-types';
 import { buildJoinModel } from './private/join-model';
 import { cloudWatchLogsKey } from './private/logs-key';
+import { pendingLookups, placeholderSafeSelection, subnetsPendingLookup } from './private/lookups';
 import { publishPlan } from './private/plan';
 import { defaultBastionSubnets, defaultPrivateSelection } from './private/subnets';
 import { PrivateNodegroup, PrivateNodegroupOptions } from './private-nodegroup';
@@ -142,6 +145,16 @@ export interface PrivateEksClusterProps {
    * @default true
    */
   readonly restrictEndpointPolicies?: boolean;
+
+  /**
+   * Place each interface endpoint only in the Availability Zones its service is offered in, through aws-cdk-lib's
+   * `lookupSupportedAzs` context lookup (NodeEndpoints `lookupSupportedAzs`): recorded in cdk.context.json, so it needs
+   * credentials once. `false` places every endpoint in every node AZ without looking up (CloudFormation then fails
+   * to create an endpoint in an AZ its service does not offer). Refused in an environment-agnostic stack.
+   * @see https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html
+   * @default - true when the stack has a concrete account and region
+   */
+  readonly lookupSupportedAzs?: boolean;
 
   /**
    * Features whose AWS calls the nodes must reach: with `createVpcEndpoints` their endpoints are created, and the
@@ -381,6 +394,8 @@ export class PrivateEksCluster extends Construct {
     if (this.node.tryGetContext(NATIVE_OIDC_FLAG) === undefined) this.node.setContext(NATIVE_OIDC_FLAG, true);
     this.kubectlLayer = props.kubectlLayer;
     this.endpointAccess = props.endpointAccess ?? eks.EndpointAccess.PRIVATE;
+    this.warnOnOpenPublicEndpoint();
+    if (props.bastionOptions?.instanceType) validateInstanceType(this, 'bastionOptions.instanceType', props.bastionOptions.instanceType);
 
     this.version = props.version;
     checkClusterName(this, props.clusterName);
@@ -419,7 +434,8 @@ export class PrivateEksCluster extends Construct {
       this.vpc = this.network.vpc;
     }
 
-    this.nodeSubnets = props.nodeSubnets ?? defaultPrivateSelection(this.vpc);
+    // Until a VPC lookup is answered, a selection of the real VPC may match nothing of the placeholder.
+    this.nodeSubnets = placeholderSafeSelection(this.vpc, props.nodeSubnets ?? defaultPrivateSelection(this.vpc), defaultPrivateSelection(this.vpc));
     let selectedNodeSubnets: ec2.SelectedSubnets;
     try {
       selectedNodeSubnets = this.vpc.selectSubnets(this.nodeSubnets);
@@ -427,7 +443,7 @@ export class PrivateEksCluster extends Construct {
       throw misuse(this, `nodeSubnets cannot be selected in the VPC: ${(e as Error).message}`,
         'pass `nodeSubnets` that name subnets of the VPC (subnetGroupName, subnetType or subnets)');
     }
-    if (selectedNodeSubnets.subnets.length === 0) {
+    if (selectedNodeSubnets.subnets.length === 0 && !selectedNodeSubnets.isPendingLookup) {
       throw misuse(this, props.nodeSubnets
         ? 'nodeSubnets matches no subnet of the VPC'
         : 'the VPC has no private subnets (isolated or with egress) for the nodes',
@@ -474,6 +490,7 @@ export class PrivateEksCluster extends Construct {
         s3Gateway: !this.declaredServices.includes('s3'),
         accountScopedPolicies: props.restrictEndpointPolicies ?? true,
         restrictS3Policy: (props.restrictEndpointPolicies ?? true) && !this.declaredServices.includes('s3'),
+        lookupSupportedAzs: props.lookupSupportedAzs,
       });
     }
 
@@ -492,7 +509,7 @@ export class PrivateEksCluster extends Construct {
       version: props.version,
       clusterName,
       vpc: this.vpc,
-      vpcSubnets: [props.clusterSubnets ?? this.nodeSubnets],
+      vpcSubnets: [props.clusterSubnets ? placeholderSafeSelection(this.vpc, props.clusterSubnets, this.nodeSubnets) : this.nodeSubnets],
       endpointAccess: this.endpointAccess,
       // Managed nodegroup below instead of the module's default Auto Mode capacity.
       defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
@@ -977,6 +994,25 @@ export class PrivateEksCluster extends Construct {
     }
   }
 
+  /**
+   * A public API endpoint with no CIDR list (aws-eks-v2's PUBLIC or PUBLIC_AND_PRIVATE without `.onlyFrom(...)`, which
+   * EKS opens to 0.0.0.0/0) serves the Kubernetes API to the whole internet: risky, not broken, so a warning
+   * (acknowledgeable) with the fix. aws-eks-v2 keeps the setting in `EndpointAccess._config`, as checkPrivateAccessSubnets reads it.
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html
+   */
+  private warnOnOpenPublicEndpoint() {
+    const config = (this.endpointAccess as any)._config as { publicAccess?: boolean; privateAccess?: boolean; publicCidrs?: string[] } | undefined;
+    if (config?.publicAccess !== true) return;
+    const cidrs = config.publicCidrs ?? [];
+    const open = cidrs.filter(c => !Token.isUnresolved(c) && /^(0\.0\.0\.0\/0|::\/0)$/.test(c.trim()));
+    if (cidrs.length > 0 && open.length === 0) return;
+    const received = cidrs.length === 0 ? `${config.privateAccess ? 'PUBLIC_AND_PRIVATE' : 'PUBLIC'} with no CIDR list (EKS admits 0.0.0.0/0)` : `public CIDRs ${open.join(', ')}`;
+    Annotations.of(this).addWarningV2(OPEN_PUBLIC_ENDPOINT_WARNING,
+      `endpointAccess is ${received}: the Kubernetes API endpoint is open to the whole internet. Fix: `
+      + 'endpointAccess: eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(\'203.0.113.0/24\') with the CIDRs you connect from, or '
+      + `eks.EndpointAccess.PRIVATE (the default); or acknowledge this warning (Annotations.of(cluster).acknowledgeWarning('${OPEN_PUBLIC_ENDPOINT_WARNING}', reason)).`);
+  }
+
   private checkDeclaredServices(services: string[]): string[] {
     for (const s of services) {
       const problem = s === 's3' ? undefined : EndpointCatalogue.checkServiceName(s);
@@ -1002,6 +1038,7 @@ export class PrivateEksCluster extends Construct {
    * warnings are reported as `cdk-private-eks:<rule ID>` (acknowledge them with `Validations.of(scope).acknowledge({ id: 'Annotation::cdk-private-eks:<rule ID>', reason })`).
    */
   private validateJoin(): string[] {
+    if (this.lookupPending()) return [];
     // One walk of the tree serves the checks and the report.
     const facts = new TreeFacts(this.node.root);
     const model = this.joinModel(facts);
@@ -1019,6 +1056,25 @@ export class PrivateEksCluster extends Construct {
     if (!this.warningsReported) publishPlan({ owner: this, cluster: this.cluster, vpc: this.vpc, facts, model, findings });
     this.warningsReported = true;
     return errors;
+  }
+
+  /**
+   * Whether the checks must wait for context lookups the CDK CLI has not answered yet (its first pass). Until then
+   * aws-cdk-lib hands out placeholders (`Vpc.fromLookup`: subnets `p-12345`, `p-67890` with no routes; SSM values
+   * `dummy-value-for-<name>`), and checking them would fail synth before the CLI could look anything up. Nothing is
+   * reported: the CLI runs the lookups (the assembly's `missing` list) and synthesizes again, and the checks run on
+   * the answers. The Availability Zone lookups (the stack's, the endpoint services') do not change what the checks
+   * conclude (endpoints go to every node AZ until answered) and do not defer them.
+   */
+  private lookupPending(): boolean {
+    const pending = subnetsPendingLookup(this.vpc, this.nodeSubnets)
+      || pendingLookups(this).some(m => !AZ_LOOKUPS.includes(m.provider));
+    if (pending && !this.warningsReported) {
+      Annotations.of(this).addInfo('The synth-time checks (PEKS-*) wait for the context lookups the CDK CLI has not answered yet: '
+        + 'they run when it synthesizes again with the answers.');
+      this.warningsReported = true;
+    }
+    return pending;
   }
 
   /** @internal The findings of the synth-time checks, for tests and reports. */
@@ -1066,6 +1122,12 @@ export class PrivateEksCluster extends Construct {
 }
 
 const NATIVE_OIDC_FLAG = '@aws-cdk/aws-eks:useNativeOidcProvider';
+const OPEN_PUBLIC_ENDPOINT_WARNING = 'cdk-private-eks:publicEndpointOpenToInternet';
+/** Lookups whose placeholders the checks read safely: the stack's AZs and the endpoint services' AZs. */
+const AZ_LOOKUPS: string[] = [
+  cxschema.ContextProvider.AVAILABILITY_ZONE_PROVIDER,
+  cxschema.ContextProvider.ENDPOINT_SERVICE_AVAILABILITY_ZONE_PROVIDER,
+];
 const CORE_ADDONS = ['vpc-cni', 'kube-proxy', 'coredns'];
 const ALL_LOG_TYPES = [
   eks.ClusterLoggingTypes.API,

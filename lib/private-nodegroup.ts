@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { defaultAmiFamily } from './kubernetes-versions';
 import { acknowledgeFindings } from './private/compliance';
 import { isConcreteNumber, misuse } from './private/errors';
+import { validateInstanceType } from './private/instance-types';
 import { defaultPrivateSelection } from './private/subnets';
 
 /**
@@ -172,6 +173,7 @@ export class PrivateNodegroup extends Construct {
     if (instanceTypes.length === 0) {
       throw misuse(this, 'instanceTypes is empty', 'list at least one instance type, or leave instanceTypes out for t3.medium');
     }
+    instanceTypes.forEach(t => validateInstanceType(this, 'instanceTypes', t));
     const desiredSize = props.desiredSize ?? 2;
     const minSize = props.minSize ?? desiredSize;
     const maxSize = props.maxSize ?? Math.max(desiredSize, minSize);

@@ -314,6 +314,19 @@ export function ipv4CidrPrefix(cidr: string): number | undefined {
   return Number(m[5]);
 }
 
+/**
+ * The block a literal IPv4 CIDR names, written with its network address (`10.0.1.0/16` -> `10.0.0.0/16`): what EC2
+ * and CloudFormation take. Undefined when `cidr` is not an IPv4 CIDR.
+ */
+export function ipv4CidrNetwork(cidr: string): string | undefined {
+  const prefix = ipv4CidrPrefix(cidr);
+  if (prefix === undefined) return undefined;
+  const n = cidr.split('/')[0].split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
+  const size = 2 ** (32 - prefix);
+  const network = Math.floor(n / size) * size;
+  return `${[24, 16, 8, 0].map(shift => Math.floor(network / 2 ** shift) % 256).join('.')}/${prefix}`;
+}
+
 /** Whether IPv4 CIDR `outer` contains `inner`. */
 export function cidrContains(outer: string, inner: string): boolean {
   const parse = (c: string) => {

@@ -17,7 +17,7 @@
  *   ... deploy -c sshKeyName=<existing key pair> --parameters SgIngressSshCidr=<your IP>/32
  */
 import { KubectlV24Layer } from '@aws-cdk/lambda-layer-kubectl-v24';
-import { App, CfnParameter, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { Annotations, App, CfnParameter, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -109,6 +109,7 @@ export class SeedWorkshopStack extends Stack {
       { id: 'cdk-validator-cfnguard::eks_endpoint_no_public_access_check', reason: publicEndpoint },
       { id: 'cdk-private-eks::PEKS-SEC-1', reason: publicEndpoint },
     );
+    Annotations.of(this.eks).acknowledgeWarning('cdk-private-eks:publicEndpointOpenToInternet', publicEndpoint);
     const sshFromParameter = 'SSH ingress comes from the SgIngressSshCidr parameter (the operator\'s IP/32 in the workshop; its allowedPattern refuses /0); the rule cannot read a parameter and fails on it.';
     Validations.of(this.eks.bastion!.securityGroup).acknowledge(
       { id: 'AwsSolutions::AwsSolutions-EC23', reason: sshFromParameter },
