@@ -1,4 +1,4 @@
-import { Tags, Token } from 'aws-cdk-lib';
+import { Stack, Tags, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -134,6 +134,11 @@ export class PrivateNetwork extends Construct {
       restrictDefaultSecurityGroup: props.restrictDefaultSecurityGroup ?? false,
     });
     if (!(props.restrictDefaultSecurityGroup ?? false)) acknowledgeFindings(this.vpc, 'defaultSecurityGroupOpen');
+    else {
+      // aws-cdk-lib creates the handler once per stack, at the stack's root.
+      const handler = Stack.of(this).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
+      if (handler) acknowledgeFindings(handler, 'restrictDefaultSecurityGroupHandler');
+    }
 
     if (props.flowLogs ?? true) {
       this.flowLogs = new VpcFlowLogs(this, 'FlowLogs', { vpc: this.vpc });

@@ -61,8 +61,16 @@ export const ACKNOWLEDGEMENTS = {
   /** The VPC of a PrivateNetwork with restrictDefaultSecurityGroup off (the default). */
   defaultSecurityGroupOpen: [
     {
-      ids: ['NIST.800.53.R5::NIST.800.53.R5-VPCDefaultSecurityGroupClosed', 'HIPAA.Security::HIPAA.Security-VPCDefaultSecurityGroupClosed'],
+      ids: ['NIST.800.53.R5::NIST.800.53.R5-VPCDefaultSecurityGroupClosed', 'HIPAA.Security::HIPAA.Security-VPCDefaultSecurityGroupClosed',
+        'PCI.DSS.321::PCI.DSS.321-VPCDefaultSecurityGroupClosed', 'NIST.800.53.R4::NIST.800.53.R4-VPCDefaultSecurityGroupClosed'],
       reason: 'Nothing the library creates uses the default security group (endpoints, cluster, nodes, bastion and probes each have their own); closing it takes a Lambda-backed custom resource, which the default cluster avoids. restrictDefaultSecurityGroup: true closes it.',
+    },
+  ],
+  /** aws-cdk-lib's handler that closes the default security group (PrivateNetwork restrictDefaultSecurityGroup: true). */
+  restrictDefaultSecurityGroupHandler: [
+    {
+      ids: ['cdk-validator-cfnguard::lambda_inside_vpc_check'],
+      reason: 'aws-cdk-lib\'s restrictDefaultSecurityGroup handler revokes the VPC default security group\'s rules with EC2 API calls once per deploy, from outside the VPC (an isolated VPC would need an ec2 endpoint first); it holds no data.',
     },
   ],
   /** The node launch template. */
@@ -79,7 +87,8 @@ export const ACKNOWLEDGEMENTS = {
       reason: 'The root volume is encrypted (BlockDeviceMappings Ebs.Encrypted true, gp3); the rule looks for a launch template the instance does not use and reports it wrongly.',
     },
     {
-      ids: ['NIST.800.53.R5::NIST.800.53.R5-EC2InstancesInVPC', 'HIPAA.Security::HIPAA.Security-EC2InstancesInVPC'],
+      ids: ['NIST.800.53.R5::NIST.800.53.R5-EC2InstancesInVPC', 'HIPAA.Security::HIPAA.Security-EC2InstancesInVPC',
+        'PCI.DSS.321::PCI.DSS.321-EC2InstancesInVPC', 'NIST.800.53.R4::NIST.800.53.R4-EC2InstancesInVPC'],
       reason: 'Scanner false positive: the instance is in the VPC through its network interface (NetworkInterfaces[0].SubnetId, set to give it no public IP); the rule reads only the top-level SubnetId.',
     },
     {
@@ -94,7 +103,8 @@ export const ACKNOWLEDGEMENTS = {
   /** The bastion instance, when SSH access was chosen. */
   sshBastionInstance: [
     {
-      ids: ['cdk-validator-cfnguard::ec2_instance_no_public_ip_check', 'NIST.800.53.R5::NIST.800.53.R5-EC2InstanceNoPublicIp', 'HIPAA.Security::HIPAA.Security-EC2InstanceNoPublicIp'],
+      ids: ['cdk-validator-cfnguard::ec2_instance_no_public_ip_check', 'NIST.800.53.R5::NIST.800.53.R5-EC2InstanceNoPublicIp', 'HIPAA.Security::HIPAA.Security-EC2InstanceNoPublicIp',
+        'PCI.DSS.321::PCI.DSS.321-EC2InstanceNoPublicIp', 'NIST.800.53.R4::NIST.800.53.R4-EC2InstanceNoPublicIp'],
       reason: 'SSH access was chosen explicitly (BastionAccess.SSH): it needs a public IP. Port 22 admits only the sshAllowedCidrs the user must give, with a key pair; the SSM default has no public IP.',
     },
   ],
@@ -145,7 +155,8 @@ export const ACKNOWLEDGEMENTS = {
       reason: 'Both functions are in the VPC (VpcConfig with the node subnets); their security group is the EKS cluster security group (Fn::GetAtt on AWS::EKS::Cluster), which the rule does not recognise as a security group reference.',
     },
     {
-      ids: ['NIST.800.53.R5::NIST.800.53.R5-IAMNoInlinePolicy', 'HIPAA.Security::HIPAA.Security-IAMNoInlinePolicy'],
+      ids: ['NIST.800.53.R5::NIST.800.53.R5-IAMNoInlinePolicy', 'HIPAA.Security::HIPAA.Security-IAMNoInlinePolicy',
+        'PCI.DSS.321::PCI.DSS.321-IAMNoInlinePolicy', 'NIST.800.53.R4::NIST.800.53.R4-IAMNoInlinePolicy'],
       reason: 'aws-cdk-lib\'s KubectlProvider writes its grants (invoke the handler, describe the cluster) as the roles\' default policy; the library\'s own roles use customer managed policies. These two roles are created and used only by the provider, so no other principal can share the policy.',
     },
     {
@@ -241,6 +252,18 @@ export const ACKNOWLEDGEMENTS = {
     {
       ids: ['AwsSolutions::AwsSolutions-L1'],
       reason: 'The probe is pinned to Node.js 22 (supported by Lambda) so that its DNS and socket behaviour changes only with a deliberate upgrade and a re-run of its tests, not with an aws-cdk-lib release.',
+    },
+    {
+      ids: ['cdk-validator-cfnguard::lambda_inside_vpc_check'],
+      reason: 'The probes run in the node subnets (VpcConfig with their subnet IDs); their security group is the EKS cluster security group (Fn::GetAtt on AWS::EKS::Cluster), which the rule does not recognise as a security group reference.',
+    },
+    {
+      ids: ['NIST.800.53.R5::NIST.800.53.R5-LambdaConcurrency', 'HIPAA.Security::HIPAA.Security-LambdaConcurrency'],
+      reason: 'CloudFormation invokes each probe once per deploy of the stack; reserved concurrency would take capacity from the account for functions that are idle otherwise.',
+    },
+    {
+      ids: ['NIST.800.53.R5::NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security::HIPAA.Security-LambdaDLQ'],
+      reason: 'CloudFormation invokes the probes synchronously as custom resources: a failure fails the stack with the probe\'s reason, so no event waits to be retried and a dead-letter queue would stay empty.',
     },
     {
       ids: ['cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check'],
@@ -339,4 +362,46 @@ function nagForm(v: unknown): string {
   if (o?.['Fn::GetAtt']) return `<${o['Fn::GetAtt'].join('.')}>`;
   if (o?.['Fn::Join']) return (o['Fn::Join'][1] as unknown[]).map(nagForm).join(o['Fn::Join'][0]);
   return JSON.stringify(v);
+}
+
+/** Where each site's acknowledgements are applied, as the README's table names it. */
+export const ACKNOWLEDGEMENT_SITES: Record<AcknowledgementSite, string> = {
+  clusterRole: 'cluster role',
+  nodeRole: 'node role',
+  addonRole: 'add-on role (`addAddon`, and the vpc-cni role)',
+  defaultSecurityGroupOpen: 'VPC of a `PrivateNetwork` (with `restrictDefaultSecurityGroup` off, the default)',
+  restrictDefaultSecurityGroupHandler: 'aws-cdk-lib\'s default-security-group handler (with `restrictDefaultSecurityGroup: true`)',
+  nodeLaunchTemplate: 'node launch template (only with `imdsHopLimit` above 1)',
+  bastionInstance: 'bastion instance',
+  sshBastionInstance: 'bastion instance (SSH access only)',
+  bastionRole: 'bastion role (only with `ssmManagedInstanceCore: true`)',
+  bastionSessionManager: 'bastion\'s `SessionManagerPolicy` (SSM access)',
+  sessionLogging: 'bastion\'s own policy, with session logging',
+  kubectlProvider: 'kubectl handler and provider framework (aws-eks-v2 `KubectlProvider`)',
+  pullThroughCacheGrant: 'a pull-through cache\'s `PullPolicy` (attached to the node role by `addPullThroughCache`)',
+  albDiscovery: 'Load Balancer Controller `DiscoveryPolicy`',
+  albClusterTagged: 'Load Balancer Controller `ClusterTaggedPolicy`',
+  albVpcScoped: 'Load Balancer Controller `VpcScopedPolicy`',
+  albAccountRegion: 'Load Balancer Controller `AccountRegionPolicy`',
+  albServiceLinkedRole: 'Load Balancer Controller `ServiceLinkedRolePolicy`',
+  karpenterNodeLifecycle: 'Karpenter `NodeLifecyclePolicy`',
+  karpenterResourceDiscovery: 'Karpenter `ResourceDiscoveryPolicy`',
+  interruptionQueue: 'Karpenter interruption queue',
+  cfnJsonProvider: 'aws-cdk-lib\'s CfnJson function (IRSA trust conditions)',
+  preflight: 'network preflight',
+};
+
+/** The README's table of acknowledgements, rendered from `ACKNOWLEDGEMENTS` (a test compares the two). */
+export function acknowledgementTable(): string {
+  const finding = (id: string) => {
+    const short = id.replace(/^[^:]+::/, '')
+      .replace(/\[Policy::arn:<AWS::Partition>:iam::aws:policy\/([^\]]+)\]$/, '[$1]')
+      .replace(/\[Policy::\{"Fn::If".*\]$/, '[Policy::(ECR public read-only, conditional)]');
+    return `\`${short}\``;
+  };
+  const rows = Object.entries(ACKNOWLEDGEMENTS).flatMap(([site, list]) => (list as Acknowledgement[]).map(a => {
+    const scope = a.appliesTo ? ` matching \`${a.appliesTo.source}\`` : a.ids.some(i => i.includes('{finding}')) ? ', every wildcard of that policy' : '';
+    return `| ${ACKNOWLEDGEMENT_SITES[site as AcknowledgementSite]} | ${a.ids.map(finding).join(', ')}${scope} | ${a.reason.replace(/\|/g, '\\|')} |`;
+  }));
+  return ['| where | finding | reason |', '|---|---|---|', ...rows].join('\n');
 }
