@@ -155,16 +155,17 @@ describe('no user value is shell text in the bastion\'s user data', () => {
     const name = new CfnParameter(stack, 'ClusterName');
     const cidr = new CfnParameter(stack, 'VpcCidr');
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
-      vpcId: 'vpc-1', vpcCidrBlock: cidr.valueAsString, availabilityZones: ['eu-west-1a', 'eu-west-1b'], privateSubnetIds: ['subnet-a', 'subnet-b'],
+      vpcId: 'vpc-0123456789abcdef0', vpcCidrBlock: cidr.valueAsString, availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+      privateSubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
     });
     const cluster = eks.Cluster.fromClusterAttributes(stack, 'C', {
       clusterName: name.valueAsString, vpc, clusterEndpoint: 'https://x.eks.amazonaws.com', clusterCertificateAuthorityData: 'Q0E=',
-      clusterSecurityGroupId: 'sg-1',
+      clusterSecurityGroupId: 'sg-0123456789abcdef0',
     });
     const bastion = new ClusterBastion(stack, 'Bastion', { cluster, kubectlLayer: new KubectlV24Layer(stack, 'Layer') });
     bastion.instance.addUserData(...require('../lib').NetworkPreflight.doctorCommands(bastion, { services: ['ssm'], vpcCidrs: [cidr.valueAsString] }));
     // WHEN CloudFormation fills the parameters with hostile strings
-    const script = renderedUserData(Template.fromStack(stack), { ClusterName: hostile, VpcCidr: hostile });
+    const script = renderedUserData(quietly(() => Template.fromStack(stack)).result, { ClusterName: hostile, VpcCidr: hostile });
     // THEN the hostile text appears nowhere in the script as text, and the files hold it exactly
     expect(script).not.toContain('peks-pwned');
     expect(jsonWritten(script, '/etc/skel/.kube/config').users[0].user.exec.args[3]).toBe(hostile);

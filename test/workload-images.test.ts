@@ -100,8 +100,10 @@ describe('the pull-through cache, built in', () => {
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::ECR::PullThroughCacheRule', { EcrRepositoryPrefix: 'ecr-public', UpstreamRegistryUrl: 'public.ecr.aws' });
     t.resourceCountIs('AWS::ECR::RepositoryCreationTemplate', 1);
-    const nodePolicies = JSON.stringify(resourcesOfType(t, 'AWS::IAM::Policy').filter(([id]) => id.startsWith('EksNodeRole')));
-    expect(nodePolicies).toContain('ecr:BatchImportUpstreamImage');
+    // The cache's own managed policy, attached to the node role (not the role's default policy).
+    const nodeRole = resourcesOfType(t, 'AWS::IAM::Role').find(([id]) => id.startsWith('EksNodeRole'))![1];
+    const cachePolicies = resourcesOfType(t, 'AWS::IAM::ManagedPolicy').filter(([id]) => JSON.stringify(nodeRole.Properties.ManagedPolicyArns).includes(id));
+    expect(JSON.stringify(cachePolicies)).toContain('ecr:BatchImportUpstreamImage');
     for (const [id, e] of resourcesOfType(t, 'AWS::EC2::VPCEndpoint').filter(([i]) => /EcrApi|EcrDkr/.test(i))) {
       expect([id, JSON.stringify(e.Properties.PolicyDocument)]).toEqual([id, expect.stringContaining('ecr:BatchImportUpstreamImage')]);
     }
