@@ -60,17 +60,28 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // Synthesizing a cluster is CPU-bound; two workers match the two cores CI has.
       maxWorkers: 2,
       testTimeout: 120_000,
+      // aws-cdk-lib's built-in template validation (~3 s a synth) is off in unit tests (CDK_VALIDATION=false):
+      // cfn-lint checks every example template, and the example and CLI tests turn it back on to synth as users do.
+      setupFiles: ['<rootDir>/test/setup-env.ts'],
     },
     // Snapshots change only on purpose: `npx projen test -u` after reviewing the diff.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
   },
 
   eslintOptions: {
+    // The test command only reports: it never rewrites sources (`npx projen eslint:fix` does).
+    commandOptions: { fix: false },
     dirs: ['lib'],
     devdirs: ['test', 'examples', 'bench'],
   },
   gitignore: ['cdk.out/', 'examples/**/cdk.out/', '.bench/', '/.venv/'],
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/.bench/', '/cdk.json', 'cdk.out/', '/.ci/', '/scripts/', '/.venv/'] },
+});
+
+project.addTask('eslint:fix', {
+  description: 'Rewrites sources with eslint --fix',
+  env: { ESLINT_USE_FLAT_CONFIG: 'false', NODE_NO_WARNINGS: '1' },
+  exec: 'eslint --ext .ts,.tsx --fix --no-error-on-unmatched-pattern lib test examples bench projenrc .projenrc.ts',
 });
 
 // The template tests need cfn-lint: find it (.venv, then the PATH) or provision it into .venv, or say in one line

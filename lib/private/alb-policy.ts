@@ -73,11 +73,13 @@ export function scopeAlbPolicy(policy: { Statement: any[] }, scope: AlbPolicySco
     // Releases before 2.3 create the service-linked role with no condition: only Elastic Load Balancing's, as later
     // releases write it.
     if (actions.includes('iam:CreateServiceLinkedRole') && !condition?.StringEquals?.['iam:AWSServiceName']) {
-      condition = { ...(condition ?? {}), StringEquals: { ...(condition?.StringEquals ?? {}), 'iam:AWSServiceName': 'elasticloadbalancing.amazonaws.com' } };
+      const stringEquals = { ...(condition?.StringEquals ?? {}), 'iam:AWSServiceName': 'elasticloadbalancing.amazonaws.com' };
+      condition = { ...(condition ?? {}), StringEquals: stringEquals };
     }
 
     if (!(resources.length === 1 && resources[0] === '*')) {
-      out.push(classify({ Effect: upstream.Effect, Action: actions, Resource: resources, ...(condition ? { Condition: condition } : {}) }, scope, vpcArn));
+      const statement: StatementJson = { Effect: upstream.Effect, Action: actions, Resource: resources, ...(condition ? { Condition: condition } : {}) };
+      out.push(classify(statement, scope, vpcArn));
       continue;
     }
     // On `*`: one statement per group that can be narrowed the same way.
@@ -92,8 +94,12 @@ export function scopeAlbPolicy(policy: { Statement: any[] }, scope: AlbPolicySco
       let statement: StatementJson;
       if (group === 'sg') {
         // Only security groups of this VPC (upstream: any security group in the account).
-        statement = { Effect: upstream.Effect, Action: list, Resource: [arn('ec2', 'security-group/*')],
-          Condition: { ...(condition ?? {}), ArnEquals: { 'ec2:Vpc': vpcArn } } };
+        statement = {
+          Effect: upstream.Effect,
+          Action: list,
+          Resource: [arn('ec2', 'security-group/*')],
+          Condition: { ...(condition ?? {}), ArnEquals: { 'ec2:Vpc': vpcArn } },
+        };
       } else if (group === 'createSg') {
         // Security groups are created only in this VPC (the action's vpc resource; upstream: any VPC).
         statement = { Effect: upstream.Effect, Action: list, Resource: [vpcArn, arn('ec2', 'security-group/*')], ...(condition ? { Condition: condition } : {}) };
@@ -101,8 +107,12 @@ export function scopeAlbPolicy(policy: { Statement: any[] }, scope: AlbPolicySco
         // This account's load balancers, listeners, rules and target groups in this region (upstream: any).
         statement = { Effect: upstream.Effect, Action: list, Resource: elbArns, ...(condition ? { Condition: condition } : {}) };
       } else if (group === 'regional') {
-        statement = { Effect: upstream.Effect, Action: list, Resource: ['*'],
-          Condition: { ...(condition ?? {}), StringEquals: { ...(condition?.StringEquals ?? {}), 'aws:RequestedRegion': scope.region } } };
+        statement = {
+          Effect: upstream.Effect,
+          Action: list,
+          Resource: ['*'],
+          Condition: { ...(condition ?? {}), StringEquals: { ...(condition?.StringEquals ?? {}), 'aws:RequestedRegion': scope.region } },
+        };
       } else {
         statement = { Effect: upstream.Effect, Action: list, Resource: ['*'], ...(condition ? { Condition: condition } : {}) };
       }
