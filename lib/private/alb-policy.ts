@@ -78,7 +78,9 @@ export function scopeAlbPolicy(policy: { Statement: any[] }, scope: AlbPolicySco
     }
 
     if (!(resources.length === 1 && resources[0] === '*')) {
-      const statement: StatementJson = { Effect: upstream.Effect, Action: actions, Resource: resources, ...(condition ? { Condition: condition } : {}) };
+      const statement: StatementJson = {
+        Effect: upstream.Effect, Action: actions, Resource: resources, ...(condition ? { Condition: condition } : {}),
+      };
       out.push(classify(statement, scope, vpcArn));
       continue;
     }
