@@ -15,6 +15,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   repositoryUrl: 'https://github.com/cdk-private-eks/cdk-private-eks.git',
   keywords: ['cdk', 'eks', 'kubernetes', 'private', 'vpc-endpoints', 'isolated', 'bastion'],
   defaultReleaseBranch: 'main',
+  // aws-cdk-lib 2.276 declares engines node >= 20.0.0; so does this package.
+  minNodeVersion: '20.0.0',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
 
@@ -83,6 +85,9 @@ project.addTask('eslint:fix', {
   env: { ESLINT_USE_FLAT_CONFIG: 'false', NODE_NO_WARNINGS: '1' },
   exec: 'eslint --ext .ts,.tsx --fix --no-error-on-unmatched-pattern lib test examples bench projenrc .projenrc.ts',
 });
+
+// `npx projen package` on a fresh clone: jsii-pacmak needs the .jsii assembly that compile writes.
+project.packageTask.prependExec('test -f .jsii || npx projen compile');
 
 // The template tests need cfn-lint: find it (.venv, then the PATH) or provision it into .venv, or say in one line
 // what to install, before jest starts.

@@ -27,7 +27,33 @@ export function misuse(scope: IConstruct, problem: string, fix: string, entry?: 
     Error.captureStackTrace(error, above);
     if (/\n\s+at /.test(error.stack ?? '')) break;
   }
+  error.stack = userFrames(error.stack ?? '');
   return error;
+}
+
+/**
+ * A trace with the user's own frames only: Node's internals, the TypeScript runner's and aws-cdk-lib's frames are
+ * folded into one line each, as aws-cdk-lib folds its own, so the message and the user's line are what is read.
+ * (The `node:internal/...` line Node prints above an uncaught error, and its `Node.js vNN` line below, are Node's.)
+ */
+export function userFrames(stack: string): string {
+  const lines = stack.split('\n');
+  const first = lines.findIndex(l => /^\s+at /.test(l));
+  if (first < 0) return stack;
+  const out = lines.slice(0, first);
+  let folded: string | undefined;
+  for (const line of lines.slice(first)) {
+    const internal = /\(node:|at node:|node_modules[\\/]/.test(line);
+    if (!internal) {
+      if (folded) out.push(folded);
+      folded = undefined;
+      out.push(line);
+    } else {
+      folded = /node_modules[\\/](tsx|ts-node|@swc|jest)/.test(line) ? '    ...node internals, the TypeScript runner...' : folded ?? '    ...node internals...';
+    }
+  }
+  if (folded) out.push(folded);
+  return out.join('\n');
 }
 
 /** True when the number is known at synth time (not a token). */
