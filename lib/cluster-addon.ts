@@ -131,3 +131,39 @@ export class ClusterAddon extends Construct {
     return [...new Set([...own, ...id])];
   }
 }
+
+/**
+ * The names of the EKS add-ons the library has a contract for (`ComponentContracts`, kind EKS_ADDON), as EKS spells
+ * them, for `cluster.addAddon(EksAddonName.EBS_CSI_DRIVER)`. Any other name EKS offers may still be passed as a string.
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/workloads-add-ons-available-eks.html
+ */
+export class EksAddonName {
+  /** Amazon VPC CNI. */
+  public static readonly VPC_CNI = 'vpc-cni';
+  /** kube-proxy. */
+  public static readonly KUBE_PROXY = 'kube-proxy';
+  /** CoreDNS. */
+  public static readonly COREDNS = 'coredns';
+  /** EKS Pod Identity Agent. */
+  public static readonly POD_IDENTITY_AGENT = 'eks-pod-identity-agent';
+  /** Amazon EBS CSI driver. */
+  public static readonly EBS_CSI_DRIVER = 'aws-ebs-csi-driver';
+  /** Amazon EFS CSI driver. */
+  public static readonly EFS_CSI_DRIVER = 'aws-efs-csi-driver';
+  /** Mountpoint for Amazon S3 CSI driver. */
+  public static readonly MOUNTPOINT_S3_CSI_DRIVER = 'aws-mountpoint-s3-csi-driver';
+  /** CSI snapshot controller. */
+  public static readonly SNAPSHOT_CONTROLLER = 'snapshot-controller';
+  /** Kubernetes Metrics Server (community add-on). */
+  public static readonly METRICS_SERVER = 'metrics-server';
+  /** EKS node monitoring agent. */
+  public static readonly NODE_MONITORING_AGENT = 'eks-node-monitoring-agent';
+  /** Amazon GuardDuty EKS runtime monitoring agent. */
+  public static readonly GUARDDUTY_AGENT = 'aws-guardduty-agent';
+  /** Amazon CloudWatch Observability. */
+  public static readonly CLOUDWATCH_OBSERVABILITY = 'amazon-cloudwatch-observability';
+  /** AWS Distro for OpenTelemetry. */
+  public static readonly ADOT = 'adot';
+
+  private constructor() {}
+}

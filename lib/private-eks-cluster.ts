@@ -1,4 +1,4 @@
-import { Annotations, AspectPriority, Aspects, CfnElement, CfnOutput, IAspect, Lazy, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, AspectPriority, Aspects, CfnElement, CfnOutput, IAspect, Lazy, Names, RemovalPolicy, Size, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -212,6 +212,21 @@ export interface PrivateEksClusterProps {
   readonly kubectlLayer?: lambda.ILayerVersion;
 
   /**
+   * Memory of the kubectl handler function (manifests, charts): large charts and many manifests need more.
+   * @default Size.gibibytes(1), aws-eks-v2's default
+   */
+  readonly kubectlMemory?: Size;
+
+  /**
+   * What CloudFormation does with the cluster, its nodegroups, roles and security groups when they leave the template
+   * or the stack is deleted (aws-eks-v2's `removalPolicy`, applied to the cluster and the resources it manages; also
+   * to the kubectl handler's Kubernetes resources). `RemovalPolicy.RETAIN` keeps a production cluster through a
+   * mistaken `cdk destroy`. The VPC, endpoints and log groups keep their own policies.
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
    * Whether to create a bastion that can run kubectl against the private API endpoint.
    * @default true
    */
@@ -368,6 +383,8 @@ export class PrivateEksCluster extends Construct {
   private readonly version: eks.KubernetesVersion;
   private warningsReported = false;
   private readonly logRetention: logs.RetentionDays;
+  private readonly kubectlMemory?: Size;
+  private readonly removalPolicy?: RemovalPolicy;
   private logsKey?: kms.Key;
   /** What the nodes, the bastion and the kubectl handler need from the node subnets: what the probes check. */
   private readonly probeServices: string[] = [];
@@ -400,6 +417,13 @@ export class PrivateEksCluster extends Construct {
     this.version = props.version;
     checkClusterName(this, props.clusterName);
     this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+    this.kubectlMemory = props.kubectlMemory;
+    this.removalPolicy = props.removalPolicy;
+    if (props.kubectlMemory && !props.kubectlMemory.isUnresolved()) {
+      const mib = props.kubectlMemory.toMebibytes();
+      // Lambda memory: 128 MB to 10,240 MB (https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html).
+      if (mib < 128 || mib > 10240) throw misuse(this, `kubectlMemory must be from 128 MiB to 10,240 MiB (Lambda's range), got ${mib} MiB`, 'set it to, for example, Size.gibibytes(2)');
+    }
     const ownLogGroup = props.controlPlaneLogGroup ?? true;
     // A literal name for the log group: the user's, or one derived from the stack and path (stable across deploys).
     const clusterName = props.clusterName ?? (ownLogGroup ? Names.uniqueResourceName(this, { maxLength: 100, separator: '-' }) : undefined);
@@ -521,6 +545,7 @@ export class PrivateEksCluster extends Construct {
       bootstrapSelfManagedAddons: !(props.coreAddons ?? true),
       // No hidden admin: the deploying role gets no access entry the template does not show.
       bootstrapClusterCreatorAdminPermissions: props.bootstrapClusterCreatorAdmin ?? false,
+      removalPolicy: props.removalPolicy,
     });
     if (this.cluster.role.node.scope === this.cluster) acknowledgeFindings(this.cluster.role, 'clusterRole');
     if (!props.vpc) this.keepControlPlaneEgressInVpc();
@@ -907,6 +932,8 @@ export class PrivateEksCluster extends Construct {
       cluster: this.cluster,
       kubectlLayer: this.kubectlLayer!,
       privateSubnets: inVpc ? this.vpc.selectSubnets(this.nodeSubnets).subnets : undefined,
+      memory: this.kubectlMemory,
+      removalPolicy: this.removalPolicy,
     });
     const handler = provider.node.findChild('Handler');
     acknowledgeFindings(provider, 'kubectlProvider', {

@@ -89,6 +89,43 @@ export interface PrivateNodegroupOptions {
    * @default 1
    */
   readonly imdsHopLimit?: number;
+
+  /**
+   * The AMI release version of the EKS-optimized AMI (`1.33.0-20250101`), to pin what nodes boot; an update rolls the
+   * nodegroup.
+   * @see https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html
+   * @default - the latest release for the cluster's Kubernetes version when the nodegroup is created
+   */
+  readonly releaseVersion?: string;
+
+  /**
+   * How many nodes may be unavailable at once during a nodegroup update (1 to 100).
+   * @default - EKS's default: 1 node
+   */
+  readonly maxUnavailable?: number;
+
+  /**
+   * The percentage of nodes that may be unavailable at once during an update (1 to 100), instead of
+   * `maxUnavailable`.
+   * @default - EKS's default: 1 node
+   */
+  readonly maxUnavailablePercentage?: number;
+
+  /**
+   * Tags of the nodegroup resource (EKS does not propagate them to the instances; tag the launch template's
+   * instances with `Tags.of(nodegroup.launchTemplate)`).
+   * @default - none
+   */
+  readonly tags?: { [key: string]: string };
+
+  /**
+   * Commands the nodes run at boot, before joining (in the launch template). EKS merges them with its own bootstrap,
+   * which needs MIME multi-part user data for Amazon Linux: a plain `ec2.UserData.forLinux()` is wrapped into one shell
+   * part. Bottlerocket reads TOML settings instead: pass `ec2.UserData.custom(toml)`, used as is.
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html
+   * @default - none: EKS's bootstrap only
+   */
+  readonly userData?: ec2.UserData;
 }
 
 /**
@@ -195,7 +232,16 @@ export class PrivateNodegroup extends Construct {
     if (isConcreteNumber(hopLimit) && (!Number.isInteger(hopLimit) || hopLimit < 1 || hopLimit > 64)) {
       throw misuse(this, `imdsHopLimit must be a whole number from 1 to 64, got ${hopLimit}`, 'leave it at 1, or set 2 for pods that must read IMDS');
     }
+    if (isConcreteNumber(props.maxUnavailable) && isConcreteNumber(props.maxUnavailablePercentage)) {
+      throw misuse(this, `maxUnavailable (${props.maxUnavailable}) and maxUnavailablePercentage (${props.maxUnavailablePercentage}) were both given`, 'give one of them');
+    }
+    for (const [name, value] of [['maxUnavailable', props.maxUnavailable], ['maxUnavailablePercentage', props.maxUnavailablePercentage]] as const) {
+      if (isConcreteNumber(value) && (!Number.isInteger(value) || value < 1 || value > 100)) {
+        throw misuse(this, `${name} must be a whole number from 1 to 100, got ${value}`, `set ${name} to, for example, 1`);
+      }
+    }
     this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
+      userData: nodeUserData(props.userData, amiType),
       requireImdsv2: true,
       httpPutResponseHopLimit: hopLimit,
       keyPair: props.sshKeyPair,
@@ -221,6 +267,10 @@ export class PrivateNodegroup extends Construct {
       labels: props.labels,
       taints: props.taints,
       nodeRole: this.role,
+      releaseVersion: props.releaseVersion,
+      maxUnavailable: props.maxUnavailable,
+      maxUnavailablePercentage: props.maxUnavailablePercentage,
+      tags: props.tags,
       launchTemplateSpec: {
         id: this.launchTemplate.launchTemplateId!,
         version: this.launchTemplate.latestVersionNumber,
@@ -247,6 +297,14 @@ export class PrivateNodegroup extends Construct {
         'adjust the three sizes');
     }
   }
+}
+
+/** User data for a managed nodegroup's launch template: MIME multi-part for Amazon Linux, as EKS merges it. */
+function nodeUserData(userData: ec2.UserData | undefined, amiType: eks.NodegroupAmiType): ec2.UserData | undefined {
+  if (!userData || isBottlerocket(amiType) || userData instanceof ec2.MultipartUserData) return userData;
+  const multipart = new ec2.MultipartUserData();
+  multipart.addUserDataPart(userData, ec2.MultipartBody.SHELL_SCRIPT, true);
+  return multipart;
 }
 
 function isBottlerocket(amiType: eks.NodegroupAmiType): boolean {
