@@ -1,4 +1,4 @@
-import { Aws, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -19,7 +19,11 @@ import { PrivateNodegroup } from './private-nodegroup';
  * Settings of Karpenter added with `PrivateEksCluster.addKarpenter()`.
  */
 export interface KarpenterOptions {
-  /** The Karpenter chart version (`1.8.1`), which is also its controller image tag. */
+  /**
+   * The Karpenter chart version (`1.14.0`), which is also its controller image tag. From 1.0.0 (the v1 APIs the default
+   * NodePool uses); below 1.9.0 synth warns (an isolated VPC keeps NodeClasses from being deleted); above the newest
+   * version whose policy the library was checked against, synth warns.
+   */
   readonly version: string;
 
   /**
@@ -113,8 +117,9 @@ export class Karpenter extends Construct {
     const cluster = props.cluster;
     const eksCluster = cluster.cluster;
     if (!/^\d+\.\d+\.\d+$/.test(props.version)) {
-      throw misuse(this, `version "${props.version}" is not a Karpenter chart version`, 'use the version of a Karpenter release, for example \'1.8.1\'');
+      throw misuse(this, `version "${props.version}" is not a Karpenter chart version`, `use the version of a Karpenter release, for example '${KARPENTER_VERSIONS.recommended}'`);
     }
+    checkKarpenterVersion(this, props.version);
     const home: ControllerHome = {
       chart: 'karpenter',
       chartHome: 'its home, oci://public.ecr.aws/karpenter/karpenter, is on the internet',
@@ -251,6 +256,62 @@ export class Karpenter extends Construct {
       // The CRDs come with the chart; nodes it launches need their access entry.
       manifest.node.addDependency(this.chart, nodeAccess);
     }
+  }
+}
+
+/**
+ * The Karpenter versions the library's contract holds for, with their sources (read 2026-12-05).
+ */
+const KARPENTER_VERSIONS = {
+  /** karpenter.sh/v1 NodePool and karpenter.k8s.aws/v1 EC2NodeClass, which the default node pool uses. https://karpenter.sh/docs/upgrading/v1-migration/ */
+  minimum: '1.0.0',
+  /**
+   * From 1.7.2 Karpenter garbage-collects instance profiles through IAM, which an isolated VPC cannot reach, and a
+   * NodeClass's finalizer waits on it (https://github.com/aws/karpenter-provider-aws/issues/8609); #8617 skips that
+   * with `isolatedVPC` (merged on main, first in 1.9.0: https://github.com/aws/karpenter-provider-aws/pull/8617).
+   * #8749 cherry-picked it on 2025-12-05 to a release branch the stored copy does not name
+   * (https://github.com/aws/karpenter-provider-aws/pull/8749), so a later 1.8 patch may hold it too: the sources do
+   * not settle it, so versions in this range warn rather than fail.
+   */
+  finalizerBrokenFrom: '1.7.2',
+  finalizerFixedIn: '1.9.0',
+  /** The newest getting-started policy the controller statements were compared with (v1.14 cloudformation.yaml). */
+  policyCheckedThrough: '1.14',
+  /** What the example and the README install. */
+  recommended: '1.14.0',
+};
+
+function versionParts(v: string): number[] {
+  return v.split('.').map(Number);
+}
+
+function compareVersions(a: string, b: string): number {
+  const [x, y] = [versionParts(a), versionParts(b)];
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+function checkKarpenterVersion(scope: Construct, version: string) {
+  const v = KARPENTER_VERSIONS;
+  if (compareVersions(version, v.minimum) < 0) {
+    throw misuse(scope, `Karpenter ${version} predates the v1 APIs (karpenter.sh/v1 NodePool) the default node pool and the controller policy are written for`,
+      `use ${v.minimum} or later, for example ${v.recommended}`);
+  }
+  if (compareVersions(version, v.finalizerBrokenFrom) >= 0 && compareVersions(version, v.finalizerFixedIn) < 0) {
+    Annotations.of(scope).addWarningV2('cdk-private-eks:karpenterIsolatedVpcFinalizer',
+      `Karpenter ${version} calls IAM before it removes an EC2NodeClass's finalizer, and IAM is not reachable from an isolated VPC: `
+      + '`cdk destroy` and a rolled-back first deploy hang on the default NodePool (karpenter-provider-aws #8609, fixed on main by #8617 in '
+      + `${v.finalizerFixedIn}; #8749 backported it to a release branch the library could not confirm). Fix: use ${v.finalizerFixedIn} or later `
+      + `(for example ${v.recommended}), or acknowledge this warning if your patch release carries #8749.`);
+  }
+  if (compareVersions(version, `${v.policyCheckedThrough}.999`) > 0) {
+    Annotations.of(scope).addWarningV2('cdk-private-eks:karpenterPolicyUnchecked',
+      `Karpenter ${version} is newer than ${v.policyCheckedThrough}, the last release whose getting-started IAM policy the controller's policies `
+      + 'were compared with: a permission the new release needs may be missing. Fix: compare the release\'s upgrade guide with Karpenter.policies, '
+      + 'add what is missing to karpenter.role, then acknowledge this warning.');
   }
 }
 

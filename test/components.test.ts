@@ -317,7 +317,7 @@ describe('addLoadBalancerController', () => {
 });
 
 describe('addKarpenter', () => {
-  const options = { version: '1.8.1', chartRepository: `oci://${ECR}/karpenter`, image: `${ECR}/karpenter/controller:1.8.1` };
+  const options = { version: '1.14.0', chartRepository: `oci://${ECR}/karpenter`, image: `${ECR}/karpenter/controller:1.14.0` };
 
   test('creates the node role, its access entry and instance profile, the interruption queue and rules, a Pod Identity role, and the endpoints', () => {
     const s = stack();
@@ -354,7 +354,7 @@ describe('addKarpenter', () => {
   test('fails on a version that is not a chart version, and without a reachable chart', () => {
     const c = withKubectl(stack(), { bastion: false });
     expect(() => c.addKarpenter({ ...options, version: 'latest' })).toThrow(/not a Karpenter chart version/);
-    expect(() => c.addKarpenter({ version: '1.8.1', image: options.image })).toThrow(/oci:\/\/public.ecr.aws\/karpenter\/karpenter, is on the internet/);
+    expect(() => c.addKarpenter({ version: '1.14.0', image: options.image })).toThrow(/oci:\/\/public.ecr.aws\/karpenter\/karpenter, is on the internet/);
   });
 });
 

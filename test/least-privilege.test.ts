@@ -26,7 +26,7 @@ function platform(stack: Stack) {
   const addon = c.addAddon('aws-ebs-csi-driver');
   const sa = c.addServiceAccount('App', { name: 'app', namespace: 'default' });
   const lbc = c.addLoadBalancerController({ version: eks.AlbControllerVersion.V2_17_1, chartRepository: `oci://${ECR}/charts`, image: `${ECR}/aws-load-balancer-controller:v2.17.1` });
-  const karpenter = c.addKarpenter({ version: '1.8.1', chartRepository: `oci://${ECR}/charts`, image: `${ECR}/karpenter/controller:1.8.1` });
+  const karpenter = c.addKarpenter({ version: '1.14.0', chartRepository: `oci://${ECR}/charts`, image: `${ECR}/karpenter/controller:1.14.0` });
   return { c, addon, sa, lbc, karpenter };
 }
 

@@ -8,9 +8,9 @@
  *
  *   helm pull eks/aws-load-balancer-controller --version 1.17.1          # https://aws.github.io/eks-charts
  *   helm push aws-load-balancer-controller-1.17.1.tgz oci://<account>.dkr.ecr.<region>.amazonaws.com/charts
- *   helm pull oci://public.ecr.aws/karpenter/karpenter --version 1.8.1
- *   helm push karpenter-1.8.1.tgz oci://<account>.dkr.ecr.<region>.amazonaws.com/charts
- *   # and the images public.ecr.aws/eks/aws-load-balancer-controller:v2.17.1 and public.ecr.aws/karpenter/controller:1.8.1
+ *   helm pull oci://public.ecr.aws/karpenter/karpenter --version 1.14.0
+ *   helm push karpenter-1.14.0.tgz oci://<account>.dkr.ecr.<region>.amazonaws.com/charts
+ *   # and the images public.ecr.aws/eks/aws-load-balancer-controller:v2.17.1 and public.ecr.aws/karpenter/controller:1.14.0
  *   # to <account>.dkr.ecr.<region>.amazonaws.com/aws-load-balancer-controller and .../karpenter/controller
  *
  *   npx cdk synth --app 'npx ts-node --prefer-ts-exts -P examples/tsconfig.json examples/platform/app.ts'
@@ -44,9 +44,9 @@ export class PlatformStack extends Stack {
 
     // Nodes on demand: isolatedVPC, a pre-created instance profile, the interruption queue, the ssm and sqs endpoints.
     this.eks.addKarpenter({
-      version: '1.8.1',
+      version: '1.14.0',
       chartRepository: `oci://${ecr}/charts/karpenter`,
-      image: `${ecr}/karpenter/controller:1.8.1`,
+      image: `${ecr}/karpenter/controller:1.14.0`,
     });
   }
 }

@@ -1,0 +1,33 @@
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { KubectlV24Layer } from '@aws-cdk/lambda-layer-kubectl-v24';
+import { newStack } from './util';
+import { PrivateEksCluster } from '../lib';
+
+const ECR = '111111111111.dkr.ecr.eu-west-1.amazonaws.com';
+
+function karpenter(version: string) {
+  const stack = newStack();
+  const c = new PrivateEksCluster(stack, 'Eks', { version: eks.KubernetesVersion.V1_33, bastion: false, kubectlLayer: new KubectlV24Layer(stack, 'Layer') });
+  c.addKarpenter({ version, chartRepository: `oci://${ECR}/charts`, image: `${ECR}/karpenter/controller:${version}` });
+  return Annotations.fromStack(stack);
+}
+
+describe('Karpenter versions the contract holds for', () => {
+  test('fails below 1.0.0 (no v1 APIs), naming the version to use', () => {
+    expect(() => karpenter('0.37.0')).toThrow(/\[Test\/Eks\/Karpenter\] Karpenter 0\.37\.0 predates the v1 APIs.*Fix: use 1\.0\.0 or later, for example 1\.14\.0/);
+  });
+
+  test.each(['1.7.2', '1.8.1'])('%s warns: an isolated VPC keeps NodeClasses from being deleted (#8609), with both sources', (version) => {
+    karpenter(version).hasWarning('/Test/Eks/Karpenter', Match.stringLikeRegexp(`Karpenter ${version.replace(/\./g, '\\.')} calls IAM before.*#8609.*#8617.*#8749.*Fix: use 1\\.9\\.0 or later`));
+  });
+
+  test.each(['1.7.1', '1.9.0', '1.14.0'])('%s does not warn about the finalizer', (version) => {
+    expect(karpenter(version).findWarning('*', Match.stringLikeRegexp('calls IAM before'))).toEqual([]);
+  });
+
+  test('a version newer than the last policy the library checked warns', () => {
+    karpenter('1.15.0').hasWarning('/Test/Eks/Karpenter', Match.stringLikeRegexp('newer than 1\\.14, the last release whose getting-started IAM policy'));
+    expect(karpenter('1.14.3').findWarning('*', Match.stringLikeRegexp('newer than'))).toEqual([]);
+  });
+});
