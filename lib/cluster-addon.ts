@@ -1,9 +1,10 @@
-import { Token } from 'aws-cdk-lib';
+import { Annotations, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ComponentContract, ComponentContracts } from './component-contracts';
 import { acknowledgeCfnJsonProvider } from './private/compliance';
+import { unknownAddonName } from './private/eks-addon-names';
 import { misuse } from './private/errors';
 import { allow, irsaRole, podIdentityRole } from './private/iam';
 import { WorkloadIdentity } from './workload-identity';
@@ -83,6 +84,14 @@ export class ClusterAddon extends Construct {
       throw misuse(this, `"${props.addonName}" is not an EKS add-on name`, 'use the name `aws eks describe-addon-versions` lists, for example \'aws-ebs-csi-driver\'');
     }
     this.contract = ComponentContracts.forAddon(props.addonName);
+    const unknown = unknownAddonName(props.addonName);
+    if (unknown) {
+      // EKS creates the add-on resource only at deploy, where an unknown name fails the stack.
+      Annotations.of(this).addWarningV2('cdk-private-eks:unknownAddonName',
+        `"${props.addonName}" is not an add-on name the EKS user guide lists (AWS and community add-ons, read 2026-12-05): CloudFormation `
+        + `fails to create it if EKS does not offer it. Did you mean "${unknown.closest}"? Fix: use the name \`aws eks describe-addon-versions\` `
+        + 'lists (EksAddonName has the common ones), or acknowledge this warning for an add-on the guide does not list yet.');
+    }
     const wanted = this.contract?.identity;
     if (!wanted && (props.identity || props.managedPolicies || props.policyStatements)) {
       throw misuse(this, `${props.addonName} ${this.contract ? 'makes no AWS call of its own (its contract names no identity)' : 'has no contract in the registry'}, and identity, managedPolicies or policyStatements were given`,

@@ -995,6 +995,15 @@ export class PrivateEksCluster extends Construct {
 
   private newChart(scope: Construct, id: string, options: eks.HelmChartOptions, caller: string): eks.HelmChart {
     const { target } = this.kubectlHandler(caller);
+    // aws-eks-v2's handler pulls an OCI chart as `helm pull <repository> --version <version>` and ignores `chart`
+    // (kubectl-handler/helm/__init__.py, get_oci_cmd): the repository must name the chart itself.
+    const repo = options.repository;
+    if (repo && !Token.isUnresolved(repo) && repo.startsWith('oci://') && options.chart && !Token.isUnresolved(options.chart)
+      && repo.replace(/\/+$/, '').split('/').pop() !== options.chart) {
+      Annotations.of(scope).addWarningV2('cdk-private-eks:ociChartIgnored',
+        `The kubectl handler pulls ${repo} as the chart (helm pull <repository>) and ignores chart "${options.chart}" for an OCI repository. `
+        + `Fix: repository: '${repo.replace(/\/+$/, '')}/${options.chart}', or acknowledge this warning if ${repo} is the chart.`);
+    }
     const chart = new eks.HelmChart(scope, id, { ...options, cluster: target });
     this.dependOnKubectl(chart);
     this.afterFirstNodegroup(chart);

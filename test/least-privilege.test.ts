@@ -25,8 +25,8 @@ function platform(stack: Stack) {
   c.addPullThroughCache('Cache', { rules: [{ upstream: Upstream.ECR_PUBLIC }] });
   const addon = c.addAddon('aws-ebs-csi-driver');
   const sa = c.addServiceAccount('App', { name: 'app', namespace: 'default' });
-  const lbc = c.addLoadBalancerController({ version: eks.AlbControllerVersion.V2_17_1, chartRepository: `oci://${ECR}/charts`, image: `${ECR}/aws-load-balancer-controller:v2.17.1` });
-  const karpenter = c.addKarpenter({ version: '1.14.0', chartRepository: `oci://${ECR}/charts`, image: `${ECR}/karpenter/controller:1.14.0` });
+  const lbc = c.addLoadBalancerController({ version: eks.AlbControllerVersion.V2_17_1, chartRepository: `oci://${ECR}/charts/aws-load-balancer-controller`, image: `${ECR}/aws-load-balancer-controller:v2.17.1` });
+  const karpenter = c.addKarpenter({ version: '1.14.0', chartRepository: `oci://${ECR}/charts/karpenter`, image: `${ECR}/karpenter/controller:1.14.0` });
   return { c, addon, sa, lbc, karpenter };
 }
 

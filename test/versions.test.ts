@@ -9,7 +9,7 @@ const ECR = '111111111111.dkr.ecr.eu-west-1.amazonaws.com';
 function karpenter(version: string) {
   const stack = newStack();
   const c = new PrivateEksCluster(stack, 'Eks', { version: eks.KubernetesVersion.V1_33, bastion: false, kubectlLayer: new KubectlV24Layer(stack, 'Layer') });
-  c.addKarpenter({ version, chartRepository: `oci://${ECR}/charts`, image: `${ECR}/karpenter/controller:${version}` });
+  c.addKarpenter({ version, chartRepository: `oci://${ECR}/charts/karpenter`, image: `${ECR}/karpenter/controller:${version}` });
   return Annotations.fromStack(stack);
 }
 
@@ -29,5 +29,30 @@ describe('Karpenter versions the contract holds for', () => {
   test('a version newer than the last policy the library checked warns', () => {
     karpenter('1.15.0').hasWarning('/Test/Eks/Karpenter', Match.stringLikeRegexp('newer than 1\\.14, the last release whose getting-started IAM policy'));
     expect(karpenter('1.14.3').findWarning('*', Match.stringLikeRegexp('newer than'))).toEqual([]);
+  });
+});
+
+describe('things people write that fail only at deploy', () => {
+  test('an OCI repository that does not end in the chart warns with the URL the handler will pull', () => {
+    const stack = newStack();
+    const c = new PrivateEksCluster(stack, 'Eks', { version: eks.KubernetesVersion.V1_33, bastion: false, kubectlLayer: new KubectlV24Layer(stack, 'Layer') });
+    c.addHelmChart('Podinfo', { chart: 'podinfo', repository: `oci://${ECR}/charts`, version: '6.7.0' });
+    c.addHelmChart('Ok', { chart: 'podinfo', repository: `oci://${ECR}/charts/podinfo`, version: '6.7.0' });
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('ignores chart'));
+    expect(warnings).toHaveLength(1);
+    expect(String(warnings[0].entry.data)).toMatch(new RegExp(`pulls oci://${ECR.replace(/\./g, '\\.')}/charts as the chart.*Fix: repository: 'oci://${ECR.replace(/\./g, '\\.')}/charts/podinfo'`));
+  });
+
+  test('an add-on name EKS does not document warns with the closest documented name; Marketplace names are left alone', () => {
+    const stack = newStack();
+    const c = new PrivateEksCluster(stack, 'Eks', { version: eks.KubernetesVersion.V1_33, bastion: false });
+    c.addAddon('aws-ebs-csi');
+    c.addAddon('metrics-sever');
+    c.addAddon('kubecost_kubecost');
+    c.addAddon('aws-fsx-csi-driver');
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('is not an add-on name'));
+    expect(warnings.map(w => String(w.entry.data).match(/^"([^"]+)".*Did you mean "([^"]+)"/)!.slice(1))).toEqual([
+      ['aws-ebs-csi', 'aws-ebs-csi-driver'], ['metrics-sever', 'metrics-server'],
+    ]);
   });
 });
