@@ -186,6 +186,8 @@ export interface JoinModel {
   readonly declaredServices: string[];
   readonly capacity?: CapacityFacts;
   readonly version?: VersionFacts;
+  /** Whether EKS Auto Mode is on (`ComputeConfig.Enabled`), through aws-eks-v2 or an escape hatch. */
+  readonly autoMode?: boolean;
   /** The region, when the stack names one. */
   readonly region?: string;
   /** Every container image the app deploys to the cluster (manifests, Helm values). */
@@ -294,6 +296,7 @@ export const JOIN_RULES: JoinRule[] = [
   { id: 'PEKS-NET-1', severity: 'error', reason: 'nodes in a public subnet that assigns no public IPs and has no NAT: EKS managed nodegroups reject this', source: `${EKS_NETWORK} (nodes in a public subnet need public IPv4 addresses assigned at launch)` },
   { id: 'PEKS-NET-2', severity: 'error', reason: 'the cluster subnets span fewer than 2 Availability Zones', source: `${EKS_NETWORK} (subnets in at least two Availability Zones)` },
   { id: 'PEKS-NET-3', severity: 'warning', reason: 'the node subnets have fewer addresses than max nodes x (max pods + 1)', source: 'https://docs.aws.amazon.com/eks/latest/userguide/choosing-instance-type.html (maximum Pods per instance type)' },
+  { id: 'PEKS-AUTO-1', severity: 'error', reason: 'EKS Auto Mode is on: no AWS page lists what Auto Mode nodes need with no internet route, so the library cannot prove they join', source: 'https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html (requirements for managed and self-managed nodes only, read 2026-12-05); https://github.com/aws/containers-roadmap/issues/2583 (Auto Mode nodes Not Ready in private subnets)' },
   { id: 'PEKS-VER-1', severity: 'warning', reason: 'the Kubernetes version is past the end of EKS extended support: EKS no longer creates it', source: 'https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html' },
   { id: 'PEKS-VER-2', severity: 'warning', reason: 'the kubectl layer is more than one minor version away from the cluster (kubectl supports a skew of one)', source: 'https://docs.aws.amazon.com/eks/latest/userguide/install-kubectl.html ("within one minor version difference of your Amazon EKS cluster control plane")' },
 ];
@@ -352,6 +355,14 @@ export function analyzeJoin(model: JoinModel): Finding[] {
     findings.push(finding('PEKS-NET-3',
       `the nodes may need ${cap.addressesNeeded} addresses (${cap.detail}) and the node subnets have ${cap.addressesAvailable}: pods stay Pending once addresses run out`,
       'give the nodes larger subnets, lower maxSize, or turn on VPC CNI prefix delegation'));
+  }
+
+  if (model.autoMode) {
+    findings.push(finding('PEKS-AUTO-1',
+      'EKS Auto Mode is on (ComputeConfig.Enabled): the EKS private-clusters guide lists what managed and self-managed nodes need with no internet route, '
+      + 'and no AWS page found lists it for Auto Mode nodes (read 2026-12-05; containers-roadmap #2583 reports Auto Mode nodes Not Ready in private subnets), so the library cannot prove they join',
+      'turn Auto Mode off (PrivateEksCluster uses managed nodegroups), or give the node subnets a NAT route; if you have proven Auto Mode in this network, '
+      + 'downgradeRules: { \'PEKS-AUTO-1\': \'why\' }'));
   }
 
   const v = model.version;

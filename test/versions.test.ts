@@ -1,7 +1,8 @@
+import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { KubectlV24Layer } from '@aws-cdk/lambda-layer-kubectl-v24';
-import { newStack } from './util';
+import { newStack, quietly } from './util';
 import { PrivateEksCluster } from '../lib';
 
 const ECR = '111111111111.dkr.ecr.eu-west-1.amazonaws.com';
@@ -54,5 +55,27 @@ describe('things people write that fail only at deploy', () => {
     expect(warnings.map(w => String(w.entry.data).match(/^"([^"]+)".*Did you mean "([^"]+)"/)!.slice(1))).toEqual([
       ['aws-ebs-csi', 'aws-ebs-csi-driver'], ['metrics-sever', 'metrics-server'],
     ]);
+  });
+});
+
+describe('EKS Auto Mode', () => {
+  const build = (downgrade: boolean) => {
+    const app = new App();
+    const stack = new Stack(app, 'Auto');
+    const c = new PrivateEksCluster(stack, 'Eks', {
+      version: eks.KubernetesVersion.V1_33, bastion: false,
+      downgradeRules: downgrade ? { 'PEKS-AUTO-1': 'proven with our own endpoints in a test account' } : undefined,
+    });
+    // Turned on through an escape hatch on the L1, where the library does not.
+    (c.cluster.node.defaultChild as eks.CfnCluster).computeConfig = { enabled: true, nodePools: ['system'], nodeRoleArn: c.nodeRole.roleArn };
+    return () => quietly(() => app.synth());
+  };
+
+  test('fails when the cluster turns Auto Mode on, naming why the library cannot prove it and the fix', () => {
+    expect(build(false)).toThrow(/PEKS-AUTO-1: EKS Auto Mode is on \(ComputeConfig\.Enabled\).*no AWS page found lists it for Auto Mode nodes.*Fix: turn Auto Mode off/);
+  });
+
+  test('downgradeRules turns it into a warning with the user\'s reason', () => {
+    expect(build(true)).not.toThrow();
   });
 });

@@ -187,6 +187,7 @@ export function buildJoinModel(facts: TreeFacts, input: JoinModelInput): JoinMod
     declaredServices: input.declaredServices,
     capacity: capacityFacts(facts, capacity, subnetsById),
     version: versionFacts(input.version, input.kubectlLayer),
+    autoMode: bool(rawValue((rawValue(cfnCluster.computeConfig) as Record<string, unknown> | undefined)?.enabled)) === true,
     ...regionFacts(cluster),
     images: imageFacts(facts, cluster, input.declaredRegistries ?? []),
     components: components.components,
