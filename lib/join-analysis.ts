@@ -140,6 +140,11 @@ export interface InterfaceEndpointFacts {
   readonly blocked443: Record<string, string>;
   /** What the endpoint policy blocks of the nodes' image pulls (`ecr:BatchGetImage on ...`); absent: allowed or unknown. */
   readonly policyBlocks?: string;
+  /**
+   * The region of the service the endpoint reaches, when it is another region's (cross-Region PrivateLink:
+   * `serviceRegion`, or a service name that names another region). Such an endpoint serves that region's names only.
+   */
+  readonly serviceRegion?: string;
 }
 
 /** The API server endpoint access mode. */
@@ -311,12 +316,24 @@ export function isJoinRule(id: string): boolean {
 const WHO: Record<ClientKind, string> = { nodes: 'node subnet', bastion: 'bastion subnet', kubectl: 'kubectl function subnet', component: 'node subnet' };
 const OWN_RULE: Record<ClientKind, string> = { nodes: 'PEKS-JOIN-1', bastion: 'PEKS-BASTION-1', kubectl: 'PEKS-KUBECTL-1', component: 'PEKS-ADDON-1' };
 
+/**
+ * What an image in another region's ECR needs through cross-Region PrivateLink: that region's ECR API and registry,
+ * and its S3, where the layers are (https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-cross-region-privatelink-support.html
+ * lists ecr.api, ecr.dkr and s3 as cross-Region enabled, read 2026-12-05).
+ */
+const CROSS_REGION_IMAGE_SERVICES = ['ecr.api', 'ecr.dkr', 's3'];
+
+/** Whether an interface endpoint serves the stack's region (an environment-agnostic stack: assumed, to avoid a false error). */
+function servesThisRegion(model: JoinModel, e: InterfaceEndpointFacts): boolean {
+  return e.serviceRegion === undefined || model.region === undefined || e.serviceRegion === model.region;
+}
+
 /** Runs every rule; returns all findings at once, errors first. */
 export function analyzeJoin(model: JoinModel): Finding[] {
   const findings: Finding[] = [];
   const declared = new Set(model.declaredServices);
   const endpointsByService = new Map<string, InterfaceEndpointFacts[]>();
-  for (const e of model.interfaceEndpoints) {
+  for (const e of model.interfaceEndpoints.filter(x => servesThisRegion(model, x))) {
     endpointsByService.set(e.service, [...(endpointsByService.get(e.service) ?? []), e]);
   }
   // A component runs on the nodes: what the nodes need too is reported once, under the nodes' rules.
@@ -431,8 +448,13 @@ function analyzeImages(model: JoinModel, findings: Finding[]) {
       findings.push(finding('PEKS-IMG-1', `${at(i)} from ${i.registryLabel ?? i.registry} (${i.registry}), and ${noRouteText}: the pod stays in ImagePullBackOff`,
         `copy it into this region's ECR, or ${cache}; or give the node subnets a NAT route; or, if a proxy or mirror serves it, declare existingRegistries: ['${i.registry}']`));
     } else if (i.registryClass === 'ecr-other-region') {
+      // Cross-Region PrivateLink: interface endpoints for that region's ecr.api, ecr.dkr and s3 (the layers come from
+      // that region's S3) reach its registry (aws-services-cross-region-privatelink-support.html, read 2026-12-05).
+      const crossRegion = CROSS_REGION_IMAGE_SERVICES.filter(svc => !model.interfaceEndpoints.some(e => e.service === svc && e.serviceRegion === i.registryLabel));
+      if (crossRegion.length === 0) continue;
       findings.push(finding('PEKS-IMG-2', `${at(i)} from ECR in ${i.registryLabel} (${i.registry}), and ${noRouteText}: this VPC's ECR endpoints serve ${model.region ?? 'the stack\'s region'} only`,
-        `replicate the repository to this region (ECR replication), or cache it: cluster.addPullThroughCache('Cache', { rules: [{ upstream: Upstream.ECR_PRIVATE, upstreamRegion: '${i.registryLabel}', upstreamAccount: '<account>' }] }); or give the node subnets a NAT route`));
+        `replicate the repository to this region (ECR replication), or cache it: cluster.addPullThroughCache('Cache', { rules: [{ upstream: Upstream.ECR_PRIVATE, upstreamRegion: '${i.registryLabel}', upstreamAccount: '<account>' }] }); `
+        + `or reach ${i.registryLabel} through cross-Region PrivateLink: interface endpoints with serviceRegion: '${i.registryLabel}' for ${crossRegion.join(', ')} (s3 as an interface endpoint: a gateway endpoint serves its own region only); or give the node subnets a NAT route`));
     } else if (i.registryClass === 'unclassified') {
       findings.push(finding('PEKS-IMG-3', `${at(i)} from ${i.registry}, a registry the library cannot classify, and ${noRouteText}`,
         `if the nodes reach it (a registry in the VPC, a proxy), declare it: existingRegistries: ['${i.registry}']; otherwise copy the image into this region's ECR`));
@@ -768,7 +790,7 @@ export function reachability(model: JoinModel): ReachRow[] {
         } else if (subnet.routes.gatewayEndpoints.includes(service)) {
           row('gateway-endpoint', `${service} gateway endpoint on the subnet's route table`);
         } else {
-          const usable = usableEndpoints(model.interfaceEndpoints.filter(e => e.service === service), client);
+          const usable = usableEndpoints(model.interfaceEndpoints.filter(e => e.service === service && servesThisRegion(model, e)), client);
           if (usable.length > 0) row('interface-endpoint', usable[0].name);
           else if (!subnet.routes.known || subnet.routes.otherDefaultRoute) row('unverifiable', subnet.routes.otherDefaultRoute ?? 'route table not in this app');
           else row('missing');

@@ -182,7 +182,7 @@ export class TreeFacts {
       const privateDns = dns === undefined ? false : typeof dns === 'boolean' ? dns : undefined;
       const purpose = INTERFACE_PURPOSES[service];
       const policyBlocks = purpose ? blockedNeed(resolvedPolicy(e), purpose, locationOf(e)) : undefined;
-      out.push({ service, name: e.node.scope?.node.path ?? e.node.path, privateDns, blocked443, policyBlocks });
+      out.push({ service, name: e.node.scope?.node.path ?? e.node.path, privateDns, blocked443, policyBlocks, ...otherServiceRegion(e) });
     }
     return out;
   }
@@ -350,6 +350,19 @@ export function usableAddresses(cidr: string): number {
  * The short service name of a VPC endpoint service name: `com.amazonaws.<region>.ecr.api` -> `ecr.api`, with the
  * region as a token or a literal. undefined for names it cannot read (a private service, a parameter).
  */
+/**
+ * The region an interface endpoint's service is in, when the app says it is another region's: `ServiceRegion`
+ * (cross-Region PrivateLink), or a literal service name with another region than the stack's.
+ */
+function otherServiceRegion(e: ec2.CfnVPCEndpoint): { serviceRegion?: string } {
+  const l = locationOf(e);
+  const named = literal(e.serviceName);
+  const fromName = typeof named === 'string' ? /^(?:cn\.)?com\.amazonaws\.([a-z]{2}(?:-[a-z]+)+-\d+)\./.exec(named)?.[1] : undefined;
+  const region = literal(e.serviceRegion) ?? fromName;
+  if (typeof region !== 'string' || (l.regionKnown && region === l.region)) return {};
+  return { serviceRegion: region };
+}
+
 export function shortServiceName(serviceName: unknown): string | undefined {
   if (typeof serviceName !== 'string') return undefined;
   // aws-cdk-lib renders `<prefix>.<region>.<name><suffix>` with the prefix, region and suffix as tokens.

@@ -166,6 +166,36 @@ describe('other registries', () => {
     expect(findingsOf(withWorkload('123456789012.dkr.ecr.eu-west-2.amazonaws.com/web:1', {}, new Stack(app2, 'Test', { env: { account: '123456789012', region: 'eu-west-2' } })))).toEqual([]);
   });
 
+  test('PEKS-IMG-2 names cross-Region PrivateLink, and interface endpoints for that region\'s ecr.api, ecr.dkr and s3 make the image reachable', () => {
+    const build = (services: string[]) => {
+      const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'eu-west-2' } });
+      const c = withWorkload('123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1', {}, stack);
+      for (const service of services) {
+        new ec2.InterfaceVpcEndpoint(stack, `Remote${service}`, {
+          vpc: c.vpc, service: new ec2.InterfaceVpcEndpointService(`com.amazonaws.eu-west-1.${service}`), serviceRegion: 'eu-west-1', privateDnsEnabled: true,
+        });
+      }
+      return findingsOf(c);
+    };
+    const partial = build(['ecr.api', 'ecr.dkr']);
+    expect(partial.map(x => x.ruleId)).toEqual(['PEKS-IMG-2']);
+    expect(partial[0].fix).toMatch(/cross-Region PrivateLink: interface endpoints with serviceRegion: 'eu-west-1' for s3 \(s3 as an interface endpoint/);
+    expect(build(['ecr.api', 'ecr.dkr', 's3'])).toEqual([]);
+  });
+
+  test('an endpoint for another region\'s service does not serve this region\'s names (no false pass for the nodes)', () => {
+    const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'eu-west-2' } });
+    const c = withWorkload('123456789012.dkr.ecr.eu-west-2.amazonaws.com/web:1', { createVpcEndpoints: false, existingEndpointServices: ['ec2', 's3', 'ssm', 'ssmmessages', 'logs', 'eks-auth'] }, stack);
+    for (const service of ['ecr.api', 'ecr.dkr']) {
+      new ec2.InterfaceVpcEndpoint(stack, `Remote${service}`, {
+        vpc: c.vpc, service: new ec2.InterfaceVpcEndpointService(`com.amazonaws.eu-west-1.${service}`), serviceRegion: 'eu-west-1', privateDnsEnabled: true,
+      });
+    }
+    const join = findingsOf(c).filter(x => x.ruleId === 'PEKS-JOIN-1');
+    expect(join).toHaveLength(1);
+    expect(join[0].message).toMatch(/ecr\.api, ecr\.dkr/);
+  });
+
   test('an ECR region in an environment-agnostic stack cannot be compared: a warning, never an error', () => {
     const f = findingsOf(withWorkload('123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1'));
     expect(f.map(x => `${x.ruleId}:${x.severity}`)).toEqual(['PEKS-IMG-4:warning']);
