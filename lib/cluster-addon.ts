@@ -78,6 +78,11 @@ export class ClusterAddon extends Construct {
   /** Its contract, when the registry has one. */
   public readonly contract?: ComponentContract;
 
+  private identityFor(props: ClusterAddonProps, wanted?: { podIdentity: boolean }): WorkloadIdentity | undefined {
+    if (!wanted) return undefined;
+    return props.identity ?? (wanted.podIdentity ? WorkloadIdentity.POD_IDENTITY : WorkloadIdentity.IRSA);
+  }
+
   constructor(scope: Construct, id: string, props: ClusterAddonProps) {
     super(scope, id);
     if (Token.isUnresolved(props.addonName) || !/^[a-z0-9][a-z0-9_-]*$/.test(props.addonName)) {
@@ -105,6 +110,8 @@ export class ClusterAddon extends Construct {
       throw misuse(this, `${props.addonName} needs ${wanted.policy ?? 'permissions'}, and no AWS managed policy grants them`,
         'pass policyStatements (for example s3:ListBucket, s3:GetObject on your buckets) or managedPolicies');
     }
+
+    checkPodIdentityVersion(this, props.addonName, props.addonVersion, this.identityFor(props, wanted));
 
     this.addon = new eks.Addon(this, 'Resource', {
       cluster: props.cluster,
@@ -175,4 +182,37 @@ export class EksAddonName {
   public static readonly ADOT = 'adot';
 
   private constructor() {}
+}
+
+/**
+ * The first add-on version that supports EKS Pod Identity, from the EKS guide's "Pod Identity Support Reference"
+ * (https://docs.aws.amazon.com/eks/latest/userguide/retreive-iam-info.html; the table says it was last updated on
+ * October 28, 2024; read 2026-12-05).
+ */
+const POD_IDENTITY_MINIMUM_VERSIONS: Record<string, string> = {
+  'aws-ebs-csi-driver': 'v1.26.0-eksbuild.1',
+  'vpc-cni': 'v1.15.5-eksbuild.1',
+  'aws-efs-csi-driver': 'v2.0.5-eksbuild.1',
+  'adot': 'v0.94.1-eksbuild.1',
+  'amazon-cloudwatch-observability': 'v3.1.0-eksbuild.1',
+};
+
+/** `v1.26.0-eksbuild.1` -> [1, 26, 0, 1]; undefined for anything else. */
+function addonVersionParts(v: string): number[] | undefined {
+  const m = /^v(\d+)\.(\d+)\.(\d+)(?:-eksbuild\.(\d+))?$/.exec(v);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4] ?? 0)] : undefined;
+}
+
+function checkPodIdentityVersion(scope: Construct, name: string, version: string | undefined, identity: WorkloadIdentity | undefined) {
+  const minimum = POD_IDENTITY_MINIMUM_VERSIONS[name];
+  if (identity !== WorkloadIdentity.POD_IDENTITY || !minimum || !version || Token.isUnresolved(version)) return;
+  const [have, need] = [addonVersionParts(version), addonVersionParts(minimum)!];
+  if (!have) return;
+  for (let i = 0; i < need.length; i++) {
+    if (have[i] !== need[i]) {
+      if (have[i] > need[i]) return;
+      throw misuse(scope, `${name} ${version} predates EKS Pod Identity support (from ${minimum}, the EKS guide's Pod Identity Support Reference), and the add-on's role is a Pod Identity role`,
+        `use addonVersion ${minimum} or later, or identity: WorkloadIdentity.IRSA`);
+    }
+  }
 }

@@ -3,7 +3,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { KubectlV24Layer } from '@aws-cdk/lambda-layer-kubectl-v24';
 import { newStack, quietly } from './util';
-import { PrivateEksCluster } from '../lib';
+import { PrivateEksCluster, WorkloadIdentity } from '../lib';
 
 const ECR = '111111111111.dkr.ecr.eu-west-1.amazonaws.com';
 
@@ -77,5 +77,21 @@ describe('EKS Auto Mode', () => {
 
   test('downgradeRules turns it into a warning with the user\'s reason', () => {
     expect(build(true)).not.toThrow();
+  });
+});
+
+describe('add-on versions and EKS Pod Identity', () => {
+  const addon = (addonVersion: string, identity?: WorkloadIdentity) => () => {
+    const c = new PrivateEksCluster(newStack(), 'Eks', { version: eks.KubernetesVersion.V1_33, bastion: false });
+    c.addAddon('aws-ebs-csi-driver', { addonVersion, identity });
+  };
+
+  test('fails when a Pod Identity add-on is pinned below the first version that supports it', () => {
+    expect(addon('v1.25.0-eksbuild.1')).toThrow(/aws-ebs-csi-driver v1\.25\.0-eksbuild\.1 predates EKS Pod Identity support \(from v1\.26\.0-eksbuild\.1.*Fix: use addonVersion v1\.26\.0-eksbuild\.1 or later, or identity: WorkloadIdentity\.IRSA/);
+  });
+
+  test.each(['v1.26.0-eksbuild.1', 'v1.31.0-eksbuild.1'])('%s passes; so does an old version with IRSA', (v) => {
+    expect(addon(v)).not.toThrow();
+    expect(addon('v1.25.0-eksbuild.1', WorkloadIdentity.IRSA)).not.toThrow();
   });
 });
