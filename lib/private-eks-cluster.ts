@@ -320,7 +320,7 @@ export interface PrivateEksClusterProps {
  * It composes `PrivateNetwork` (unless you bring a VPC), `NodeEndpoints`, an `aws-eks-v2` `Cluster` (access
  * entries, no Auto Mode), a `PrivateNodegroup` and a `ClusterBastion`; each is usable on its own.
  */
-export class PrivateEksCluster extends Construct {
+export class PrivateEksCluster extends Construct implements ec2.IConnectable {
   /** The VPC. */
   public readonly vpc: ec2.IVpc;
   /** The network this construct created, when no VPC was given. */
@@ -329,6 +329,12 @@ export class PrivateEksCluster extends Construct {
   public readonly endpoints?: NodeEndpoints;
   /** The EKS cluster. */
   public readonly cluster: eks.Cluster;
+  /**
+   * The cluster security group's connections (aws-eks-v2's `cluster.connections`, default port 443): the nodes, the
+   * bastion and the kubectl handler use this group, so `connections.allowDefaultPortFrom(peer)` admits a peer to the
+   * API server and `connections.allowFrom(peer, ec2.Port.tcp(22))` to SSH on the nodes.
+   */
+  public readonly connections: ec2.Connections;
   /** The default managed nodegroup (undefined with `createDefaultNodegroup: false`). */
   public readonly nodegroup?: eks.Nodegroup;
   /** The IAM role of the nodes, shared by the default nodegroup and those `addNodegroup()` adds. */
@@ -522,6 +528,7 @@ export class PrivateEksCluster extends Construct {
       // No hidden admin: the deploying role gets no access entry the template does not show.
       bootstrapClusterCreatorAdminPermissions: props.bootstrapClusterCreatorAdmin ?? false,
     });
+    this.connections = this.cluster.connections;
     if (this.cluster.role.node.scope === this.cluster) acknowledgeFindings(this.cluster.role, 'clusterRole');
     if (!props.vpc) this.keepControlPlaneEgressInVpc();
     const logTypes = props.clusterLogging ?? ALL_LOG_TYPES;
@@ -601,8 +608,8 @@ export class PrivateEksCluster extends Construct {
       });
       if (props.defaultNodegroup?.sshKeyPair && !this.bastion) {
         Annotations.of(nodes).addWarningV2('cdk-private-eks:nodeSshWithoutSource',
-          'The nodes get an SSH key, but no bastion exists to admit port 22 from. Fix: add an ingress rule on port 22 to '
-          + '`cluster.clusterSecurityGroup` from where you connect, or enable the bastion.');
+          'The nodes get an SSH key, but no bastion exists to admit port 22 from. Fix: admit port 22 on the cluster security '
+          + 'group from where you connect (`cluster.connections.allowFrom(peer, ec2.Port.tcp(22))`), or enable the bastion.');
       }
       this.nodegroup = nodes.nodegroup;
     } else if (props.defaultNodegroup) {
