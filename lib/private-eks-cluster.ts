@@ -361,6 +361,8 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable {
   public readonly preflight?: NetworkPreflight;
 
   private features: ClusterFeatures;
+  /** Whether something other than the vpc-cni add-on's own role (a default) asked for Pod Identity. */
+  private podIdentityRequested = false;
   private kubectl?: { provider: eks.KubectlProvider; target: eks.ICluster; admin: eks.AccessEntry };
   private hasNodegroup = false;
   private corednsAddon?: eks.Addon;
@@ -410,6 +412,7 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable {
     // A literal name for the log group: the user's, or one derived from the stack and path (stable across deploys).
     const clusterName = props.clusterName ?? (ownLogGroup ? Names.uniqueResourceName(this, { maxLength: 100, separator: '-' }) : undefined);
     this.features = props.features ?? {};
+    this.podIdentityRequested = props.features?.podIdentity === true;
     const coreAddons = props.coreAddons ?? true;
     if (!coreAddons && props.vpcCniRole) {
       throw misuse(this, 'vpcCniRole needs the managed vpc-cni add-on, and coreAddons is false', 'remove vpcCniRole, or keep coreAddons');
@@ -681,6 +684,7 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable {
     const identity = addon.identity === WorkloadIdentity.POD_IDENTITY ? { podIdentity: true }
       : addon.identity === WorkloadIdentity.IRSA ? { irsa: true } : {};
     this.features = { ...this.features, ...identity };
+    if ('podIdentity' in identity) this.podIdentityRequested = true;
     addon.services.filter(sv => sv !== 's3').forEach(sv => this.addFeatureEndpoint(sv));
     if (addon.role) {
       for (const policy of addon.contract?.identity?.managedPolicies ?? []) acknowledgeFindings(addon.role, 'addonRole', { policy });
@@ -721,6 +725,7 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable {
     const identity = options.identity ?? WorkloadIdentity.POD_IDENTITY;
     if (identity === WorkloadIdentity.POD_IDENTITY) {
       this.features = { ...this.features, podIdentity: true };
+      this.podIdentityRequested = true;
       this.addFeatureEndpoint('eks-auth');
     } else {
       this.features = { ...this.features, irsa: true };
@@ -804,6 +809,7 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable {
    */
   public _needsFromNodes(contract: string, services: string[], features: ClusterFeatures, setValues: string[] = []) {
     this.features = { ...this.features, ...features };
+    if (features.podIdentity) this.podIdentityRequested = true;
     const own = ComponentContracts.servicesOf(contract, setValues.map(v => `set:${v}`)).map(sv => sv.service);
     [...new Set([...own, ...services])].filter(sv => sv !== 's3').forEach(sv => this.addFeatureEndpoint(sv));
   }
@@ -1095,7 +1101,14 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable {
       cluster: this.cluster,
       vpc: this.vpc,
       kubectlLayer: this.kubectlLayer,
-      features: { ...this.features, podIdentityUsers: this.vpcCniRole ? 'the vpc-cni add-on\'s own role; vpcCniRole: false leaves it on the node role' : undefined },
+      features: {
+        ...this.features,
+        podIdentityUsers: this.vpcCniRole ? 'the vpc-cni add-on\'s own role; vpcCniRole: false leaves it on the node role' : undefined,
+        // Only the default needs Pod Identity: messages that need eks-auth say how to turn that default off.
+        podIdentityDefault: this.vpcCniRole && !this.podIdentityRequested
+          ? { name: 'the vpc-cni add-on\'s own Pod Identity role', turnOff: 'vpcCniRole: false (the node role then keeps AmazonEKS_CNI_Policy)' }
+          : undefined,
+      },
       declaredServices: this.declaredServices,
       version: this.version.version,
       helmCharts: facts.all.filter((c): c is eks.HelmChart => c instanceof eks.HelmChart && inThis(c)),
