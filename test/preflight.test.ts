@@ -340,7 +340,10 @@ describe('NetworkPreflight on a looked-up VPC', () => {
   test('fails when the recorded VPC has no subnet the selection matches', () => {
     const key = 'vpc-provider:account=123456789012:filter.vpc-id=vpc-0123456789abcdef0:region=eu-west-1:returnAsymmetricSubnets=true';
     const recorded = {
-      vpcId: 'vpc-0123456789abcdef0', vpcCidrBlock: '10.20.0.0/16', ownerAccountId: env.account, availabilityZones: [],
+      vpcId: 'vpc-0123456789abcdef0',
+      vpcCidrBlock: '10.20.0.0/16',
+      ownerAccountId: env.account,
+      availabilityZones: [],
       subnetGroups: [{ name: 'Private', type: 'Isolated', subnets: [{ subnetId: 'subnet-0aaa1111', cidr: '10.20.0.0/19', availabilityZone: 'eu-west-1a', routeTableId: 'rtb-0aaa1111' }] }],
     };
     expect(() => build({ [key]: recorded })).toThrow(/There are no subnet groups with name 'Nodes'|matches no subnet/);
