@@ -76,7 +76,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     dirs: ['lib'],
     devdirs: ['test', 'examples', 'bench'],
   },
-  gitignore: ['cdk.out/', 'examples/**/cdk.out/', '.bench/', '/.venv/'],
+  // `/node_modules` without a trailing slash: a worktree's node_modules symlink is ignored too.
+  gitignore: ['cdk.out/', 'examples/**/cdk.out/', '.bench/', '/.venv/', '/node_modules'],
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/.bench/', '/cdk.json', 'cdk.out/', '/.ci/', '/scripts/', '/.venv/'] },
 });
 

@@ -344,7 +344,7 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
           : 'No kubectlLayer was given: the bastion gets no kubectl.')
         + ' It cannot be downloaded from the internet in a VPC without one. Fix: pass `kubectlLayer: new KubectlV36Layer(this, \'KubectlLayer\')`'
         + ' from @aws-cdk/lambda-layer-kubectl-v36 (the package that matches your cluster version), or copy a kubectl binary'
-        + ' to the bastion through S3 (README, "Reaching the cluster").');
+        + ' to the bastion through S3 (README, "A shell with kubectl: the bastion").');
     }
 
     // JSON (a kubeconfig may be YAML or JSON), put together on the host by python3's json module from files: a name or

@@ -60,6 +60,19 @@ export interface NeededService {
    * `cloudformation-response`, `cdk-asset`). Nodes default to `ecr-layers`.
    */
   readonly purpose?: string;
+  /**
+   * When a default of the library needs the service (not something the app asked for): messages that lack the
+   * service name that default and how to turn it off.
+   */
+  readonly byDefault?: NeededByDefault;
+}
+
+/** A default of the library that needs a service, and the setting that turns it off. */
+export interface NeededByDefault {
+  /** What needs it (`the vpc-cni add-on's own Pod Identity role`). */
+  readonly name: string;
+  /** The setting that turns it off (`vpcCniRole: false`). */
+  readonly turnOff: string;
 }
 
 /** Something that must reach AWS services and, usually, the cluster's API server. */
@@ -514,6 +527,7 @@ class ClientAnalysis {
   private readonly who: string;
   private readonly undeclared: NeededService[];
   private readonly featureOf: Map<string, string | undefined>;
+  private readonly byDefault: Map<string, NeededByDefault>;
   /** Missing services grouped by (set of services, why unverifiable), so one message names every subnet and service. */
   private readonly missing = new Map<string, { subnets: string[]; services: string[]; unverifiable?: string }>();
   private readonly unavailable = new Map<string, { subnets: string[]; services: string[] }>();
@@ -529,6 +543,13 @@ class ClientAnalysis {
     this.undeclared = client.services.filter(s => !state.declared.has(s.service)
       && !(client.kind === 'component' && state.nodeServices.has(s.service)));
     this.featureOf = new Map(client.services.map(s => [s.service, s.feature]));
+    this.byDefault = new Map(client.services.filter(s => s.byDefault).map(s => [s.service, s.byDefault!]));
+  }
+
+  /** For the fix of a message that lacks these services: the defaults that need some of them, and how to turn them off. */
+  private defaultsHint(services: string[]): string {
+    const defaults = services.filter(s => this.byDefault.has(s)).map(s => ({ service: s, ...this.byDefault.get(s)! }));
+    return defaults.map(d => `; ${d.service} is needed by ${d.name}, a default: if you do not want it, turn it off with ${d.turnOff}`).join('');
   }
 
   /** One subnet: a public subnet without public IPs, then how each needed service is (not) reached from it. */
@@ -627,7 +648,7 @@ class ClientAnalysis {
       if (group.unverifiable) {
         this.findings.push(finding(this.rule('PEKS-JOIN-6'),
           `${this.who}cannot verify ${subnets}: ${group.unverifiable}, and no endpoint in this app serves: ${group.services.join(', ')}`,
-          `make sure they are reachable, then ${declareHint(group.services)}`));
+          `make sure they are reachable, then ${declareHint(group.services)}${this.defaultsHint(group.services)}`));
         continue;
       }
       const reach = `reach${group.subnets.length > 1 ? '' : 'es'} neither the internet (no NAT route, no internet gateway with public IPs) nor an endpoint for`;
@@ -641,7 +662,7 @@ class ClientAnalysis {
           : 'create the endpoints (createVpcEndpoints: true, or additionalEndpoints)';
         this.findings.push(finding(this.ownRule,
           `${this.who}${subnets} ${reach}: ${describeServices(group.services, this.featureOf)}`,
-          `${create}, or give the subnets a NAT route; ${declareHint(group.services)}`));
+          `${create}, or give the subnets a NAT route; ${declareHint(group.services)}${this.defaultsHint(group.services)}`));
         continue;
       }
       const base = group.services.filter(s => this.featureOf.get(s) === undefined);
@@ -654,7 +675,7 @@ class ClientAnalysis {
       if (featured.length > 0) {
         this.findings.push(finding('PEKS-FEAT-1',
           `${subnets} ${reach}: ${describeServices(featured, this.featureOf)}. Pods using the feature fail there`,
-          `create the endpoints (with createVpcEndpoints, \`features\` creates them; or additionalEndpoints), or give the subnets a NAT route; ${declareHint(featured)}`));
+          `create the endpoints (with createVpcEndpoints, \`features\` creates them; or additionalEndpoints), or give the subnets a NAT route; ${declareHint(featured)}${this.defaultsHint(featured)}`));
       }
     }
   }

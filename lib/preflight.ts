@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledgeFindings } from './private/compliance';
 import { misuse } from './private/errors';
+import { subnetsPendingLookup } from './private/lookups';
 import { writeJsonFileLines } from './private/user-data';
 import { ipv4CidrPrefix } from './tree-facts';
 
@@ -198,7 +199,9 @@ export class NetworkPreflight extends Construct {
     }
 
     const subnets = props.vpc.selectSubnets(props.subnets).subnets;
-    if (subnets.length === 0) {
+    // Vpc.fromLookup's first pass (no recorded answer) has placeholder subnets only: the CLI synthesizes again with
+    // the answer, so the selection is judged then.
+    if (subnets.length === 0 && !subnetsPendingLookup(props.vpc, props.subnets)) {
       throw misuse(this, 'the subnet selection matches no subnet of the VPC', 'pass `subnets` that select the node subnets');
     }
 

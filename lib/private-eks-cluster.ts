@@ -335,7 +335,7 @@ export interface PrivateEksClusterProps {
  * It composes `PrivateNetwork` (unless you bring a VPC), `NodeEndpoints`, an `aws-eks-v2` `Cluster` (access
  * entries, no Auto Mode), a `PrivateNodegroup` and a `ClusterBastion`; each is usable on its own.
  */
-export class PrivateEksCluster extends Construct {
+export class PrivateEksCluster extends Construct implements ec2.IConnectable {
   /** The VPC. */
   public readonly vpc: ec2.IVpc;
   /** The network this construct created, when no VPC was given. */
@@ -344,6 +344,12 @@ export class PrivateEksCluster extends Construct {
   public readonly endpoints?: NodeEndpoints;
   /** The EKS cluster. */
   public readonly cluster: eks.Cluster;
+  /**
+   * The cluster security group's connections (aws-eks-v2's `cluster.connections`, default port 443): the nodes, the
+   * bastion and the kubectl handler use this group, so `connections.allowDefaultPortFrom(peer)` admits a peer to the
+   * API server and `connections.allowFrom(peer, ec2.Port.tcp(22))` to SSH on the nodes.
+   */
+  public readonly connections: ec2.Connections;
   /** The default managed nodegroup (undefined with `createDefaultNodegroup: false`). */
   public readonly nodegroup?: eks.Nodegroup;
   /** The IAM role of the nodes, shared by the default nodegroup and those `addNodegroup()` adds. */
@@ -370,6 +376,8 @@ export class PrivateEksCluster extends Construct {
   public readonly preflight?: NetworkPreflight;
 
   private features: ClusterFeatures;
+  /** Whether something other than the vpc-cni add-on's own role (a default) asked for Pod Identity. */
+  private podIdentityRequested = false;
   private kubectl?: { provider: eks.KubectlProvider; target: eks.ICluster; admin: eks.AccessEntry };
   private hasNodegroup = false;
   private corednsAddon?: eks.Addon;
@@ -428,6 +436,7 @@ export class PrivateEksCluster extends Construct {
     // A literal name for the log group: the user's, or one derived from the stack and path (stable across deploys).
     const clusterName = props.clusterName ?? (ownLogGroup ? Names.uniqueResourceName(this, { maxLength: 100, separator: '-' }) : undefined);
     this.features = props.features ?? {};
+    this.podIdentityRequested = props.features?.podIdentity === true;
     const coreAddons = props.coreAddons ?? true;
     if (!coreAddons && props.vpcCniRole) {
       throw misuse(this, 'vpcCniRole needs the managed vpc-cni add-on, and coreAddons is false', 'remove vpcCniRole, or keep coreAddons');
@@ -547,6 +556,7 @@ export class PrivateEksCluster extends Construct {
       bootstrapClusterCreatorAdminPermissions: props.bootstrapClusterCreatorAdmin ?? false,
       removalPolicy: props.removalPolicy,
     });
+    this.connections = this.cluster.connections;
     if (this.cluster.role.node.scope === this.cluster) acknowledgeFindings(this.cluster.role, 'clusterRole');
     if (!props.vpc) this.keepControlPlaneEgressInVpc();
     const logTypes = props.clusterLogging ?? ALL_LOG_TYPES;
@@ -626,8 +636,8 @@ export class PrivateEksCluster extends Construct {
       });
       if (props.defaultNodegroup?.sshKeyPair && !this.bastion) {
         Annotations.of(nodes).addWarningV2('cdk-private-eks:nodeSshWithoutSource',
-          'The nodes get an SSH key, but no bastion exists to admit port 22 from. Fix: add an ingress rule on port 22 to '
-          + '`cluster.clusterSecurityGroup` from where you connect, or enable the bastion.');
+          'The nodes get an SSH key, but no bastion exists to admit port 22 from. Fix: admit port 22 on the cluster security '
+          + 'group from where you connect (`cluster.connections.allowFrom(peer, ec2.Port.tcp(22))`), or enable the bastion.');
       }
       this.nodegroup = nodes.nodegroup;
     } else if (props.defaultNodegroup) {
@@ -699,6 +709,7 @@ export class PrivateEksCluster extends Construct {
     const identity = addon.identity === WorkloadIdentity.POD_IDENTITY ? { podIdentity: true }
       : addon.identity === WorkloadIdentity.IRSA ? { irsa: true } : {};
     this.features = { ...this.features, ...identity };
+    if ('podIdentity' in identity) this.podIdentityRequested = true;
     addon.services.filter(sv => sv !== 's3').forEach(sv => this.addFeatureEndpoint(sv));
     if (addon.role) {
       for (const policy of addon.contract?.identity?.managedPolicies ?? []) acknowledgeFindings(addon.role, 'addonRole', { policy });
@@ -739,6 +750,7 @@ export class PrivateEksCluster extends Construct {
     const identity = options.identity ?? WorkloadIdentity.POD_IDENTITY;
     if (identity === WorkloadIdentity.POD_IDENTITY) {
       this.features = { ...this.features, podIdentity: true };
+      this.podIdentityRequested = true;
       this.addFeatureEndpoint('eks-auth');
     } else {
       this.features = { ...this.features, irsa: true };
@@ -822,6 +834,7 @@ export class PrivateEksCluster extends Construct {
    */
   public _needsFromNodes(contract: string, services: string[], features: ClusterFeatures, setValues: string[] = []) {
     this.features = { ...this.features, ...features };
+    if (features.podIdentity) this.podIdentityRequested = true;
     const own = ComponentContracts.servicesOf(contract, setValues.map(v => `set:${v}`)).map(sv => sv.service);
     [...new Set([...own, ...services])].filter(sv => sv !== 's3').forEach(sv => this.addFeatureEndpoint(sv));
   }
@@ -1124,7 +1137,14 @@ export class PrivateEksCluster extends Construct {
       cluster: this.cluster,
       vpc: this.vpc,
       kubectlLayer: this.kubectlLayer,
-      features: { ...this.features, podIdentityUsers: this.vpcCniRole ? 'the vpc-cni add-on\'s own role; vpcCniRole: false leaves it on the node role' : undefined },
+      features: {
+        ...this.features,
+        podIdentityUsers: this.vpcCniRole ? 'the vpc-cni add-on\'s own role; vpcCniRole: false leaves it on the node role' : undefined,
+        // Only the default needs Pod Identity: messages that need eks-auth say how to turn that default off.
+        podIdentityDefault: this.vpcCniRole && !this.podIdentityRequested
+          ? { name: 'the vpc-cni add-on\'s own Pod Identity role', turnOff: 'vpcCniRole: false (the node role then keeps AmazonEKS_CNI_Policy)' }
+          : undefined,
+      },
       declaredServices: this.declaredServices,
       version: this.version.version,
       helmCharts: facts.all.filter((c): c is eks.HelmChart => c instanceof eks.HelmChart && inThis(c)),

@@ -323,3 +323,29 @@ describe('private-eks-doctor user data', () => {
 function doctorConfig(stack: Stack, commands: string[]): string {
   return JSON.stringify(jsonWritten(renderCfn(stack.resolve(commands.join('\n'))), '/etc/private-eks-doctor.json'));
 }
+
+describe('NetworkPreflight on a looked-up VPC', () => {
+  const env = { account: '123456789012', region: 'eu-west-1' };
+  const build = (context: Record<string, unknown> = {}) => {
+    const app = new App({ context });
+    const stack = new Stack(app, 'Nodes', { env });
+    const vpc = ec2.Vpc.fromLookup(stack, 'Vpc', { vpcId: 'vpc-0123456789abcdef0' });
+    return new NetworkPreflight(stack, 'Preflight', { vpc, subnets: { subnetGroupName: 'Nodes' }, services: ['ec2', 's3'] });
+  };
+
+  test('the first pass (no recorded answer) does not fail on the placeholder subnets', () => {
+    expect(build().functions).toEqual([]);
+  });
+
+  test('fails when the recorded VPC has no subnet the selection matches', () => {
+    const key = 'vpc-provider:account=123456789012:filter.vpc-id=vpc-0123456789abcdef0:region=eu-west-1:returnAsymmetricSubnets=true';
+    const recorded = {
+      vpcId: 'vpc-0123456789abcdef0',
+      vpcCidrBlock: '10.20.0.0/16',
+      ownerAccountId: env.account,
+      availabilityZones: [],
+      subnetGroups: [{ name: 'Private', type: 'Isolated', subnets: [{ subnetId: 'subnet-0aaa1111', cidr: '10.20.0.0/19', availabilityZone: 'eu-west-1a', routeTableId: 'rtb-0aaa1111' }] }],
+    };
+    expect(() => build({ [key]: recorded })).toThrow(/There are no subnet groups with name 'Nodes'|matches no subnet/);
+  });
+});

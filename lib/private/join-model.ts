@@ -5,7 +5,7 @@ import { IConstruct } from 'constructs';
 import { ClusterBastion } from '../bastion';
 import { ComponentContracts } from '../component-contracts';
 import { EndpointCatalogue } from '../endpoint-catalogue';
-import { CapacityFacts, ClientFacts, InterfaceEndpointFacts, JoinModel, NeededService, SubnetFacts, VersionFacts } from '../join-analysis';
+import { CapacityFacts, ClientFacts, InterfaceEndpointFacts, JoinModel, NeededByDefault, NeededService, SubnetFacts, VersionFacts } from '../join-analysis';
 import { oldestCreatableVersion, versionSupport } from '../kubernetes-versions';
 import { maxPodsFor } from '../max-pods';
 import { AwsLocation, locationOf } from './aws-env';
@@ -19,6 +19,8 @@ export interface DeclaredFeatures {
   readonly podIdentity?: boolean;
   /** Who uses Pod Identity when the library turned it on (the vpc-cni add-on's role), for messages. */
   readonly podIdentityUsers?: string;
+  /** When Pod Identity is on only for a default of the construct: that default, and how to turn it off. */
+  readonly podIdentityDefault?: NeededByDefault;
   readonly logShipping?: boolean;
 }
 
@@ -252,10 +254,15 @@ function withComponents(endpoints: InterfaceEndpointFacts[], clients: ClientFact
   });
 }
 
+/** Contract conditions that are defaults of the library: what messages name, and the setting that turns each off. */
+const DEFAULT_CONDITIONS: Record<string, NeededByDefault> = {
+  'session-logging': { name: 'the bastion\'s session logging', turnOff: 'bastionOptions: { sessionLogging: false } (sessionLogging: false on a ClusterBastion of your own)' },
+};
+
 /** A contract's services as the analysis' needs: what each is for names the feature in messages. */
 function contractNeeds(name: string, conditions?: string[]): NeededService[] {
   return ComponentContracts.servicesOf(name, conditions ?? ['ssm-access', 'ssm-legacy-agent', 'kubectl-download', 'session-logging'])
-    .map(s => ({ service: s.service, feature: s.why, purpose: s.purpose }));
+    .map(s => ({ service: s.service, feature: s.why, purpose: s.purpose, byDefault: s.when ? DEFAULT_CONDITIONS[s.when] : undefined }));
 }
 
 function dedupe(services: NeededService[]): NeededService[] {
@@ -273,8 +280,11 @@ function featureServices(facts: TreeFacts, cluster: eks.Cluster, clusterNameKey:
   const podIdentity = facts.all.find(c => (c instanceof eks.CfnPodIdentityAssociation && key(c.clusterName) === clusterNameKey)
     || (c instanceof eks.CfnAddon && key(c.clusterName) === clusterNameKey && c.addonName === 'eks-pod-identity-agent'));
   if (declared.podIdentity || podIdentity) {
+    // A Pod Identity association of the user's own (in the tree) needs eks-auth whatever the default.
+    const associations = facts.all.some(c => c instanceof eks.CfnPodIdentityAssociation && key(c.clusterName) === clusterNameKey);
     out.push({
       service: 'eks-auth',
+      byDefault: associations ? undefined : declared.podIdentityDefault,
       feature: declared.podIdentity ? `EKS Pod Identity${declared.podIdentityUsers ? ` (${declared.podIdentityUsers})` : ''}`
         : `EKS Pod Identity: found ${podIdentity!.node.path}; declare features: { podIdentity: true }`,
     });
