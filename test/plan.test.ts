@@ -5,7 +5,7 @@ import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
 import { Annotations, App, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { cluster, fieldReportStep } from './join-cases';
+import { cluster, fieldReportStep, RULE_CASES } from './join-cases';
 import { quietly, USER_APP_CONTEXT } from './util';
 import { build as buildPlatform } from '../examples/platform/app';
 import { PrivateEksCluster } from '../lib';
@@ -145,6 +145,24 @@ describe('a failing plan (the field report\'s second try: no ecr.api endpoint, n
   test('the diagram\'s labels sit on no box and on no other label', () => {
     expect(overlaps(file('FieldReport-Eks', 'svg'))).toEqual([]);
   });
+});
+
+test('no plan of the rule cases puts a label on a box or on another label, and each red edge ends at its service\'s box', () => {
+  for (const c of RULE_CASES) {
+    const { outdir } = synth(c.build, true);
+    for (const f of fs.readdirSync(outdir).filter(x => x.endsWith('.svg'))) {
+      const svg = fs.readFileSync(path.join(outdir, f), 'utf8');
+      expect({ case: c.rule, overlaps: overlaps(svg) }).toEqual({ case: c.rule, overlaps: [] });
+      const { nodes: boxes, edges } = geometry(svg);
+      for (const e of edges.filter(x => x.labels.some(l => / (MISSING|UNVERIFIABLE)$/.test(l)))) {
+        const to = e.name.split('->')[1];
+        const services = e.labels.join(' ').replace(/: (MISSING|UNVERIFIABLE)$/, '').split(', ');
+        // S3 and the API server have their own boxes; the other services are the AWS APIs.
+        expect({ case: c.rule, services, to }).toEqual({ case: c.rule, services, to: services.includes('s3') ? 's3' : services.includes('API server') ? 'api' : 'aws' });
+        expect(near(e.end, boxes.get(to)!)).toBe(true);
+      }
+    }
+  }
 });
 
 test('acknowledged warnings are listed as acknowledged, with their reason, not as plain warnings', () => {

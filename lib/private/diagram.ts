@@ -101,7 +101,7 @@ export function diagramDot(r: JoinReport): string {
     edge(f.from, f.to, `${f.services.join(', ')}: ${f.via.toUpperCase()}`, 'color="#c62828", fontcolor="#c62828", style=bold');
   }
   if (endpoints.length > 0) edges.add(`  ${id('ep', endpoints[0].path)} -> aws [ltail=cluster_endpoints, style=dashed, label="PrivateLink"];`);
-  edges.add('  eni -> api [dir=both, style=dashed, label="EKS"];');
+  edges.add('  eni -> api [dir=both, style=dashed];');
   for (const [c, kind] of clients) {
     if (kind === 'nodes' && !nodesOnEni.has(c)) edges.add(`  eni -> ${id('client', c)} [label="10250 exec/logs", style=dashed];`);
   }
