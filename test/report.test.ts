@@ -112,7 +112,12 @@ describe('the plan report of the default example', () => {
   test('draws the plan: a Graphviz graph with every client and interface endpoint, rendered to SVG by @viz-js/viz', () => {
     const dot = fs.readFileSync(path.join(outdir, 'private-eks-report.FullyPrivateEks-Eks.dot'), 'utf8');
     for (const e of report.endpoints.filter(x => x.type === 'Interface')) expect(dot).toContain(`label="${e.service}\\n${e.azs} AZ"`);
-    for (const c of new Set(report.reachability.map(x => x.client))) expect(dot).toContain(c.split('/').slice(-2).join('/'));
+    // Each client by its name: an add-on or chart by its own (vpc-cni), the others by their path's tail.
+    for (const client of new Set(report.reachability.map(x => x.client))) {
+      const c = report.clients.find(x => x.path === client)!;
+      expect(dot).toContain(`label="${c.kind}: ${c.name}\\n`);
+    }
+    expect(report.clients.find(c => c.path.endsWith('/Addon-vpc-cni'))?.name).toBe('vpc-cni');
     const svg = fs.readFileSync(path.join(outdir, 'private-eks-report.FullyPrivateEks-Eks.svg'), 'utf8');
     expect(svg).toMatch(/^<\?xml/);
     expect(svg).toContain('EKS&#45;owned network interfaces');

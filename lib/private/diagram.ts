@@ -45,46 +45,66 @@ export function diagramDot(r: JoinReport): string {
     lines.push('    }');
   }
   if (r.endpoints.some(e => e.type === 'Gateway' && e.service === 's3')) lines.push('    s3gw [label="S3 gateway endpoint\\n(route tables)", fillcolor="#e8f5e9"];');
+  const names = new Map((r.clients ?? []).map(c => [c.path, c.name]));
   const clients = [...new Map(r.reachability.map(x => [x.client, x.kind])).entries()];
   for (const [c, kind] of clients) {
     const fill = kind === 'nodes' ? '#d7ecff' : kind === 'bastion' ? '#f3e5f5' : '#fff8e1';
     const subnets = [...new Set(r.reachability.filter(x => x.client === c && !x.subnet.startsWith('(')).map(x => x.subnet.split('/').pop()))];
-    lines.push(`    ${id('client', c)} [label="${label(`${kind}: ${short(c)}\nin ${subnets.join(', ')}`)}", fillcolor="${fill}"];`);
+    lines.push(`    ${id('client', c)} [label="${label(`${kind}: ${names.get(c) ?? short(c)}\nin ${subnets.join(', ')}`)}", fillcolor="${fill}"];`);
   }
   lines.push('  }');
 
+  // One edge per pair of boxes: two edges between the same boxes would put their labels on one spot. An edge to a box
+  // that names its service (an endpoint) has no label; every other label names what travels on it.
   const edges = new Set<string>();
-  const edge = (from: string, to: string, text: string, style = '') => {
-    edges.add(`  ${from} -> ${to} [label="${label(text)}"${style}];`);
+  const edge = (from: string, to: string, text?: string, style = '') => {
+    const attrs = [...(text ? [`label="${label(text)}"`] : []), ...(style ? [style] : [])];
+    edges.add(`  ${from} -> ${to}${attrs.length > 0 ? ` [${attrs.join(', ')}]` : ''};`);
   };
   const services = new Map<string, string[]>();
   for (const row of r.reachability) {
     const k = `${row.client}|${row.via}|${row.detail ?? ''}`;
     services.set(k, [...(services.get(k) ?? []), row.service]);
   }
+  // What a client cannot reach (or what cannot be seen) points at the box of that service: S3, the API server, or the
+  // other AWS APIs.
+  const failing = new Map<string, { from: string; to: string; via: string; services: string[] }>();
+  const nodesOnEni = new Set(clients.filter(([c, kind]) => kind === 'nodes' && r.reachability.some(x => x.client === c && x.via === 'private-endpoint')).map(([c]) => c));
   for (const [k, list] of services) {
     const [client, via, detail] = k.split('|');
     const c = id('client', client);
     const text = [...new Set(list)].join(', ');
     if (via === 'interface-endpoint') {
       const ep = r.endpoints.find(e => e.path === detail);
-      if (ep) edge(c, id('ep', ep.path), text);
+      if (ep) edge(c, id('ep', ep.path));
     } else if (via === 'gateway-endpoint') {
-      edge(c, 's3gw', text);
+      edge(c, 's3gw');
       edges.add('  s3gw -> s3 [style=dashed];');
     } else if (via === 'private-endpoint') {
-      edge(c, 'eni', '443');
+      // Nodes: the API server also calls the kubelet back on the same path (exec, logs).
+      if (nodesOnEni.has(client)) edge(c, 'eni', '443 API\n10250 exec/logs', 'dir=both');
+      else edge(c, 'eni', '443 API');
     } else if (via === 'public-endpoint') {
       edge(c, 'internet', 'API 443 (public endpoint)');
     } else if (via === 'nat' || via === 'internet') {
       edge(c, 'internet', `${text} (${via})`);
     } else if (via === 'missing' || via === 'unverifiable') {
-      edge(c, 'aws', `${text}: ${via.toUpperCase()}`, ', color="#c62828", fontcolor="#c62828", style=bold');
+      for (const service of new Set(list)) {
+        const to = service === 's3' ? 's3' : service === 'API server' ? 'api' : 'aws';
+        const f = failing.get(`${c}|${to}|${via}`) ?? { from: c, to, via, services: [] };
+        if (!f.services.includes(service)) f.services.push(service);
+        failing.set(`${c}|${to}|${via}`, f);
+      }
     }
   }
+  for (const f of failing.values()) {
+    edge(f.from, f.to, `${f.services.join(', ')}: ${f.via.toUpperCase()}`, 'color="#c62828", fontcolor="#c62828", style=bold');
+  }
   if (endpoints.length > 0) edges.add(`  ${id('ep', endpoints[0].path)} -> aws [ltail=cluster_endpoints, style=dashed, label="PrivateLink"];`);
-  edges.add('  eni -> api [dir=both, style=dashed, label="EKS"];');
-  for (const [c, kind] of clients) if (kind === 'nodes') edges.add(`  eni -> ${id('client', c)} [label="10250 exec/logs", style=dashed];`);
+  edges.add('  eni -> api [dir=both, style=dashed];');
+  for (const [c, kind] of clients) {
+    if (kind === 'nodes' && !nodesOnEni.has(c)) edges.add(`  eni -> ${id('client', c)} [label="10250 exec/logs", style=dashed];`);
+  }
   if (r.reachability.some(x => x.via === 'nat' || x.via === 'internet' || x.via === 'public-endpoint')) {
     lines.push('  internet [label="internet\\n(NAT or internet gateway)", shape=ellipse];');
     edges.add('  internet -> api [style=dashed];');

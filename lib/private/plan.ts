@@ -6,7 +6,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Stage } from 'aws-cdk-lib';
+import { Stage, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
@@ -35,7 +35,8 @@ export interface PlanInput {
  */
 export function publishPlan(input: PlanInput): JoinReport {
   const { owner } = input;
-  const report = buildReport(input.facts, input.cluster, input.vpc, input.model, input.findings, owner.node.path);
+  const report = buildReport(input.facts, input.cluster, input.vpc, input.model, input.findings, owner.node.path,
+    acknowledgedWarnings(owner, input.findings));
   const outdir = Stage.of(owner)?.outdir;
   const base = `private-eks-report.${owner.node.path.replace(/[^A-Za-z0-9-]+/g, '-')}`;
   const files = [`${base}.md`, `${base}.json`, `${base}.dot`];
@@ -59,6 +60,43 @@ export function publishPlan(input: PlanInput): JoinReport {
   if (process.env.CDK_OUTDIR) process.stderr.write(`${summary}\n`);
   else owner.node.addMetadata(cxschema.ArtifactMetadataEntryType.INFO, summary);
   return report;
+}
+
+/** The prefix of the IDs the checks report their warnings under (`cdk-private-eks:PEKS-NET-3`). */
+const WARNING_ID_PREFIX = 'cdk-private-eks:';
+
+/**
+ * The warnings among `findings` the app acknowledged, by rule ID, with the reason it gave. The checks report each
+ * warning on `owner` (`Annotations.addWarningV2`), which aws-cdk-lib skips, or removes, when it is acknowledged on the
+ * owner or a scope above it: a warning finding with no warning entry on the owner was acknowledged. The reason is
+ * what `Validations.of(scope).acknowledge({ id, reason })` records on that scope (`aws:cdk:acknowledged-rules`);
+ * `Annotations.acknowledgeWarning(id, message)` records none.
+ */
+export function acknowledgedWarnings(owner: IConstruct, findings: Finding[]): Map<string, string> {
+  const reported = new Set<string>();
+  for (const m of owner.node.metadata) {
+    if (m.type !== cxschema.ArtifactMetadataEntryType.WARN) continue;
+    const id = new RegExp(`\\[ack: ${WARNING_ID_PREFIX}([^\\]]+)\\]`).exec(String(m.data))?.[1];
+    if (id) reported.add(id);
+  }
+  const reasons = new Map<string, string>();
+  // The nearest scope's reason wins, as the nearest acknowledgement is the one a reader looks for.
+  for (let scope: IConstruct | undefined = owner; scope; scope = scope.node.scope) {
+    for (const m of scope.node.metadata) {
+      if (m.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || typeof m.data !== 'object' || m.data === null) continue;
+      for (const [id, reason] of Object.entries(m.data as Record<string, unknown>)) {
+        const rule = new RegExp(`^(?:annotation::)?${WARNING_ID_PREFIX}(.+)$`, 'i').exec(id)?.[1];
+        if (rule && !reasons.has(rule)) reasons.set(rule, `${String(reason)} (acknowledged on ${scope.node.path || 'the app'})`);
+      }
+    }
+  }
+  const acknowledged = new Map<string, string>();
+  for (const f of findings) {
+    if (f.severity !== 'warning' || reported.has(f.ruleId)) continue;
+    acknowledged.set(f.ruleId, reasons.get(f.ruleId)
+      ?? 'no reason recorded (Annotations.acknowledgeWarning keeps none; Validations.of(scope).acknowledge({ id, reason }) does)');
+  }
+  return acknowledged;
 }
 
 /**

@@ -1,10 +1,12 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ClusterBastion } from '../bastion';
 import { EndpointCatalogue } from '../endpoint-catalogue';
 import { Finding, JoinModel, reachability, ReachRow } from '../join-analysis';
 import { NodeEndpoints } from '../node-endpoints';
+import { NetworkPreflight } from '../preflight';
 import { CostEstimate, estimate, RATES_AS_OF, RATES_SOURCE } from './network-costs';
 import { key, literal, literalVpcCidr, rawList, rawValue, shortServiceName, TreeFacts } from '../tree-facts';
 
@@ -48,26 +50,83 @@ export interface EndpointEntry {
   readonly usedBy: string[];
 }
 
+/** A client of the checks (nodegroup, bastion, kubectl function, add-on or chart), by path and by what it is. */
+export interface ClientEntry {
+  /** Construct path: what the reachability rows name it by. */
+  readonly path: string;
+  readonly kind: string;
+  /**
+   * The name people know it by: an add-on's or chart's own name (`aws-load-balancer-controller`, `karpenter`,
+   * `vpc-cni`), else the last two parts of the path (`DefaultNodegroup/Nodegroup`).
+   */
+  readonly name: string;
+}
+
+/** A deploy-time network preflight (`NetworkPreflight`) probing this cluster's VPC. */
+export interface PreflightEntry {
+  /** Construct path. */
+  readonly path: string;
+  /** The services each probe resolves and connects to (HTTPS, 443). */
+  readonly services: string[];
+  /** Services that may resolve to any address (reached by a route the app cannot see). */
+  readonly anyAddressServices: string[];
+  /** The CIDR blocks interface endpoint addresses must fall in. */
+  readonly vpcCidrs: string[];
+  /** The subnets probed, one probe function in each (`PrivateSubnet1 (us-east-1a)`). */
+  readonly subnets: string[];
+  /** What waits for its answer (constructs that depend on it), by the last two parts of their paths. */
+  readonly before: string[];
+}
+
+/** A finding of the checks, and its acknowledgement when the app acknowledged its warning. */
+export interface ReportFinding extends Finding {
+  /**
+   * The reason the app gave (`Validations.of(scope).acknowledge({ id: 'Annotation::cdk-private-eks:<ID>', reason })`),
+   * or a note that none was recorded (`Annotations.acknowledgeWarning` keeps no reason); undefined: not acknowledged.
+   */
+  readonly acknowledged?: string;
+}
+
 /** Everything the report says, as JSON for tools. */
 export interface JoinReport {
   readonly cluster: string;
   readonly settings: ClusterSettings;
+  /** The clients of the reachability rows, with the names the Markdown and the diagram show. */
+  readonly clients: ClientEntry[];
   readonly reachability: ReachRow[];
   readonly trafficPaths: Array<{ from: string; to: string; path: string }>;
   readonly endpoints: EndpointEntry[];
   readonly natGateways: number;
   readonly cost: { ratesAsOf: string; source: string; thisDesign: CostEstimate; natDesign: CostEstimate; note: string };
-  readonly findings: Finding[];
+  readonly findings: ReportFinding[];
   /** What the checks could and could not verify for this environment (region, Availability Zones, policies). */
   readonly verification: string[];
+  /**
+   * Environment-agnostic stacks: the region checks that did not run, for the summary line; undefined when the stack
+   * has a region.
+   */
+  readonly regionNotChecked?: string;
+  /** The deploy-time network preflights probing the cluster's VPC (empty: none). */
+  readonly preflights: PreflightEntry[];
   /** The cluster's EKS add-ons and recognised controller charts, checked against their contracts. */
   readonly components: Array<{ component: string; kind: string; path: string; identity: string; services: string; settings: string }>;
   /** Every image the app deploys to the cluster, and how the nodes reach it (or why not). */
   readonly images: Array<{ workload: string; where: string; image: string; registry: string; reached: string; throughCache: boolean }>;
 }
 
-/** Collects the report's facts from the tree, after every construct is built. */
-export function buildReport(facts: TreeFacts, cluster: eks.Cluster, vpc: ec2.IVpc, model: JoinModel, findings: Finding[], path: string): JoinReport {
+/**
+ * What an environment-agnostic stack leaves unchecked, in one clause. Each of these checks needs only the stack's
+ * region (no account, no context lookup).
+ */
+export const REGION_NOT_CHECKED = 'environment-agnostic stack, so not checked: images and charts in another region\'s ECR, '
+  + 'endpoint services offered in the region, region settings of add-ons and charts; `env: { region: \'...\' }` on the stack turns these checks on';
+
+/**
+ * Collects the report's facts from the tree, after every construct is built. `acknowledged`: rule ID -> the reason the
+ * app gave for acknowledging its warning.
+ */
+export function buildReport(facts: TreeFacts, cluster: eks.Cluster, vpc: ec2.IVpc, model: JoinModel, findings: Finding[], path: string,
+  acknowledged: ReadonlyMap<string, string> = new Map()): JoinReport {
   const all = facts.all;
   const vpcKey = key(vpc.vpcId);
   const stack = Stack.of(cluster);
@@ -184,8 +243,10 @@ export function buildReport(facts: TreeFacts, cluster: eks.Cluster, vpc: ec2.IVp
     cluster: path,
     settings,
     verification,
+    regionNotChecked: region ? undefined : REGION_NOT_CHECKED,
     components,
     images,
+    clients: clientEntries(model),
     reachability: rows,
     trafficPaths: trafficPaths(settings.endpointAccess, api.publicCidrs),
     endpoints: endpoints.map(e => ({ ...e, usedBy: usedBy(e) })),
@@ -197,8 +258,53 @@ export function buildReport(facts: TreeFacts, cluster: eks.Cluster, vpc: ec2.IVp
       natDesign: estimate(region, 0, azs),
       note: `fixed charges only; per-GB data processing and transfer come on top in both designs. The NAT design has one NAT gateway per AZ (${azs}) and keeps the free S3 gateway endpoint.`,
     },
-    findings,
+    preflights: preflightEntries(facts, vpc),
+    findings: findings.map(f => {
+      const reason = f.severity === 'warning' ? acknowledged.get(f.ruleId) : undefined;
+      return reason === undefined ? f : { ...f, acknowledged: reason };
+    }),
   };
+}
+
+/** The clients named by what they are: an add-on or chart by its own name, the others by their path's tail. */
+function clientEntries(model: JoinModel): ClientEntry[] {
+  const short = (p: string) => p.split('/').slice(-2).join('/');
+  const componentOf = new Map((model.components ?? []).map(c => [c.name, c.component]));
+  const entries = model.clients.map(c => ({ path: c.name, kind: c.kind, name: componentOf.get(c.name) ?? short(c.name) }));
+  // Two clients of one name (the same chart installed twice): the path tells them apart.
+  return entries.map(e => (entries.filter(x => x.name === e.name && x.kind === e.kind).length > 1 && componentOf.has(e.path)
+    ? { ...e, name: `${e.name} (${short(e.path)})` } : e));
+}
+
+/** The network preflights whose probe functions run in the VPC's subnets. */
+function preflightEntries(facts: TreeFacts, vpc: ec2.IVpc): PreflightEntry[] {
+  const subnets = new Map<string | undefined, ec2.ISubnet>();
+  for (const s of [...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets]) subnets.set(key(s.subnetId), s);
+  const subnetName = (s: ec2.ISubnet) => {
+    const az = Token.isUnresolved(s.availabilityZone) || !s.availabilityZone ? '' : ` (${s.availabilityZone})`;
+    return `${s.node.path.split('/').pop()}${az}`;
+  };
+  const short = (p: string) => p.split('/').slice(-2).join('/');
+  const entries: PreflightEntry[] = [];
+  for (const p of facts.all.filter((c): c is NetworkPreflight => c instanceof NetworkPreflight)) {
+    const probed = p.functions.flatMap(fn => {
+      const cfg = (rawValue((fn.node.defaultChild as lambda.CfnFunction).vpcConfig) ?? {}) as Record<string, unknown>;
+      return rawList(cfg.subnetIds).map(id => subnets.get(key(id)));
+    });
+    if (probed.length === 0 || probed.some(s => s === undefined)) continue; // another VPC's
+    // The outermost constructs that depend on it (a nodegroup, not also its L1 resource).
+    const dependents = facts.all.filter(c => c !== p && c.node.dependencies.includes(p)).map(c => c.node.path);
+    const before = dependents.filter(d => !dependents.some(o => d.startsWith(`${o}/`))).map(short);
+    entries.push({
+      path: p.node.path,
+      services: p.services,
+      anyAddressServices: p.anyAddressServices,
+      vpcCidrs: p.vpcCidrs.map(c => literal(c) ?? '(the VPC\'s CIDR, resolved at deploy)'),
+      subnets: probed.map(s => subnetName(s!)),
+      before: [...new Set(before)],
+    });
+  }
+  return entries;
 }
 
 function trafficPaths(mode: string, cidrs: string[]): Array<{ from: string; to: string; path: string }> {
@@ -238,7 +344,7 @@ export function reportMarkdown(r: JoinReport): string {
   for (const v of r.verification) lines.push(`- ${v}`);
   lines.push('', '## How each client reaches each service', '');
   lines.push('| client | services | subnets | reached through |', '|---|---|---|---|');
-  for (const g of groupRows(r.reachability)) {
+  for (const g of groupRows(r.reachability, r.clients)) {
     lines.push(`| ${g.client} | ${g.services.join(', ')} | ${g.subnets.join(', ')} | ${g.via}${g.details.length ? `: ${g.details.join(', ')}` : ''} |`);
   }
   lines.push('', '## Components (EKS add-ons and controller charts, against their contracts)', '');
@@ -258,9 +364,12 @@ export function reportMarkdown(r: JoinReport): string {
   }
   lines.push('', '## Traffic to and from the API server', '');
   for (const p of r.trafficPaths) lines.push(`- ${p.from} -> ${p.to}: ${p.path}`);
+  const clientName = new Map(r.clients.map(c => [c.path, c.name]));
   lines.push('', '## VPC endpoints', '', '| service | type | AZs | used by | construct | logical ID |', '|---|---|---|---|---|---|');
   for (const e of r.endpoints) {
-    const used = e.usedBy.length > 0 ? e.usedBy.map(u => u.split('/').slice(-2).join('/')).join(', ') : 'created on request, used by nothing the library can see';
+    // `usedBy` holds `<kind> <path>`: shown by the client's name.
+    const used = e.usedBy.length > 0 ? e.usedBy.map(u => u.slice(u.indexOf(' ') + 1)).map(p => clientName.get(p) ?? p.split('/').slice(-2).join('/')).join(', ')
+      : 'created on request, used by nothing the library can see';
     lines.push(`| ${e.service} | ${e.type} | ${e.type === 'Interface' ? e.azs : '-'} | ${used} | ${e.path} | ${e.stack}/${e.logicalId} |`);
   }
   const priced = r.settings.region === '(environment-agnostic)'
@@ -271,22 +380,43 @@ export function reportMarkdown(r: JoinReport): string {
   lines.push(`- this design: ${r.cost.thisDesign.monthlyUsd.toFixed(2)} (${cost(r.cost.thisDesign)})`);
   lines.push(`- the same cluster behind NAT gateways, no interface endpoints: ${r.cost.natDesign.monthlyUsd.toFixed(2)} (${cost(r.cost.natDesign)})`);
   lines.push(`- ${r.cost.note}`);
+  lines.push('', '## Network preflight at deploy', '');
+  if (r.preflights.length === 0) {
+    lines.push('None: nothing probes the node subnets at deploy (`preflight: true` adds one; see the README, Preflight at deploy).');
+  }
+  for (const p of r.preflights) {
+    lines.push(`- ${p.path}: runs at deploy, not at synth: CloudFormation invokes one probe function in each node subnet `
+      + `(${p.subnets.join(', ')}); each resolves and opens HTTPS (443) to ${p.services.join(', ')}, and a failure fails the deploy with the probe's reason`);
+    lines.push(`- interface endpoint addresses must fall in ${p.vpcCidrs.join(', ')}${p.anyAddressServices.length > 0 ? `; any address allowed for ${p.anyAddressServices.join(', ')} (reached by a route this app cannot see)` : ''}`);
+    if (p.before.length > 0) lines.push(`- waiting for it (created only after every probe passed): ${p.before.join(', ')}`);
+  }
   lines.push('', '## Synth-time checks', '');
+  const open = r.findings.filter(f => f.acknowledged === undefined);
+  const acknowledged = r.findings.filter(f => f.acknowledged !== undefined);
   if (r.findings.length === 0) lines.push('No finding: every client reaches every service it needs.');
-  for (const f of r.findings) lines.push(`- ${f.severity} ${f.ruleId}: ${f.message}. Fix: ${f.fix}.`);
+  else if (open.length === 0) lines.push('No finding that is not acknowledged.');
+  for (const f of open) lines.push(`- ${f.severity} ${f.ruleId}: ${f.message}. Fix: ${f.fix}.`);
+  if (acknowledged.length > 0) {
+    lines.push('', 'Acknowledged by the app (not reported as warnings):', '');
+    for (const f of acknowledged) lines.push(`- acknowledged ${f.severity} ${f.ruleId}, reason: ${f.acknowledged}. Finding: ${f.message}.`);
+  }
   return lines.join('\n') + '\n';
 }
 
+/** One line of the client table. */
+export interface RowGroup { client: string; via: string; details: string[]; services: string[]; subnets: string[] }
+
 /** Reachability rows grouped for people: one line per client and way, with its services, subnets and endpoints. */
-export function groupRows(rows: ReachRow[]): Array<{ client: string; via: string; details: string[]; services: string[]; subnets: string[] }> {
-  const groups = new Map<string, { client: string; via: string; details: string[]; services: string[]; subnets: string[] }>();
+export function groupRows(rows: ReachRow[], clients: ClientEntry[] = []): RowGroup[] {
+  const groups = new Map<string, RowGroup>();
   const short = (p: string) => p.split('/').slice(-2).join('/');
+  const names = new Map(clients.map(c => [c.path, c.name]));
   const add = (list: string[], x: string) => {
     if (!list.includes(x)) list.push(x);
   };
   for (const row of rows) {
     const k = `${row.client}|${row.via}`;
-    const g = groups.get(k) ?? { client: `${row.kind} ${short(row.client)}`, via: row.via, details: [], services: [], subnets: [] };
+    const g = groups.get(k) ?? { client: `${row.kind} ${names.get(row.client) ?? short(row.client)}`, via: row.via, details: [], services: [], subnets: [] };
     add(g.services, `${row.service}${row.feature ? ` (${row.feature})` : ''}`);
     add(g.subnets, row.subnet.split('/').pop()!);
     if (row.detail && row.via !== 'gateway-endpoint') add(g.details, row.via === 'interface-endpoint' ? short(row.detail) : row.detail);
@@ -304,5 +434,6 @@ export function reportSummary(r: JoinReport, files: string[]): string {
   return `private EKS plan: ${r.settings.endpointAccess} API endpoint; ${r.reachability.length} client/subnet/service paths (${via}); `
     + `${r.endpoints.filter(e => e.type === 'Interface').length} interface endpoints, ${r.natGateways} NAT gateways; `
     + `fixed network cost ${r.cost.thisDesign.monthlyUsd.toFixed(2)} USD/month (NAT design: ${r.cost.natDesign.monthlyUsd.toFixed(2)}); `
+    + (r.regionNotChecked ? `${r.regionNotChecked}; ` : '')
     + `${errors} check error(s). Report: ${files.join(', ')}`;
 }
