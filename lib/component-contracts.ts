@@ -346,17 +346,26 @@ const COMPONENTS: ComponentContract[] = [
       // Set to false because the service is unreachable: required only while it is (a wafv2 endpoint lets WAF on an
       // internal ALB work). The private-clusters page asks for all three off; it predates these endpoints.
       {
-        path: 'enableShield', value: false, requiredUnlessReachable: 'shield', read: '2026-12-05',
+        path: 'enableShield',
+        value: false,
+        requiredUnlessReachable: 'shield',
+        read: '2026-12-05',
         why: 'the controller calls Shield (in the cluster\'s region) and times out when the node subnets reach neither a shield endpoint nor the internet',
         source: `${EKS_PRIVATE} ("set enable-shield, enable-waf, and enable-wafv2 to false"); ${LBC_VALUES} (enableShield); ${LBC_CLIENTS} (Shield client region)`,
       },
       {
-        path: 'enableWaf', value: false, requiredUnlessReachable: 'waf-regional', read: '2026-12-05',
+        path: 'enableWaf',
+        value: false,
+        requiredUnlessReachable: 'waf-regional',
+        read: '2026-12-05',
         why: 'the controller calls WAF Classic Regional, which has no interface endpoint, and times out without an internet route',
         source: `${EKS_PRIVATE} ("set enable-shield, enable-waf, and enable-wafv2 to false"); ${LBC_VALUES} (enableWaf)`,
       },
       {
-        path: 'enableWafv2', value: false, requiredUnlessReachable: 'wafv2', read: '2026-12-05',
+        path: 'enableWafv2',
+        value: false,
+        requiredUnlessReachable: 'wafv2',
+        read: '2026-12-05',
         why: 'the controller calls WAFv2 and times out when the node subnets reach neither a wafv2 endpoint nor the internet',
         source: `${EKS_PRIVATE} ("set enable-shield, enable-waf, and enable-wafv2 to false"); ${LBC_VALUES} (enableWafv2)`,
       },
@@ -387,7 +396,10 @@ const COMPONENTS: ComponentContract[] = [
     },
     settings: [
       {
-        path: 'settings.isolatedVPC', value: true, requiredUnlessReachable: 'pricing.api', read: '2026-12-05',
+        path: 'settings.isolatedVPC',
+        value: true,
+        requiredUnlessReachable: 'pricing.api',
+        read: '2026-12-05',
         // Karpenter's pricing client: us-east-1, ap-south-1 for ap-*, eu-central-1 for eu-*, cn-northwest-1 for cn-*.
         endpointServesRegions: ['us-east-1', 'ap-south-1', 'eu-central-1', 'cn-northwest-1'],
         why: 'without it Karpenter calls the Price List API in us-east-1, ap-south-1, eu-central-1 or cn-northwest-1 (by the cluster\'s region), which '

@@ -782,7 +782,8 @@ export function reachability(model: JoinModel): ReachRow[] {
 }
 
 /** How a client in a subnet reaches a service: the predicates of the checks, for the report and the settings rule. */
-function reachOf(model: JoinModel, declared: Set<string>, client: ClientFacts, subnet: SubnetFacts, service: string): { via: string; detail?: string } {
+function reachOf(model: JoinModel, declared: Set<string>, client: ClientFacts, subnet: SubnetFacts, service: string):
+{ via: string; detail?: string } {
   const way = internetRoute(client, subnet);
   if (declared.has(service)) return { via: 'declared', detail: 'existingEndpointServices' };
   if (way) return { via: way, detail: way === 'nat' ? 'default route to a NAT gateway or instance' : 'internet gateway and a public IP' };

@@ -84,8 +84,14 @@ function describe(path: string, kind: string, component: string, contract: Compo
       : values === undefined || unreadable(actual) ? undefined
         : actual === expected || String(actual) === String(expected);
     settings.push({
-      path: s.path, expected, actual, ok, why: s.why, source: s.source,
-      requiredUnlessReachable: s.requiredUnlessReachable, endpointServesRegions: s.endpointServesRegions,
+      path: s.path,
+      expected,
+      actual,
+      ok,
+      why: s.why,
+      source: s.source,
+      requiredUnlessReachable: s.requiredUnlessReachable,
+      endpointServesRegions: s.endpointServesRegions,
     });
   }
   // `set:<path>`: needed only when the values set that setting (Karpenter's interruption queue).
