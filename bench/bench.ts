@@ -5,7 +5,8 @@
  *  3. time from `cdk synth` start to the join error for the field report's first try;
  *  4. the test suite's time;
  *  5. the image scan's share of a large app's synth;
- *  6. the platform example's synth against the default one.
+ *  6. the platform example's synth against the default one;
+ *  7. the oldest AWS fact (catalogue, endpoint claims, contracts) and its row.
  *
  *   npx projen bench            (add --quick to skip the test suite)
  */
@@ -21,6 +22,7 @@ import { FullyPrivateStack } from '../examples/fully-private/app';
 import { PlatformStack } from '../examples/platform/app';
 import { PrivateEksCluster, Upstream } from '../lib';
 import { analyzeJoin } from '../lib/join-analysis';
+import { factDates, oldestFact } from '../lib/private/fact-dates';
 import { imageFacts } from '../lib/private/image-facts';
 import { publishPlan } from '../lib/private/plan';
 import { TreeFacts } from '../lib/tree-facts';
@@ -198,4 +200,13 @@ if (!process.argv.includes('--quick')) {
   execFileSync('npx', ['jest', '--ci', '--silent'], { cwd: root, stdio: 'ignore' });
   const seconds = Number(process.hrtime.bigint() - t) / 1e9;
   console.log(`4. test suite (jest, ${os.cpus().length} cores): ${seconds.toFixed(1)} s; target (issue 14): <= 120 s -> ${seconds <= 120 ? 'met' : 'NOT met'}`);
+}
+
+{
+  // Issue 21: how stale the AWS facts are. Every catalogue row, endpoint claim and contract row carries the day it was read.
+  const oldest = oldestFact();
+  const facts = factDates();
+  const days = Math.floor((Date.now() - Date.parse(`${oldest.read}T00:00:00Z`)) / 86_400_000);
+  console.log(`7. oldest AWS fact: read ${oldest.read} (${days} days ago), row "${oldest.row}"; `
+    + `${facts.filter(f => f.read === oldest.read).length} of ${facts.length} dated rows share that day`);
 }

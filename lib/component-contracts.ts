@@ -77,6 +77,26 @@ export interface ContractSetting {
   readonly why: string;
   /** The document this fact comes from. */
   readonly source: string;
+  /**
+   * The service whose unreachability is the reason for this setting (short endpoint service name, an entry of
+   * `EndpointCatalogue.ENDPOINT_CLAIMS`): the setting is required only when the component's subnets reach that service
+   * in none of the ways the check counts (an internet route, a usable interface endpoint of it in the VPC, a
+   * declaration in `existingEndpointServices`).
+   * @default - required whenever the component is checked
+   */
+  readonly requiredUnlessReachable?: string;
+  /**
+   * For `requiredUnlessReachable`: the only regions where an interface endpoint in the VPC serves the calls (the
+   * component calls the service in another region otherwise: Karpenter's Price List API). Elsewhere only an internet
+   * route or a declaration counts.
+   * @default - an endpoint in the VPC serves the calls in every region
+   */
+  readonly endpointServesRegions?: string[];
+  /**
+   * The day `source` was read (YYYY-MM-DD).
+   * @default - the contract's `read`
+   */
+  readonly read?: string;
 }
 
 /** What one component needs from a private cluster. */
@@ -106,6 +126,17 @@ export interface ComponentContract {
   readonly settings?: ContractSetting[];
   /** The document the row as a whole comes from. */
   readonly source: string;
+  /**
+   * The day the row's sources were read (YYYY-MM-DD). Rows written by the session of 2026-11-25 (git history of this
+   * file) and not re-read since carry that date; a setting re-read later carries its own `read`.
+   */
+  readonly read: string;
+  /**
+   * Services whose endpoint claims (`EndpointCatalogue.ENDPOINT_CLAIMS`) the description relies on ("with no IAM
+   * endpoint ..."): the drift test checks them against aws-cdk-lib's list.
+   * @default - none
+   */
+  readonly endpointClaims?: string[];
 }
 
 const EKS_PRIVATE = 'https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html';
@@ -126,6 +157,7 @@ const CLIENTS: ComponentContract[] = [
       { service: 's3', purpose: 'ecr-layers', why: 'containerd downloading ECR image layers', source: `${ECR_ENDPOINTS} (Amazon S3 gateway endpoint: "Amazon ECR uses Amazon S3 to store your image layers")` },
     ],
     source: `${EKS_PRIVATE} (VPC endpoints)`,
+    read: '2026-11-25',
   },
   {
     name: 'bastion',
@@ -139,6 +171,7 @@ const CLIENTS: ComponentContract[] = [
       { service: 's3', when: 'kubectl-download', purpose: 'cdk-asset', why: 'kubectl download at boot', source: 'https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html (gateway endpoints)' },
     ],
     source: SSM_ENDPOINTS,
+    read: '2026-11-25',
   },
   {
     name: 'kubectl-handler',
@@ -148,6 +181,7 @@ const CLIENTS: ComponentContract[] = [
       { service: 'eks', why: 'aws eks update-kubeconfig', source: `${KUBECTL_PROVIDER}; https://docs.aws.amazon.com/eks/latest/userguide/vpc-interface-endpoints.html` },
     ],
     source: KUBECTL_PROVIDER,
+    read: '2026-11-25',
   },
   {
     name: 'kubectl-provider-framework',
@@ -158,6 +192,7 @@ const CLIENTS: ComponentContract[] = [
       { service: 's3', purpose: 'cloudformation-response', why: 'the CloudFormation response', source: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/vpc-interface-endpoints.html (custom resource response buckets)' },
     ],
     source: KUBECTL_PROVIDER,
+    read: '2026-11-25',
   },
 ];
 
@@ -166,6 +201,8 @@ const POD_ID_TABLE = 'https://docs.aws.amazon.com/eks/latest/userguide/retreive-
 const LBC_VALUES = 'https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/main/helm/aws-load-balancer-controller/values.yaml';
 const KARPENTER_START = 'https://karpenter.sh/docs/getting-started/getting-started-with-karpenter/';
 const KARPENTER_CHART = 'https://github.com/aws/karpenter-provider-aws/blob/main/charts/karpenter/README.md';
+const LBC_CLIENTS = 'https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/main/pkg/aws/provider/default_aws_clients_provider.go';
+const KARPENTER_PRICING = 'https://github.com/aws/karpenter-provider-aws/blob/main/pkg/providers/pricing/pricing.go';
 const CA_README = 'https://github.com/kubernetes/autoscaler/blob/master/charts/cluster-autoscaler/README.md';
 
 const COMPONENTS: ComponentContract[] = [
@@ -186,15 +223,17 @@ const COMPONENTS: ComponentContract[] = [
         + `${POD_ID_TABLE} (Yes from v1.15.5-eksbuild.1); ${ADDONS_PAGE} names only IRSA for this add-on`,
     },
     source: ADDONS_PAGE,
+    read: '2026-11-25',
   },
-  { name: 'kube-proxy', kind: ComponentKind.EKS_ADDON, description: 'Service networking rules on each node; no AWS call', services: [], source: ADDONS_PAGE },
-  { name: 'coredns', kind: ComponentKind.EKS_ADDON, description: 'Cluster DNS; no AWS call', services: [], source: ADDONS_PAGE },
+  { name: 'kube-proxy', kind: ComponentKind.EKS_ADDON, description: 'Service networking rules on each node; no AWS call', services: [], source: ADDONS_PAGE, read: '2026-11-25' },
+  { name: 'coredns', kind: ComponentKind.EKS_ADDON, description: 'Cluster DNS; no AWS call', services: [], source: ADDONS_PAGE, read: '2026-11-25' },
   {
     name: 'eks-pod-identity-agent',
     kind: ComponentKind.EKS_ADDON,
     description: 'EKS Pod Identity agent: exchanges pod tokens for role credentials with the node role',
     services: [{ service: 'eks-auth', why: 'AssumeRoleForPodIdentity', source: 'https://docs.aws.amazon.com/eks/latest/userguide/pod-id-agent-setup.html ("For private clusters, the eks-auth endpoint in AWS PrivateLink is required")' }],
     source: 'https://docs.aws.amazon.com/eks/latest/userguide/pod-id-agent-setup.html',
+    read: '2026-11-25',
   },
   {
     name: 'aws-ebs-csi-driver',
@@ -209,6 +248,7 @@ const COMPONENTS: ComponentContract[] = [
       source: `https://docs.aws.amazon.com/eks/latest/userguide/ebs-csi.html ("AWS suggests using EKS Pod Identities"); ${POD_ID_TABLE} (Yes from v1.26.0-eksbuild.1)`,
     },
     source: 'https://docs.aws.amazon.com/eks/latest/userguide/ebs-csi.html',
+    read: '2026-11-25',
   },
   {
     name: 'aws-efs-csi-driver',
@@ -226,6 +266,7 @@ const COMPONENTS: ComponentContract[] = [
       source: `https://docs.aws.amazon.com/eks/latest/userguide/efs-csi.html ("AWS suggests using EKS Pod Identities"); ${POD_ID_TABLE} (Yes from v2.0.5-eksbuild.1)`,
     },
     source: 'https://docs.aws.amazon.com/eks/latest/userguide/efs-csi.html',
+    read: '2026-11-25',
   },
   {
     name: 'aws-mountpoint-s3-csi-driver',
@@ -243,16 +284,18 @@ const COMPONENTS: ComponentContract[] = [
         + 'https://github.com/awslabs/mountpoint-s3-csi-driver says v2 adds EKS Pod Identity support: the sources disagree, IRSA is used)',
     },
     source: 'https://docs.aws.amazon.com/eks/latest/userguide/s3-csi.html',
+    read: '2026-11-25',
   },
-  { name: 'snapshot-controller', kind: ComponentKind.EKS_ADDON, description: 'CSI snapshot controller; no AWS call', services: [], source: ADDONS_PAGE },
-  { name: 'metrics-server', kind: ComponentKind.EKS_ADDON, description: 'Kubernetes metrics API from kubelets; no AWS call', services: [], source: 'https://docs.aws.amazon.com/eks/latest/userguide/community-addons.html' },
-  { name: 'eks-node-monitoring-agent', kind: ComponentKind.EKS_ADDON, description: 'Node health monitoring; no AWS call ("no additional permissions")', services: [], source: 'https://docs.aws.amazon.com/eks/latest/userguide/node-health.html' },
+  { name: 'snapshot-controller', kind: ComponentKind.EKS_ADDON, description: 'CSI snapshot controller; no AWS call', services: [], source: ADDONS_PAGE, read: '2026-11-25' },
+  { name: 'metrics-server', kind: ComponentKind.EKS_ADDON, description: 'Kubernetes metrics API from kubelets; no AWS call', services: [], source: 'https://docs.aws.amazon.com/eks/latest/userguide/community-addons.html', read: '2026-11-25' },
+  { name: 'eks-node-monitoring-agent', kind: ComponentKind.EKS_ADDON, description: 'Node health monitoring; no AWS call ("no additional permissions")', services: [], source: 'https://docs.aws.amazon.com/eks/latest/userguide/node-health.html', read: '2026-11-25' },
   {
     name: 'aws-guardduty-agent',
     kind: ComponentKind.EKS_ADDON,
     description: 'GuardDuty Runtime Monitoring agent (authenticates with the instance identity, no role). With GuardDuty\'s automated agent configuration, GuardDuty creates the guardduty-data endpoint itself: declare it (existingEndpointServices) instead of creating a second one',
     services: [{ service: 'guardduty-data', why: 'sending runtime events', source: 'https://docs.aws.amazon.com/guardduty/latest/ug/eksrunmon-prereq-deploy-security-agent.html ("Before you can install the GuardDuty security agent, you must create an Amazon VPC endpoint")' }],
     source: 'https://docs.aws.amazon.com/guardduty/latest/ug/runtime-monitoring-agent-connectivity.html',
+    read: '2026-11-25',
   },
   {
     name: 'amazon-cloudwatch-observability',
@@ -270,6 +313,7 @@ const COMPONENTS: ComponentContract[] = [
       source: `${ADDONS_PAGE} ("AWSXrayWriteOnlyAccess and CloudWatchAgentServerPolicy"); https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-setup-EKS-addon.html ("version 3.1.0 or later ... EKS Pod Identity")`,
     },
     source: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-setup-EKS-addon.html',
+    read: '2026-11-25',
   },
   {
     name: 'adot',
@@ -277,11 +321,14 @@ const COMPONENTS: ComponentContract[] = [
     description: 'AWS Distro for OpenTelemetry operator (needs cert-manager). Its opt-in collectors need endpoints by exporter: aps-workspaces (Prometheus), xray (traces), logs (container logs, EMF), each with its own role',
     services: [],
     source: `${ADDONS_PAGE} ("only requires IAM permissions if you're using one of the preconfigured custom resources")`,
+    read: '2026-11-25',
   },
   {
     name: 'aws-load-balancer-controller',
     kind: ComponentKind.HELM_CHART,
-    description: 'AWS Load Balancer Controller: ALBs for Ingresses, NLBs for Services. ACM certificate discovery does not work (ACM has no interface endpoint): name certificates by ARN',
+    description: 'AWS Load Balancer Controller: ALBs for Ingresses, NLBs for Services. ACM certificate discovery (certificates found from Ingress hosts) '
+      + 'works when the node subnets reach ACM: an acm interface endpoint (additionalEndpoints: [\'acm\']) or an internet route; without either, name certificates by ARN',
+    endpointClaims: ['acm'],
     services: [
       { service: 'elasticloadbalancing', why: 'creating and updating load balancers and target groups', source: `${EKS_PRIVATE} (endpoint table: elasticloadbalancing)` },
       { service: 'ec2', why: 'security groups, subnets and targets', source: 'https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/main/docs/install/iam_policy.json (ec2 actions)' },
@@ -296,17 +343,43 @@ const COMPONENTS: ComponentContract[] = [
       source: 'https://docs.aws.amazon.com/eks/latest/userguide/lbc-helm.html (IRSA service account aws-load-balancer-controller in kube-system)',
     },
     settings: [
-      { path: 'enableShield', value: false, why: 'the controller calls Shield, which the VPC cannot reach, and times out', source: `${EKS_PRIVATE} ("set enable-shield, enable-waf, and enable-wafv2 to false"); ${LBC_VALUES} (enableShield)` },
-      { path: 'enableWaf', value: false, why: 'the controller calls WAF Regional, which the VPC cannot reach, and times out', source: `${EKS_PRIVATE} ("set enable-shield, enable-waf, and enable-wafv2 to false"); ${LBC_VALUES} (enableWaf)` },
-      { path: 'enableWafv2', value: false, why: 'the controller calls WAFv2, which the VPC cannot reach, and times out', source: `${EKS_PRIVATE} ("set enable-shield, enable-waf, and enable-wafv2 to false"); ${LBC_VALUES} (enableWafv2)` },
+      // Set to false because the service is unreachable: required only while it is (a wafv2 endpoint lets WAF on an
+      // internal ALB work). The private-clusters page asks for all three off; it predates these endpoints.
+      {
+        path: 'enableShield',
+        value: false,
+        requiredUnlessReachable: 'shield',
+        read: '2026-12-05',
+        why: 'the controller calls Shield (in the cluster\'s region) and times out when the node subnets reach neither a shield endpoint nor the internet',
+        source: `${EKS_PRIVATE} ("set enable-shield, enable-waf, and enable-wafv2 to false"); ${LBC_VALUES} (enableShield); ${LBC_CLIENTS} (Shield client region)`,
+      },
+      {
+        path: 'enableWaf',
+        value: false,
+        requiredUnlessReachable: 'waf-regional',
+        read: '2026-12-05',
+        why: 'the controller calls WAF Classic Regional, which has no interface endpoint, and times out without an internet route',
+        source: `${EKS_PRIVATE} ("set enable-shield, enable-waf, and enable-wafv2 to false"); ${LBC_VALUES} (enableWaf)`,
+      },
+      {
+        path: 'enableWafv2',
+        value: false,
+        requiredUnlessReachable: 'wafv2',
+        read: '2026-12-05',
+        why: 'the controller calls WAFv2 and times out when the node subnets reach neither a wafv2 endpoint nor the internet',
+        source: `${EKS_PRIVATE} ("set enable-shield, enable-waf, and enable-wafv2 to false"); ${LBC_VALUES} (enableWafv2)`,
+      },
       { path: 'clusterName', why: 'the controller does not start without it', source: `${LBC_VALUES} ("A non-empty value is required")` },
     ],
     source: EKS_PRIVATE,
+    read: '2026-11-25',
   },
   {
     name: 'karpenter',
     kind: ComponentKind.HELM_CHART,
-    description: 'Karpenter: launches nodes for pending pods. With no IAM endpoint, its EC2NodeClass names a pre-created instance profile (spec.instanceProfile)',
+    description: 'Karpenter: launches nodes for pending pods. With no IAM endpoint in the cluster\'s region (IAM\'s, com.amazonaws.iam, is created in us-east-1 only), '
+      + 'its EC2NodeClass names a pre-created instance profile (spec.instanceProfile)',
+    endpointClaims: ['iam'],
     services: [
       { service: 'ec2', why: 'CreateFleet, RunInstances, Describe*', source: `${KARPENTER_START} (private clusters: com.amazonaws.<region>.ec2)` },
       { service: 'ssm', why: 'AMI IDs from SSM public parameters', source: `${KARPENTER_START} (private clusters: com.amazonaws.<region>.ssm)` },
@@ -322,10 +395,21 @@ const COMPONENTS: ComponentContract[] = [
       source: 'https://github.com/aws/karpenter-provider-aws/blob/main/website/content/en/docs/getting-started/getting-started-with-karpenter/scripts/step02-create-cluster.sh (podIdentityAssociations, serviceAccountName: karpenter)',
     },
     settings: [
-      { path: 'settings.isolatedVPC', value: true, why: 'without it Karpenter calls the pricing API, which has no VPC endpoint', source: `${KARPENTER_START} ("by setting --set settings.isolatedVPC=true"); https://karpenter.sh/docs/reference/settings/` },
+      {
+        path: 'settings.isolatedVPC',
+        value: true,
+        requiredUnlessReachable: 'pricing.api',
+        read: '2026-12-05',
+        // Karpenter's pricing client: us-east-1, ap-south-1 for ap-*, eu-central-1 for eu-*, cn-northwest-1 for cn-*.
+        endpointServesRegions: ['us-east-1', 'ap-south-1', 'eu-central-1', 'cn-northwest-1'],
+        why: 'without it Karpenter calls the Price List API in us-east-1, ap-south-1, eu-central-1 or cn-northwest-1 (by the cluster\'s region), which '
+          + 'a pricing.api endpoint serves only for a cluster in that same region',
+        source: `${KARPENTER_START} ("by setting --set settings.isolatedVPC=true"); https://karpenter.sh/docs/reference/settings/; ${KARPENTER_PRICING} (NewAPI)`,
+      },
       { path: 'settings.clusterName', why: 'Karpenter does not start without it', source: `${KARPENTER_CHART} (settings.clusterName)` },
     ],
     source: KARPENTER_START,
+    read: '2026-11-25',
   },
   {
     name: 'cluster-autoscaler',
@@ -348,11 +432,13 @@ const COMPONENTS: ComponentContract[] = [
       { path: 'awsRegion', value: '{region}', why: 'the chart defaults to us-east-1, whose endpoints the VPC does not have', source: `${CA_README} (awsRegion, default "us-east-1")` },
     ],
     source: EKS_PRIVATE,
+    read: '2026-11-25',
   },
   {
     name: 'external-dns',
     kind: ComponentKind.HELM_CHART,
     description: 'ExternalDNS with the aws provider: Route 53 records for Services and Ingresses. Route 53 has a global endpoint service name, com.amazonaws.route53',
+    endpointClaims: ['route53'],
     services: [{ service: 'route53', why: 'ChangeResourceRecordSets, ListHostedZones', source: `${EKS_PRIVATE} (endpoint table: "Amazon Route 53 | com.amazonaws.route53")` }],
     identity: {
       namespace: 'default',
@@ -363,6 +449,7 @@ const COMPONENTS: ComponentContract[] = [
       source: 'https://github.com/kubernetes-sigs/external-dns/blob/master/docs/tutorials/aws.md',
     },
     source: 'https://github.com/kubernetes-sigs/external-dns/blob/master/docs/tutorials/aws.md',
+    read: '2026-11-25',
   },
 ];
 

@@ -33,6 +33,17 @@ export interface EndpointServiceInfo {
   /** The AWS document (URL, section) whose words this row encodes. */
   readonly source: string;
   /**
+   * The day `source` was read (YYYY-MM-DD). Rows written by the session of 2026-11-25 (git history of this file) and
+   * not re-read since carry that date; rows checked again against their page carry the day of that check.
+   */
+  readonly read: string;
+  /**
+   * What the source says about regions where nothing is listed in `unavailableIn` ("available in most AWS Regions"),
+   * word for word, when it says anything.
+   * @default - the source says nothing about regions
+   */
+  readonly availability?: string;
+  /**
    * Regions where AWS does not offer this service through PrivateLink (no `com.amazonaws.<region>.<name>` endpoint
    * service): creating the endpoint there fails the stack.
    * @default - offered wherever the service is
@@ -76,6 +87,176 @@ export interface EndpointFeatures {
 const NODE_JOIN = 'always: nodes cannot join without it';
 const EKS_PRIVATE = 'https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html (VPC endpoints table)';
 const SSM_MESSAGES = 'https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-setting-up-messageAPIs.html';
+const EKS_ENDPOINTS = 'https://docs.aws.amazon.com/eks/latest/userguide/vpc-interface-endpoints.html';
+/** The stored copy of that page read on 2026-12-05. */
+const EKS_ENDPOINTS_COPY = 'awsdocs/amazon-eks-user-guide latest/ug/security/vpc-interface-endpoints.adoc at 2d5965b6fe15a1c7582e8af4cb49b5becfcfe3f3';
+const ARGOCD_PRIVATE = 'https://docs.aws.amazon.com/eks/latest/userguide/argocd-private-access.html';
+
+/** Whether an interface endpoint service takes a VPC endpoint policy, per one source. */
+export interface EndpointPolicyFact {
+  /** Short service name. */
+  readonly service: string;
+  /** true: the source says its endpoints take a policy; false: the source says they take none. */
+  readonly takesPolicy: boolean;
+  /** The document (URL, and what it says). */
+  readonly source: string;
+  /** The day the source was read (YYYY-MM-DD). */
+  readonly read: string;
+}
+
+/** What aws-cdk-lib's `InterfaceVpcEndpointAwsService` list says of a service. */
+export enum AwsCdkListing {
+  /** A static member with this short name, and a regional service name (`com.amazonaws.<region>.<name>`). */
+  REGIONAL = 'regional',
+  /** A static member with this short name and no region in its service name (`com.amazonaws.iam`). */
+  GLOBAL = 'global',
+  /** No static member with this short name. */
+  ABSENT = 'absent',
+}
+
+/** A claim of this library about a service's interface endpoint, compared with aws-cdk-lib's list by a test. */
+export interface EndpointClaim {
+  /** Short service name, as in `com.amazonaws.<region>.<name>` (`wafv2`, `waf-regional`). */
+  readonly service: string;
+  /** Whether AWS offers an interface endpoint for it (in some region), by `source`. */
+  readonly hasInterfaceEndpoint: boolean;
+  /** The claim in words: what it means for a private cluster. */
+  readonly claim: string;
+  /** The documents (URLs, and what they say). */
+  readonly source: string;
+  /** The day the sources were read (YYYY-MM-DD). */
+  readonly read: string;
+  /** What aws-cdk-lib's `InterfaceVpcEndpointAwsService` list said when the claim was read (the version in `awsCdkLibVersion`). */
+  readonly awsCdkLib: AwsCdkListing;
+  /** The aws-cdk-lib version whose list was read. */
+  readonly awsCdkLibVersion: string;
+  /**
+   * Why this claim and aws-cdk-lib's list disagree (AWS documents an endpoint that aws-cdk-lib has no member for yet).
+   * @default - they agree
+   */
+  readonly disagreement?: string;
+}
+
+const CDK_LIST = 'aws-cdk-lib aws-ec2/lib/vpc-endpoint InterfaceVpcEndpointAwsService';
+const CDK_VERSION = '2.276.0';
+
+const POLICY_FACTS: EndpointPolicyFact[] = [
+  { service: 'ec2', takesPolicy: true, source: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/interface-vpc-endpoints.html', read: '2026-11-25' },
+  // The EKS guide has said both "VPC endpoint policies are not supported for Amazon EKS" and, later, "use VPC endpoint
+  // policies to control access to Amazon EKS through the interface endpoint" (read 2026-12-05): the later page is followed.
+  { service: 'eks', takesPolicy: true, source: `${EKS_ENDPOINTS} ("use VPC endpoint policies to control access to Amazon EKS through the interface endpoint")`, read: '2026-12-05' },
+  { service: 'oidc-eks', takesPolicy: false, source: `${EKS_ENDPOINTS} ("This endpoint does not support VPC endpoint policies ... accepts only the default full-access policy")`, read: '2026-12-05' },
+  { service: 'eks-capabilities', takesPolicy: false, source: `${ARGOCD_PRIVATE} ("AWS doesn't currently support VPC endpoint policies for the eks-capabilities service endpoint")`, read: '2026-12-05' },
+  { service: 'ecr.api', takesPolicy: true, source: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-vpc-endpoint-policy', read: '2026-11-25' },
+  { service: 'ecr.dkr', takesPolicy: true, source: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-vpc-endpoint-policy', read: '2026-11-25' },
+  { service: 'sts', takesPolicy: true, source: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sts_vpc_endpoint_policies.html', read: '2026-11-25' },
+  { service: 'ssm', takesPolicy: true, source: 'https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html#sysman-endpoint-policies', read: '2026-11-25' },
+  { service: 'ssmmessages', takesPolicy: true, source: 'https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html#sysman-endpoint-policies (Systems Manager endpoints)', read: '2026-11-25' },
+  { service: 'ec2messages', takesPolicy: true, source: 'https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html#sysman-endpoint-policies (Systems Manager endpoints)', read: '2026-11-25' },
+  { service: 'lambda', takesPolicy: true, source: 'https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc-endpoints.html#vpc-endpoint-policy', read: '2026-11-25' },
+  { service: 'logs', takesPolicy: true, source: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch-logs-and-interface-VPC.html', read: '2026-11-25' },
+  { service: 'kms', takesPolicy: true, source: 'https://docs.aws.amazon.com/kms/latest/developerguide/security-iam.html', read: '2026-11-25' },
+  { service: 'elasticloadbalancing', takesPolicy: true, source: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/load-balancer-vpc-endpoints.html', read: '2026-11-25' },
+  { service: 'sqs', takesPolicy: true, source: 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-internetwork-traffic-privacy.html', read: '2026-11-25' },
+  { service: 'autoscaling', takesPolicy: true, source: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-vpc-endpoints.html', read: '2026-11-25' },
+  { service: 'elasticfilesystem', takesPolicy: true, source: 'https://docs.aws.amazon.com/efs/latest/ug/efs-vpc-endpoints.html', read: '2026-11-25' },
+  { service: 'monitoring', takesPolicy: true, source: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-interface-VPC.html', read: '2026-11-25' },
+  { service: 'guardduty-data', takesPolicy: true, source: 'https://docs.aws.amazon.com/guardduty/latest/ug/eksrunmon-prereq-deploy-security-agent.html', read: '2026-11-25' },
+  { service: 'xray', takesPolicy: true, source: 'https://docs.aws.amazon.com/xray/latest/devguide/xray-security-vpc-endpoint.html', read: '2026-11-25' },
+];
+
+const LBC_PROVIDER = 'https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/main/pkg/aws/provider/default_aws_clients_provider.go';
+const KARPENTER_PRICING = 'https://github.com/aws/karpenter-provider-aws/blob/main/pkg/providers/pricing/pricing.go';
+
+const CLAIMS: EndpointClaim[] = [
+  {
+    service: 'wafv2',
+    hasInterfaceEndpoint: true,
+    claim: 'the Load Balancer Controller reaches WAFv2 (enableWafv2) through a wafv2 interface endpoint; with neither it nor an internet route, enableWafv2 must be false',
+    source: `${CDK_LIST}.WAFV2 (com.amazonaws.<region>.wafv2); ${LBC_PROVIDER} (the WAFv2 client uses the cluster's region)`,
+    read: '2026-12-05',
+    awsCdkLib: AwsCdkListing.REGIONAL,
+    awsCdkLibVersion: CDK_VERSION,
+  },
+  {
+    service: 'shield',
+    hasInterfaceEndpoint: true,
+    claim: 'the Load Balancer Controller reaches Shield (enableShield) through a shield interface endpoint; with neither it nor an internet route, enableShield must be false. '
+      + 'Which regions offer com.amazonaws.<region>.shield was not found in AWS documents: aws-cdk-lib names it regional, and where a region lacks it the endpoint fails to deploy',
+    source: `${CDK_LIST}.SHIELD (com.amazonaws.<region>.shield); ${LBC_PROVIDER} (shield.NewFromConfig with o.Region = cfg.Region: the cluster's region)`,
+    read: '2026-12-05',
+    awsCdkLib: AwsCdkListing.REGIONAL,
+    awsCdkLibVersion: CDK_VERSION,
+  },
+  {
+    service: 'waf-regional',
+    hasInterfaceEndpoint: false,
+    claim: 'WAF Classic Regional (enableWaf) has no interface endpoint: the Load Balancer Controller reaches it only through an internet route (or a proxy the app declares)',
+    source: `${CDK_LIST} (no WAF Classic member; WAFV2 only); https://docs.aws.amazon.com/waf/latest/APIReference/Welcome.html ("AWS WAF Classic support will end on September 30, 2025")`,
+    read: '2026-12-05',
+    awsCdkLib: AwsCdkListing.ABSENT,
+    awsCdkLibVersion: CDK_VERSION,
+  },
+  {
+    service: 'acm',
+    hasInterfaceEndpoint: true,
+    claim: 'the Load Balancer Controller discovers ACM certificates from Ingress hosts through an acm interface endpoint; with neither it nor an internet route, name certificates by ARN',
+    source: `${CDK_LIST}.CERTIFICATE_MANAGER (com.amazonaws.<region>.acm); ${LBC_PROVIDER} (the ACM client uses the cluster's region)`,
+    read: '2026-12-05',
+    awsCdkLib: AwsCdkListing.REGIONAL,
+    awsCdkLibVersion: CDK_VERSION,
+  },
+  {
+    service: 'pricing.api',
+    hasInterfaceEndpoint: true,
+    claim: 'the Price List API has an interface endpoint, but Karpenter calls it in us-east-1, or ap-south-1 (ap-*), eu-central-1 (eu-*), cn-northwest-1 (cn-*): '
+      + 'an endpoint serves its own region only, so it helps a cluster in one of those four regions alone; elsewhere settings.isolatedVPC stays required',
+    source: `${CDK_LIST}.PRICE_LIST (com.amazonaws.<region>.pricing.api); ${KARPENTER_PRICING} (NewAPI: "pricing API doesn't have an endpoint in all regions")`,
+    read: '2026-12-05',
+    awsCdkLib: AwsCdkListing.REGIONAL,
+    awsCdkLibVersion: CDK_VERSION,
+  },
+  {
+    service: 'iam',
+    hasInterfaceEndpoint: true,
+    claim: 'IAM\'s endpoint service is com.amazonaws.iam, created only in us-east-1 (commercial regions): a cluster elsewhere reaches it only across regions '
+      + '(Transit Gateway), so Karpenter\'s EC2NodeClass names a pre-created instance profile',
+    source: `${CDK_LIST}.IAM (com.amazonaws.iam, no region); https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam_vpc_endpoint_create.html `
+      + '("Interface VPC endpoints for IAM can only be created in the Region where the IAM control plane is located ... us-east-1")',
+    read: '2026-12-05',
+    awsCdkLib: AwsCdkListing.GLOBAL,
+    awsCdkLibVersion: CDK_VERSION,
+  },
+  {
+    service: 'route53',
+    hasInterfaceEndpoint: true,
+    claim: 'Route 53 has a global endpoint service, com.amazonaws.route53 (GLOBAL_SERVICE_NAMES)',
+    source: 'https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html (endpoint table: "Amazon Route 53 | com.amazonaws.route53")',
+    read: '2026-11-25',
+    awsCdkLib: AwsCdkListing.ABSENT,
+    awsCdkLibVersion: CDK_VERSION,
+    disagreement: 'the EKS private-clusters page lists com.amazonaws.route53; aws-cdk-lib 2.276.0 has no member for it (create it with ec2.InterfaceVpcEndpointService)',
+  },
+  ...['oidc-eks', 'eks-fips', 'eks-capabilities'].map(service => ({
+    service,
+    hasInterfaceEndpoint: true,
+    claim: `${service} has an interface endpoint (catalogue row)`,
+    source: service === 'eks-capabilities' ? ARGOCD_PRIVATE : `${EKS_ENDPOINTS} (${EKS_ENDPOINTS_COPY})`,
+    read: '2026-12-05',
+    awsCdkLib: AwsCdkListing.ABSENT,
+    awsCdkLibVersion: CDK_VERSION,
+    disagreement: `the EKS user guide names com.amazonaws.region-code.${service}; aws-cdk-lib 2.276.0 has no member for it (NodeEndpoints creates it by name)`,
+  })),
+  ...['eks', 'eks-auth', 'eks-proxy'].map(service => ({
+    service,
+    hasInterfaceEndpoint: true,
+    claim: `${service} has an interface endpoint (catalogue row)`,
+    source: `${EKS_ENDPOINTS} (${EKS_ENDPOINTS_COPY}); ${CDK_LIST}`,
+    read: '2026-12-05',
+    awsCdkLib: AwsCdkListing.REGIONAL,
+    awsCdkLibVersion: CDK_VERSION,
+  })),
+];
 
 const CATALOGUE: EndpointServiceInfo[] = [
   {
@@ -84,6 +265,7 @@ const CATALOGUE: EndpointServiceInfo[] = [
     usedBy: 'kubelet and the AWS cloud provider (DescribeInstances at node registration), the VPC CNI plugin (ENIs and IP addresses)',
     createdWhen: NODE_JOIN,
     source: 'https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html (VPC endpoints table)',
+    read: '2026-11-25',
   },
   {
     name: 'ecr.api',
@@ -91,6 +273,7 @@ const CATALOGUE: EndpointServiceInfo[] = [
     usedBy: 'the ECR credential provider (GetAuthorizationToken) before any image pull, including the pause/sandbox image',
     createdWhen: NODE_JOIN,
     source: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html (Amazon ECR VPC endpoints; S3 gateway endpoint for image layers)',
+    read: '2026-11-25',
   },
   {
     name: 'ecr.dkr',
@@ -98,6 +281,7 @@ const CATALOGUE: EndpointServiceInfo[] = [
     usedBy: 'containerd pulling image manifests from ECR (the EKS add-on images: vpc-cni, kube-proxy, coredns, pause)',
     createdWhen: NODE_JOIN,
     source: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html (Amazon ECR VPC endpoints; S3 gateway endpoint for image layers)',
+    read: '2026-11-25',
   },
   {
     name: 's3',
@@ -105,6 +289,7 @@ const CATALOGUE: EndpointServiceInfo[] = [
     usedBy: 'containerd downloading ECR image layers (stored in S3); the bastion fetching kubectl from the CDK asset bucket',
     createdWhen: NODE_JOIN + ' (gateway endpoint on the node subnets\' route tables)',
     source: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html (Amazon ECR VPC endpoints; S3 gateway endpoint for image layers)',
+    read: '2026-11-25',
   },
   {
     name: 'ssm',
@@ -112,6 +297,7 @@ const CATALOGUE: EndpointServiceInfo[] = [
     usedBy: 'the SSM agent on the bastion (registration as a managed instance, Session Manager)',
     createdWhen: 'the bastion uses SSM access (the default)',
     source: 'https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html (VPC endpoints for Systems Manager)',
+    read: '2026-11-25',
   },
   {
     name: 'ssmmessages',
@@ -119,6 +305,7 @@ const CATALOGUE: EndpointServiceInfo[] = [
     usedBy: 'Session Manager\'s session channels to the bastion; SSM Agent 3.3.40.0 and later also receive commands through it',
     createdWhen: 'the bastion uses SSM access (the default)',
     source: `${SSM_MESSAGES} ("This endpoint is required to create and delete session channels with the Session Manager service")`,
+    read: '2026-11-25',
   },
   {
     name: 'ec2messages',
@@ -127,6 +314,7 @@ const CATALOGUE: EndpointServiceInfo[] = [
     createdWhen: 'the bastion uses SSM access with a `machineImage` of yours (its agent version is unknown); not for the default Amazon Linux 2023 image',
     source: `${SSM_MESSAGES} ("If connectivity isn't allowed, SSM Agent receives Command documents through the Amazon Message Delivery Service"); `
       + 'agent 3.3.40.0 release notes, https://github.com/aws/amazon-ssm-agent/blob/mainline/RELEASENOTES.md ("switch off ec2messages when ssmmessages connected successfully")',
+    read: '2026-11-25',
   },
   {
     name: 'sts',
@@ -134,6 +322,7 @@ const CATALOGUE: EndpointServiceInfo[] = [
     usedBy: 'pods using IAM roles for service accounts (AssumeRoleWithWebIdentity); SDKs must use the regional STS endpoint',
     createdWhen: 'IRSA is used',
     source: `${EKS_PRIVATE} ("required when using IAM roles for service accounts")`,
+    read: '2026-11-25',
   },
   {
     name: 'eks-auth',
@@ -141,6 +330,10 @@ const CATALOGUE: EndpointServiceInfo[] = [
     usedBy: 'the EKS Pod Identity agent (AssumeRoleForPodIdentity)',
     createdWhen: 'EKS Pod Identity is used',
     source: `${EKS_PRIVATE} ("required when using Pod Identity associations")`,
+    read: '2026-11-25',
+    // Not in `unavailableIn` where the EKS API is: the interface-endpoint page names eks-auth apart (read 2026-12-05).
+    availability: `${EKS_ENDPOINTS} ("AWS PrivateLink support for eks-auth (EKS Pod Identity) is available in the Asia Pacific (Malaysia) `
+      + '(ap-southeast-5) region"), read 2026-12-05',
   },
   {
     name: 'eks',
@@ -151,7 +344,50 @@ const CATALOGUE: EndpointServiceInfo[] = [
     unavailableIn: ['ap-southeast-5', 'ap-southeast-7', 'mx-central-1', 'ap-east-2'],
     unavailableInSource: 'https://docs.aws.amazon.com/eks/latest/userguide/vpc-interface-endpoints.html ("AWS PrivateLink for the EKS API is not '
       + 'available in Asia Pacific (Malaysia) (ap-southeast-5), Asia Pacific (Thailand) (ap-southeast-7), Mexico (Central) (mx-central-1), and '
-      + 'Asia Pacific (Taipei) (ap-east-2) regions"), read 2026-11-25 from awsdocs/amazon-eks-user-guide latest/ug/security/vpc-interface-endpoints.adoc',
+      + 'Asia Pacific (Taipei) (ap-east-2) regions"), read 2026-11-25 from awsdocs/amazon-eks-user-guide latest/ug/security/vpc-interface-endpoints.adoc '
+      + `and again 2026-12-05 (${EKS_ENDPOINTS_COPY}): the same four regions`,
+    read: '2026-11-25',
+  },
+  {
+    name: 'oidc-eks',
+    kind: EndpointKind.INTERFACE,
+    usedBy: 'in-VPC tools that fetch the cluster\'s OIDC discovery document and JWKS (creating the IAM OIDC provider, token validators); '
+      + 'not STS, which fetches the keys from within AWS, so IRSA itself does not need it',
+    createdWhen: 'on request (`additionalEndpoints`); takes no endpoint policy',
+    source: `${EKS_ENDPOINTS} ("Access the cluster OIDC endpoint using AWS PrivateLink": com.amazonaws.region-code.oidc-eks; "This endpoint does not `
+      + `support VPC endpoint policies"; "AWS STS validates tokens on its own path"), ${EKS_ENDPOINTS_COPY}`,
+    read: '2026-12-05',
+    availability: `${EKS_ENDPOINTS} ("AWS PrivateLink for the cluster OIDC endpoint (com.amazonaws.region-code.oidc-eks) is available in most AWS `
+      + 'Regions": the page names no region without it), read 2026-12-05',
+  },
+  {
+    name: 'eks-fips',
+    kind: EndpointKind.INTERFACE,
+    usedBy: 'the EKS API through FIPS-compliant endpoints (clients configured for FIPS endpoints)',
+    createdWhen: 'on request (`additionalEndpoints`)',
+    source: `${EKS_ENDPOINTS} ("EKS API": com.amazonaws.region-code.eks-fips "(for FIPS-compliant endpoints)"), ${EKS_ENDPOINTS_COPY}; the page names `
+      + 'no regions for it and says nothing of endpoint policies for it',
+    read: '2026-12-05',
+  },
+  {
+    name: 'eks-proxy',
+    kind: EndpointKind.INTERFACE,
+    usedBy: 'cluster resource views in AWS consoles (consumed by AWS-managed consoles and services; no public SDK or CLI)',
+    createdWhen: 'on request (`additionalEndpoints`): the page asks for it when the VPC has no internet egress and console resource views must work',
+    source: `${EKS_ENDPOINTS} ("EKS console resource views": com.amazonaws.region-code.eks-proxy; "Create this endpoint when your VPC has no internet `
+      + `egress"), ${EKS_ENDPOINTS_COPY}; the page says nothing of regions or endpoint policies for it`,
+    read: '2026-12-05',
+  },
+  {
+    name: 'eks-capabilities',
+    kind: EndpointKind.INTERFACE,
+    usedBy: 'private access to a managed Argo CD capability\'s endpoint (its UI and API), named in the capability\'s networkAccess.vpceIds',
+    createdWhen: 'on request (`additionalEndpoints`); takes no endpoint policy',
+    // Not on the interface-endpoint page (stored copy of 2026-12-05): the Argo CD private access page names it.
+    source: `${ARGOCD_PRIVATE} ("You create a VPC endpoint for the com.amazonaws.region-code.eks-capabilities service"; "AWS doesn't currently `
+      + 'support VPC endpoint policies for the eks-capabilities service endpoint"); not listed on the interface-endpoint page '
+      + `(${EKS_ENDPOINTS_COPY})`,
+    read: '2026-12-05',
   },
   {
     name: 'lambda',
@@ -159,6 +395,7 @@ const CATALOGUE: EndpointServiceInfo[] = [
     usedBy: 'the kubectl provider\'s framework function, which invokes the kubectl handler (lambda:InvokeFunction) from the VPC',
     createdWhen: 'the kubectl handler is created with private API access',
     source: 'https://github.com/aws/aws-cdk/blob/main/packages/aws-cdk-lib/custom-resources/lib/provider-framework/runtime/outbound.ts (invokeFunction)',
+    read: '2026-11-25',
   },
   {
     name: 'logs',
@@ -166,6 +403,7 @@ const CATALOGUE: EndpointServiceInfo[] = [
     usedBy: 'Fluent Bit / CloudWatch agent shipping logs from the nodes',
     createdWhen: 'log shipping is declared (`features: { logShipping: true }`); on request (`additionalEndpoints`)',
     source: `${EKS_PRIVATE} ("com.amazonaws.region-code.logs")`,
+    read: '2026-11-25',
   },
   {
     name: 'elasticloadbalancing',
@@ -173,6 +411,7 @@ const CATALOGUE: EndpointServiceInfo[] = [
     usedBy: 'the AWS Load Balancer Controller',
     createdWhen: 'on request (`additionalEndpoints`)',
     source: `${EKS_PRIVATE} ("com.amazonaws.region-code.elasticloadbalancing")`,
+    read: '2026-11-25',
   },
   {
     name: 'autoscaling',
@@ -180,6 +419,7 @@ const CATALOGUE: EndpointServiceInfo[] = [
     usedBy: 'the Cluster Autoscaler',
     createdWhen: 'on request (`additionalEndpoints`)',
     source: `${EKS_PRIVATE} (Cluster Autoscaler: "must also include the AWS STS VPC endpoint and autoscaling VPC endpoint")`,
+    read: '2026-11-25',
   },
   {
     name: 'kms',
@@ -187,6 +427,7 @@ const CATALOGUE: EndpointServiceInfo[] = [
     usedBy: 'workloads that call KMS themselves (Encrypt, Decrypt, GenerateDataKey with the AWS SDK)',
     createdWhen: 'on request (`additionalEndpoints`)',
     source: 'https://docs.aws.amazon.com/kms/latest/developerguide/kms-vpc-endpoint.html',
+    read: '2026-11-25',
   },
 ];
 
@@ -266,35 +507,24 @@ export class EndpointCatalogue {
   public static readonly SSM_SERVICES: string[] = ['ssm', 'ssmmessages'];
 
   /**
-   * Interface endpoint services whose endpoints take a VPC endpoint policy, with the AWS document that says so (read
-   * 2026-11-25). Not listed: `eks` (the EKS guide has said both "VPC endpoint policies are not supported for Amazon
-   * EKS" and, later, that they can be used: the sources disagree) and `eks-auth` (no statement found); their endpoints
-   * keep the default full-access policy. `aws ec2 describe-vpc-endpoint-services` (VpcEndpointPolicySupported) is the
-   * check for a region.
+   * Interface endpoint services whose endpoints take a VPC endpoint policy, with the AWS document that says so: the
+   * services of `ENDPOINT_POLICY_FACTS` that take one. Not listed: `eks-auth` (no statement found), and the services
+   * whose pages say they take none (`oidc-eks`, `eks-capabilities`); their endpoints keep the default full-access
+   * policy. `aws ec2 describe-vpc-endpoint-services` (VpcEndpointPolicySupported) is the check for a region.
    */
-  public static readonly ENDPOINT_POLICY_SUPPORT: { [service: string]: string } = {
-    'ec2': 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/interface-vpc-endpoints.html',
-    // "We recommend ... use VPC endpoint policies to control access to Amazon EKS through the interface endpoint"
-    // (read 2026-12-05). The same page says oidc-eks "does not support VPC endpoint policies" and is silent on
-    // eks-auth: eks-auth keeps the default policy until a source says it takes one.
-    'eks': 'https://docs.aws.amazon.com/eks/latest/userguide/vpc-interface-endpoints.html',
-    'ecr.api': 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-vpc-endpoint-policy',
-    'ecr.dkr': 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-vpc-endpoint-policy',
-    'sts': 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sts_vpc_endpoint_policies.html',
-    'ssm': 'https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html#sysman-endpoint-policies',
-    'ssmmessages': 'https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html#sysman-endpoint-policies (Systems Manager endpoints)',
-    'ec2messages': 'https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html#sysman-endpoint-policies (Systems Manager endpoints)',
-    'lambda': 'https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc-endpoints.html#vpc-endpoint-policy',
-    'logs': 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch-logs-and-interface-VPC.html',
-    'kms': 'https://docs.aws.amazon.com/kms/latest/developerguide/security-iam.html',
-    'elasticloadbalancing': 'https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/load-balancer-vpc-endpoints.html',
-    'sqs': 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-internetwork-traffic-privacy.html',
-    'autoscaling': 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-vpc-endpoints.html',
-    'elasticfilesystem': 'https://docs.aws.amazon.com/efs/latest/ug/efs-vpc-endpoints.html',
-    'monitoring': 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-interface-VPC.html',
-    'guardduty-data': 'https://docs.aws.amazon.com/guardduty/latest/ug/eksrunmon-prereq-deploy-security-agent.html',
-    'xray': 'https://docs.aws.amazon.com/xray/latest/devguide/xray-security-vpc-endpoint.html',
-  };
+  public static readonly ENDPOINT_POLICY_SUPPORT: { [service: string]: string } = Object.fromEntries(
+    POLICY_FACTS.filter(f => f.takesPolicy).map(f => [f.service, f.source]));
+
+  /** What each source says about endpoint policies for a service, with the day it was read. */
+  public static readonly ENDPOINT_POLICY_FACTS: EndpointPolicyFact[] = POLICY_FACTS.map(f => ({ ...f }));
+
+  /**
+   * What this library says about whether a service has an interface endpoint (`com.amazonaws.<region>.<name>`), each
+   * claim with its source and the day it was read. A test compares every claim with aws-cdk-lib's
+   * `InterfaceVpcEndpointAwsService` list on each upgrade; the contracts' settings that exist because a service is
+   * unreachable name their claim here.
+   */
+  public static readonly ENDPOINT_CLAIMS: EndpointClaim[] = CLAIMS.map(c => ({ ...c }));
 
   /**
    * Services whose endpoint service name has no region (`com.amazonaws.route53`, the EKS private-clusters endpoint

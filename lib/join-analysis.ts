@@ -116,6 +116,15 @@ export interface SettingFacts {
   readonly ok?: boolean;
   readonly why: string;
   readonly source: string;
+  /**
+   * The service whose unreachability the setting exists for (`ContractSetting.requiredUnlessReachable`): the setting
+   * is required only when the component's subnets do not reach it.
+   */
+  readonly requiredUnlessReachable?: string;
+  /** For `requiredUnlessReachable`: the only regions where an interface endpoint in the VPC serves the calls. */
+  readonly endpointServesRegions?: string[];
+  /** Why a setting that differs counts as met (`ok: true`): the service it exists for is reached. */
+  readonly waived?: string;
 }
 
 /** An EKS add-on or a recognised Helm chart of the cluster, checked against its contract (`ComponentContracts`). */
@@ -309,7 +318,7 @@ export const JOIN_RULES: JoinRule[] = [
   { id: 'PEKS-IMG-6', severity: 'warning', reason: 'an image is pulled through a pull-through cache rule and the node subnets have no internet route: ECR\'s first pull of each image over interface endpoints needs a NAT gateway', source: `${ECR_ENDPOINTS} (Considerations: "When an image is pulled using a pull through cache rule for the first time, if you've configured Amazon ECR to use an interface VPC endpoint ... you need to create a public subnet in the same VPC, with a NAT gateway")` },
   { id: 'PEKS-IMG-5', severity: 'error', reason: 'an image reference is malformed: the runtime cannot pull it', source: 'https://github.com/distribution/reference/blob/main/reference.go (the reference grammar containerd uses)' },
   { id: 'PEKS-ADDON-1', severity: 'error', reason: 'an EKS add-on or a controller chart needs AWS services (its contract) that its node subnets reach neither through endpoints nor the internet', source: `${EKS_PRIVATE} (VPC endpoints; "Before deploying, check which VPC endpoints" add-ons and controllers need); the contract row\'s source per service (ComponentContracts)` },
-  { id: 'PEKS-ADDON-2', severity: 'error', reason: 'an add-on or controller chart lacks a setting it needs with no internet (Load Balancer Controller: Shield and WAF off; Karpenter: isolatedVPC; Cluster Autoscaler: static instance list)', source: `${EKS_PRIVATE} (AWS Load Balancer Controller and Cluster Autoscaler settings); https://karpenter.sh/docs/reference/settings/ (isolatedVPC)` },
+  { id: 'PEKS-ADDON-2', severity: 'error', reason: 'an add-on or controller chart lacks a setting it needs with no internet (Load Balancer Controller: Shield and WAF off unless the node subnets reach shield, waf-regional, wafv2; Karpenter: isolatedVPC; Cluster Autoscaler: static instance list)', source: `${EKS_PRIVATE} (AWS Load Balancer Controller and Cluster Autoscaler settings); https://karpenter.sh/docs/reference/settings/ (isolatedVPC)` },
   { id: 'PEKS-ADDON-3', severity: 'warning', reason: 'an add-on or controller needs AWS permissions and has no identity of its own (Pod Identity or IRSA): its AWS calls fail, or use the node role', source: 'https://docs.aws.amazon.com/eks/latest/userguide/add-ons-iam.html (IAM roles for add-ons); https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html' },
   { id: 'PEKS-NET-1', severity: 'error', reason: 'nodes in a public subnet that assigns no public IPs and has no NAT: EKS managed nodegroups reject this', source: `${EKS_NETWORK} (nodes in a public subnet need public IPv4 addresses assigned at launch)` },
   { id: 'PEKS-NET-2', severity: 'error', reason: 'the cluster subnets span fewer than 2 Availability Zones', source: `${EKS_NETWORK} (subnets in at least two Availability Zones)` },
@@ -479,11 +488,27 @@ function analyzeImages(model: JoinModel, findings: Finding[]) {
 function analyzeComponents(model: JoinModel, findings: Finding[]) {
   for (const c of model.components ?? []) {
     const who = `${c.kind} ${c.component} (${c.name})`;
+    // The component runs on the nodes: the client built from its contract carries the node subnets.
+    const client = model.clients.find(x => x.kind === 'component' && x.name === c.name);
     for (const s of c.settings.filter(x => x.ok === false)) {
+      const service = s.requiredUnlessReachable;
+      // A setting that exists because a service is unreachable is required only while it is.
+      if (service && client && reachesEverywhere(model, client, service, s.endpointServesRegions)) continue;
       const found = s.actual === undefined ? 'is not set' : `is ${JSON.stringify(s.actual)}`;
       const want = s.expected === undefined ? 'a value' : JSON.stringify(s.expected);
-      findings.push(finding('PEKS-ADDON-2', `${who}: ${s.path} ${found}, and it needs ${want} with no internet: ${s.why} (${s.source})`,
-        `set ${s.path}: ${want} in its ${c.kind === 'EKS add-on' ? 'configurationValues' : 'values'}`));
+      const set = `set ${s.path}: ${want} in its ${c.kind === 'EKS add-on' ? 'configurationValues' : 'values'}`;
+      if (!service) {
+        findings.push(finding('PEKS-ADDON-2', `${who}: ${s.path} ${found}, and it needs ${want} with no internet: ${s.why} (${s.source})`, set));
+        continue;
+      }
+      const endpointHelps = s.endpointServesRegions === undefined || (model.region !== undefined && s.endpointServesRegions.includes(model.region));
+      const claim = EndpointCatalogue.ENDPOINT_CLAIMS.find(x => x.service === service);
+      const endpoint = endpointHelps && (claim?.hasInterfaceEndpoint ?? true)
+        ? `create a ${service} interface endpoint (additionalEndpoints: ['${service}']), `
+        : '';
+      findings.push(finding('PEKS-ADDON-2',
+        `${who}: ${s.path} ${found}, and it needs ${want} while the node subnets do not reach ${service}: ${s.why} (${s.source})`,
+        `${set}; or, to keep it, ${endpoint}give the node subnets an internet route, or declare ${service} reached by means the app cannot see: existingEndpointServices: ['${service}']`));
     }
     if (c.identity === 'none' && !c.nodeRoleDefault) {
       findings.push(finding('PEKS-ADDON-3', `${who} calls AWS and its service account ${c.serviceAccount} has no Pod Identity association or IRSA role: its AWS calls fail unless the node role carries ${c.permissions}`,
@@ -800,27 +825,57 @@ export function reachability(model: JoinModel): ReachRow[] {
   const rows: ReachRow[] = [];
   for (const client of model.clients) {
     for (const subnet of client.subnets) {
-      const way = internetRoute(client, subnet);
       for (const { service, feature } of client.services) {
-        const row = (via: string, detail?: string) =>
-          rows.push({ client: client.name, kind: client.kind, subnet: subnet.name, service, feature, via, detail });
-        if (declared.has(service)) {
-          row('declared', 'existingEndpointServices');
-        } else if (way) {
-          row(way, way === 'nat' ? 'default route to a NAT gateway or instance' : 'internet gateway and a public IP');
-        } else if (subnet.routes.gatewayEndpoints.includes(service)) {
-          row('gateway-endpoint', `${service} gateway endpoint on the subnet's route table`);
-        } else {
-          const usable = usableEndpoints(model.interfaceEndpoints.filter(e => e.service === service && servesThisRegion(model, e)), client);
-          if (usable.length > 0) row('interface-endpoint', usable[0].name);
-          else if (!subnet.routes.known || subnet.routes.otherDefaultRoute) row('unverifiable', subnet.routes.otherDefaultRoute ?? 'route table not in this app');
-          else row('missing');
-        }
+        const { via, detail } = reachOf(model, declared, client, subnet, service);
+        rows.push({ client: client.name, kind: client.kind, subnet: subnet.name, service, feature, via, detail });
       }
     }
     if (client.needsApi) rows.push(...apiRows(model, client));
   }
   return rows;
+}
+
+/** How a client in a subnet reaches a service: the predicates of the checks, for the report and the settings rule. */
+function reachOf(model: JoinModel, declared: Set<string>, client: ClientFacts, subnet: SubnetFacts, service: string):
+{ via: string; detail?: string } {
+  const way = internetRoute(client, subnet);
+  if (declared.has(service)) return { via: 'declared', detail: 'existingEndpointServices' };
+  if (way) return { via: way, detail: way === 'nat' ? 'default route to a NAT gateway or instance' : 'internet gateway and a public IP' };
+  if (subnet.routes.gatewayEndpoints.includes(service)) return { via: 'gateway-endpoint', detail: `${service} gateway endpoint on the subnet's route table` };
+  const usable = usableEndpoints(model.interfaceEndpoints.filter(e => e.service === service && servesThisRegion(model, e)), client);
+  if (usable.length > 0) return { via: 'interface-endpoint', detail: usable[0].name };
+  if (!subnet.routes.known || subnet.routes.otherDefaultRoute) return { via: 'unverifiable', detail: subnet.routes.otherDefaultRoute ?? 'route table not in this app' };
+  return { via: 'missing' };
+}
+
+/**
+ * The model with each component setting that exists because a service is unreachable (`requiredUnlessReachable`)
+ * marked as met (`ok: true`, `waived`) where the component's subnets reach that service: what the report shows is
+ * what PEKS-ADDON-2 decided.
+ */
+export function waiveReachedSettings(model: JoinModel): JoinModel {
+  const components = (model.components ?? []).map(c => {
+    const client = model.clients.find(x => x.kind === 'component' && x.name === c.name);
+    const settings = c.settings.map(s => (s.ok === false && s.requiredUnlessReachable && client
+      && reachesEverywhere(model, client, s.requiredUnlessReachable, s.endpointServesRegions)
+      ? { ...s, ok: true, waived: `not required: the node subnets reach ${s.requiredUnlessReachable}` } : s));
+    return { ...c, settings };
+  });
+  return model.components ? { ...model, components } : model;
+}
+
+/**
+ * Whether every subnet of a client reaches a service (declared, an internet route, a usable endpoint). An interface
+ * endpoint counts only in `endpointRegions` when given (the client calls the service in another region elsewhere).
+ * What cannot be seen does not count: declare it.
+ */
+export function reachesEverywhere(model: JoinModel, client: ClientFacts, service: string, endpointRegions?: string[]): boolean {
+  const declared = new Set(model.declaredServices);
+  const endpointServes = endpointRegions === undefined || (model.region !== undefined && endpointRegions.includes(model.region));
+  return client.subnets.length > 0 && client.subnets.every(subnet => {
+    const { via } = reachOf(model, declared, client, subnet, service);
+    return via === 'declared' || via === 'nat' || via === 'internet' || via === 'gateway-endpoint' || (via === 'interface-endpoint' && endpointServes);
+  });
 }
 
 /** How a client reaches the API server, by the same facts the API rules use. */

@@ -224,6 +224,43 @@ describe('charts added by hand are checked against their contracts', () => {
     }
   });
 
+  test('passes the Load Balancer Controller with enableWafv2 on when the VPC has a wafv2 endpoint; fails without it, naming the endpoint as the other fix', () => {
+    for (const wafv2Endpoint of [true, false]) {
+      // GIVEN a chart that keeps WAFv2 on (WAF on an internal ALB), with and without a wafv2 endpoint in the app
+      const s = stack();
+      const c = withKubectl(s, { bastion: false, additionalEndpoints: ['elasticloadbalancing', ...(wafv2Endpoint ? ['wafv2'] : [])] });
+      c.addHelmChart('Lbc', { chart: 'aws-load-balancer-controller', repository: `oci://${ECR}/aws-load-balancer-controller`, values: { ...lbcValues, enableWafv2: true } });
+      // THEN
+      const f = findings(c, 'PEKS-ADDON-2');
+      if (wafv2Endpoint) {
+        expect(f).toEqual([]);
+      } else {
+        expect(f.map(x => x.message)).toEqual([expect.stringMatching(/enableWafv2 is true, and it needs false while the node subnets do not reach wafv2/)]);
+        expect(f[0].fix).toMatch(/set enableWafv2: false in its values; or, to keep it, create a wafv2 interface endpoint \(additionalEndpoints: \['wafv2'\]\)/);
+        expect(f[0].fix).toMatch(/existingEndpointServices: \['wafv2'\]/);
+      }
+    }
+  });
+
+  test('a declared wafv2 or shield passes the matching flag; WAF Classic has no endpoint, so the fix names none', () => {
+    const s = stack();
+    const c = withKubectl(s, { bastion: false, additionalEndpoints: ['elasticloadbalancing'], existingEndpointServices: ['wafv2', 'shield'] });
+    c.addHelmChart('Lbc', { chart: 'aws-load-balancer-controller', repository: `oci://${ECR}/aws-load-balancer-controller`, values: { clusterName: 'x', enableShield: true, enableWafv2: true, enableWaf: true } });
+    const f = findings(c, 'PEKS-ADDON-2');
+    expect(f.map(x => x.message)).toEqual([expect.stringMatching(/enableWaf is true, .*do not reach waf-regional/)]);
+    expect(f[0].fix).not.toMatch(/interface endpoint/);
+  });
+
+  test('Karpenter keeps settings.isolatedVPC required with a pricing.api endpoint outside Karpenter\'s pricing regions', () => {
+    for (const region of ['eu-west-2', 'eu-central-1']) {
+      const s = new Stack(new App(), 'S', { env: { account: '111111111111', region } });
+      const c = withKubectl(s, { bastion: false, additionalEndpoints: ['ssm', 'pricing.api'] });
+      c.addHelmChart('K', { chart: 'controller', repository: `oci://111111111111.dkr.ecr.${region}.amazonaws.com/charts/karpenter`, values: { settings: { clusterName: 'x' } } });
+      // eu-west-2 clusters call the Price List API in eu-central-1: the VPC's endpoint does not serve them.
+      expect(findings(c, 'PEKS-ADDON-2').map(f => f.message.includes('settings.isolatedVPC'))).toEqual(region === 'eu-west-2' ? [true] : []);
+    }
+  });
+
   test('fails (PEKS-ADDON-1) when the Load Balancer Controller has no elasticloadbalancing endpoint', () => {
     const s = stack();
     const c = withKubectl(s, { bastion: false });

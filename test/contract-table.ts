@@ -8,7 +8,8 @@ export function contractTable(): string {
     const id = c.identity
       ? `${c.identity.namespace}/${c.identity.serviceAccount}: ${c.identity.managedPolicies.join(', ') || c.identity.policy}; ${c.identity.podIdentity ? 'Pod Identity' : 'IRSA'}${c.identity.nodeRoleDefault ? ' (the node role\'s, when it has none of its own)' : ''}`
       : 'none';
-    const settings = (c.settings ?? []).map(s => `\`${s.path}\`${s.value === undefined ? ' set' : ` = ${JSON.stringify(s.value)}`}`).join(', ') || '-';
+    const settings = (c.settings ?? []).map(s => `\`${s.path}\`${s.value === undefined ? ' set' : ` = ${JSON.stringify(s.value)}`}`
+      + (s.requiredUnlessReachable ? ` unless \`${s.requiredUnlessReachable}\` is reached` : '')).join(', ') || '-';
     const url = /https:\/\/[^\s;)"]+/.exec(c.source)![0];
     lines.push(`| \`${c.name}\` | ${c.kind} | ${services} | ${id} | ${settings} | [source](${url}) |`);
   }

@@ -83,7 +83,16 @@ function describe(path: string, kind: string, component: string, contract: Compo
     const ok = expected === undefined ? (values === undefined ? undefined : actual !== undefined && actual !== '' && actual !== null)
       : values === undefined || unreadable(actual) ? undefined
         : actual === expected || String(actual) === String(expected);
-    settings.push({ path: s.path, expected, actual, ok, why: s.why, source: s.source });
+    settings.push({
+      path: s.path,
+      expected,
+      actual,
+      ok,
+      why: s.why,
+      source: s.source,
+      requiredUnlessReachable: s.requiredUnlessReachable,
+      endpointServesRegions: s.endpointServesRegions,
+    });
   }
   // `set:<path>`: needed only when the values set that setting (Karpenter's interruption queue).
   const needs = (contract?.services ?? []).filter(s => {

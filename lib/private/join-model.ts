@@ -5,7 +5,7 @@ import { IConstruct } from 'constructs';
 import { ClusterBastion } from '../bastion';
 import { ComponentContracts } from '../component-contracts';
 import { EndpointCatalogue } from '../endpoint-catalogue';
-import { CapacityFacts, ClientFacts, InterfaceEndpointFacts, JoinModel, NeededByDefault, NeededService, SubnetFacts, VersionFacts } from '../join-analysis';
+import { CapacityFacts, ClientFacts, InterfaceEndpointFacts, JoinModel, NeededByDefault, NeededService, SubnetFacts, VersionFacts, waiveReachedSettings } from '../join-analysis';
 import { oldestCreatableVersion, versionSupport } from '../kubernetes-versions';
 import { maxPodsFor } from '../max-pods';
 import { AwsLocation, locationOf } from './aws-env';
@@ -172,7 +172,7 @@ export function buildJoinModel(facts: TreeFacts, input: JoinModelInput): JoinMod
   const publicAccess = rawValue(vpcConfig.endpointPublicAccess);
   const privateAccess = rawValue(vpcConfig.endpointPrivateAccess);
 
-  return {
+  return waiveReachedSettings({
     clients: withApi,
     clusterSubnetAzs: clusterSubnetIds.map(id => subnetFacts(id).az),
     interfaceEndpoints: withComponents(facts.interfaceEndpoints(vpc.vpcId, networks), clients),
@@ -193,7 +193,7 @@ export function buildJoinModel(facts: TreeFacts, input: JoinModelInput): JoinMod
     ...regionFacts(cluster),
     images: imageFacts(facts, cluster, input.declaredRegistries ?? []),
     components: components.components,
-  };
+  });
 }
 
 const ECR_OCI = /^oci:\/\/\d{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\//;
