@@ -47,7 +47,7 @@ export interface SubnetFacts {
 }
 
 /** Who talks to the AWS services and the API server. Each kind reports under its own rule IDs. */
-export type ClientKind = 'nodes' | 'bastion' | 'kubectl' | 'component';
+export type ClientKind = 'nodes' | 'bastion' | 'kubectl' | 'component' | 'control-plane';
 
 /** A service a client needs, and why. */
 export interface NeededService {
@@ -323,6 +323,7 @@ export const JOIN_RULES: JoinRule[] = [
   { id: 'PEKS-NET-1', severity: 'error', reason: 'nodes in a public subnet that assigns no public IPs and has no NAT: EKS managed nodegroups reject this', source: `${EKS_NETWORK} (nodes in a public subnet need public IPv4 addresses assigned at launch)` },
   { id: 'PEKS-NET-2', severity: 'error', reason: 'the cluster subnets span fewer than 2 Availability Zones', source: `${EKS_NETWORK} (subnets in at least two Availability Zones)` },
   { id: 'PEKS-NET-3', severity: 'warning', reason: 'the node subnets have fewer addresses than max nodes x (max pods + 1)', source: 'https://docs.aws.amazon.com/eks/latest/userguide/choosing-instance-type.html (maximum Pods per instance type)' },
+  { id: 'PEKS-EGRESS-1', severity: 'error', reason: 'control-plane egress is CUSTOMER_ROUTED and a cluster subnet reaches neither the internet nor an endpoint for what the API server calls itself (OIDC discovery with IRSA: oidc-eks)', source: 'https://docs.aws.amazon.com/eks/latest/userguide/control-plane-egress.html (read 2026-12-05); https://docs.aws.amazon.com/eks/latest/userguide/vpc-interface-endpoints.html (oidc-eks)' },
   { id: 'PEKS-AUTO-1', severity: 'error', reason: 'EKS Auto Mode is on: no AWS page lists what Auto Mode nodes need with no internet route, so the library cannot prove they join', source: 'https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html (requirements for managed and self-managed nodes only, read 2026-12-05); https://github.com/aws/containers-roadmap/issues/2583 (Auto Mode nodes Not Ready in private subnets)' },
   { id: 'PEKS-VER-1', severity: 'warning', reason: 'the Kubernetes version is past the end of EKS extended support: EKS no longer creates it', source: 'https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html' },
   { id: 'PEKS-VER-2', severity: 'warning', reason: 'the kubectl layer is more than one minor version away from the cluster (kubectl supports a skew of one)', source: 'https://docs.aws.amazon.com/eks/latest/userguide/install-kubectl.html ("within one minor version difference of your Amazon EKS cluster control plane")' },
@@ -335,8 +336,8 @@ export function isJoinRule(id: string): boolean {
   return RULE_IDS.has(id);
 }
 
-const WHO: Record<ClientKind, string> = { nodes: 'node subnet', bastion: 'bastion subnet', kubectl: 'kubectl function subnet', component: 'node subnet' };
-const OWN_RULE: Record<ClientKind, string> = { nodes: 'PEKS-JOIN-1', bastion: 'PEKS-BASTION-1', kubectl: 'PEKS-KUBECTL-1', component: 'PEKS-ADDON-1' };
+const WHO: Record<ClientKind, string> = { 'nodes': 'node subnet', 'bastion': 'bastion subnet', 'kubectl': 'kubectl function subnet', 'component': 'node subnet', 'control-plane': 'cluster subnet' };
+const OWN_RULE: Record<ClientKind, string> = { 'nodes': 'PEKS-JOIN-1', 'bastion': 'PEKS-BASTION-1', 'kubectl': 'PEKS-KUBECTL-1', 'component': 'PEKS-ADDON-1', 'control-plane': 'PEKS-EGRESS-1' };
 
 /**
  * What an image in another region's ECR needs through cross-Region PrivateLink: that region's ECR API and registry,

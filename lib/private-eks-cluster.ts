@@ -92,6 +92,24 @@ export interface ClusterFeatures {
 }
 
 /**
+ * The control plane's egress routing mode (`ResourcesVpcConfig.ControlPlaneEgressMode`).
+ * @see https://docs.aws.amazon.com/eks/latest/APIReference/API_VpcConfigRequest.html
+ */
+export class ControlPlaneEgressMode {
+  /** EKS manages the egress path of the control plane (EKS's default). */
+  public static readonly AWS_MANAGED = new ControlPlaneEgressMode('AWS_MANAGED');
+  /** The control plane's egress leaves through the cluster's network interfaces in your subnets; one way. */
+  public static readonly CUSTOMER_ROUTED = new ControlPlaneEgressMode('CUSTOMER_ROUTED');
+
+  /** A mode by name, for values EKS adds later (the API also lists CUSTOMER_ISOLATED, which the user guide does not describe yet). */
+  public static of(mode: string): ControlPlaneEgressMode {
+    return new ControlPlaneEgressMode(mode);
+  }
+
+  private constructor(public readonly value: string) {}
+}
+
+/**
  * Properties of a `PrivateEksCluster`.
  */
 export interface PrivateEksClusterProps {
@@ -210,6 +228,18 @@ export interface PrivateEksClusterProps {
    * @default - no kubectl on the bastion (a synth warning says how to add it)
    */
   readonly kubectlLayer?: lambda.ILayerVersion;
+
+  /**
+   * Who routes the control plane's own egress (admission webhooks, OIDC discovery for IRSA, aggregated APIs):
+   * EKS (`AWS_MANAGED`, EKS's default) or your VPC (`CUSTOMER_ROUTED`: the traffic leaves through the cluster's network
+   * interfaces and uses the VPC's DNS). An organisation can require `CUSTOMER_ROUTED` with the
+   * `eks:controlPlaneEgressMode` condition key. With it, the checks treat the control plane as a client of the cluster
+   * subnets (PEKS-EGRESS-1), and with IRSA the library creates the `oidc-eks` endpoint. **One way**: EKS cannot switch
+   * a cluster back to `AWS_MANAGED` ("Switching to CUSTOMER_ROUTED is a one-way operation").
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/control-plane-egress.html
+   * @default - not set: EKS's default, AWS_MANAGED
+   */
+  readonly controlPlaneEgressMode?: ControlPlaneEgressMode;
 
   /**
    * Memory of the kubectl handler function (manifests, charts): large charts and many manifests need more.
@@ -392,6 +422,7 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable {
   private warningsReported = false;
   private readonly logRetention: logs.RetentionDays;
   private readonly kubectlMemory?: Size;
+  private readonly customerRoutedEgress: boolean;
   private readonly removalPolicy?: RemovalPolicy;
   private logsKey?: kms.Key;
   /** What the nodes, the bastion and the kubectl handler need from the node subnets: what the probes check. */
@@ -435,6 +466,8 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable {
     const ownLogGroup = props.controlPlaneLogGroup ?? true;
     // A literal name for the log group: the user's, or one derived from the stack and path (stable across deploys).
     const clusterName = props.clusterName ?? (ownLogGroup ? Names.uniqueResourceName(this, { maxLength: 100, separator: '-' }) : undefined);
+    this.customerRoutedEgress = props.controlPlaneEgressMode !== undefined && props.controlPlaneEgressMode !== ControlPlaneEgressMode.AWS_MANAGED
+      && props.controlPlaneEgressMode.value !== 'AWS_MANAGED';
     this.features = props.features ?? {};
     this.podIdentityRequested = props.features?.podIdentity === true;
     const coreAddons = props.coreAddons ?? true;
@@ -448,7 +481,7 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable {
     }
     this.nodeRoleCniPolicy = props.nodeRoleCniPolicy ?? !cniRole;
     // The managed vpc-cni gets its credentials through Pod Identity: the agent and the eks-auth endpoint.
-    if (cniRole) this.features = { ...this.features, podIdentity: true };
+    if (cniRole) this.addFeatures({ podIdentity: true });
     this.declaredServices = this.checkDeclaredServices(props.existingEndpointServices ?? []);
     this.declaredRegistries = (props.existingRegistries ?? []).map(r => {
       if (Token.isUnresolved(r) || !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?$/i.test(r)) {
@@ -506,6 +539,7 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable {
       ...EndpointCatalogue.NODE_INTERFACE_SERVICES,
       's3',
       ...EndpointCatalogue.interfaceServicesFor(this.features),
+      ...(this.features.irsa && this.customerRoutedEgress ? ['oidc-eks'] : []),
       ...(withBastion ? ClusterBastion.servicesFor(props.bastionOptions ?? {}, props.kubectlLayer) : []),
     ];
     if (createEndpoints) {
@@ -556,6 +590,10 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable {
       bootstrapClusterCreatorAdminPermissions: props.bootstrapClusterCreatorAdmin ?? false,
       removalPolicy: props.removalPolicy,
     });
+    if (props.controlPlaneEgressMode) {
+      // aws-eks-v2 has no prop for it: set on the L1 (CloudFormation ResourcesVpcConfig.ControlPlaneEgressMode).
+      (this.cluster.node.defaultChild as eks.CfnCluster).addPropertyOverride('ResourcesVpcConfig.ControlPlaneEgressMode', props.controlPlaneEgressMode.value);
+    }
     this.connections = this.cluster.connections;
     if (this.cluster.role.node.scope === this.cluster) acknowledgeFindings(this.cluster.role, 'clusterRole');
     if (!props.vpc) this.keepControlPlaneEgressInVpc();
@@ -708,7 +746,7 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable {
     const addon = this.createOrNothing(`Addon-${name}`, id => new ClusterAddon(this, id, { ...options, cluster: this.cluster, addonName: name }));
     const identity = addon.identity === WorkloadIdentity.POD_IDENTITY ? { podIdentity: true }
       : addon.identity === WorkloadIdentity.IRSA ? { irsa: true } : {};
-    this.features = { ...this.features, ...identity };
+    this.addFeatures(identity);
     if ('podIdentity' in identity) this.podIdentityRequested = true;
     addon.services.filter(sv => sv !== 's3').forEach(sv => this.addFeatureEndpoint(sv));
     if (addon.role) {
@@ -749,11 +787,11 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable {
   public addServiceAccount(id: string, options: WorkloadServiceAccountOptions): WorkloadServiceAccount {
     const identity = options.identity ?? WorkloadIdentity.POD_IDENTITY;
     if (identity === WorkloadIdentity.POD_IDENTITY) {
-      this.features = { ...this.features, podIdentity: true };
+      this.addFeatures({ podIdentity: true });
       this.podIdentityRequested = true;
       this.addFeatureEndpoint('eks-auth');
     } else {
-      this.features = { ...this.features, irsa: true };
+      this.addFeatures({ irsa: true });
       this.addFeatureEndpoint('sts');
     }
     const sa = new WorkloadServiceAccount(this, id, { ...options, identity, cluster: this.cluster });
@@ -833,7 +871,7 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable {
    * and those whose `set:<path>` condition names one of `setValues`), further services, and features.
    */
   public _needsFromNodes(contract: string, services: string[], features: ClusterFeatures, setValues: string[] = []) {
-    this.features = { ...this.features, ...features };
+    this.addFeatures(features);
     if (features.podIdentity) this.podIdentityRequested = true;
     const own = ComponentContracts.servicesOf(contract, setValues.map(v => `set:${v}`)).map(sv => sv.service);
     [...new Set([...own, ...services])].filter(sv => sv !== 's3').forEach(sv => this.addFeatureEndpoint(sv));
@@ -915,6 +953,15 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable {
   private afterFirstNodegroup(c: Construct) {
     if (this.firstNodegroup) c.node.addDependency(this.firstNodegroup);
     else this.waitingForNodes.push(c);
+  }
+
+  /**
+   * Turns features on. IRSA with customer-routed control-plane egress also needs the `oidc-eks` endpoint: the API server
+   * then fetches the OIDC discovery document through the cluster subnets (control-plane-egress.html).
+   */
+  private addFeatures(features: ClusterFeatures) {
+    this.features = { ...this.features, ...features };
+    if (this.features.irsa && this.customerRoutedEgress) this.addFeatureEndpoint('oidc-eks');
   }
 
   private addFeatureEndpoint(service: string) {

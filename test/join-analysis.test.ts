@@ -252,7 +252,7 @@ describe('join analysis: each rule fails when violated', () => {
       'PEKS-JOIN-1', 'PEKS-JOIN-2', 'PEKS-JOIN-3', 'PEKS-JOIN-4', 'PEKS-JOIN-5', 'PEKS-JOIN-7', 'PEKS-JOIN-6', 'PEKS-FEAT-1',
       'PEKS-API-1', 'PEKS-API-2', 'PEKS-API-3', 'PEKS-BASTION-1', 'PEKS-KUBECTL-1', 'PEKS-KUBECTL-2', 'PEKS-REGION-1', 'PEKS-IMG-1', 'PEKS-IMG-2', 'PEKS-IMG-3', 'PEKS-IMG-4', 'PEKS-IMG-6', 'PEKS-IMG-5',
       'PEKS-ADDON-1', 'PEKS-ADDON-2', 'PEKS-ADDON-3', 'PEKS-NET-1', 'PEKS-NET-2', 'PEKS-NET-3',
-      'PEKS-AUTO-1', 'PEKS-VER-1', 'PEKS-VER-2',
+      'PEKS-EGRESS-1', 'PEKS-AUTO-1', 'PEKS-VER-1', 'PEKS-VER-2',
     ]);
     for (const r of JOIN_RULES) expect(r.reason).not.toMatch(/\n/);
   });

@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -121,6 +122,29 @@ export function buildJoinModel(facts: TreeFacts, input: JoinModelInput): JoinMod
       subnets: [subnetFacts(subnetId, typeof publicIp === 'boolean' ? publicIp : undefined)],
       services,
       needsApi: true,
+    });
+  }
+
+  // The control plane, when it routes its own egress through the cluster subnets (CUSTOMER_ROUTED, set by the
+  // library or an escape hatch): it then resolves names with the VPC's DNS and needs, from the cluster subnets, what
+  // the API server calls itself. With IRSA that is OIDC discovery at oidc.eks.<region> (control-plane-egress.html:
+  // "This applies to IAM roles for service accounts"), which the oidc-eks endpoint serves with private DNS
+  // (vpc-interface-endpoints.html; that the control plane may use it is inferred, not stated: both read 2026-12-05).
+  // Webhooks, aggregated APIs and kubelets are in the VPC.
+  const egressMode = controlPlaneEgressMode(cfnCluster);
+  if (egressMode !== undefined && egressMode !== 'AWS_MANAGED') {
+    const irsa = features.find(f => f.service === 'sts');
+    const name = `${cluster.node.path} control plane`;
+    const clusterSgs = [clusterSgKey, ...controlPlaneSgs];
+    networks.push({ name, description: `the control plane's network interfaces (${egressMode})`, securityGroups: clusterSgs, cidrs: rawList(vpcConfig.subnetIds).map(subnetCidr) });
+    clients.push({
+      kind: 'control-plane',
+      name,
+      label: `the control plane of ${cluster.node.path} (egress ${egressMode})`,
+      inVpc: true,
+      subnets: rawList(vpcConfig.subnetIds).map(id => subnetFacts(id)),
+      services: irsa ? [{ service: 'oidc-eks', feature: `OIDC discovery for IRSA (${irsa.feature})` }] : [],
+      needsApi: false,
     });
   }
 
@@ -347,4 +371,14 @@ function bool(v: unknown): boolean | undefined {
 
 function isUnder(c: IConstruct, ancestor: IConstruct): boolean {
   return c.node.path.startsWith(ancestor.node.path + '/');
+}
+
+/**
+ * The cluster's control-plane egress mode as the template will carry it (`ResourcesVpcConfig.ControlPlaneEgressMode`,
+ * from the L1 property or a property override); undefined when not set (EKS's default, AWS_MANAGED).
+ */
+export function controlPlaneEgressMode(cfn: eks.CfnCluster): string | undefined {
+  const rendered = Stack.of(cfn).resolve((cfn as any)._toCloudFormation()) as { Resources: Record<string, { Properties?: any }> };
+  const mode = Object.values(rendered.Resources)[0]?.Properties?.ResourcesVpcConfig?.ControlPlaneEgressMode;
+  return typeof mode === 'string' ? mode : undefined;
 }

@@ -1,0 +1,46 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { KubectlV24Layer } from '@aws-cdk/lambda-layer-kubectl-v24';
+import { quietly, resourcesOfType } from './util';
+import { ControlPlaneEgressMode, PrivateEksCluster, PrivateEksClusterProps, WorkloadIdentity } from '../lib';
+
+const SHARED = ['ec2', 'ecr.api', 'ecr.dkr', 's3', 'sts', 'ssm', 'ssmmessages', 'logs', 'eks-auth', 'eks', 'lambda'];
+
+function build(props: Partial<PrivateEksClusterProps>, irsa = true) {
+  const app = new App();
+  const stack = new Stack(app, 'Egress', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const c = new PrivateEksCluster(stack, 'Eks', {
+    version: eks.KubernetesVersion.V1_33, kubectlLayer: new KubectlV24Layer(stack, 'Layer'), lookupSupportedAzs: false, ...props,
+  });
+  if (irsa) c.addServiceAccount('App', { name: 'app', namespace: 'default', identity: WorkloadIdentity.IRSA });
+  return { app, stack, c };
+}
+
+describe('control-plane egress routing', () => {
+  test('CUSTOMER_ROUTED is set on the cluster, and with IRSA the oidc-eks endpoint is created (with no endpoint policy)', () => {
+    const { app, stack } = build({ controlPlaneEgressMode: ControlPlaneEgressMode.CUSTOMER_ROUTED });
+    expect(() => quietly(() => app.synth())).not.toThrow();
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::EKS::Cluster', { ResourcesVpcConfig: { ControlPlaneEgressMode: 'CUSTOMER_ROUTED' } });
+    const oidc = resourcesOfType(t, 'AWS::EC2::VPCEndpoint').filter(([, r]) => JSON.stringify(r.Properties.ServiceName).includes('oidc-eks'));
+    expect(oidc).toHaveLength(1);
+    expect(oidc[0][1].Properties.PolicyDocument).toBeUndefined();
+  });
+
+  test('fails when the cluster subnets reach no oidc-eks endpoint and no internet (PEKS-EGRESS-1), naming the subnets and the fix', () => {
+    const { app } = build({ controlPlaneEgressMode: ControlPlaneEgressMode.CUSTOMER_ROUTED, createVpcEndpoints: false, existingEndpointServices: SHARED });
+    expect(() => quietly(() => app.synth())).toThrow(/PEKS-EGRESS-1: .*cluster subnet.*oidc-eks.*OIDC discovery for IRSA/s);
+  });
+
+  test('the mode set through an escape hatch on the L1 is checked the same way', () => {
+    const { app, c } = build({ createVpcEndpoints: false, existingEndpointServices: SHARED });
+    (c.cluster.node.defaultChild as eks.CfnCluster).addPropertyOverride('ResourcesVpcConfig.ControlPlaneEgressMode', 'CUSTOMER_ROUTED');
+    expect(() => quietly(() => app.synth())).toThrow(/PEKS-EGRESS-1/);
+  });
+
+  test('AWS_MANAGED, or no IRSA, needs nothing of the cluster subnets', () => {
+    expect(() => quietly(() => build({ createVpcEndpoints: false, existingEndpointServices: SHARED }).app.synth())).not.toThrow();
+    expect(() => quietly(() => build({ controlPlaneEgressMode: ControlPlaneEgressMode.CUSTOMER_ROUTED, createVpcEndpoints: false, existingEndpointServices: SHARED }, false).app.synth())).not.toThrow();
+  });
+});
