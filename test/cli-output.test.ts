@@ -16,6 +16,15 @@ test('cdk synth of the default example prints only the plan line on stderr', () 
   expect(r.status).toBe(0);
   const lines = r.stderr.split('\n').filter(l => l.trim() !== '');
   expect(lines).toEqual([expect.stringMatching(/^private EKS plan: PRIVATE API endpoint; .* 0 check error\(s\)\. Report: private-eks-report\.FullyPrivateEks-Eks\.md, /)]);
-  // The files it names are there, the diagram rendered.
-  for (const f of ['md', 'json', 'dot', 'svg']) expect(fs.existsSync(path.join(outdir, `private-eks-report.FullyPrivateEks-Eks.${f}`))).toBe(true);
+  // The files it names are there; the SVG only when asked for (it takes a child process).
+  for (const f of ['md', 'json', 'dot']) expect(fs.existsSync(path.join(outdir, `private-eks-report.FullyPrivateEks-Eks.${f}`))).toBe(true);
+  expect(fs.existsSync(path.join(outdir, 'private-eks-report.FullyPrivateEks-Eks.svg'))).toBe(false);
+});
+
+test('the SVG diagram is rendered when the app asks for it (context @cdk-private-eks:planSvg)', () => {
+  const root = path.join(__dirname, '..');
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'peks-cli-'));
+  const r = spawnSync('npx', ['cdk', 'synth', '--quiet', '-c', '@cdk-private-eks:planSvg=true', '-o', outdir], { cwd: root, encoding: 'utf8', timeout: 110_000 });
+  expect(r.status).toBe(0);
+  expect(fs.readFileSync(path.join(outdir, 'private-eks-report.FullyPrivateEks-Eks.svg'), 'utf8')).toMatch(/^<\?xml/);
 });

@@ -1,5 +1,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { AssetStaging } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
@@ -26,10 +28,36 @@ export function kubectlLayerSha256(asset: s3assets.Asset): string | undefined {
   if (!source || !fs.existsSync(source) || !fs.statSync(source).isFile()) return undefined;
   const stat = fs.statSync(source);
   const key = `${source}:${stat.size}:${stat.mtimeMs}`;
-  let digest = digests.get(key);
+  let digest = digests.get(key) ?? readCachedDigest(key);
   if (!digest) {
     digest = crypto.createHash('sha256').update(fs.readFileSync(source)).digest('hex');
-    digests.set(key, digest);
+    writeCachedDigest(key, digest);
   }
+  digests.set(key, digest);
   return digest;
+}
+
+/**
+ * Digests of layer zips (30 MB and more) kept between synths in the temporary directory, by path, size and mtime: a
+ * changed file gets a new entry; the directory is the user's own (0700). A missing or unreadable cache only costs the hash.
+ */
+const CACHE_DIR = path.join(os.tmpdir(), 'cdk-private-eks-sha256');
+function cacheFile(key: string): string {
+  return path.join(CACHE_DIR, crypto.createHash('sha256').update(key).digest('hex'));
+}
+function readCachedDigest(key: string): string | undefined {
+  try {
+    const v = fs.readFileSync(cacheFile(key), 'utf8').trim();
+    return /^[0-9a-f]{64}$/.test(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+function writeCachedDigest(key: string, digest: string): void {
+  try {
+    fs.mkdirSync(CACHE_DIR, { recursive: true, mode: 0o700 });
+    fs.writeFileSync(cacheFile(key), digest);
+  } catch {
+    // A read-only temporary directory: hash again next time.
+  }
 }

@@ -30,8 +30,9 @@ export interface PlanInput {
 /**
  * Builds the report, writes its files into the assembly directory and reports the summary line: on stderr under the
  * CDK CLI (it sets CDK_OUTDIR for the app), which shows it whether or not there are warnings; elsewhere (unit tests)
- * as an info entry in the assembly, with no stack trace. The SVG is rendered only under the CLI (or with
- * CDK_PRIVATE_EKS_SVG=1): it takes a child process, and unit tests synthesize many times.
+ * as an info entry in the assembly, with no stack trace. The SVG is rendered only when asked for (context
+ * `@cdk-private-eks:planSvg: true`, or CDK_PRIVATE_EKS_SVG=1): it takes a child process running Graphviz in
+ * WebAssembly, about as long as the rest of the library's synth, and most synths are not read as pictures.
  */
 export function publishPlan(input: PlanInput): JoinReport {
   const { owner } = input;
@@ -45,7 +46,9 @@ export function publishPlan(input: PlanInput): JoinReport {
     fs.writeFileSync(path.join(outdir, files[1]), JSON.stringify(report, undefined, 2) + '\n');
     const dot = diagramDot(report);
     fs.writeFileSync(path.join(outdir, files[2]), dot);
-    if (process.env.CDK_OUTDIR || process.env.CDK_PRIVATE_EKS_SVG === '1') {
+    const asked = owner.node.tryGetContext('@cdk-private-eks:planSvg');
+    // `cdk synth -c key=true` passes the string 'true'; cdk.json passes a boolean.
+    if (process.env.CDK_PRIVATE_EKS_SVG === '1' || asked === true || asked === 'true') {
       const rendered = renderSvg(dot);
       const svg = rendered ? withPortableFonts(rendered) : undefined;
       if (svg) {
