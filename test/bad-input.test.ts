@@ -10,7 +10,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { cluster, isolatedVpc } from './join-cases';
 import { EndpointCatalogue, NodeEndpoints, PrivateNetwork } from '../lib';
 import { newStack, quietly, warningsOf } from './util';
-import { checkInstanceTypeName, INSTANCE_SIZE_SHAPE, KNOWN_INSTANCE_FAMILIES, KNOWN_INSTANCE_SIZES, validateInstanceType } from '../lib/private/instance-types';
+import { checkInstanceTypeName, INSTANCE_SIZE_SHAPE, KNOWN_INSTANCE_FAMILIES, KNOWN_INSTANCE_SIZES, validateInstanceType } from '../lib/contracts/instance-types';
 
 describe('network.cidr', () => {
   test.each([

@@ -4,7 +4,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { cluster } from './join-cases';
 import { AwsCdkListing, ComponentContracts, EndpointCatalogue } from '../lib';
-import { factDates, oldestFact } from '../lib/private/fact-dates';
+import { factDates, oldestFact } from '../lib/contracts/fact-dates';
 
 /** aws-cdk-lib's interface endpoint services, read from the installed version's static members at test time. */
 function awsCdkList(): Map<string, AwsCdkListing> {

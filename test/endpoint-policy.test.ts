@@ -5,9 +5,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { cluster, isolatedVpc, tinyLayer } from './join-cases';
 import { NodeEndpoints, PrivateEksCluster } from '../lib';
 import { newStack, resourcesOfType } from './util';
-import { Finding } from '../lib/join-analysis';
-import { AwsLocation, SAMPLE_LOCATIONS } from '../lib/private/aws-env';
-import { blockedNeed, substitutePseudoParameters } from '../lib/private/endpoint-policy';
+import { Finding } from '../lib/check/join-analysis';
+import { AwsLocation, SAMPLE_LOCATIONS } from '../lib/core/aws-env';
+import { blockedNeed, substitutePseudoParameters } from '../lib/contracts/endpoint-policy';
 
 const findingsOf = (c: PrivateEksCluster): Finding[] => (c as any)._joinFindings();
 

@@ -1,8 +1,8 @@
 import { Aws, Lazy, Token } from 'aws-cdk-lib';
 import {
   ImageInventory, ImageReference, ImageRegistries, ImageSource, PullThroughCacheUri, RegionRelation, RegistryKind,
-} from '../lib/images';
-import { Upstream } from '../lib/upstream-registries';
+} from '../lib/workloads/images';
+import { Upstream } from '../lib/workloads/upstream-registries';
 
 const SHA = 'sha256:' + 'a'.repeat(64);
 

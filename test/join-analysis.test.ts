@@ -1,4 +1,4 @@
-import { analyzeJoin, ClientFacts, Finding, InterfaceEndpointFacts, JOIN_RULES, JoinModel, SubnetFacts } from '../lib/join-analysis';
+import { analyzeJoin, ClientFacts, Finding, InterfaceEndpointFacts, JOIN_RULES, JoinModel, SubnetFacts } from '../lib/check/join-analysis';
 
 const JOIN = ['ec2', 'ecr.api', 'ecr.dkr', 's3'].map(service => ({ service }));
 

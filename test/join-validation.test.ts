@@ -6,7 +6,7 @@ import {
 } from './join-cases';
 import { NodeEndpoints, PrivateEksCluster } from '../lib';
 import { newStack, warningsOf } from './util';
-import { Finding } from '../lib/join-analysis';
+import { Finding } from '../lib/check/join-analysis';
 
 const findingsOf = (c: PrivateEksCluster): Finding[] => (c as any)._joinFindings();
 const idsOf = (c: PrivateEksCluster) => findingsOf(c).map(f => `${f.ruleId}:${f.severity}`);

@@ -1,4 +1,4 @@
-import { defaultAmiFamily, oldestCreatableVersion, parseKubernetesVersion, versionSupport } from '../lib/kubernetes-versions';
+import { defaultAmiFamily, oldestCreatableVersion, parseKubernetesVersion, versionSupport } from '../lib/contracts/kubernetes-versions';
 
 describe('kubernetes versions', () => {
   test('parses major.minor and rejects anything else', () => {

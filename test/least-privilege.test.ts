@@ -15,7 +15,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { jsonWritten, quietly, renderedUserData, resourcesOfType, USER_APP_CONTEXT } from './util';
 import { ClusterBastion, NetworkPreflight, PrivateEksCluster, Upstream } from '../lib';
-import { scopeAlbPolicy } from '../lib/private/alb-policy';
+import { scopeAlbPolicy } from '../lib/components/alb-policy';
 
 const ECR = '111111111111.dkr.ecr.eu-west-1.amazonaws.com';
 

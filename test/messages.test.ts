@@ -1,7 +1,7 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { newStack } from './util';
 import { PrivateEksCluster } from '../lib';
-import { userFrames } from '../lib/private/errors';
+import { userFrames } from '../lib/core/errors';
 
 describe('errors read as the message, the path and the user\'s line', () => {
   test('a misuse error keeps the user\'s frames and folds Node\'s, the runner\'s and aws-cdk-lib\'s', () => {

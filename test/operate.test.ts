@@ -8,7 +8,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { cluster, isolatedVpc, natVpc, tinyLayer } from './join-cases';
 import { PrivateEksCluster, WorkloadIdentity } from '../lib';
 import { newStack, resourcesOfType, USER_APP_CONTEXT } from './util';
-import { Finding } from '../lib/join-analysis';
+import { Finding } from '../lib/check/join-analysis';
 
 const findingsOf = (c: PrivateEksCluster): Finding[] => (c as any)._joinFindings();
 const idsOf = (c: PrivateEksCluster) => findingsOf(c).map(f => `${f.ruleId}:${f.severity}`);

@@ -9,9 +9,9 @@ import { cluster, fieldReportStep, RULE_CASES } from './join-cases';
 import { quietly, USER_APP_CONTEXT } from './util';
 import { build as buildPlatform } from '../examples/platform/app';
 import { PrivateEksCluster } from '../lib';
-import { JoinReport } from '../lib/private/report';
+import { JoinReport } from '../lib/plan/report';
 
-// The plan (lib/private/plan.ts, report.ts, diagram.ts) as a production user reads it: the summary line, the
+// The plan (lib/plan/plan.ts, report.ts, diagram.ts) as a production user reads it: the summary line, the
 // Markdown, the JSON and the diagram.
 
 interface Synthesized {

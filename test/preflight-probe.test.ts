@@ -7,8 +7,8 @@ import * as path from 'path';
 
 // The probe is plain CommonJS shipped as the Lambda asset: the tests load the very file Lambda runs.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const probe = require('../lib/private/preflight-probe/index.cjs');
-const DOCTOR = path.join(__dirname, '..', 'lib', 'private', 'preflight-doctor.py');
+const probe = require('../lib/network/preflight-probe/index.cjs');
+const DOCTOR = path.join(__dirname, '..', 'lib', 'network', 'preflight-doctor.py');
 
 type Answer = string[] | 'NXDOMAIN' | 'TIMEOUT' | 'SERVFAIL';
 

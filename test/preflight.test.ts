@@ -9,7 +9,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { cfnLint, jsonWritten, newStack, renderCfn, resourcesOfType } from './util';
-import { NetworkPreflight, NetworkPreflightProps } from '../lib/preflight';
+import { NetworkPreflight, NetworkPreflightProps } from '../lib/network/preflight';
 
 const SERVICES = ['ec2', 'ecr.api', 'ecr.dkr', 's3'];
 
@@ -258,7 +258,7 @@ describe('private-eks-doctor user data', () => {
     execFileSync('bash', ['-c', unpacking[0].replace('/usr/local/lib/private-eks-doctor', dir)]);
 
     // THEN it writes the doctor and the failure texts of this package, byte for byte, and the doctor runs
-    const lib = path.join(__dirname, '..', 'lib', 'private');
+    const lib = path.join(__dirname, '..', 'lib', 'network');
     expect(fs.readdirSync(dir).sort()).toEqual(['doctor.py', 'failures.json']);
     expect(fs.readFileSync(path.join(dir, 'doctor.py'))).toEqual(fs.readFileSync(path.join(lib, 'preflight-doctor.py')));
     expect(fs.readFileSync(path.join(dir, 'failures.json'))).toEqual(fs.readFileSync(path.join(lib, 'preflight-probe', 'failures.json')));
@@ -281,7 +281,7 @@ describe('private-eks-doctor user data', () => {
   test('the committed bundle holds the current doctor and failure texts (UPDATE_DOCTOR_BUNDLE=1 rewrites it)', () => {
     // Committed rather than compressed at synth: deflate output differs between zlib builds, and the bastion is
     // replaced whenever its user data changes.
-    const lib = path.join(__dirname, '..', 'lib', 'private');
+    const lib = path.join(__dirname, '..', 'lib', 'network');
     const sources = {
       'doctor.py': fs.readFileSync(path.join(lib, 'preflight-doctor.py'), 'utf8'),
       'failures.json': fs.readFileSync(path.join(lib, 'preflight-probe', 'failures.json'), 'utf8'),

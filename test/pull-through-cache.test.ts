@@ -7,8 +7,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { cfnLint, newStack, resourcesOfType } from './util';
-import { EcrPullThroughCache, PullThroughCacheRuleOptions } from '../lib/pull-through-cache';
-import { Upstream, UpstreamRegistries } from '../lib/upstream-registries';
+import { EcrPullThroughCache, PullThroughCacheRuleOptions } from '../lib/workloads/pull-through-cache';
+import { Upstream, UpstreamRegistries } from '../lib/workloads/upstream-registries';
 
 function envStack(region = 'eu-west-1', account = '111111111111'): Stack {
   return new Stack(new App(), 'Test', { env: { region, account } });

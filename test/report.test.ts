@@ -8,8 +8,8 @@ import { quietly, USER_APP_CONTEXT } from './util';
 import { build as buildFullyPrivate } from '../examples/fully-private/app';
 import { build as buildSeedWorkshop } from '../examples/seed-workshop/app';
 import { PrivateEksCluster } from '../lib';
-import { HOURS_PER_MONTH, REGION_RATES } from '../lib/private/network-costs';
-import { JoinReport } from '../lib/private/report';
+import { HOURS_PER_MONTH, REGION_RATES } from '../lib/plan/network-costs';
+import { JoinReport } from '../lib/plan/report';
 
 function synthInto(build: (app: App) => unknown, svg = false): { outdir: string; app: App; error?: string } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'peks-report-'));

@@ -10,7 +10,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { cluster, importedVpc, tinyLayer } from './join-cases';
 import { PrivateEksCluster, PrivateEksClusterProps, Upstream } from '../lib';
 import { newStack, resourcesOfType } from './util';
-import { Finding } from '../lib/join-analysis';
+import { Finding } from '../lib/check/join-analysis';
 
 const findingsOf = (c: PrivateEksCluster): Finding[] => (c as any)._joinFindings();
 const deployment = (image: string, kind = 'Deployment') => {

@@ -1,0 +1,111 @@
+import { Annotations, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { IConstruct } from 'constructs';
+import { misuse } from '../core/errors';
+
+/**
+ * EC2 instance type names, checked at synth so that a typo (`t3.mediun`) fails in seconds instead of failing the
+ * nodegroup's creation in CloudFormation.
+ *
+ * The data is aws-cdk-lib's own: the families of `ec2.InstanceClass` (through `ec2.InstanceType.of`, which maps the
+ * symbolic members such as BURSTABLE3 to `t3`) and the sizes of `ec2.InstanceSize`
+ * (node_modules/aws-cdk-lib/aws-ec2/lib/instance-types.d.ts, aws-cdk-lib 2.276.0), so the list moves with
+ * aws-cdk-lib upgrades. The naming rule (`<family>.<size>`, the family being everything before the period) is EC2's:
+ * https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-types.html (read 2026-12-05).
+ *
+ * aws-cdk-lib lags behind EC2, so a name its enums do not hold is not necessarily wrong. The verdicts:
+ * - `ok`: family and size both in aws-cdk-lib's enums (the pair itself is not checked: `t3.metal` passes).
+ * - `error`: the name is not `<family>.<size>`, or the size is neither one of aws-cdk-lib's nor of EC2's size shape
+ *   (`nano` ... `large`, `<N>xlarge`, `metal`, `metal-<N>xl`): no instance type has such a size, so it is a typo
+ *   whatever the family (`t3.mediun`, `m5.lage`, `t5.mediun`).
+ * - `warn`: the size has EC2's shape but the family or the size is not in aws-cdk-lib's enums (`p6-b200.48xlarge`,
+ *   `t3.192xlarge`): maybe newer than aws-cdk-lib, maybe a typo (`t3x.medium`); acknowledgeable.
+ */
+export interface InstanceTypeVerdict {
+  readonly verdict: 'ok' | 'warn' | 'error';
+  /** The closest name aws-cdk-lib knows, when not ok and one is close. */
+  readonly suggestion?: string;
+}
+
+/** Families (the part before the period) of aws-cdk-lib's `ec2.InstanceClass`, in concrete form. */
+export const KNOWN_INSTANCE_FAMILIES: ReadonlySet<string> = new Set(
+  Object.values(ec2.InstanceClass)
+    .map(c => ec2.InstanceType.of(c, ec2.InstanceSize.LARGE).toString().split('.')[0])
+    // A few symbolic members have no concrete mapping in aws-cdk-lib 2.276 (PARALLEL5_EXTENDED): not a family name.
+    .filter(f => !/^[a-z]{4,}\d/.test(f)),
+);
+
+/** Sizes of aws-cdk-lib's `ec2.InstanceSize`. */
+export const KNOWN_INSTANCE_SIZES: ReadonlySet<string> = new Set(Object.values(ec2.InstanceSize));
+
+/** The shape of an EC2 size (every size of `ec2.InstanceSize` has it; a test pins that). */
+export const INSTANCE_SIZE_SHAPE = /^(?:nano|micro|small|medium|large|\d*xlarge|metal|metal-\d+xl)$/;
+
+/** Judges an instance type name (a literal; tokens are not passed here). */
+export function checkInstanceTypeName(name: string): InstanceTypeVerdict {
+  const m = /^([a-z0-9-]+)\.([a-z0-9-]+)$/.exec(name);
+  if (!m) {
+    const parts = name.toLowerCase().replace(/\s+/g, '').split(/[._-]/);
+    const guess = parts.length >= 2 ? `${closest(parts[0], KNOWN_INSTANCE_FAMILIES)}.${closest(parts.slice(1).join('-'), KNOWN_INSTANCE_SIZES)}` : undefined;
+    return { verdict: 'error', suggestion: guess && checkInstanceTypeName(guess).verdict === 'ok' ? guess : undefined };
+  }
+  const [, family, size] = m;
+  const familyKnown = KNOWN_INSTANCE_FAMILIES.has(family);
+  const sizeKnown = KNOWN_INSTANCE_SIZES.has(size);
+  if (familyKnown && sizeKnown) return { verdict: 'ok' };
+  const suggestion = `${familyKnown ? family : closest(family, KNOWN_INSTANCE_FAMILIES)}.${sizeKnown ? size : closest(size, KNOWN_INSTANCE_SIZES)}`;
+  if (!sizeKnown && !INSTANCE_SIZE_SHAPE.test(size)) return { verdict: 'error', suggestion };
+  return { verdict: 'warn', suggestion: suggestion !== name ? suggestion : undefined };
+}
+
+/** The known name nearest to `word` (edit distance; ties: the first in aws-cdk-lib's order). */
+function closest(word: string, known: ReadonlySet<string>): string {
+  let best = word;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const d = editDistance(word, k);
+    if (d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance, with a swap of two neighbours counted as one edit (`meduim`). */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** The warning ID of an instance type aws-cdk-lib's enums do not name (acknowledgeable). */
+export const UNVERIFIED_INSTANCE_TYPE_WARNING = 'cdk-private-eks:instanceTypeNotVerified';
+
+/**
+ * Refuses an instance type that cannot exist (the construct path, the value and the nearest name), and warns about
+ * one aws-cdk-lib does not name. Tokens are not checked.
+ */
+export function validateInstanceType(scope: IConstruct, prop: string, instanceType: ec2.InstanceType): void {
+  const name = instanceType.toString();
+  if (Token.isUnresolved(name)) return;
+  const { verdict, suggestion } = checkInstanceTypeName(name);
+  if (verdict === 'ok') return;
+  const hint = suggestion ? `did you mean ${suggestion}? ` : '';
+  if (verdict === 'error') {
+    throw misuse(scope, `${prop}: "${name}" is not an EC2 instance type (a name is <family>.<size>, such as t3.medium or m7g.2xlarge, `
+      + 'and no instance type has this size), so the nodegroup or instance would fail to create at deploy',
+    `${hint}use a type from https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-types.html`);
+  }
+  Annotations.of(scope).addWarningV2(UNVERIFIED_INSTANCE_TYPE_WARNING,
+    `${prop}: "${name}" is not among aws-cdk-lib's instance types (ec2.InstanceClass, ec2.InstanceSize): it may be newer than `
+    + `aws-cdk-lib, or a typo that fails at deploy. Fix: ${hint}check it with \`aws ec2 describe-instance-types --instance-types ${name}\`, `
+    + `then acknowledge this warning (Annotations.of(scope).acknowledgeWarning('${UNVERIFIED_INSTANCE_TYPE_WARNING}', reason)).`);
+}
