@@ -21,11 +21,11 @@ import * as eksv1 from 'aws-cdk-lib/aws-eks';
 import { FullyPrivateStack } from '../examples/fully-private/app';
 import { PlatformStack } from '../examples/platform/app';
 import { PrivateEksCluster, Upstream } from '../lib';
-import { analyzeJoin } from '../lib/check/join-analysis';
-import { factDates, oldestFact } from '../lib/contracts/fact-dates';
 import { imageFacts } from '../lib/check/image-facts';
-import { publishPlan } from '../lib/plan/plan';
+import { analyzeJoin } from '../lib/check/join-analysis';
 import { TreeFacts } from '../lib/check/tree-facts';
+import { factDates, oldestFact } from '../lib/contracts/fact-dates';
+import { publishPlan } from '../lib/plan/plan';
 
 const root = path.join(__dirname, '..');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -62,11 +62,14 @@ const nodeRole = new iam.Role(stack, 'NodeRole', {
   managedPolicies: ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly'].map(n => iam.ManagedPolicy.fromAwsManagedPolicyName(n)),
 });
 const launchTemplate = new ec2.LaunchTemplate(stack, 'NodeLaunchTemplate', {
-  requireImdsv2: true, httpPutResponseHopLimit: 1,
+  requireImdsv2: true,
+  httpPutResponseHopLimit: 1,
   blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(30, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }) }],
 });
 cluster.addNodegroupCapacity('Nodes', {
-  instanceTypes: [new ec2.InstanceType('t3.medium')], desiredSize: 2, nodeRole,
+  instanceTypes: [new ec2.InstanceType('t3.medium')],
+  desiredSize: 2,
+  nodeRole,
   launchTemplateSpec: { id: launchTemplate.launchTemplateId!, version: launchTemplate.latestVersionNumber },
 });
 
@@ -74,8 +77,12 @@ const bastionSg = new ec2.SecurityGroup(stack, 'BastionSg', { vpc, allowAllOutbo
 bastionSg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443));
 cluster.connections.allowDefaultPortFrom(bastionSg);
 const bastion = new ec2.Instance(stack, 'Bastion', {
-  vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, securityGroup: bastionSg,
-  instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(), requireImdsv2: true,
+  vpc,
+  vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+  securityGroup: bastionSg,
+  instanceType: new ec2.InstanceType('t3.micro'),
+  machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+  requireImdsv2: true,
   blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(16, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }) }],
 });
 bastion.role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore'));

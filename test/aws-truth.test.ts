@@ -12,8 +12,8 @@ import { cluster, isolatedVpc, tinyLayer } from './join-cases';
 import { ClusterBastion, EndpointCatalogue, NodeEndpoints, PrivateEksCluster, WorkloadIdentity } from '../lib';
 import { endpointServices, newStack, resourcesOfType } from './util';
 import { Finding, JOIN_RULES } from '../lib/check/join-analysis';
-import { buildReport } from '../lib/plan/report';
 import { TreeFacts } from '../lib/check/tree-facts';
+import { buildReport } from '../lib/plan/report';
 
 const findingsOf = (c: PrivateEksCluster): Finding[] => (c as any)._joinFindings();
 const stackIn = (region: string, app = new App()) => new Stack(app, 'Test', { env: { account: '123456789012', region } });

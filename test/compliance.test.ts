@@ -15,8 +15,8 @@ import { build as buildFullyPrivate } from '../examples/fully-private/app';
 import { build as buildPlatform } from '../examples/platform/app';
 import { build as buildSeedWorkshop } from '../examples/seed-workshop/app';
 import { BastionAccess, BastionClusterAccess, PrivateEksChecks, PrivateEksCluster, Upstream } from '../lib';
-import { ACKNOWLEDGEMENTS, acknowledgeFindings, acknowledgementTable, MIN_REASON_LENGTH } from '../lib/core/acknowledgements';
 import { checkTemplate, TEMPLATE_RULES } from '../lib/check/template-rules';
+import { ACKNOWLEDGEMENTS, acknowledgeFindings, acknowledgementTable, MIN_REASON_LENGTH } from '../lib/core/acknowledgements';
 
 const EXAMPLES: Record<string, (app: App) => Stack[]> = {
   'fully-private': buildFullyPrivate,

@@ -6,8 +6,8 @@ import { cluster, isolatedVpc, tinyLayer } from './join-cases';
 import { NodeEndpoints, PrivateEksCluster } from '../lib';
 import { newStack, resourcesOfType } from './util';
 import { Finding } from '../lib/check/join-analysis';
-import { AwsLocation, SAMPLE_LOCATIONS } from '../lib/core/aws-env';
 import { blockedNeed, substitutePseudoParameters } from '../lib/contracts/endpoint-policy';
+import { AwsLocation, SAMPLE_LOCATIONS } from '../lib/core/aws-env';
 
 const findingsOf = (c: PrivateEksCluster): Finding[] => (c as any)._joinFindings();
 

@@ -1,8 +1,8 @@
+import { KubectlV24Layer } from '@aws-cdk/lambda-layer-kubectl-v24';
 import { RemovalPolicy, Size } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { KubectlV24Layer } from '@aws-cdk/lambda-layer-kubectl-v24';
 import { newStack, resourcesOfType } from './util';
 import { ComponentContracts, ComponentKind, EksAddonName, PrivateEksCluster } from '../lib';
 
@@ -12,7 +12,8 @@ describe('props production users look for', () => {
     const userData = ec2.UserData.forLinux();
     userData.addCommands('echo hello > /etc/motd');
     new PrivateEksCluster(stack, 'Eks', {
-      version: eks.KubernetesVersion.V1_33, bastion: false,
+      version: eks.KubernetesVersion.V1_33,
+      bastion: false,
       defaultNodegroup: { releaseVersion: '1.33.0-20250101', maxUnavailablePercentage: 25, tags: { team: 'platform' }, userData },
     });
     const t = Template.fromStack(stack);
@@ -34,8 +35,11 @@ describe('props production users look for', () => {
   test('the kubectl handler\'s memory and a removal policy for the cluster and its handler', () => {
     const stack = newStack();
     const c = new PrivateEksCluster(stack, 'Eks', {
-      version: eks.KubernetesVersion.V1_33, bastion: false, kubectlLayer: new KubectlV24Layer(stack, 'Layer'),
-      kubectlMemory: Size.gibibytes(3), removalPolicy: RemovalPolicy.RETAIN,
+      version: eks.KubernetesVersion.V1_33,
+      bastion: false,
+      kubectlLayer: new KubectlV24Layer(stack, 'Layer'),
+      kubectlMemory: Size.gibibytes(3),
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     c.addManifest('Ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } });
     const t = Template.fromStack(stack);

@@ -1,7 +1,7 @@
+import { KubectlV24Layer } from '@aws-cdk/lambda-layer-kubectl-v24';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { KubectlV24Layer } from '@aws-cdk/lambda-layer-kubectl-v24';
 import { newStack, quietly } from './util';
 import { PrivateEksCluster, WorkloadIdentity } from '../lib';
 
@@ -63,7 +63,8 @@ describe('EKS Auto Mode', () => {
     const app = new App();
     const stack = new Stack(app, 'Auto');
     const c = new PrivateEksCluster(stack, 'Eks', {
-      version: eks.KubernetesVersion.V1_33, bastion: false,
+      version: eks.KubernetesVersion.V1_33,
+      bastion: false,
       downgradeRules: downgrade ? { 'PEKS-AUTO-1': 'proven with our own endpoints in a test account' } : undefined,
     });
     // Turned on through an escape hatch on the L1, where the library does not.

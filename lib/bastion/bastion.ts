@@ -9,13 +9,13 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ComponentContracts } from '../contracts/component-contracts';
 import { acknowledgeFindings, acknowledgeWildcards } from '../core/acknowledgements';
+import { ipv4CidrPrefix } from '../core/cidr';
 import { misuse } from '../core/errors';
 import { allow, ownPolicy } from '../core/iam';
 import { kubectlLayerAsset, kubectlLayerSha256 } from '../core/kubectl-asset';
 import { cloudWatchLogsKey } from '../core/logs-key';
 import { defaultBastionSubnets, defaultPrivateSelection } from '../core/subnets';
 import { fileValue, VALUES_DIR, writeFileLine, writeJsonFileLines } from '../core/user-data';
-import { ipv4CidrPrefix } from '../core/cidr';
 
 /**
  * How operators reach the bastion.

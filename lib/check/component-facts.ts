@@ -4,11 +4,11 @@
  */
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { AwsLocation, locationOf } from '../core/aws-env';
 import { PLACEHOLDER, readCustomResourceJson, readResolvedJson } from './image-facts';
-import { ComponentContract, ComponentContracts, ContractService } from '../contracts/component-contracts';
 import { ClientFacts, ComponentFacts, ComponentIdentity, SettingFacts, SubnetFacts } from './join-analysis';
 import { CHART_RESOURCE_TYPE, key, literal, rawList, TreeFacts } from './tree-facts';
+import { ComponentContract, ComponentContracts, ContractService } from '../contracts/component-contracts';
+import { AwsLocation, locationOf } from '../core/aws-env';
 
 
 /** Every add-on and recognised chart of the cluster, and the clients that check their services from the node subnets. */

@@ -6,11 +6,11 @@
  */
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { AwsLocation, locationOf } from '../core/aws-env';
-import { substitutePseudoParameters } from '../contracts/endpoint-policy';
-import { ImageInventory, ImageRegistries, ImageSource, ImageUse, RegionRelation, RegistryKind } from '../workloads/images';
 import { ImageFacts, ImageRegistryClass } from './join-analysis';
 import { key, literal, MANIFEST_RESOURCE_TYPE, TreeFacts } from './tree-facts';
+import { substitutePseudoParameters } from '../contracts/endpoint-policy';
+import { AwsLocation, locationOf } from '../core/aws-env';
+import { ImageInventory, ImageRegistries, ImageSource, ImageUse, RegionRelation, RegistryKind } from '../workloads/images';
 import { UpstreamAuthentication, UpstreamRegistries } from '../workloads/upstream-registries';
 
 

@@ -473,7 +473,8 @@ function analyzeImages(model: JoinModel, findings: Finding[]) {
     } else if (i.registryClass === 'ecr-other-region') {
       // Cross-Region PrivateLink: interface endpoints for that region's ecr.api, ecr.dkr and s3 (the layers come from
       // that region's S3) reach its registry (aws-services-cross-region-privatelink-support.html, read 2026-12-05).
-      const crossRegion = CROSS_REGION_IMAGE_SERVICES.filter(svc => !model.interfaceEndpoints.some(e => e.service === svc && e.serviceRegion === i.registryLabel));
+      const crossRegion = CROSS_REGION_IMAGE_SERVICES
+        .filter(svc => !model.interfaceEndpoints.some(e => e.service === svc && e.serviceRegion === i.registryLabel));
       if (crossRegion.length === 0) continue;
       findings.push(finding('PEKS-IMG-2', `${at(i)} from ECR in ${i.registryLabel} (${i.registry}), and ${noRouteText}: this VPC's ECR endpoints serve ${model.region ?? 'the stack\'s region'} only`,
         `replicate the repository to this region (ECR replication), or cache it: cluster.addPullThroughCache('Cache', { rules: [{ upstream: Upstream.ECR_PRIVATE, upstreamRegion: '${i.registryLabel}', upstreamAccount: '<account>' }] }); `

@@ -3,16 +3,16 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
+import { componentFacts } from './component-facts';
+import { imageFacts } from './image-facts';
+import { CapacityFacts, ClientFacts, InterfaceEndpointFacts, JoinModel, NeededByDefault, NeededService, SubnetFacts, VersionFacts, waiveReachedSettings } from './join-analysis';
+import { ClientNetwork, key, literal, rawList, rawValue, TreeFacts, usableAddresses } from './tree-facts';
 import { ClusterBastion } from '../bastion/bastion';
 import { ComponentContracts } from '../contracts/component-contracts';
 import { EndpointCatalogue } from '../contracts/endpoint-catalogue';
-import { CapacityFacts, ClientFacts, InterfaceEndpointFacts, JoinModel, NeededByDefault, NeededService, SubnetFacts, VersionFacts, waiveReachedSettings } from './join-analysis';
 import { oldestCreatableVersion, versionSupport } from '../contracts/kubernetes-versions';
 import { maxPodsFor } from '../contracts/max-pods';
 import { AwsLocation, locationOf } from '../core/aws-env';
-import { componentFacts } from './component-facts';
-import { imageFacts } from './image-facts';
-import { ClientNetwork, key, literal, rawList, rawValue, TreeFacts, usableAddresses } from './tree-facts';
 
 /** The features a cluster declares; detected ones are added from the tree. */
 export interface DeclaredFeatures {

@@ -5,8 +5,8 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import { InterfaceEndpointFacts, RouteFacts, SubnetFacts } from './join-analysis';
-import { locationOf } from '../core/aws-env';
 import { blockedNeed, INTERFACE_PURPOSES, NeedPurpose } from '../contracts/endpoint-policy';
+import { locationOf } from '../core/aws-env';
 import { cidrContains, literal } from '../core/cidr';
 
 // The CIDR helpers and `literal` moved to core/cidr.ts; re-exported for the modules of the check.

@@ -3,8 +3,8 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ComponentContract, ComponentContracts } from '../contracts/component-contracts';
-import { acknowledgeCfnJsonProvider } from '../core/acknowledgements';
 import { unknownAddonName } from '../contracts/eks-addon-names';
+import { acknowledgeCfnJsonProvider } from '../core/acknowledgements';
 import { misuse } from '../core/errors';
 import { allow, irsaRole, podIdentityRole } from '../core/iam';
 import { WorkloadIdentity } from '../nodes/workload-identity';
@@ -78,11 +78,6 @@ export class ClusterAddon extends Construct {
   /** Its contract, when the registry has one. */
   public readonly contract?: ComponentContract;
 
-  private identityFor(props: ClusterAddonProps, wanted?: { podIdentity: boolean }): WorkloadIdentity | undefined {
-    if (!wanted) return undefined;
-    return props.identity ?? (wanted.podIdentity ? WorkloadIdentity.POD_IDENTITY : WorkloadIdentity.IRSA);
-  }
-
   constructor(scope: Construct, id: string, props: ClusterAddonProps) {
     super(scope, id);
     if (Token.isUnresolved(props.addonName) || !/^[a-z0-9][a-z0-9_-]*$/.test(props.addonName)) {
@@ -145,6 +140,11 @@ export class ClusterAddon extends Construct {
     const own = this.contract ? ComponentContracts.servicesOf(this.contract.name).map(s => s.service) : [];
     const id = this.identity === WorkloadIdentity.POD_IDENTITY ? ['eks-auth'] : this.identity === WorkloadIdentity.IRSA ? ['sts'] : [];
     return [...new Set([...own, ...id])];
+  }
+
+  private identityFor(props: ClusterAddonProps, wanted?: { podIdentity: boolean }): WorkloadIdentity | undefined {
+    if (!wanted) return undefined;
+    return props.identity ?? (wanted.podIdentity ? WorkloadIdentity.POD_IDENTITY : WorkloadIdentity.IRSA);
   }
 }
 

@@ -1,7 +1,7 @@
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
-import { misuse } from '../core/errors';
 import type { ComponentHost } from './host';
+import { misuse } from '../core/errors';
 
 /** Where a controller comes from on the internet, for the messages that say how to bring it into the VPC. */
 export interface ControllerHome {

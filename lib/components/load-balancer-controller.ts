@@ -5,12 +5,12 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
-import { ComponentContracts } from '../contracts/component-contracts';
+import { AlbStatementKind, scopeAlbPolicy } from './alb-policy';
+import { checkChartSource, controllerImage, ControllerHome } from './controller-source';
 import { hostOf } from './host';
 import { IPrivateEksCluster } from './private-cluster';
-import { AlbStatementKind, scopeAlbPolicy } from './alb-policy';
+import { ComponentContracts } from '../contracts/component-contracts';
 import { AcknowledgementSite, acknowledgeCfnJsonProvider, acknowledgeWildcards } from '../core/acknowledgements';
-import { checkChartSource, controllerImage, ControllerHome } from './controller-source';
 import { misuse } from '../core/errors';
 import { irsaRole } from '../core/iam';
 

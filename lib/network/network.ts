@@ -5,10 +5,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeFindings } from '../core/acknowledgements';
+import { ipv4CidrNetwork, ipv4CidrPrefix } from '../core/cidr';
 import { misuse } from '../core/errors';
 import { allow, serviceRole } from '../core/iam';
 import { cloudWatchLogsKey } from '../core/logs-key';
-import { ipv4CidrNetwork, ipv4CidrPrefix } from '../core/cidr';
 
 /**
  * Properties of a `PrivateNetwork`.

@@ -4,10 +4,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { EndpointCatalogue } from '../contracts/endpoint-catalogue';
 import { AwsBuckets, locationOf, s3Arn } from '../core/aws-env';
+import { literalVpcCidr } from '../core/cidr';
 import { misuse } from '../core/errors';
 import { endpointAzsRecorded, requestEndpointAzs, subnetsPendingLookup } from '../core/lookups';
 import { defaultPrivateSelection } from '../core/subnets';
-import { literalVpcCidr } from '../core/cidr';
 
 /**
  * Properties of `NodeEndpoints`.

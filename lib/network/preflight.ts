@@ -8,10 +8,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledgeFindings } from '../core/acknowledgements';
+import { ipv4CidrPrefix } from '../core/cidr';
 import { misuse } from '../core/errors';
 import { subnetsPendingLookup } from '../core/lookups';
 import { writeJsonFileLines } from '../core/user-data';
-import { ipv4CidrPrefix } from '../core/cidr';
 
 /** The probe's handler directory: the function's code asset (plain CommonJS, no dependencies). */
 const PROBE_DIR = path.join(__dirname, 'preflight-probe');

@@ -2,10 +2,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { validateInstanceType } from '../contracts/instance-types';
 import { defaultAmiFamily } from '../contracts/kubernetes-versions';
 import { acknowledgeFindings } from '../core/acknowledgements';
 import { isConcreteNumber, misuse } from '../core/errors';
-import { validateInstanceType } from '../contracts/instance-types';
 import { defaultPrivateSelection } from '../core/subnets';
 
 /**

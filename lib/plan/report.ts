@@ -2,13 +2,13 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { CostEstimate, estimate, RATES_AS_OF, RATES_SOURCE } from './network-costs';
 import { ClusterBastion } from '../bastion/bastion';
-import { EndpointCatalogue } from '../contracts/endpoint-catalogue';
 import { Finding, JoinModel, reachability, ReachRow } from '../check/join-analysis';
+import { key, literal, literalVpcCidr, rawList, rawValue, shortServiceName, TreeFacts } from '../check/tree-facts';
+import { EndpointCatalogue } from '../contracts/endpoint-catalogue';
 import { NodeEndpoints } from '../network/node-endpoints';
 import { NetworkPreflight } from '../network/preflight';
-import { CostEstimate, estimate, RATES_AS_OF, RATES_SOURCE } from './network-costs';
-import { key, literal, literalVpcCidr, rawList, rawValue, shortServiceName, TreeFacts } from '../check/tree-facts';
 
 /** The cluster's settings, as `eksctl create cluster --dry-run` would print them. */
 export interface ClusterSettings {

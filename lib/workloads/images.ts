@@ -1,9 +1,9 @@
 import { Aws, Token } from 'aws-cdk-lib';
-import { AwsLocation, ecrRegistryHost, eksImageAccounts, parseEcrRegistryHost, partitionOfRegion, urlSuffixOfPartition } from '../core/aws-env';
 import {
   CONTAINER_LISTS, POD_SPEC_PATHS, formatReference, isImageKey, isPlainObject, isUnresolvedValue, parseReference, scalarString,
 } from './image-reference';
 import { Upstream, UpstreamRegistries } from './upstream-registries';
+import { AwsLocation, ecrRegistryHost, eksImageAccounts, parseEcrRegistryHost, partitionOfRegion, urlSuffixOfPartition } from '../core/aws-env';
 
 /**
  * Container images: how runtimes read a reference, which registry serves it and whether nodes with no internet route

@@ -5,12 +5,12 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { CacheRuleMapping, ImageReference, PullThroughCacheUri } from './images';
+import { Upstream, UpstreamAuthentication, UpstreamRegistries } from './upstream-registries';
+import { acknowledgeWildcards } from '../core/acknowledgements';
 import {
   EcrServicePrincipals, ecrRegistryHost, ecrRepositoryArn, locationOf, parseEcrRegistryHost, pullThroughCacheOffered,
 } from '../core/aws-env';
-import { acknowledgeWildcards } from '../core/acknowledgements';
 import { misuse } from '../core/errors';
-import { Upstream, UpstreamAuthentication, UpstreamRegistries } from './upstream-registries';
 
 /** The name every pull-through-cache credential secret must start with (pull-through-cache-creating-rule.html). */
 const SECRET_NAME_PREFIX = 'ecr-pullthroughcache/';
