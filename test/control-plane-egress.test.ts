@@ -43,7 +43,8 @@ describe('control-plane egress routing', () => {
 
   test('AWS_MANAGED, or no IRSA, needs nothing of the cluster subnets', () => {
     expect(() => quietly(() => build({ createVpcEndpoints: false, existingEndpointServices: SHARED }).app.synth())).not.toThrow();
-    const noIrsa = build({ controlPlaneEgressMode: ControlPlaneEgressMode.CUSTOMER_ROUTED, createVpcEndpoints: false, existingEndpointServices: SHARED }, false);
+    const mode = ControlPlaneEgressMode.CUSTOMER_ROUTED;
+    const noIrsa = build({ controlPlaneEgressMode: mode, createVpcEndpoints: false, existingEndpointServices: SHARED }, false);
     expect(() => quietly(() => noIrsa.app.synth())).not.toThrow();
   });
 });
