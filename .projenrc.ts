@@ -118,7 +118,8 @@ for (const dir of ['examples', 'bench']) {
 // The main job: `npx cdk synth` at the root synthesizes the default example (no AWS account needed).
 new JsonFile(project, 'cdk.json', {
   obj: {
-    app: 'npx ts-node --transpile-only --prefer-ts-exts -P examples/tsconfig.json examples/fully-private/app.ts',
+    // --swc: the example runs the library from its TypeScript sources; SWC transpiles them several times faster than tsc.
+    app: 'npx ts-node --transpile-only --swc --prefer-ts-exts -P examples/tsconfig.json examples/fully-private/app.ts',
     output: 'cdk.out',
     // The feature flags a new `cdk init` app of this aws-cdk-lib sets: the examples synthesize as users' apps do.
     context: { ...CURRENTLY_RECOMMENDED_FLAGS },

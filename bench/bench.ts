@@ -6,7 +6,8 @@
  *  4. the test suite's time;
  *  5. the image scan's share of a large app's synth;
  *  6. the platform example's synth against the default one;
- *  7. the oldest AWS fact (catalogue, endpoint claims, contracts) and its row.
+ *  7. the oldest AWS fact (catalogue, endpoint claims, contracts) and its row;
+ *  8. cold `cdk synth` of the default example against the same cluster wired by hand (bench/hand-wired-app.ts).
  *
  *   npx projen bench            (add --quick to skip the test suite)
  */
@@ -209,4 +210,34 @@ if (!process.argv.includes('--quick')) {
   const days = Math.floor((Date.now() - Date.parse(`${oldest.read}T00:00:00Z`)) / 86_400_000);
   console.log(`7. oldest AWS fact: read ${oldest.read} (${days} days ago), row "${oldest.row}"; `
     + `${facts.filter(f => f.read === oldest.read).length} of ${facts.length} dated rows share that day`);
+}
+
+{
+  // Issue 22: cold `cdk synth` of the default example against the same cluster wired by hand with aws-eks-v2
+  // (bench/hand-wired-app.ts), the same CLI, runner and cdk.json flags; alternating runs, median of each and of the
+  // pairwise ratios (the machine's speed drifts). aws-cdk-lib's built-in template validation (~3 s) is in both.
+  const pairs = Number(process.env.BENCH_PAIRS ?? 5);
+  const runner = 'npx ts-node --transpile-only --swc --prefer-ts-exts';
+  const commands = {
+    library: ['cdk', 'synth', '-q', '-o', path.join(os.tmpdir(), 'peks-bench-lib.out')],
+    hand: ['cdk', 'synth', '-q', '-a', `${runner} -P bench/tsconfig.json bench/hand-wired-app.ts`, '-o', path.join(os.tmpdir(), 'peks-bench-hand.out')],
+  };
+  const run = (args: string[]) => {
+    const t = process.hrtime.bigint();
+    const r = spawnSync('npx', args, { cwd: root, stdio: 'ignore', env: { ...process.env, CDK_PRIVATE_EKS_SVG: '' } });
+    if (r.status !== 0) throw new Error(`npx ${args.join(' ')} failed`);
+    return Number(process.hrtime.bigint() - t) / 1e6;
+  };
+  run(commands.library); run(commands.hand); // warm the disk cache and npx
+  const lib: number[] = [];
+  const hand: number[] = [];
+  const ratios: number[] = [];
+  for (let i = 0; i < pairs; i++) {
+    const a = run(commands.library);
+    const b = run(commands.hand);
+    lib.push(a); hand.push(b); ratios.push(a / b);
+  }
+  const ratio = median(ratios);
+  console.log(`8. cold cdk synth, default example vs the same cluster wired by hand (aws-eks-v2), median of ${pairs} alternating pairs: `
+    + `${median(lib).toFixed(0)} ms vs ${median(hand).toFixed(0)} ms; ratio ${ratio.toFixed(2)} (min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)}); target (issue 22): <= 1.05 -> ${ratio <= 1.05 ? 'met' : 'NOT met'}`);
 }
