@@ -7,8 +7,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import { Construct, IConstruct } from 'constructs';
+import { checkClusterName, checkDeclaredServices, checkDowngrades, checkPrivateAccessSubnets, warnOnOpenPublicEndpoint } from './props-checks';
 import { BastionAccess, BastionOptions, ClusterBastion } from '../bastion/bastion';
-import { analyzeJoin, Finding, isJoinRule, JOIN_RULES, JoinModel } from '../check/join-analysis';
+import { analyzeJoin, Finding, JoinModel } from '../check/join-analysis';
 import { buildJoinModel } from '../check/join-model';
 import { key, literalVpcCidr, rawValue, TreeFacts } from '../check/tree-facts';
 import { ClusterAddon, ClusterAddonOptions } from '../components/cluster-addon';
@@ -429,7 +430,7 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
     if (this.node.tryGetContext(NATIVE_OIDC_FLAG) === undefined) this.node.setContext(NATIVE_OIDC_FLAG, true);
     this.kubectlLayer = props.kubectlLayer;
     this.endpointAccess = props.endpointAccess ?? eks.EndpointAccess.PRIVATE;
-    this.warnOnOpenPublicEndpoint();
+    warnOnOpenPublicEndpoint(this, this.endpointAccess);
     if (props.bastionOptions?.instanceType) validateInstanceType(this, 'bastionOptions.instanceType', props.bastionOptions.instanceType);
 
     this.version = props.version;
@@ -461,14 +462,14 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
     this.nodeRoleCniPolicy = props.nodeRoleCniPolicy ?? !cniRole;
     // The managed vpc-cni gets its credentials through Pod Identity: the agent and the eks-auth endpoint.
     if (cniRole) this.addFeatures({ podIdentity: true });
-    this.declaredServices = this.checkDeclaredServices(props.existingEndpointServices ?? []);
+    this.declaredServices = checkDeclaredServices(this, props.existingEndpointServices ?? []);
     this.declaredRegistries = (props.existingRegistries ?? []).map(r => {
       if (Token.isUnresolved(r) || !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?$/i.test(r)) {
         throw misuse(this, `existingRegistries: "${r}" is not a registry host`, 'list hosts such as \'harbor.corp.example\' or \'registry.internal:5000\', without a scheme or a path');
       }
       return r.toLowerCase();
     });
-    this.downgrades = this.checkDowngrades(props.downgradeRules ?? {});
+    this.downgrades = checkDowngrades(this, props.downgradeRules ?? {});
 
     if (props.vpc) {
       this.vpc = props.vpc;
@@ -496,7 +497,7 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
     }
     // The cluster's subnets (clusterSubnets, else the node subnets) need private ones when the endpoint is private-only;
     // nodes alone may run in public subnets and use the private endpoint.
-    if (!props.clusterSubnets) this.checkPrivateAccessSubnets('nodeSubnets (also the cluster subnets: no clusterSubnets given)', selectedNodeSubnets);
+    if (!props.clusterSubnets) checkPrivateAccessSubnets(this, this.endpointAccess, this.vpc, 'nodeSubnets (also the cluster subnets: no clusterSubnets given)', selectedNodeSubnets);
     if (props.clusterSubnets) {
       let selected: ec2.SelectedSubnets;
       try {
@@ -504,7 +505,7 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
       } catch (e) {
         throw misuse(this, `clusterSubnets cannot be selected in the VPC: ${(e as Error).message}`, 'pass `clusterSubnets` that name subnets of the VPC');
       }
-      this.checkPrivateAccessSubnets('clusterSubnets', selected);
+      checkPrivateAccessSubnets(this, this.endpointAccess, this.vpc, 'clusterSubnets', selected);
     }
 
     const bastionAccess = props.bastionOptions?.access ?? BastionAccess.SSM;
@@ -1059,55 +1060,6 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
    * aws-eks-v2 needs private subnets among the cluster's subnets when the endpoint has no public access ("Vpc must
    * contain private subnets"): say which selection is public-only and what to do.
    */
-  private checkPrivateAccessSubnets(prop: string, selected: ec2.SelectedSubnets) {
-    const publicAccess = (this.endpointAccess as any)._config?.publicAccess;
-    const publicIds = new Set(this.vpc.publicSubnets.map(s => s.subnetId));
-    if (publicAccess === false && selected.subnets.length > 0 && selected.subnets.every(s => publicIds.has(s.subnetId))) {
-      throw misuse(this, `${prop} selects only public subnets (${selected.subnets.map(s => s.node.path).join(', ')}), and the API endpoint is PRIVATE: `
-        + 'a private-only cluster runs its nodes, its control-plane network interfaces and its kubectl handler in private subnets',
-      `select private subnets (${prop.split(' ')[0]}: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }), give the control plane private subnets with clusterSubnets, or use endpointAccess: eks.EndpointAccess.PUBLIC_AND_PRIVATE`);
-    }
-  }
-
-  /**
-   * A public API endpoint with no CIDR list (aws-eks-v2's PUBLIC or PUBLIC_AND_PRIVATE without `.onlyFrom(...)`, which
-   * EKS opens to 0.0.0.0/0) serves the Kubernetes API to the whole internet: risky, not broken, so a warning
-   * (acknowledgeable) with the fix. aws-eks-v2 keeps the setting in `EndpointAccess._config`, as checkPrivateAccessSubnets reads it.
-   * @see https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html
-   */
-  private warnOnOpenPublicEndpoint() {
-    const config = (this.endpointAccess as any)._config as { publicAccess?: boolean; privateAccess?: boolean; publicCidrs?: string[] } | undefined;
-    if (config?.publicAccess !== true) return;
-    const cidrs = config.publicCidrs ?? [];
-    const open = cidrs.filter(c => !Token.isUnresolved(c) && /^(0\.0\.0\.0\/0|::\/0)$/.test(c.trim()));
-    if (cidrs.length > 0 && open.length === 0) return;
-    const received = cidrs.length === 0 ? `${config.privateAccess ? 'PUBLIC_AND_PRIVATE' : 'PUBLIC'} with no CIDR list (EKS admits 0.0.0.0/0)` : `public CIDRs ${open.join(', ')}`;
-    Annotations.of(this).addWarningV2(OPEN_PUBLIC_ENDPOINT_WARNING,
-      `endpointAccess is ${received}: the Kubernetes API endpoint is open to the whole internet. Fix: `
-      + 'endpointAccess: eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(\'203.0.113.0/24\') with the CIDRs you connect from, or '
-      + `eks.EndpointAccess.PRIVATE (the default); or acknowledge this warning (Annotations.of(cluster).acknowledgeWarning('${OPEN_PUBLIC_ENDPOINT_WARNING}', reason)).`);
-  }
-
-  private checkDeclaredServices(services: string[]): string[] {
-    for (const s of services) {
-      const problem = s === 's3' ? undefined : EndpointCatalogue.checkServiceName(s);
-      if (problem) throw misuse(this, `existingEndpointServices: ${problem}`, 'list short service names such as \'ec2\', \'ecr.api\', \'s3\'');
-    }
-    return [...new Set(services)];
-  }
-
-  private checkDowngrades(downgrades: { [ruleId: string]: string }): { [ruleId: string]: string } {
-    for (const [id, reason] of Object.entries(downgrades)) {
-      if (!isJoinRule(id)) {
-        throw misuse(this, `downgradeRules names an unknown rule "${id}"`, `use one of ${JOIN_RULES.map(r => r.id).join(', ')}`);
-      }
-      if (typeof reason !== 'string' || reason.trim().length === 0) {
-        throw misuse(this, `downgradeRules: "${id}" has no reason`, 'write why the rule does not apply to this set-up; the reason is shown with the warning');
-      }
-    }
-    return { ...downgrades };
-  }
-
   /**
    * Runs the synth-time checks over the whole construct tree (after every construct is built): errors fail synth,
    * warnings are reported as `cdk-private-eks:<rule ID>` (acknowledge them with `Validations.of(scope).acknowledge({ id: 'Annotation::cdk-private-eks:<rule ID>', reason })`).
@@ -1204,7 +1156,6 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
 }
 
 const NATIVE_OIDC_FLAG = '@aws-cdk/aws-eks:useNativeOidcProvider';
-const OPEN_PUBLIC_ENDPOINT_WARNING = 'cdk-private-eks:publicEndpointOpenToInternet';
 /** Lookups whose placeholders the checks read safely: the stack's AZs and the endpoint services' AZs. */
 const AZ_LOOKUPS: string[] = [
   cxschema.ContextProvider.AVAILABILITY_ZONE_PROVIDER,
@@ -1219,17 +1170,6 @@ const ALL_LOG_TYPES = [
   eks.ClusterLoggingTypes.SCHEDULER,
 ];
 
-/**
- * EKS cluster names: letters, digits, hyphens and underscores, starting with a letter or digit, at most 100
- * characters (https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateCluster.html, `name`).
- */
-function checkClusterName(scope: Construct, name: string | undefined) {
-  if (name === undefined || Token.isUnresolved(name)) return;
-  if (!/^[0-9A-Za-z][A-Za-z0-9\-_]*$/.test(name) || name.length > 100) {
-    throw misuse(scope, `clusterName "${name}" is not a valid EKS cluster name`,
-      'use up to 100 letters, digits, hyphens and underscores, starting with a letter or a digit (for example "platform-prod")');
-  }
-}
 
 /** Orders every `AWS::EKS::Nodegroup` of one cluster after its endpoints and core add-ons. */
 class NodegroupOrdering implements IAspect {

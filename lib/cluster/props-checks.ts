@@ -1,0 +1,77 @@
+import { Annotations, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { Construct } from 'constructs';
+import { isJoinRule, JOIN_RULES } from '../check/join-analysis';
+import { EndpointCatalogue } from '../contracts/endpoint-catalogue';
+import { misuse } from '../core/errors';
+
+/** The warning ID of an API endpoint open to the internet. */
+export const OPEN_PUBLIC_ENDPOINT_WARNING = 'cdk-private-eks:publicEndpointOpenToInternet';
+
+/**
+ * The checks of `PrivateEksCluster`'s props made while it is built (misuse: the construct path, the value, the fix),
+ * as plain functions of the props and the scope.
+ */
+/**
+ * EKS cluster names: letters, digits, hyphens and underscores, starting with a letter or digit, at most 100
+ * characters (https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateCluster.html, `name`).
+ */
+export function checkClusterName(scope: Construct, name: string | undefined) {
+  if (name === undefined || Token.isUnresolved(name)) return;
+  if (!/^[0-9A-Za-z][A-Za-z0-9\-_]*$/.test(name) || name.length > 100) {
+    throw misuse(scope, `clusterName "${name}" is not a valid EKS cluster name`,
+      'use up to 100 letters, digits, hyphens and underscores, starting with a letter or a digit (for example "platform-prod")');
+  }
+}
+
+export function checkPrivateAccessSubnets(scope: Construct, endpointAccess: eks.EndpointAccess, vpc: ec2.IVpc, prop: string,
+  selected: ec2.SelectedSubnets) {
+  const publicAccess = (endpointAccess as any)._config?.publicAccess;
+  const publicIds = new Set(vpc.publicSubnets.map(s => s.subnetId));
+  if (publicAccess === false && selected.subnets.length > 0 && selected.subnets.every(s => publicIds.has(s.subnetId))) {
+    throw misuse(scope, `${prop} selects only public subnets (${selected.subnets.map(s => s.node.path).join(', ')}), and the API endpoint is PRIVATE: `
+      + 'a private-only cluster runs its nodes, its control-plane network interfaces and its kubectl handler in private subnets',
+    `select private subnets (${prop.split(' ')[0]}: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }), give the control plane private subnets with clusterSubnets, or use endpointAccess: eks.EndpointAccess.PUBLIC_AND_PRIVATE`);
+  }
+}
+
+/**
+ * A public API endpoint with no CIDR list (aws-eks-v2's PUBLIC or PUBLIC_AND_PRIVATE without `.onlyFrom(...)`, which
+ * EKS opens to 0.0.0.0/0) serves the Kubernetes API to the whole internet: risky, not broken, so a warning
+ * (acknowledgeable) with the fix. aws-eks-v2 keeps the setting in `EndpointAccess._config`, as checkPrivateAccessSubnets reads it.
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html
+ */
+export function warnOnOpenPublicEndpoint(scope: Construct, endpointAccess: eks.EndpointAccess) {
+  const config = (endpointAccess as any)._config as { publicAccess?: boolean; privateAccess?: boolean; publicCidrs?: string[] } | undefined;
+  if (config?.publicAccess !== true) return;
+  const cidrs = config.publicCidrs ?? [];
+  const open = cidrs.filter(c => !Token.isUnresolved(c) && /^(0\.0\.0\.0\/0|::\/0)$/.test(c.trim()));
+  if (cidrs.length > 0 && open.length === 0) return;
+  const received = cidrs.length === 0 ? `${config.privateAccess ? 'PUBLIC_AND_PRIVATE' : 'PUBLIC'} with no CIDR list (EKS admits 0.0.0.0/0)` : `public CIDRs ${open.join(', ')}`;
+  Annotations.of(scope).addWarningV2(OPEN_PUBLIC_ENDPOINT_WARNING,
+    `endpointAccess is ${received}: the Kubernetes API endpoint is open to the whole internet. Fix: `
+    + 'endpointAccess: eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(\'203.0.113.0/24\') with the CIDRs you connect from, or '
+    + `eks.EndpointAccess.PRIVATE (the default); or acknowledge this warning (Annotations.of(cluster).acknowledgeWarning('${OPEN_PUBLIC_ENDPOINT_WARNING}', reason)).`);
+}
+
+export function checkDeclaredServices(scope: Construct, services: string[]): string[] {
+  for (const s of services) {
+    const problem = s === 's3' ? undefined : EndpointCatalogue.checkServiceName(s);
+    if (problem) throw misuse(scope, `existingEndpointServices: ${problem}`, 'list short service names such as \'ec2\', \'ecr.api\', \'s3\'');
+  }
+  return [...new Set(services)];
+}
+
+export function checkDowngrades(scope: Construct, downgrades: { [ruleId: string]: string }): { [ruleId: string]: string } {
+  for (const [id, reason] of Object.entries(downgrades)) {
+    if (!isJoinRule(id)) {
+      throw misuse(scope, `downgradeRules names an unknown rule "${id}"`, `use one of ${JOIN_RULES.map(r => r.id).join(', ')}`);
+    }
+    if (typeof reason !== 'string' || reason.trim().length === 0) {
+      throw misuse(scope, `downgradeRules: "${id}" has no reason`, 'write why the rule does not apply to this set-up; the reason is shown with the warning');
+    }
+  }
+  return { ...downgrades };
+}
+
