@@ -1,3 +1,5 @@
+import { editDistance } from '../core/edit-distance';
+
 /**
  * The EKS add-on names AWS documents, as data (read 2026-12-05):
  * - AWS add-ons: https://docs.aws.amazon.com/eks/latest/userguide/workloads-add-ons-available-eks.html
@@ -16,20 +18,6 @@ export const EKS_ADDON_NAMES: readonly string[] = [
   'metrics-server', 'kube-state-metrics', 'prometheus-node-exporter', 'cert-manager', 'external-dns', 'fluent-bit',
 ];
 
-/** Edit distance between two names (insertions, deletions, substitutions). */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length];
-}
 
 /**
  * For a name EKS does not document (and not a Marketplace `<vendor>_<product>`), the documented name closest to it
@@ -38,6 +26,6 @@ function distance(a: string, b: string): number {
 export function unknownAddonName(name: string): { closest: string } | undefined {
   if (EKS_ADDON_NAMES.includes(name) || name.includes('_')) return undefined;
   const byPrefix = EKS_ADDON_NAMES.find(n => n.startsWith(name) || name.startsWith(n));
-  const closest = byPrefix ?? [...EKS_ADDON_NAMES].sort((x, y) => distance(name, x) - distance(name, y))[0];
+  const closest = byPrefix ?? [...EKS_ADDON_NAMES].sort((x, y) => editDistance(name, x) - editDistance(name, y))[0];
   return { closest };
 }

@@ -1,5 +1,6 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ComponentContracts } from './component-contracts';
+import { editDistance } from '../core/edit-distance';
 
 /**
  * The AWS services that EKS nodes, the bastion and cluster features reach through VPC endpoints,
@@ -477,20 +478,6 @@ function knownNames(): Set<string> {
   return knownCache;
 }
 
-/** Levenshtein distance. */
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length];
-}
 
 /**
  * The catalogue of endpoint services for private EKS clusters.
