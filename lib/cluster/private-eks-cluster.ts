@@ -1,4 +1,4 @@
-import { Annotations, AspectPriority, Aspects, CfnElement, CfnOutput, IAspect, Lazy, Names, RemovalPolicy, Size, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, AspectPriority, Aspects, CfnElement, IAspect, Lazy, Names, RemovalPolicy, Size, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import { Construct, IConstruct } from 'constructs';
 import { checkClusterName, checkDeclaredServices, checkDowngrades, checkPrivateAccessSubnets, warnOnOpenPublicEndpoint } from './props-checks';
+import { addClusterOutputs, keepControlPlaneEgressInVpc } from './wiring';
 import { BastionAccess, BastionOptions, ClusterBastion } from '../bastion/bastion';
 import { analyzeJoin, Finding, JoinModel } from '../check/join-analysis';
 import { buildJoinModel } from '../check/join-model';
@@ -576,7 +577,7 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
     }
     this.connections = this.cluster.connections;
     if (this.cluster.role.node.scope === this.cluster) acknowledgeFindings(this.cluster.role, 'clusterRole');
-    if (!props.vpc) this.keepControlPlaneEgressInVpc();
+    if (!props.vpc) keepControlPlaneEgressInVpc(this.cluster, this.vpc);
     const logTypes = props.clusterLogging ?? ALL_LOG_TYPES;
     if (ownLogGroup && logTypes.length > 0) {
       // EKS writes to /aws/eks/<name>/cluster and uses a group that exists (created first, as terraform-aws-eks does;
@@ -663,7 +664,7 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
         'remove `defaultNodegroup`, or set createDefaultNodegroup to true');
     }
 
-    this.addOutputs();
+    addClusterOutputs(this, this.cluster, this.bastion);
     // Every managed nodegroup of this cluster, however it was added (cluster.cluster.addNodegroupCapacity, an L1 in
     // another stack), boots after the endpoints and the CNI and kube-proxy add-ons.
     Aspects.of(this.node.root).add(new NodegroupOrdering(this), { priority: AspectPriority.MUTATING });
@@ -1000,22 +1001,6 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
     return this.kubectl;
   }
 
-  /**
-   * aws-eks-v2 gives the control plane's ENIs a security group open to everything (it has no prop for it). The control
-   * plane talks from those ENIs to kubelets, webhooks and aggregated APIs on nodes and pods, all in this VPC (its own
-   * traffic to AWS leaves through the EKS-managed VPC): egress to the VPC's CIDR blocks only. Applied to the VPC this
-   * construct creates, whose CIDR blocks it knows; with a VPC of yours (secondary CIDRs, hybrid nodes) it is left as is.
-   */
-  private keepControlPlaneEgressInVpc() {
-    const sg = this.cluster.node.tryFindChild('ControlPlaneSecurityGroup');
-    const cfn = sg?.node.defaultChild;
-    if (!(cfn instanceof ec2.CfnSecurityGroup)) return;
-    const cidrs = [this.vpc.vpcCidrBlock, ...this.vpc.node.findAll().filter((c): c is ec2.CfnVPCCidrBlock => c instanceof ec2.CfnVPCCidrBlock)
-      .map(b => b.cidrBlock).filter((c): c is string => c !== undefined)];
-    cfn.securityGroupEgress = cidrs.map(cidrIp => ({
-      ipProtocol: '-1', cidrIp, description: 'Control plane to kubelets, webhooks and aggregated APIs in this VPC',
-    }));
-  }
 
   private newManifest(scope: Construct, id: string, manifest: Record<string, any>[], caller: string): eks.KubernetesManifest {
     const { target } = this.kubectlHandler(caller);
@@ -1130,29 +1115,6 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
     });
   }
 
-  private addOutputs() {
-    const region = Stack.of(this).region;
-    new CfnOutput(this, 'ClusterName', {
-      description: 'EKS cluster name',
-      value: this.cluster.clusterName,
-    });
-    new CfnOutput(this, 'UpdateKubeconfigCommand', {
-      description: 'Writes a kubeconfig for this cluster where the EKS API and the cluster endpoint are reachable (the bastion has one already)',
-      value: `aws eks update-kubeconfig --name ${this.cluster.clusterName} --region ${region}`,
-    });
-    if (this.bastion) {
-      new CfnOutput(this, 'BastionStartSessionCommand', {
-        description: 'Opens a shell on the bastion through SSM Session Manager; kubectl is configured there',
-        value: this.bastion.startSessionCommand,
-      });
-      if (this.bastion.access === BastionAccess.SSH) {
-        new CfnOutput(this, 'BastionSshCommand', {
-          description: 'SSH to the bastion with the key pair you configured',
-          value: `ssh -i <your-key>.pem ec2-user@${this.bastion.instance.instancePublicIp}`,
-        });
-      }
-    }
-  }
 }
 
 const NATIVE_OIDC_FLAG = '@aws-cdk/aws-eks:useNativeOidcProvider';
