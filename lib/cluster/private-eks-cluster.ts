@@ -5,13 +5,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import { Construct, IConstruct } from 'constructs';
+import { ClusterCheckInput, ClusterChecks } from './checks';
 import { checkClusterName, checkDeclaredServices, checkDowngrades, checkPrivateAccessSubnets, warnOnOpenPublicEndpoint } from './props-checks';
 import { addClusterOutputs, keepControlPlaneEgressInVpc } from './wiring';
 import { BastionAccess, BastionOptions, ClusterBastion } from '../bastion/bastion';
-import { analyzeJoin, Finding, JoinModel } from '../check/join-analysis';
-import { buildJoinModel } from '../check/join-model';
+import { Finding } from '../check/join-analysis';
 import { key, literalVpcCidr, rawValue, TreeFacts } from '../check/tree-facts';
 import { ClusterAddon, ClusterAddonOptions } from '../components/cluster-addon';
 import { Karpenter, KarpenterOptions } from '../components/karpenter';
@@ -25,14 +24,13 @@ import { locationOf } from '../core/aws-env';
 import { misuse } from '../core/errors';
 import { podIdentityRole } from '../core/iam';
 import { cloudWatchLogsKey } from '../core/logs-key';
-import { pendingLookups, placeholderSafeSelection, subnetsPendingLookup } from '../core/lookups';
+import { placeholderSafeSelection } from '../core/lookups';
 import { defaultBastionSubnets, defaultPrivateSelection } from '../core/subnets';
 import { PrivateNetwork, PrivateNetworkProps } from '../network/network';
 import { NodeEndpoints } from '../network/node-endpoints';
 import { NetworkPreflight } from '../network/preflight';
 import { PrivateNodegroup, PrivateNodegroupOptions } from '../nodes/private-nodegroup';
 import { WorkloadIdentity, WorkloadServiceAccount, WorkloadServiceAccountOptions } from '../nodes/workload-identity';
-import { publishPlan } from '../plan/plan';
 import { rewritePodImages } from '../workloads/image-reference';
 import { EcrPullThroughCache, EcrPullThroughCacheProps } from '../workloads/pull-through-cache';
 
@@ -400,7 +398,7 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
   private readonly caches: Array<{ cache: EcrPullThroughCache; rewrite: boolean }> = [];
   private readonly downgrades: { [ruleId: string]: string };
   private readonly version: eks.KubernetesVersion;
-  private warningsReported = false;
+  private readonly checks = new ClusterChecks(() => this.checkInput());
   private readonly logRetention: logs.RetentionDays;
   private readonly kubectlMemory?: Size;
   private readonly customerRoutedEgress: boolean;
@@ -668,7 +666,7 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
     // Every managed nodegroup of this cluster, however it was added (cluster.cluster.addNodegroupCapacity, an L1 in
     // another stack), boots after the endpoints and the CNI and kube-proxy add-ons.
     Aspects.of(this.node.root).add(new NodegroupOrdering(this), { priority: AspectPriority.MUTATING });
-    this.node.addValidation({ validate: () => this.validateJoin() });
+    this.node.addValidation({ validate: () => this.checks.validate() });
   }
 
   /**
@@ -1045,84 +1043,44 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
    * aws-eks-v2 needs private subnets among the cluster's subnets when the endpoint has no public access ("Vpc must
    * contain private subnets"): say which selection is public-only and what to do.
    */
-  /**
-   * Runs the synth-time checks over the whole construct tree (after every construct is built): errors fail synth,
-   * warnings are reported as `cdk-private-eks:<rule ID>` (acknowledge them with `Validations.of(scope).acknowledge({ id: 'Annotation::cdk-private-eks:<rule ID>', reason })`).
-   */
-  private validateJoin(): string[] {
-    if (this.lookupPending()) return [];
-    // One walk of the tree serves the checks and the report.
-    const facts = new TreeFacts(this.node.root);
-    const model = this.joinModel(facts);
-    const findings = analyzeJoin(model);
-    const errors: string[] = [];
-    for (const f of findings) {
-      const reason = this.downgrades[f.ruleId];
-      if (f.severity === 'error' && reason === undefined) {
-        errors.push(`${f.ruleId}: ${f.message}. Fix: ${f.fix}.`);
-      } else if (!this.warningsReported) {
-        Annotations.of(this).addWarningV2(`cdk-private-eks:${f.ruleId}`,
-          `${f.ruleId}: ${f.message}. Fix: ${f.fix}.${reason !== undefined && f.severity === 'error' ? ` (Downgraded from an error: ${reason})` : ''}`);
-      }
-    }
-    if (!this.warningsReported) publishPlan({ owner: this, cluster: this.cluster, vpc: this.vpc, facts, model, findings });
-    this.warningsReported = true;
-    return errors;
-  }
-
-  /**
-   * Whether the checks must wait for context lookups the CDK CLI has not answered yet (its first pass). Until then
-   * aws-cdk-lib hands out placeholders (`Vpc.fromLookup`: subnets `p-12345`, `p-67890` with no routes; SSM values
-   * `dummy-value-for-<name>`), and checking them would fail synth before the CLI could look anything up. Nothing is
-   * reported: the CLI runs the lookups (the assembly's `missing` list) and synthesizes again, and the checks run on
-   * the answers. The Availability Zone lookups (the stack's, the endpoint services') do not change what the checks
-   * conclude (endpoints go to every node AZ until answered) and do not defer them.
-   */
-  private lookupPending(): boolean {
-    const pending = subnetsPendingLookup(this.vpc, this.nodeSubnets)
-      || pendingLookups(this).some(m => !AZ_LOOKUPS.includes(m.provider));
-    if (pending && !this.warningsReported) {
-      Annotations.of(this).addInfo('The synth-time checks (PEKS-*) wait for the context lookups the CDK CLI has not answered yet: '
-        + 'they run when it synthesizes again with the answers.');
-      this.warningsReported = true;
-    }
-    return pending;
-  }
-
   /** @internal The findings of the synth-time checks, for tests and reports. */
   public _joinFindings(): Finding[] {
-    return analyzeJoin(this.joinModel(new TreeFacts(this.node.root)));
+    return this.checks.findings();
   }
 
-  private joinModel(facts: TreeFacts): JoinModel {
+  /** What the synth-time checks read of this construct that the tree does not say (read when they run). */
+  private checkInput(): ClusterCheckInput {
     const inThis = (c: IConstruct) => c.node.path.startsWith(`${this.node.path}/`);
-    return buildJoinModel(facts, {
+    return {
+      owner: this,
       cluster: this.cluster,
       vpc: this.vpc,
-      kubectlLayer: this.kubectlLayer,
-      features: {
-        ...this.features,
-        podIdentityUsers: this.vpcCniRole ? 'the vpc-cni add-on\'s own role; vpcCniRole: false leaves it on the node role' : undefined,
-        // Only the default needs Pod Identity: messages that need eks-auth say how to turn that default off.
-        podIdentityDefault: this.vpcCniRole && !this.podIdentityRequested
-          ? { name: 'the vpc-cni add-on\'s own Pod Identity role', turnOff: 'vpcCniRole: false (the node role then keeps AmazonEKS_CNI_Policy)' }
-          : undefined,
+      nodeSubnets: this.nodeSubnets,
+      downgrades: this.downgrades,
+      model: {
+        cluster: this.cluster,
+        vpc: this.vpc,
+        kubectlLayer: this.kubectlLayer,
+        features: {
+          ...this.features,
+          podIdentityUsers: this.vpcCniRole ? 'the vpc-cni add-on\'s own role; vpcCniRole: false leaves it on the node role' : undefined,
+          // Only the default needs Pod Identity: messages that need eks-auth say how to turn that default off.
+          podIdentityDefault: this.vpcCniRole && !this.podIdentityRequested
+            ? { name: 'the vpc-cni add-on\'s own Pod Identity role', turnOff: 'vpcCniRole: false (the node role then keeps AmazonEKS_CNI_Policy)' }
+            : undefined,
+        },
+        declaredServices: this.declaredServices,
+        version: this.version.version,
+        helmCharts: (facts: TreeFacts) => facts.all.filter((c): c is eks.HelmChart => c instanceof eks.HelmChart && inThis(c)),
+        declaredRegistries: this.declaredRegistries,
       },
-      declaredServices: this.declaredServices,
-      version: this.version.version,
-      helmCharts: facts.all.filter((c): c is eks.HelmChart => c instanceof eks.HelmChart && inThis(c)),
-      declaredRegistries: this.declaredRegistries,
-    });
+    };
   }
+
 
 }
 
 const NATIVE_OIDC_FLAG = '@aws-cdk/aws-eks:useNativeOidcProvider';
-/** Lookups whose placeholders the checks read safely: the stack's AZs and the endpoint services' AZs. */
-const AZ_LOOKUPS: string[] = [
-  cxschema.ContextProvider.AVAILABILITY_ZONE_PROVIDER,
-  cxschema.ContextProvider.ENDPOINT_SERVICE_AVAILABILITY_ZONE_PROVIDER,
-];
 const CORE_ADDONS = ['vpc-cni', 'kube-proxy', 'coredns'];
 const ALL_LOG_TYPES = [
   eks.ClusterLoggingTypes.API,
