@@ -83,6 +83,10 @@ interface WarmupItem {
  * it had not pulled before; on delete nothing. A failure fails the stack with the image, the upstream, the cause (not
  * found, credentials, the upstream's rate limit) and the fix. Make the manifests and charts that use the images depend
  * on it (`PrivateEksCluster` does, for the caches it adds).
+ *
+ * Container images only: the ECR pull-through cache pages speak of images and say nothing of Helm charts or other OCI
+ * artifacts (https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html, read 2026-12-05), so
+ * charts are not pulled through the cache here; push them to this region's ECR.
  */
 export class PullThroughCacheWarmup extends Construct {
   /** The function (outside the VPC). */
