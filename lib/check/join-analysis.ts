@@ -463,7 +463,7 @@ function analyzeImages(model: JoinModel, findings: Finding[]) {
     } else if (i.registryClass === 'ecr-this-region' && i.throughCache && !i.warmed) {
       // An image a warm-up pulls at deploy (from outside the VPC, before the workloads) is in ECR when the nodes ask.
       findings.push(finding('PEKS-IMG-6', `${at(i)} through a pull-through cache rule that nothing in the app fills, and ${noRouteText}: ECR's first pull of each image through the cache over interface endpoints needs a NAT gateway (ECR VPC endpoints page), so the first pod may stay in ImagePullBackOff`,
-          'deploy it with cluster.addManifest / addHelmChart and a cache added by cluster.addPullThroughCache (warmImages: true, the default, pulls it at deploy from outside the VPC), or add it to a PullThroughCacheWarmup (warmup.addImage(...)) and make the workload depend on it; or fill the cache from a network with an internet route (CI) and acknowledge this warning; or give the node subnets a NAT route'));
+        'deploy it with cluster.addManifest / addHelmChart and a cache added by cluster.addPullThroughCache (warmImages: true, the default, pulls it at deploy from outside the VPC), or add it to a PullThroughCacheWarmup (warmup.addImage(...)) and make the workload depend on it; or fill the cache from a network with an internet route (CI) and acknowledge this warning; or give the node subnets a NAT route'));
     } else if (i.registryClass === 'public') {
       const secret = i.cacheNeedsSecret && i.cacheUpstream
         ? `, credentials: <a Secrets Manager secret named ecr-pullthroughcache/${i.cacheUpstream.toLowerCase().replace(/_/g, '-')} holding the registry's username and accessToken>`

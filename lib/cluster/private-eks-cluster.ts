@@ -32,8 +32,8 @@ import { NetworkPreflight } from '../network/preflight';
 import { PrivateNodegroup, PrivateNodegroupOptions } from '../nodes/private-nodegroup';
 import { WorkloadIdentity, WorkloadServiceAccount, WorkloadServiceAccountOptions } from '../nodes/workload-identity';
 import { publishPlan } from '../plan/plan';
-import { rewritePodImages } from '../workloads/image-reference';
 import { PullThroughCacheWarmup } from '../workloads/cache-warmup';
+import { rewritePodImages } from '../workloads/image-reference';
 import { ImageInventory } from '../workloads/images';
 import { EcrPullThroughCache, EcrPullThroughCacheProps } from '../workloads/pull-through-cache';
 

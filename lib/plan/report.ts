@@ -111,7 +111,9 @@ export interface JoinReport {
   /** The cluster's EKS add-ons and recognised controller charts, checked against their contracts. */
   readonly components: Array<{ component: string; kind: string; path: string; identity: string; services: string; settings: string }>;
   /** Every image the app deploys to the cluster, and how the nodes reach it (or why not). */
-  readonly images: Array<{ workload: string; where: string; image: string; registry: string; reached: string; throughCache: boolean; warmed: boolean }>;
+  readonly images: Array<{
+    workload: string; where: string; image: string; registry: string; reached: string; throughCache: boolean; warmed: boolean;
+  }>;
 }
 
 /**
