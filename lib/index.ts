@@ -10,6 +10,7 @@ export * from './network/preflight';
 export * from './workloads/images';
 export * from './workloads/upstream-registries';
 export * from './workloads/pull-through-cache';
+export * from './workloads/cache-warmup';
 export * from './contracts/component-contracts';
 export * from './components/private-cluster';
 export * from './components/cluster-addon';

@@ -106,12 +106,25 @@ describe('fully-private (the default set-up)', () => {
   });
 
   test('the workload brings the kubectl handler and its provider framework (2 functions, in the VPC), no nested stack', () => {
-    const fns = resourcesOfType(t, 'AWS::Lambda::Function');
+    const fns = resourcesOfType(t, 'AWS::Lambda::Function').filter(([id]) => !id.startsWith('EksImageCacheWarmup'));
     expect(fns).toHaveLength(2);
     for (const [, fn] of fns) expect(fn.Properties.VpcConfig.SubnetIds).toHaveLength(2);
     t.resourceCountIs('AWS::CloudFormation::Stack', 0);
     t.resourceCountIs('AWS::EKS::PodIdentityAssociation', 1);
-    t.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 2);
+    t.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 3);
+  });
+
+  test('a public image with no NAT: busybox from ECR Public through the cache, warmed at deploy from outside the VPC before its Deployment', () => {
+    t.hasResourceProperties('AWS::ECR::PullThroughCacheRule', { EcrRepositoryPrefix: 'ecr-public', UpstreamRegistryUrl: 'public.ecr.aws' });
+    const [[warmupId, warmup]] = resourcesOfType(t, 'Custom::PrivateEksCacheWarmup');
+    expect(JSON.stringify(warmup.Properties.Images)).toContain('/ecr-public/docker/library/busybox:1.37.0');
+    expect(warmup.Properties.Architectures).toEqual(['amd64']);
+    const [[, fn]] = resourcesOfType(t, 'AWS::Lambda::Function').filter(([id]) => id.startsWith('EksImageCacheWarmup'));
+    expect(fn.Properties.VpcConfig).toBeUndefined();
+    const [, deployment] = resourcesOfType(t, 'Custom::AWSCDK-EKS-KubernetesResource').find(([, r]) => JSON.stringify(r.Properties.Manifest).includes('cache-proof'))!;
+    expect(JSON.stringify(deployment.Properties.Manifest)).toContain('/ecr-public/docker/library/busybox:1.37.0');
+    expect(JSON.stringify(deployment.Properties.Manifest)).not.toContain('public.ecr.aws/docker');
+    expect(deployment.DependsOn).toContain(warmupId);
   });
 
   test('without the workload, no Lambda function, custom resource or nested stack', () => {

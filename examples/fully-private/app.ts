@@ -7,8 +7,10 @@
  * kubectl administers the cluster.
  *
  * The workload (on by default, `workload: false` leaves it out): a namespace applied by the kubectl handler, which
- * the first manifest creates in the node subnets, and a service account whose pods get an IAM role through EKS Pod
- * Identity (the agent add-on, an association, the eks-auth endpoint).
+ * the first manifest creates in the node subnets, a service account whose pods get an IAM role through EKS Pod
+ * Identity (the agent add-on, an association, the eks-auth endpoint), and a public image with no NAT: busybox from
+ * ECR Public through the ECR pull-through cache, which the warm-up (a function outside the VPC) fills at deploy before
+ * the Deployment is applied, so the nodes pull it from this account's ECR through the endpoints.
  *
  *   npx cdk synth                      # no AWS account needed
  *   npx cdk deploy FullyPrivateEks     # needs an account and a bootstrapped environment
@@ -17,7 +19,10 @@ import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
 import { App, Stack, StackProps } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
-import { PrivateEksCluster } from '../../lib';
+import { PrivateEksCluster, Upstream } from '../../lib';
+
+/** A small, well-known public image (Docker's official busybox, mirrored on ECR Public). */
+export const CACHED_IMAGE = 'public.ecr.aws/docker/library/busybox:1.37.0';
 
 export interface FullyPrivateStackProps extends StackProps {
   /**
@@ -44,6 +49,32 @@ export class FullyPrivateStack extends Stack {
       });
       const reader = this.eks.addServiceAccount('Reader', { name: 'reader', namespace: 'apps' });
       reader.node.addDependency(namespace);
+      // ECR Public through the pull-through cache: rewritten to <account>.dkr.ecr.<region>.amazonaws.com/ecr-public/...
+      // and warmed at deploy (warmImages, the default).
+      this.eks.addPullThroughCache('ImageCache', { rules: [{ upstream: Upstream.ECR_PUBLIC }], rewriteImages: true });
+      const cached = this.eks.addManifest('CachedImage', {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'cache-proof', namespace: 'apps', labels: { app: 'cache-proof' } },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: 'cache-proof' } },
+          template: {
+            metadata: { labels: { app: 'cache-proof' } },
+            spec: {
+              securityContext: { runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: 'RuntimeDefault' } },
+              containers: [{
+                name: 'busybox',
+                image: CACHED_IMAGE,
+                command: ['sh', '-c', 'echo "pulled through the ECR pull-through cache with no NAT"; while true; do sleep 3600; done'],
+                resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '32Mi' } },
+                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+              }],
+            },
+          },
+        },
+      });
+      cached.node.addDependency(namespace);
       // Grant the pods of `apps/reader` what they need, for example:
       // bucket.grantRead(reader.role);
     }

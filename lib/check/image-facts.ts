@@ -25,9 +25,10 @@ export function imageFacts(facts: TreeFacts, cluster: eks.Cluster, declaredRegis
   const declared = new Set(declaredRegistries.map(r => r.toLowerCase()));
   // Any pull-through cache rule of the app: the library's (EcrPullThroughCache) or one written as an L1.
   const cachePrefixes = facts.pullThroughCacheRules.map(r => literal(r.ecrRepositoryPrefix)).filter((p): p is string => p !== undefined);
+  const warmed = warmedImages(facts, location);
   const out: ImageFacts[] = [];
   const add = (uses: ImageUse[], workload: string) => {
-    for (const u of uses) out.push(classify(u, workload, location, real.regionKnown, declared, cachePrefixes));
+    for (const u of uses) out.push(classify(u, workload, location, real.regionKnown, declared, cachePrefixes, warmed));
   };
   // EKS add-ons whose configuration names images (`configurationValues`, read like Helm values).
   for (const r of facts.addons) {
@@ -66,12 +67,36 @@ export function imageFacts(facts: TreeFacts, cluster: eks.Cluster, declaredRegis
   return out;
 }
 
+/**
+ * The image URIs every pull-through cache warm-up of the app pulls at deploy (`Custom::PrivateEksCacheWarmup`
+ * `Images[].Image`), read like the manifests: pseudo parameters replaced by the same location.
+ */
+function warmedImages(facts: TreeFacts, location: AwsLocation): Set<string> {
+  const out = new Set<string>();
+  for (const r of facts.cacheWarmups) {
+    const props = ((r as any)._cfnProperties ?? {}) as Record<string, unknown>;
+    let images: unknown;
+    try {
+      images = substitutePseudoParameters(Stack.of(r).resolve(props.Images) as any, location);
+    } catch {
+      continue;
+    }
+    if (!Array.isArray(images)) continue;
+    for (const i of images) {
+      const image = i && typeof i === 'object' ? (i as Record<string, unknown>).Image : undefined;
+      if (typeof image === 'string') out.add(image);
+    }
+  }
+  return out;
+}
+
 function unseen(problem: string): ImageUse {
   return { image: '<token>', unresolved: true, problem, source: ImageSource.MANIFEST, path: '' };
 }
 
 function classify(
   u: ImageUse, workload: string, location: AwsLocation, regionKnown: boolean, declared: Set<string>, cachePrefixes: string[],
+  warmed: Set<string>,
 ): ImageFacts {
   const where = u.kind
     ? `${u.kind} ${[u.namespace, u.name].filter(Boolean).join('/') || '(unnamed)'}${u.container ? `, ${u.containerType ?? 'container'} ${u.container}` : ''}`
@@ -125,6 +150,7 @@ function classify(
     cacheUpstream: c.upstream,
     cacheNeedsSecret: needsSecret || undefined,
     throughCache: throughCache || undefined,
+    warmed: (throughCache && warmed.has(u.image)) || undefined,
   };
 }
 

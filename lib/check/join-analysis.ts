@@ -267,6 +267,8 @@ export interface ImageFacts {
   readonly fix?: string;
   /** The image is pulled through a pull-through cache rule of the app (this region's ECR, a cache prefix). */
   readonly throughCache?: boolean;
+  /** A pull-through cache warm-up of the app pulls this image at deploy, from outside the VPC. */
+  readonly warmed?: boolean;
 }
 
 /** A rule's finding. */
@@ -315,7 +317,7 @@ export const JOIN_RULES: JoinRule[] = [
   { id: 'PEKS-IMG-2', severity: 'error', reason: 'an image comes from another region\'s ECR and the node subnets have no internet route: VPC endpoints serve their own region', source: `${ECR_ENDPOINTS} (an endpoint serves its own region's ECR names)` },
   { id: 'PEKS-IMG-3', severity: 'error', reason: 'an image comes from a registry the library cannot classify (Harbor, Artifactory, a proxy) that is not declared reachable, and the node subnets have no internet route', source: `${EKS_PRIVATE} ("Your cluster must pull images from a container registry that's in your VPC")` },
   { id: 'PEKS-IMG-4', severity: 'warning', reason: 'an image cannot be checked: its reference is a token, a chart\'s default images are not in the app, or an ECR region cannot be compared in an environment-agnostic stack', source: `${EKS_PRIVATE} ("Your cluster must pull images from a container registry that's in your VPC")` },
-  { id: 'PEKS-IMG-6', severity: 'warning', reason: 'an image is pulled through a pull-through cache rule and the node subnets have no internet route: ECR\'s first pull of each image over interface endpoints needs a NAT gateway', source: `${ECR_ENDPOINTS} (Considerations: "When an image is pulled using a pull through cache rule for the first time, if you've configured Amazon ECR to use an interface VPC endpoint ... you need to create a public subnet in the same VPC, with a NAT gateway")` },
+  { id: 'PEKS-IMG-6', severity: 'warning', reason: 'an image is pulled through a pull-through cache rule, no warm-up of the app pulls it at deploy, and the node subnets have no internet route: ECR\'s first pull of each image over interface endpoints needs a NAT gateway', source: `${ECR_ENDPOINTS} (Considerations: "When an image is pulled using a pull through cache rule for the first time, if you've configured Amazon ECR to use an interface VPC endpoint ... you need to create a public subnet in the same VPC, with a NAT gateway")` },
   { id: 'PEKS-IMG-5', severity: 'error', reason: 'an image reference is malformed: the runtime cannot pull it', source: 'https://github.com/distribution/reference/blob/main/reference.go (the reference grammar containerd uses)' },
   { id: 'PEKS-ADDON-1', severity: 'error', reason: 'an EKS add-on or a controller chart needs AWS services (its contract) that its node subnets reach neither through endpoints nor the internet', source: `${EKS_PRIVATE} (VPC endpoints; "Before deploying, check which VPC endpoints" add-ons and controllers need); the contract row\'s source per service (ComponentContracts)` },
   { id: 'PEKS-ADDON-2', severity: 'error', reason: 'an add-on or controller chart lacks a setting it needs with no internet (Load Balancer Controller: Shield and WAF off unless the node subnets reach shield, waf-regional, wafv2; Karpenter: isolatedVPC; Cluster Autoscaler: static instance list)', source: `${EKS_PRIVATE} (AWS Load Balancer Controller and Cluster Autoscaler settings); https://karpenter.sh/docs/reference/settings/ (isolatedVPC)` },
@@ -458,9 +460,10 @@ function analyzeImages(model: JoinModel, findings: Finding[]) {
     if (i.registryClass === 'unseen' || i.registryClass === 'ecr-unknown-region') {
       findings.push(finding('PEKS-IMG-4', `${at(i)}, which cannot be checked: ${i.problem ?? 'its ECR region cannot be compared with an environment-agnostic stack\'s'}`,
         i.fix ?? 'make sure the image is in this region\'s ECR (or reached another way), or give the stack an env so the region can be compared'));
-    } else if (i.registryClass === 'ecr-this-region' && i.throughCache) {
-      findings.push(finding('PEKS-IMG-6', `${at(i)} through a pull-through cache rule, and ${noRouteText}: ECR's first pull of each image through the cache over interface endpoints needs a NAT gateway (ECR VPC endpoints page), so the first pod may stay in ImagePullBackOff`,
-        'fill the cache before the pods start: pull each image once through the cache from a network with an internet route (CI, a NAT subnet); or give the node subnets a NAT route; acknowledge this warning when the cache is filled'));
+    } else if (i.registryClass === 'ecr-this-region' && i.throughCache && !i.warmed) {
+      // An image a warm-up pulls at deploy (from outside the VPC, before the workloads) is in ECR when the nodes ask.
+      findings.push(finding('PEKS-IMG-6', `${at(i)} through a pull-through cache rule that nothing in the app fills, and ${noRouteText}: ECR's first pull of each image through the cache over interface endpoints needs a NAT gateway (ECR VPC endpoints page), so the first pod may stay in ImagePullBackOff`,
+        'deploy it with cluster.addManifest / addHelmChart and a cache added by cluster.addPullThroughCache (warmImages: true, the default, pulls it at deploy from outside the VPC), or add it to a PullThroughCacheWarmup (warmup.addImage(...)) and make the workload depend on it; or fill the cache from a network with an internet route (CI) and acknowledge this warning; or give the node subnets a NAT route'));
     } else if (i.registryClass === 'public') {
       const secret = i.cacheNeedsSecret && i.cacheUpstream
         ? `, credentials: <a Secrets Manager secret named ecr-pullthroughcache/${i.cacheUpstream.toLowerCase().replace(/_/g, '-')} holding the registry's username and accessToken>`

@@ -8,6 +8,7 @@ import { InterfaceEndpointFacts, RouteFacts, SubnetFacts } from './join-analysis
 import { blockedNeed, INTERFACE_PURPOSES, NeedPurpose } from '../contracts/endpoint-policy';
 import { locationOf } from '../core/aws-env';
 import { cidrContains, literal } from '../core/cidr';
+import { CACHE_WARMUP_RESOURCE_TYPE } from '../workloads/cache-warmup';
 
 // The CIDR helpers and `literal` moved to core/cidr.ts; re-exported for the modules of the check.
 export { cidrContains, ipv4CidrNetwork, ipv4CidrPrefix, literal, literalVpcCidr } from '../core/cidr';
@@ -40,6 +41,8 @@ export class TreeFacts {
   public readonly kubernetesResources: CfnResource[] = [];
   /** Every ECR pull-through cache rule in the tree. */
   public readonly pullThroughCacheRules: ecr.CfnPullThroughCacheRule[] = [];
+  /** Every pull-through cache warm-up (`Custom::PrivateEksCacheWarmup`) in the tree. */
+  public readonly cacheWarmups: CfnResource[] = [];
   /** Every construct in the tree. */
   public readonly all: IConstruct[];
   private readonly s3BlocksCache = new Map<ec2.CfnVPCEndpoint, Record<string, string> | undefined>();
@@ -57,6 +60,7 @@ export class TreeFacts {
       else if (c instanceof eks.CfnAddon) this.addons.push(c);
       else if (c instanceof ecr.CfnPullThroughCacheRule) this.pullThroughCacheRules.push(c);
       else if (c instanceof CfnResource && KUBERNETES_RESOURCE_TYPES.includes(c.cfnResourceType)) this.kubernetesResources.push(c);
+      else if (c instanceof CfnResource && c.cfnResourceType === CACHE_WARMUP_RESOURCE_TYPE) this.cacheWarmups.push(c);
       if (c instanceof ec2.CfnSubnet || c instanceof ec2.CfnVPC || c instanceof ec2.CfnSecurityGroup
         || c instanceof ec2.CfnRouteTable || c instanceof ec2.CfnInternetGateway || c instanceof ec2.CfnLaunchTemplate
         || c instanceof ec2.CfnNatGateway || c instanceof ec2.CfnInstance) {

@@ -1,4 +1,4 @@
-import { Annotations, AspectPriority, Aspects, CfnElement, IAspect, Lazy, Names, RemovalPolicy, Size, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, AspectPriority, Aspects, CfnElement, IAspect, Lazy, Names, RemovalPolicy, Size, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -31,7 +31,9 @@ import { NodeEndpoints } from '../network/node-endpoints';
 import { NetworkPreflight } from '../network/preflight';
 import { PrivateNodegroup, PrivateNodegroupOptions } from '../nodes/private-nodegroup';
 import { WorkloadIdentity, WorkloadServiceAccount, WorkloadServiceAccountOptions } from '../nodes/workload-identity';
+import { PullThroughCacheWarmup } from '../workloads/cache-warmup';
 import { rewritePodImages } from '../workloads/image-reference';
+import { ImageInventory } from '../workloads/images';
 import { EcrPullThroughCache, EcrPullThroughCacheProps } from '../workloads/pull-through-cache';
 
 /**
@@ -67,6 +69,17 @@ export interface AddPullThroughCacheOptions extends EcrPullThroughCacheProps {
    * @default false
    */
   readonly rewriteImages?: boolean;
+
+  /**
+   * Fill the cache at deploy: the images in this cache that manifests and charts added through this construct deploy
+   * (after `rewriteImages`, or written with `imageUri`) are pulled through it once by a function outside the VPC
+   * (`PullThroughCacheWarmup`, no NAT involved), before those manifests and charts are applied. ECR's first pull
+   * through the cache over interface endpoints needs a NAT gateway; later pulls do not. Nothing is created while no
+   * manifest or chart deploys an image of this cache. With `false`, fill the cache yourself (`PEKS-IMG-6` warns).
+   * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html
+   * @default true
+   */
+  readonly warmImages?: boolean;
 }
 
 
@@ -395,7 +408,7 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
   private readonly waitingForNodes: Construct[] = [];
   private readonly declaredServices: string[];
   private readonly declaredRegistries: string[];
-  private readonly caches: Array<{ cache: EcrPullThroughCache; rewrite: boolean }> = [];
+  private readonly caches: Array<{ cache: EcrPullThroughCache; rewrite: boolean; warm: boolean; warmup?: PullThroughCacheWarmup }> = [];
   private readonly downgrades: { [ruleId: string]: string };
   private readonly version: eks.KubernetesVersion;
   private readonly checks = new ClusterChecks(() => this.checkInput());
@@ -789,8 +802,16 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
     const cache = new EcrPullThroughCache(this, id, options);
     cache.grantPull(this.nodeRole);
     for (const service of ['ecr.api', 'ecr.dkr']) this.endpoints?.interfaceEndpoint(service)?.addToPolicy(cache.endpointPolicyStatement());
-    this.caches.push({ cache, rewrite: options.rewriteImages ?? false });
+    this.caches.push({ cache, rewrite: options.rewriteImages ?? false, warm: options.warmImages ?? true });
     return cache;
+  }
+
+  /**
+   * The warm-up of a cache added with `addPullThroughCache`, once a manifest or chart deploys one of its images (with
+   * `warmImages` on, the default).
+   */
+  public cacheWarmup(cache: EcrPullThroughCache): PullThroughCacheWarmup | undefined {
+    return this.caches.find(c => c.cache === cache)?.warmup;
   }
 
   /**
@@ -1013,6 +1034,7 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
     }
     const m = new eks.KubernetesManifest(scope, id, { cluster: target, manifest });
     this.dependOnKubectl(m);
+    this.warmBefore(m, ImageInventory.fromManifests(manifest).map(u => u.image));
     return m;
   }
 
@@ -1029,8 +1051,47 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
     }
     const chart = new eks.HelmChart(scope, id, { ...options, cluster: target });
     this.dependOnKubectl(chart);
+    this.warmBefore(chart, ImageInventory.fromHelmValues(options.values ?? {}).map(u => u.image));
     this.afterFirstNodegroup(chart);
     return chart;
+  }
+
+  /**
+   * The images in a cache with `warmImages` on are added to its warm-up (created on the first one), and the workload
+   * waits for it: the pods start once ECR holds their images.
+   */
+  private warmBefore(workload: Construct, images: string[]) {
+    for (const entry of this.caches) {
+      if (!entry.warm) continue;
+      const ours = images.filter(image => entry.cache.ruleOfUri(image) !== undefined);
+      if (ours.length === 0) continue;
+      entry.warmup ??= new PullThroughCacheWarmup(this, `${entry.cache.node.id}Warmup`, {
+        cache: entry.cache,
+        architectures: Lazy.list({ produce: () => this.nodeArchitectures() }),
+        logsEncryptionKey: this.logsEncryptionKey,
+        logRetention: this.logRetention,
+      });
+      for (const image of ours) entry.warmup.addImage(image);
+      workload.node.addDependency(entry.warmup.resource);
+    }
+  }
+
+  /**
+   * The CPU architectures of this cluster's managed nodegroups, by AMI type (`..._ARM_64...` is arm64, a custom AMI
+   * may be either); amd64 when there are none.
+   */
+  private nodeArchitectures(): string[] {
+    const arches = new Set<string>();
+    for (const ng of this.node.findAll().filter((c): c is eks.CfnNodegroup => c instanceof eks.CfnNodegroup)) {
+      const ami = Stack.of(this).resolve(ng.amiType);
+      if (typeof ami !== 'string' || ami === 'CUSTOM') {
+        arches.add('amd64');
+        arches.add('arm64');
+      } else {
+        arches.add(ami.includes('ARM_64') ? 'arm64' : 'amd64');
+      }
+    }
+    return arches.size === 0 ? ['amd64'] : [...arches].sort();
   }
 
   /** A kubectl resource runs after the cluster, the handler's access entry and the endpoints the handler uses. */

@@ -270,6 +270,26 @@ export const ACKNOWLEDGEMENTS = {
       reason: 'The probe log holds service names, IP addresses and pass/fail lines, no data or secrets; CloudWatch Logs encrypts it at rest by default. A customer managed key per preflight would cost more than the log is worth.',
     },
   ],
+  /** The pull-through cache warm-up (PullThroughCacheWarmup): its function, its role's log policy and log group. */
+  cacheWarmup: [
+    {
+      ids: ['cdk-validator-cfnguard::lambda_inside_vpc_check', 'NIST.800.53.R5::NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security::HIPAA.Security-LambdaInsideVPC',
+        'PCI.DSS.321::PCI.DSS.321-LambdaInsideVPC', 'NIST.800.53.R4::NIST.800.53.R4-LambdaInsideVPC'],
+      reason: 'The warm-up runs outside the VPC on purpose: it makes ECR\'s first pull of each image through the pull-through cache, which over interface endpoints needs a NAT gateway (ECR guide), so that nodes with no internet route never need one. It holds no data and may only pull through the cache\'s prefixes and write its own log.',
+    },
+    {
+      ids: ['AwsSolutions::AwsSolutions-L1'],
+      reason: 'The warm-up is pinned to Node.js 22 (supported by Lambda, with the AWS SDK for JavaScript v3 it uses) so that its HTTP behaviour changes only with a deliberate upgrade and a re-run of its tests against the local registry, not with an aws-cdk-lib release.',
+    },
+    {
+      ids: ['NIST.800.53.R5::NIST.800.53.R5-LambdaConcurrency', 'HIPAA.Security::HIPAA.Security-LambdaConcurrency'],
+      reason: 'CloudFormation invokes the warm-up once per deploy that adds images; reserved concurrency would take capacity from the account for a function that is idle otherwise.',
+    },
+    {
+      ids: ['NIST.800.53.R5::NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security::HIPAA.Security-LambdaDLQ'],
+      reason: 'CloudFormation invokes the warm-up synchronously as a custom resource: a failure fails the stack with the image, the upstream and the cause, so no event waits to be retried and a dead-letter queue would stay empty.',
+    },
+  ],
 } satisfies Record<string, Acknowledgement[]>;
 
 /** Where acknowledgements are applied. */
@@ -389,6 +409,7 @@ export const ACKNOWLEDGEMENT_SITES: Record<AcknowledgementSite, string> = {
   interruptionQueue: 'Karpenter interruption queue',
   cfnJsonProvider: 'aws-cdk-lib\'s CfnJson function (IRSA trust conditions)',
   preflight: 'network preflight',
+  cacheWarmup: 'pull-through cache warm-up (`warmImages`, on by default with `addPullThroughCache`)',
 };
 
 /** The README's table of acknowledgements, rendered from `ACKNOWLEDGEMENTS` (a test compares the two). */

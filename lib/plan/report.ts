@@ -111,7 +111,9 @@ export interface JoinReport {
   /** The cluster's EKS add-ons and recognised controller charts, checked against their contracts. */
   readonly components: Array<{ component: string; kind: string; path: string; identity: string; services: string; settings: string }>;
   /** Every image the app deploys to the cluster, and how the nodes reach it (or why not). */
-  readonly images: Array<{ workload: string; where: string; image: string; registry: string; reached: string; throughCache: boolean }>;
+  readonly images: Array<{
+    workload: string; where: string; image: string; registry: string; reached: string; throughCache: boolean; warmed: boolean;
+  }>;
 }
 
 /**
@@ -217,8 +219,10 @@ export function buildReport(facts: TreeFacts, cluster: eks.Cluster, vpc: ec2.IVp
       where: i.where,
       image: i.image,
       registry: i.registry ?? '-',
-      reached: failing ? `${failing.severity === 'error' ? 'NOT REACHED' : 'NOT VERIFIED'} (${failing.ruleId}): ${reachedBy[i.registryClass]}` : reachedBy[i.registryClass],
+      reached: failing ? `${failing.severity === 'error' ? 'NOT REACHED' : 'NOT VERIFIED'} (${failing.ruleId}): ${reachedBy[i.registryClass]}`
+        : i.warmed ? `${reachedBy[i.registryClass]}; the pull-through cache is filled at deploy by its warm-up (outside the VPC)` : reachedBy[i.registryClass],
       throughCache: i.throughCache ?? false,
+      warmed: i.warmed ?? false,
     };
   });
 
@@ -355,7 +359,12 @@ export function reportMarkdown(r: JoinReport): string {
   if (r.images.length === 0) lines.push('No workload image in the app.');
   else lines.push('| workload | object | image | registry | reached through |', '|---|---|---|---|---|');
   for (const i of r.images) lines.push(`| ${i.workload.split('/').slice(-2).join('/')} | ${i.where} | ${i.image} | ${i.registry} | ${i.reached} |`);
-  if (r.images.some(i => i.throughCache)) {
+  if (r.images.some(i => i.warmed)) {
+    lines.push('', 'Filled at deploy: a function outside the VPC (Lambda\'s own networking, no NAT) pulls each warmed image through '
+      + 'the cache once, manifest and layers, before the manifests and charts that use it are applied; later pulls are served from this '
+      + 'account\'s ECR through the endpoints.');
+  }
+  if (r.images.some(i => i.throughCache && !i.warmed)) {
     lines.push('', 'Through the pull-through cache: the first pull of each image makes ECR fetch it from the upstream, and the ECR '
       + 'guide says that first pull needs a NAT gateway when ECR is reached through interface VPC endpoints '
       + '(https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html, Considerations; PEKS-IMG-6). Fill the '

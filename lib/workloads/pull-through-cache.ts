@@ -279,6 +279,17 @@ export class EcrPullThroughCache extends Construct {
     return uri;
   }
 
+  /**
+   * The rule that serves an image URI in this cache (`<registry host>/<prefix>/...`, as `imageUri` writes it, tokens
+   * included), or undefined when the URI is not in the cache.
+   */
+  public ruleOfUri(uri: string): PullThroughCacheRuleInfo | undefined {
+    const host = `${this.registryHost}/`;
+    if (!uri.startsWith(host)) return undefined;
+    const repository = uri.slice(host.length);
+    return this.rules.find(r => repository.startsWith(`${r.prefix}/`));
+  }
+
   private uriOf(reference: ImageReference): string | undefined {
     const l = locationOf(this);
     return PullThroughCacheUri.of(reference, this.rules, { account: l.account, region: l.region, urlSuffix: l.urlSuffix });

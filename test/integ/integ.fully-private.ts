@@ -5,7 +5,7 @@
  */
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration } from 'aws-cdk-lib';
-import { FullyPrivateStack } from '../../examples/fully-private/app';
+import { CACHED_IMAGE, FullyPrivateStack } from '../../examples/fully-private/app';
 
 export function build(app: App): IntegTest {
   const stack = new FullyPrivateStack(app, 'IntegFullyPrivateEks');
@@ -20,6 +20,12 @@ export function build(app: App): IntegTest {
   integ.assertions.awsApiCall('EKS', 'describeNodegroup', { clusterName: eks.cluster.clusterName, nodegroupName: eks.nodegroup!.nodegroupName })
     .expect(ExpectedResult.objectLike({ nodegroup: { status: 'ACTIVE', scalingConfig: { desiredSize: 2 }, health: { issues: [] } } }))
     .waitForAssertions({ totalTimeout: Duration.minutes(20), interval: Duration.minutes(1) });
+
+  // The warm-up filled the pull-through cache at deploy: ECR holds the public image the example deploys, with no NAT.
+  integ.assertions.awsApiCall('ECR', 'describeImages', {
+    repositoryName: 'ecr-public/docker/library/busybox',
+    imageIds: [{ imageTag: CACHED_IMAGE.split(':').pop() }],
+  }).expect(ExpectedResult.objectLike({ imageDetails: [{ repositoryName: 'ecr-public/docker/library/busybox' }] }));
   return integ;
 }
 
