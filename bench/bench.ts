@@ -21,10 +21,11 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eksv1 from 'aws-cdk-lib/aws-eks';
 import { FullyPrivateStack } from '../examples/fully-private/app';
 import { PlatformStack } from '../examples/platform/app';
-import { PrivateEksCluster, Upstream } from '../lib';
+import { Upstream } from '../lib';
 import { imageFacts } from '../lib/check/image-facts';
 import { analyzeJoin } from '../lib/check/join-analysis';
 import { TreeFacts } from '../lib/check/tree-facts';
+import { ClusterChecks } from '../lib/cluster/checks';
 import { factDates, oldestFact } from '../lib/contracts/fact-dates';
 import { publishPlan } from '../lib/plan/plan';
 
@@ -61,7 +62,7 @@ function synthDefault(): { outdir: string; synthMs: number; checkMs: number } {
   const eks = stack.eks as any;
   const checkMs = ms(() => {
     const facts = new TreeFacts(app.node.root);
-    const model = eks.joinModel(facts);
+    const model = eks._joinModel(facts);
     publishPlan({ owner: eks, cluster: eks.cluster, vpc: eks.vpc, facts, model, findings: analyzeJoin(model) });
   });
   return { outdir, synthMs, checkMs };
@@ -93,15 +94,15 @@ function synthV1(): string {
 
 /** The same app, the same resources, with the library's check and report switched off: what plain aws-cdk-lib costs. */
 function synthWithoutCheck(): number {
-  const proto = PrivateEksCluster.prototype as any;
-  const original = proto.validateJoin;
-  proto.validateJoin = () => [];
+  const proto = ClusterChecks.prototype as any;
+  const original = proto.validate;
+  proto.validate = () => [];
   try {
     const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'peks-bench-plain-')) });
     new FullyPrivateStack(app, 'FullyPrivateEks');
     return ms(() => app.synth());
   } finally {
-    proto.validateJoin = original;
+    proto.validate = original;
   }
 }
 

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import { IConstruct } from 'constructs';
-import { analyzeJoin, Finding } from '../check/join-analysis';
+import { analyzeJoin, Finding, JoinModel } from '../check/join-analysis';
 import { buildJoinModel, JoinModelInput } from '../check/join-model';
 import { TreeFacts } from '../check/tree-facts';
 import { pendingLookups, subnetsPendingLookup } from '../core/lookups';
@@ -47,7 +47,7 @@ export class ClusterChecks {
     if (this.lookupPending(input)) return [];
     // One walk of the tree serves the checks and the report.
     const facts = new TreeFacts(input.owner.node.root);
-    const model = buildJoinModel(facts, { ...input.model, helmCharts: input.model.helmCharts(facts) });
+    const model = this.model(facts);
     const findings = analyzeJoin(model);
     const errors: string[] = [];
     for (const f of findings) {
@@ -66,9 +66,13 @@ export class ClusterChecks {
 
   /** The findings on the tree as it is now, for tests and reports. */
   public findings(): Finding[] {
+    return analyzeJoin(this.model(new TreeFacts(this.input().owner.node.root)));
+  }
+
+  /** The model of the tree read into `facts`. */
+  public model(facts: TreeFacts): JoinModel {
     const input = this.input();
-    const facts = new TreeFacts(input.owner.node.root);
-    return analyzeJoin(buildJoinModel(facts, { ...input.model, helmCharts: input.model.helmCharts(facts) }));
+    return buildJoinModel(facts, { ...input.model, helmCharts: input.model.helmCharts(facts) });
   }
 
   /**

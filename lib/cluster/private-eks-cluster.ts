@@ -10,7 +10,7 @@ import { ClusterCheckInput, ClusterChecks } from './checks';
 import { checkClusterName, checkDeclaredServices, checkDowngrades, checkPrivateAccessSubnets, warnOnOpenPublicEndpoint } from './props-checks';
 import { addClusterOutputs, keepControlPlaneEgressInVpc } from './wiring';
 import { BastionAccess, BastionOptions, ClusterBastion } from '../bastion/bastion';
-import { Finding } from '../check/join-analysis';
+import { Finding, JoinModel } from '../check/join-analysis';
 import { key, literalVpcCidr, rawValue, TreeFacts } from '../check/tree-facts';
 import { ClusterAddon, ClusterAddonOptions } from '../components/cluster-addon';
 import { Karpenter, KarpenterOptions } from '../components/karpenter';
@@ -1107,6 +1107,11 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
   /** @internal The findings of the synth-time checks, for tests and reports. */
   public _joinFindings(): Finding[] {
     return this.checks.findings();
+  }
+
+  /** @internal The checks' model of the tree read into `facts`, for tests and reports. */
+  public _joinModel(facts: TreeFacts): JoinModel {
+    return this.checks.model(facts);
   }
 
   /** What the synth-time checks read of this construct that the tree does not say (read when they run). */
