@@ -65,6 +65,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // aws-cdk-lib's built-in template validation (~3 s a synth) is off in unit tests (CDK_VALIDATION=false):
       // cfn-lint checks every example template, and the example and CLI tests turn it back on to synth as users do.
       setupFiles: ['<rootDir>/test/setup-env.ts'],
+      // Each test file synthesizes into its own temporary directory, removed when the file ends.
+      setupFilesAfterEnv: ['<rootDir>/test/setup-tmp.ts'],
     },
     // Snapshots change only on purpose: `npx projen test -u` after reviewing the diff.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,

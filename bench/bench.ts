@@ -7,7 +7,8 @@
  *  5. the image scan's share of a large app's synth;
  *  6. the platform example's synth against the default one;
  *  7. the oldest AWS fact (catalogue, endpoint claims, contracts) and its row;
- *  8. cold `cdk synth` of the default example against the same cluster wired by hand (bench/hand-wired-app.ts).
+ *  8. cold `cdk synth` of the default example's cluster (bench/library-app.ts) against the same cluster wired by hand (bench/hand-wired-app.ts);
+ *  9. synth of an app with 200 cached images with and without the cache warm-up.
  *
  *   npx projen bench            (add --quick to skip the test suite)
  */
@@ -148,7 +149,7 @@ console.log(`   against the field report's ~20 minutes per nodegroup re-creation
 {
   const build = () => {
     const a = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'peks-bench-img-')) });
-    const s = new FullyPrivateStack(a, 'FullyPrivateEks');
+    const s = new FullyPrivateStack(a, 'FullyPrivateEks', { workload: false });
     s.eks.addPullThroughCache('Cache', { rules: [{ upstream: Upstream.ECR_PUBLIC }] });
     for (let i = 0; i < 200; i++) {
       s.eks.addManifest(`App${i}`, {
@@ -214,13 +215,14 @@ if (!process.argv.includes('--quick')) {
 }
 
 {
-  // Issue 22: cold `cdk synth` of the default example against the same cluster wired by hand with aws-eks-v2
+  // Issue 22: cold `cdk synth` of the default example's cluster (bench/library-app.ts: its workload without the
+  // pull-through cache, which the hand-wired app lacks) against the same cluster wired by hand with aws-eks-v2
   // (bench/hand-wired-app.ts), the same CLI, runner and cdk.json flags; alternating runs, median of each and of the
   // pairwise ratios (the machine's speed drifts). aws-cdk-lib's built-in template validation (~3 s) is in both.
   const pairs = Number(process.env.BENCH_PAIRS ?? 5);
   const runner = 'npx ts-node --transpile-only --swc --prefer-ts-exts';
   const commands = {
-    library: ['cdk', 'synth', '-q', '-o', path.join(os.tmpdir(), 'peks-bench-lib.out')],
+    library: ['cdk', 'synth', '-q', '-a', `${runner} -P bench/tsconfig.json bench/library-app.ts`, '-o', path.join(os.tmpdir(), 'peks-bench-lib.out')],
     hand: ['cdk', 'synth', '-q', '-a', `${runner} -P bench/tsconfig.json bench/hand-wired-app.ts`, '-o', path.join(os.tmpdir(), 'peks-bench-hand.out')],
   };
   const run = (args: string[]) => {
@@ -241,4 +243,33 @@ if (!process.argv.includes('--quick')) {
   const ratio = median(ratios);
   console.log(`8. cold cdk synth, default example vs the same cluster wired by hand (aws-eks-v2), median of ${pairs} alternating pairs: `
     + `${median(lib).toFixed(0)} ms vs ${median(hand).toFixed(0)} ms; ratio ${ratio.toFixed(2)} (min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)}); target (issue 22): <= 1.05 -> ${ratio <= 1.05 ? 'met' : 'NOT met'}`);
+}
+
+{
+  // Issue 24: an app with 200 Deployments whose images go through the cache, with the warm-up (default) and without
+  // (warmImages: false): what filling the cache at deploy adds to a synth. Target: within 10%.
+  const build = (warmImages: boolean) => {
+    const a = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'peks-bench-warm-')) });
+    const s = new FullyPrivateStack(a, 'FullyPrivateEks', { workload: false });
+    s.eks.addPullThroughCache('Cache', { rules: [{ upstream: Upstream.ECR_PUBLIC }], warmImages });
+    for (let i = 0; i < 200; i++) {
+      s.eks.addManifest(`App${i}`, {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: `app-${i}`, namespace: 'default' },
+        spec: { template: { spec: { containers: [{ name: 'app', image: s.eks.imageUri(`public.ecr.aws/team/app-${i}:1.0.${i}`) }] } } },
+      });
+    }
+    return a;
+  };
+  build(true).synth(); // warm-up
+  const withWarm: number[] = [];
+  const without: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    withWarm.push(ms(() => build(true).synth()));
+    without.push(ms(() => build(false).synth()));
+  }
+  const ratio = median(withWarm) / median(without);
+  console.log(`9. synth of an app with 200 cached images: with the cache warm-up ${median(withWarm).toFixed(0)} ms, without ${median(without).toFixed(0)} ms; `
+    + `ratio ${ratio.toFixed(2)}; target (issue 24): <= 1.10 -> ${ratio <= 1.1 ? 'met' : 'NOT met'}`);
 }

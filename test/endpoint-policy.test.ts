@@ -154,9 +154,12 @@ describe('endpoint policies', () => {
   });
 
   test('a policy naming its region literally is not an error in an environment-agnostic stack, and is in another concrete region', () => {
-    const literalPolicy = (stack: Stack, c: PrivateEksCluster) => c.endpoints!.s3GatewayEndpoint!.addToPolicy(new iam.PolicyStatement({
-      principals: [new iam.AnyPrincipal()], actions: ['s3:GetObject'], resources: ['arn:aws:s3:::prod-eu-west-2-starport-layer-bucket/*'],
-    })) && stack;
+    const literalPolicy = (stack: Stack, c: PrivateEksCluster) => {
+      c.endpoints!.s3GatewayEndpoint!.addToPolicy(new iam.PolicyStatement({
+        principals: [new iam.AnyPrincipal()], actions: ['s3:GetObject'], resources: ['arn:aws:s3:::prod-eu-west-2-starport-layer-bucket/*'],
+      }));
+      return stack;
+    };
     const agnostic = newStack();
     const a = cluster(agnostic, { restrictEndpointPolicies: false, bastion: false });
     literalPolicy(agnostic, a);

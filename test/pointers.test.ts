@@ -88,7 +88,7 @@ describe('PrivateEksCluster.connections', () => {
     new PrivateEksCluster(stack, 'Eks', {
       version: eks.KubernetesVersion.V1_36,
       bastion: false,
-      defaultNodegroup: { sshKeyPair: 'ops' },
+      defaultNodegroup: { sshKeyPair: ec2.KeyPair.fromKeyPairName(stack, 'Ops', 'ops') },
     });
     Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('cluster\\.connections\\.allowFrom\\(peer, ec2\\.Port\\.tcp\\(22\\)\\)'));
   });
