@@ -65,12 +65,26 @@ async function s3LikeServer(): Promise<number> {
   return (server.address() as net.AddressInfo).port;
 }
 
-/** A port nothing listens on: connections are refused. */
+/**
+ * A port whose connections are refused, held for the whole file: a socket bound to it that does not listen (Linux
+ * answers a SYN with a reset). A port closed after a listen(0) is free for the next listen(0) of this or another jest
+ * worker, and then answers: a flaky test.
+ */
 async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>(r => server.close(() => r()));
+  const script = [
+    'import socket, time',
+    's = socket.socket(); s.bind(("127.0.0.1", 0))',
+    'print(s.getsockname()[1], flush=True)',
+    'time.sleep(120)',
+  ].join('\n');
+  const child = spawn('python3', ['-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.once('data', d => resolve(Number(String(d).trim())));
+    child.once('error', reject);
+  });
+  const check = await probe.probeService('ec2', config(['ec2'], { [HOST.ec2]: ['127.0.0.1'] }, port, { connectTimeoutMs: 2000 }));
+  if (check.kind !== 'CONNECT_REFUSED') throw new Error(`the held port did not refuse a connection: ${JSON.stringify(check)}`);
   return port;
 }
 
