@@ -66,35 +66,42 @@ async function s3LikeServer(): Promise<number> {
 }
 
 /**
- * A port whose connections are refused, held for the whole file: a socket bound to it that does not listen (Linux
- * answers a SYN with a reset). A port closed after a listen(0) is free for the next listen(0) of this or another jest
- * worker, and then answers: a flaky test.
+ * A port held by a python3 child for the whole file, set up by `lines` (which print the port), and proven to give
+ * `kind` to a probe before any test relies on it.
  */
-async function closedPort(): Promise<number> {
-  const script = [
-    'import socket, time',
-    's = socket.socket(); s.bind(("127.0.0.1", 0))',
-    'print(s.getsockname()[1], flush=True)',
-    'time.sleep(120)',
-  ].join('\n');
-  const child = spawn('python3', ['-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function heldPort(lines: string[], kind: string, connectTimeoutMs: number): Promise<number> {
+  const child = spawn('python3', ['-c', lines.join('\n')], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.once('data', d => resolve(Number(String(d).trim())));
     child.once('error', reject);
   });
-  const check = await probe.probeService('ec2', config(['ec2'], { [HOST.ec2]: ['127.0.0.1'] }, port, { connectTimeoutMs: 2000 }));
-  if (check.kind !== 'CONNECT_REFUSED') throw new Error(`the held port did not refuse a connection: ${JSON.stringify(check)}`);
+  const check = await probe.probeService('ec2', config(['ec2'], { [HOST.ec2]: ['127.0.0.1'] }, port, { connectTimeoutMs }));
+  if (check.kind !== kind) throw new Error(`the held port gave ${check.kind}, not ${kind}: ${JSON.stringify(check)}`);
   return port;
+}
+
+/**
+ * A port whose connections are refused: a socket bound to it that does not listen (Linux answers a SYN with a reset).
+ * A port closed after a listen(0) is free for the next listen(0) of this or another jest worker, and then answers:
+ * a flaky test.
+ */
+function closedPort(): Promise<number> {
+  return heldPort([
+    'import socket, time',
+    's = socket.socket(); s.bind(("127.0.0.1", 0))',
+    'print(s.getsockname()[1], flush=True)',
+    'time.sleep(120)',
+  ], 'CONNECT_REFUSED', 2000);
 }
 
 /**
  * A port whose connections never complete: a listening socket with a backlog of 0 that never accepts, its accept queue
  * already full, so Linux drops every further SYN. Deterministic offline, unlike an unroutable address.
  */
-async function blackholePort(): Promise<number> {
-  const script = [
-    'import socket, sys, time',
+function blackholePort(): Promise<number> {
+  return heldPort([
+    'import socket, time',
     's = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(0)',
     'port = s.getsockname()[1]',
     'fill = []',
@@ -106,17 +113,7 @@ async function blackholePort(): Promise<number> {
     'time.sleep(0.2)',
     'print(port, flush=True)',
     'time.sleep(120)',
-  ].join('\n');
-  const child = spawn('python3', ['-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.once('data', d => resolve(Number(String(d).trim())));
-    child.once('error', reject);
-  });
-  // Prove the technique works here before relying on it.
-  const check = await probe.probeService('ec2', config(['ec2'], { [HOST.ec2]: ['127.0.0.1'] }, port, { connectTimeoutMs: 200 }));
-  if (check.kind !== 'CONNECT_TIMEOUT') throw new Error(`the blackhole port accepted or refused a connection: ${JSON.stringify(check)}`);
-  return port;
+  ], 'CONNECT_TIMEOUT', 200);
 }
 
 let okPort: number;

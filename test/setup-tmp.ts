@@ -5,7 +5,8 @@
 // stays shared between files through a link, as it is between a user's synths.
 //
 // jest gives a test file a copy of process.env, which Node's own os.tmpdir() does not read: the function itself is
-// replaced for the file (core modules are shared by the worker) and TMPDIR is set for the commands tests spawn.
+// replaced for the file (core modules are shared by the worker), and TMPDIR is set in the file's copy of process.env,
+// which commands a test spawns with `env: { ...process.env }` inherit.
 import * as fs from 'fs';
 import * as path from 'path';
 
