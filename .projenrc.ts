@@ -95,6 +95,8 @@ project.packageTask.prependExec('test -f .jsii || npx projen compile');
 // The template tests need cfn-lint: find it (.venv, then the PATH) or provision it into .venv, or say in one line
 // what to install, before jest starts.
 project.testTask.prependExec('node scripts/ensure-cfn-lint.js');
+// jest transpiles the tests with SWC, which does not type-check them: tsc does (about 11 s here), before jest runs.
+project.testTask.prependExec('tsc --noEmit -p test/tsconfig.json');
 
 // Transpile tests with SWC instead of type-checking them with ts-jest: `projen build` type-checks
 // everything through tsc/jsii already, and a cluster test file is dominated by synth time.
