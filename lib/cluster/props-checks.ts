@@ -1,18 +1,105 @@
-import { Annotations, Token } from 'aws-cdk-lib';
+import { Annotations, Names, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ControlPlaneEgressMode, PrivateEksClusterProps } from './props';
 import { isJoinRule, JOIN_RULES } from '../check/join-analysis';
 import { EndpointCatalogue } from '../contracts/endpoint-catalogue';
+import { validateInstanceType } from '../contracts/instance-types';
 import { misuse } from '../core/errors';
 
 /** The warning ID of an API endpoint open to the internet. */
 export const OPEN_PUBLIC_ENDPOINT_WARNING = 'cdk-private-eks:publicEndpointOpenToInternet';
 
-/**
- * The checks of `PrivateEksCluster`'s props made while it is built (misuse: the construct path, the value, the fix),
- * as plain functions of the props and the scope.
- */
+// The checks of `PrivateEksCluster`'s props made while it is built (misuse: the construct path, the value, the fix),
+// as plain functions of the props and the scope, and the settings they resolve to (`clusterSettings`).
+
+/** What `PrivateEksCluster`'s props come to once checked and defaulted. */
+export interface ClusterSettings {
+  readonly createEndpoints: boolean;
+  readonly withBastion: boolean;
+  readonly endpointAccess: eks.EndpointAccess;
+  readonly logRetention: logs.RetentionDays;
+  /** Whether the library creates the control plane's log group (`controlPlaneLogGroup`). */
+  readonly ownLogGroup: boolean;
+  /** The user's cluster name, or one derived from the stack and path (stable across deploys) for the log group. */
+  readonly clusterName?: string;
+  readonly customerRoutedEgress: boolean;
+  readonly coreAddons: boolean;
+  /** Whether the vpc-cni add-on gets its own role (`vpcCniRole`). */
+  readonly cniRole: boolean;
+  readonly nodeRoleCniPolicy: boolean;
+  readonly declaredServices: string[];
+  readonly declaredRegistries: string[];
+  readonly downgrades: { [ruleId: string]: string };
+  /** Whether the deploy-time probe is created (`preflight`). */
+  readonly preflight: boolean;
+}
+
+/** Checks the props, in the order a user meets the errors, and resolves their defaults. */
+export function clusterSettings(scope: Construct, props: PrivateEksClusterProps): ClusterSettings {
+  if (props.vpc && props.network) {
+    throw misuse(scope, '`network` configures the VPC this construct creates, and a `vpc` was given too', 'remove `network`, or remove `vpc`');
+  }
+  const createEndpoints = props.createVpcEndpoints ?? true;
+  if (!createEndpoints && props.additionalEndpoints && props.additionalEndpoints.length > 0) {
+    throw misuse(scope, `additionalEndpoints (${props.additionalEndpoints.join(', ')}) were given with createVpcEndpoints: false`,
+      'remove `additionalEndpoints`, or set createVpcEndpoints to true');
+  }
+  const withBastion = props.bastion ?? true;
+  if (!withBastion && props.bastionOptions) {
+    throw misuse(scope, '`bastionOptions` were given with bastion: false', 'remove `bastionOptions`, or set bastion to true');
+  }
+  const endpointAccess = props.endpointAccess ?? eks.EndpointAccess.PRIVATE;
+  warnOnOpenPublicEndpoint(scope, endpointAccess);
+  if (props.bastionOptions?.instanceType) validateInstanceType(scope, 'bastionOptions.instanceType', props.bastionOptions.instanceType);
+  checkClusterName(scope, props.clusterName);
+  if (props.kubectlMemory && !props.kubectlMemory.isUnresolved()) {
+    const mib = props.kubectlMemory.toMebibytes();
+    // Lambda memory: 128 MB to 10,240 MB (https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html).
+    if (mib < 128 || mib > 10240) throw misuse(scope, `kubectlMemory must be from 128 MiB to 10,240 MiB (Lambda's range), got ${mib} MiB`, 'set it to, for example, Size.gibibytes(2)');
+  }
+  const ownLogGroup = props.controlPlaneLogGroup ?? true;
+  const coreAddons = props.coreAddons ?? true;
+  if (!coreAddons && props.vpcCniRole) {
+    throw misuse(scope, 'vpcCniRole needs the managed vpc-cni add-on, and coreAddons is false', 'remove vpcCniRole, or keep coreAddons');
+  }
+  const cniRole = props.vpcCniRole ?? coreAddons;
+  if (!cniRole && props.nodeRoleCniPolicy === false) {
+    throw misuse(scope, `nodeRoleCniPolicy is false and the vpc-cni has no role of its own (${coreAddons ? 'vpcCniRole: false' : 'coreAddons: false'}): its pods could assign no IP address`,
+      'leave nodeRoleCniPolicy out, or give the vpc-cni add-on its own role (the default with coreAddons)');
+  }
+  const declaredServices = checkDeclaredServices(scope, props.existingEndpointServices ?? []);
+  const declaredRegistries = (props.existingRegistries ?? []).map(r => {
+    if (Token.isUnresolved(r) || !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?$/i.test(r)) {
+      throw misuse(scope, `existingRegistries: "${r}" is not a registry host`, 'list hosts such as \'harbor.corp.example\' or \'registry.internal:5000\', without a scheme or a path');
+    }
+    return r.toLowerCase();
+  });
+  const downgrades = checkDowngrades(scope, props.downgradeRules ?? {});
+  return {
+    createEndpoints,
+    withBastion,
+    endpointAccess,
+    logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+    ownLogGroup,
+    // A literal name for the log group: the user's, or one derived from the stack and path (stable across deploys).
+    clusterName: props.clusterName ?? (ownLogGroup ? Names.uniqueResourceName(scope, { maxLength: 100, separator: '-' }) : undefined),
+    customerRoutedEgress: props.controlPlaneEgressMode !== undefined && props.controlPlaneEgressMode !== ControlPlaneEgressMode.AWS_MANAGED
+      && props.controlPlaneEgressMode.value !== 'AWS_MANAGED',
+    coreAddons,
+    cniRole,
+    nodeRoleCniPolicy: props.nodeRoleCniPolicy ?? !cniRole,
+    declaredServices,
+    declaredRegistries,
+    downgrades,
+    preflight: props.preflight ?? (
+      (props.vpc !== undefined && !(props.vpc.node.defaultChild instanceof ec2.CfnVPC))
+      || declaredServices.length > 0 || Object.keys(downgrades).length > 0),
+  };
+}
+
 /**
  * EKS cluster names: letters, digits, hyphens and underscores, starting with a letter or digit, at most 100
  * characters (https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateCluster.html, `name`).

@@ -1,26 +1,66 @@
-import { CfnOutput, Stack } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Annotations, CfnOutput, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
-import { BastionAccess, ClusterBastion } from '../bastion/bastion';
+import { ClusterLogs } from './control-plane';
+import { EndpointNeeds } from './endpoint-needs';
+import { Placement } from './placement';
+import { AddNodegroupOptions, PrivateEksClusterProps } from './props';
+import { BastionAccess, BastionOptions, ClusterBastion } from '../bastion/bastion';
+import { misuse } from '../core/errors';
+import { PrivateNodegroup } from '../nodes/private-nodegroup';
 
-/** Pieces of `PrivateEksCluster`'s wiring that need only what they are given: the control plane's egress, the outputs. */
+// Pieces of `PrivateEksCluster`'s wiring that need only what they are given: the bastion, the default nodegroup, the
+// outputs.
 
 /**
- * aws-eks-v2 gives the control plane's ENIs a security group open to everything (it has no prop for it). The control
- * plane talks from those ENIs to kubelets, webhooks and aggregated APIs on nodes and pods, all in this VPC (its own
- * traffic to AWS leaves through the EKS-managed VPC): egress to the VPC's CIDR blocks only. Applied to the VPC this
- * construct creates, whose CIDR blocks it knows; with a VPC of yours (secondary CIDRs, hybrid nodes) it is left as is.
+ * The bastion (`bastionOptions`, in the placement's bastion subnets), with its Session Manager log (SSM access) under
+ * the cluster's logs key and retention, created after the endpoints it boots through and the probe (`needs`), and
+ * with `private-eks-doctor` for what the nodes need in the VPC's CIDR blocks.
  */
-export function keepControlPlaneEgressInVpc(cluster: eks.Cluster, vpc: ec2.IVpc): void {
-  const sg = cluster.node.tryFindChild('ControlPlaneSecurityGroup');
-  const cfn = sg?.node.defaultChild;
-  if (!(cfn instanceof ec2.CfnSecurityGroup)) return;
-  const cidrs = [vpc.vpcCidrBlock, ...vpc.node.findAll().filter((c): c is ec2.CfnVPCCidrBlock => c instanceof ec2.CfnVPCCidrBlock)
-    .map(b => b.cidrBlock).filter((c): c is string => c !== undefined)];
-  cfn.securityGroupEgress = cidrs.map(cidrIp => ({
-    ipProtocol: '-1', cidrIp, description: 'Control plane to kubelets, webhooks and aggregated APIs in this VPC',
-  }));
+export function addBastion(scope: Construct, props: PrivateEksClusterProps, placement: Placement, cluster: eks.Cluster,
+  logSettings: ClusterLogs, needs: EndpointNeeds, vpcCidrs: string[]): ClusterBastion {
+  const options: BastionOptions = props.bastionOptions ?? {};
+  const sessionLogging = placement.bastionAccess === BastionAccess.SSM && (options.sessionLogging ?? true);
+  const bastion = new ClusterBastion(scope, 'Bastion', {
+    sessionLogKey: sessionLogging ? logSettings.logsEncryptionKey() : undefined,
+    sessionLogRetention: sessionLogging ? logSettings.logRetention : undefined,
+    ...props.bastionOptions,
+    subnets: placement.bastionSubnets,
+    cluster,
+    kubectlLayer: props.kubectlLayer,
+  });
+  // At first boot the bastion registers with SSM and downloads kubectl through the endpoints.
+  if (needs.endpoints) bastion.node.addDependency(needs.endpoints);
+  if (needs.preflight) bastion.node.addDependency(needs.preflight);
+  // The same probe for people: `private-eks-doctor` on the bastion, for what the nodes need here.
+  bastion.instance.addUserData(...needs.doctorCommands(bastion, vpcCidrs));
+  return bastion;
+}
+
+
+/**
+ * The default managed nodegroup (`createDefaultNodegroup`, `defaultNodegroup`), added with `add` (the L3's
+ * `addNodegroup`): SSH to it is admitted from the bastion.
+ */
+export function addDefaultNodegroup(scope: Construct, props: PrivateEksClusterProps, bastion: ClusterBastion | undefined,
+  add: (id: string, options: AddNodegroupOptions) => PrivateNodegroup): eks.Nodegroup | undefined {
+  if (!(props.createDefaultNodegroup ?? true)) {
+    if (props.defaultNodegroup) {
+      throw misuse(scope, '`defaultNodegroup` settings were given with createDefaultNodegroup: false',
+        'remove `defaultNodegroup`, or set createDefaultNodegroup to true');
+    }
+    return undefined;
+  }
+  const nodes = add('DefaultNodegroup', {
+    ...props.defaultNodegroup,
+    sshSourceSecurityGroups: props.defaultNodegroup?.sshKeyPair && bastion ? [bastion.securityGroup] : undefined,
+  });
+  if (props.defaultNodegroup?.sshKeyPair && !bastion) {
+    Annotations.of(nodes).addWarningV2('cdk-private-eks:nodeSshWithoutSource',
+      'The nodes get an SSH key, but no bastion exists to admit port 22 from. Fix: admit port 22 on the cluster security '
+      + 'group from where you connect (`cluster.connections.allowFrom(peer, ec2.Port.tcp(22))`), or enable the bastion.');
+  }
+  return nodes.nodegroup;
 }
 
 /** The outputs an operator needs after a deploy: the cluster name, the kubeconfig command, how to reach the bastion. */
