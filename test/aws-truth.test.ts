@@ -12,7 +12,7 @@ import { cluster, isolatedVpc, tinyLayer } from './join-cases';
 import { ClusterBastion, EndpointCatalogue, NodeEndpoints, PrivateEksCluster, WorkloadIdentity } from '../lib';
 import { endpointServices, newStack, resourcesOfType } from './util';
 import { Finding, JOIN_RULES } from '../lib/check/join-analysis';
-import { TreeFacts } from '../lib/check/tree-facts';
+import { readClusterScope, TreeFacts } from '../lib/check/tree-facts';
 import { buildReport } from '../lib/plan/report';
 
 const findingsOf = (c: PrivateEksCluster): Finding[] => (c as any)._joinFindings();
@@ -96,7 +96,7 @@ describe('Availability Zones: interface endpoints only where the service is offe
     const c = cluster(stack);
     expect(c.endpoints!.azsVerified).toBe(false);
     const facts = new TreeFacts(stack.node.root);
-    const report = buildReport(facts, c.cluster, c.vpc, c._joinModel(facts), [], c.node.path);
+    const report = buildReport(facts, readClusterScope(facts, { cluster: c.cluster, vpc: c.vpc }), c._joinModel(facts), [], c.node.path);
     expect(report.verification.join('\n')).toMatch(/Availability Zones of the interface endpoints not verified \(Test\/Eks\/Endpoints\)/);
     expect(report.verification.join('\n')).toMatch(/regional availability not checked \(eks has no PrivateLink in ap-southeast-5/);
   });

@@ -1,18 +1,16 @@
 /**
- * The cluster's EKS add-ons and recognised Helm charts, read from the L1 resources whoever created them
- * (`PrivateEksCluster.addAddon`, aws-eks-v2 `Addon`/`HelmChart`, `eks.CfnAddon`), checked against their contracts.
+ * The cluster's EKS add-ons and recognised Helm charts, from the tree's records of the L1 resources whoever created
+ * them (`PrivateEksCluster.addAddon`, aws-eks-v2 `Addon`/`HelmChart`, `eks.CfnAddon`), checked against their contracts.
  */
-import { CfnResource, Stack } from 'aws-cdk-lib';
-import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { PLACEHOLDER, readCustomResourceJson, readResolvedJson } from './image-facts';
+import { PLACEHOLDER, readResolvedJson } from './image-facts';
 import { ClientFacts, ComponentFacts, ComponentIdentity, SettingFacts, SubnetFacts } from './join-analysis';
-import { CHART_RESOURCE_TYPE, key, literal, rawList, TreeFacts } from './tree-facts';
+import { ClusterRef, TreeRecords } from './tree-records';
 import { ComponentContract, ComponentContracts, ContractService } from '../contracts/component-contracts';
-import { AwsLocation, locationOf } from '../core/aws-env';
+import { AwsLocation } from '../core/aws-env';
 
 
 /** Every add-on and recognised chart of the cluster, and the clients that check their services from the node subnets. */
-export function componentFacts(facts: TreeFacts, cluster: eks.Cluster, nodeSubnets: SubnetFacts[]):
+export function componentFacts(facts: TreeRecords, cluster: ClusterRef, nodeSubnets: SubnetFacts[]):
 { components: ComponentFacts[]; clients: ClientFacts[] } {
   const all = collect(facts, cluster);
   const clients: ClientFacts[] = [];
@@ -26,45 +24,44 @@ export function componentFacts(facts: TreeFacts, cluster: eks.Cluster, nodeSubne
   return { components: all.map(({ needs, ...c }) => c), clients };
 }
 
-function collect(facts: TreeFacts, cluster: eks.Cluster): Array<ComponentFacts & { needs: ContractService[] }> {
-  const clusterKey = key(cluster.clusterName);
-  const real = locationOf(cluster);
+function collect(facts: TreeRecords, cluster: ClusterRef): Array<ComponentFacts & { needs: ContractService[] }> {
+  const clusterKey = cluster.nameKey;
+  const real = cluster.location;
   const location = real.regionKnown ? real : PLACEHOLDER;
-  const associations = facts.all
-    .filter((c): c is eks.CfnPodIdentityAssociation => c instanceof eks.CfnPodIdentityAssociation && key(c.clusterName) === clusterKey)
-    .map(a => `${literal(a.namespace)}/${literal(a.serviceAccount)}`);
+  const associations = facts.podIdentityAssociations
+    .filter(a => a.clusterKey === clusterKey)
+    .map(a => `${a.namespace}/${a.serviceAccount}`);
   const components: Array<ComponentFacts & { needs: ContractService[] }> = [];
 
-  for (const addon of facts.addons.filter(a => key(a.clusterName) === clusterKey)) {
-    const name = literal(addon.addonName) ?? '(unknown)';
+  for (const addon of facts.addons.filter(a => a.clusterKey === clusterKey)) {
+    const name = addon.name ?? '(unknown)';
     const contract = ComponentContracts.forAddon(name);
-    const raw = Stack.of(addon).resolve(addon.configurationValues);
+    const raw = addon.configurationValues;
     const values = raw === undefined || raw === '' ? {} : readResolvedJson(raw, location);
     let identity: ComponentIdentity | undefined;
     if (contract?.identity) {
-      identity = rawList(addon.podIdentityAssociations).length > 0 ? 'pod-identity'
-        : addon.serviceAccountRoleArn !== undefined ? 'irsa'
+      identity = addon.hasPodIdentityAssociations ? 'pod-identity'
+        : addon.hasServiceAccountRole ? 'irsa'
           : associations.includes(`${contract.identity.namespace}/${contract.identity.serviceAccount}`) ? 'pod-identity' : 'none';
     }
-    components.push(describe(addon.node.scope?.node.path ?? addon.node.path, 'EKS add-on', name, contract, identity, values, real));
+    components.push(describe(addon.path, 'EKS add-on', name, contract, identity, values, real));
   }
 
-  for (const r of facts.kubernetesResources.filter(x => x.cfnResourceType === CHART_RESOURCE_TYPE)) {
-    const props = ((r as any)._cfnProperties ?? {}) as Record<string, unknown>;
-    if (key(props.ClusterName) !== clusterKey) continue;
-    const name = chartName(literal(props.Chart), literal(props.Repository));
+  for (const r of facts.kubernetesResources.filter(x => x.kind === 'chart')) {
+    if (r.clusterKey !== clusterKey) continue;
+    const name = chartName(r.chart, r.repository);
     const contract = name ? ComponentContracts.forChart(name) : undefined;
     if (!contract || !name) continue; // a chart the registry does not know: its images are still checked
-    const values = props.Values === undefined ? {} : readCustomResourceJson(r as CfnResource, props.Values, location);
+    const values = !r.hasValues ? {} : readResolvedJson(r.values, location);
     let identity: ComponentIdentity | undefined;
     if (contract.identity) {
-      const namespace = literal(props.Namespace) ?? 'default';
+      const namespace = r.namespace ?? 'default';
       const sa = valueAt(values, 'serviceAccount.name') ?? valueAt(values, 'rbac.serviceAccount.name') ?? contract.identity.serviceAccount;
       const annotations = (valueAt(values, 'serviceAccount.annotations') ?? valueAt(values, 'rbac.serviceAccount.annotations') ?? {}) as Record<string, unknown>;
       identity = annotations['eks.amazonaws.com/role-arn'] !== undefined ? 'irsa'
         : associations.includes(`${namespace}/${sa}`) ? 'pod-identity' : 'none';
     }
-    components.push(describe(r.node.scope?.node.path ?? r.node.path, 'Helm chart', name, contract, identity, values, real));
+    components.push(describe(r.path, 'Helm chart', name, contract, identity, values, real));
   }
 
   return components;

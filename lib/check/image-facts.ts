@@ -1,15 +1,13 @@
 /**
- * Every container image the app deploys to a cluster, classified for the join analysis: read from the L1 custom
- * resources aws-eks-v2's `KubernetesManifest` and `HelmChart` create (whoever created them), with CloudFormation's
+ * Every container image the app deploys to a cluster, classified for the join analysis: from the tree's records of the
+ * custom resources aws-eks-v2's `KubernetesManifest` and `HelmChart` create (whoever created them), with CloudFormation's
  * pseudo parameters replaced by the stack's location (or a placeholder location for an environment-agnostic stack, so
  * an image in "this account's ECR" written with `Aws.ACCOUNT_ID`/`Aws.REGION` is still recognised as such).
  */
-import { CfnResource, Stack } from 'aws-cdk-lib';
-import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { ImageFacts, ImageRegistryClass } from './join-analysis';
-import { key, literal, MANIFEST_RESOURCE_TYPE, TreeFacts } from './tree-facts';
+import { ClusterRef, TreeRecords } from './tree-records';
 import { substitutePseudoParameters } from '../contracts/endpoint-policy';
-import { AwsLocation, locationOf } from '../core/aws-env';
+import { AwsLocation } from '../core/aws-env';
 import { ImageInventory, ImageRegistries, ImageSource, ImageUse, RegionRelation, RegistryKind } from '../workloads/images';
 import { UpstreamAuthentication, UpstreamRegistries } from '../workloads/upstream-registries';
 
@@ -18,13 +16,13 @@ import { UpstreamAuthentication, UpstreamRegistries } from '../workloads/upstrea
 export const PLACEHOLDER: AwsLocation = { region: 'zz-thisregion-1', partition: 'aws', account: '000000000000', urlSuffix: 'amazonaws.com', regionKnown: true };
 
 /** The images of the cluster's manifests and charts. */
-export function imageFacts(facts: TreeFacts, cluster: eks.Cluster, declaredRegistries: string[]): ImageFacts[] {
-  const clusterKey = key(cluster.clusterName);
-  const real = locationOf(cluster);
+export function imageFacts(facts: TreeRecords, cluster: ClusterRef, declaredRegistries: string[]): ImageFacts[] {
+  const clusterKey = cluster.nameKey;
+  const real = cluster.location;
   const location = real.regionKnown ? real : PLACEHOLDER;
   const declared = new Set(declaredRegistries.map(r => r.toLowerCase()));
   // Any pull-through cache rule of the app: the library's (EcrPullThroughCache) or one written as an L1.
-  const cachePrefixes = facts.pullThroughCacheRules.map(r => literal(r.ecrRepositoryPrefix)).filter((p): p is string => p !== undefined);
+  const cachePrefixes = facts.pullThroughCacheRules.map(r => r.prefix).filter((p): p is string => p !== undefined);
   const warmed = warmedImages(facts, location);
   const out: ImageFacts[] = [];
   const add = (uses: ImageUse[], workload: string) => {
@@ -32,23 +30,22 @@ export function imageFacts(facts: TreeFacts, cluster: eks.Cluster, declaredRegis
   };
   // EKS add-ons whose configuration names images (`configurationValues`, read like Helm values).
   for (const r of facts.addons) {
-    if (key(r.clusterName) !== clusterKey) continue;
-    const raw = Stack.of(r).resolve(r.configurationValues);
+    if (r.clusterKey !== clusterKey) continue;
+    const raw = r.configurationValues;
     if (raw === undefined || raw === '' || raw === '{}') continue;
     const values = readResolvedJson(raw, location);
-    add(values === undefined ? [unseen('the add-on configuration could not be read at synth')] : ImageInventory.fromHelmValues(values), r.node.scope?.node.path ?? r.node.path);
+    add(values === undefined ? [unseen('the add-on configuration could not be read at synth')] : ImageInventory.fromHelmValues(values), r.path);
   }
   for (const r of facts.kubernetesResources) {
-    const props = ((r as any)._cfnProperties ?? {}) as Record<string, unknown>;
-    if (key(props.ClusterName) !== clusterKey) continue;
-    const workload = r.node.scope?.node.scope?.node.path ?? r.node.path;
-    if (r.cfnResourceType === MANIFEST_RESOURCE_TYPE) {
-      const manifest = readCustomResourceJson(r, props.Manifest, location);
+    if (r.clusterKey !== clusterKey) continue;
+    const workload = r.workload;
+    if (r.kind === 'manifest') {
+      const manifest = readResolvedJson(r.manifest, location);
       add(manifest === undefined
         ? [unseen('the manifest could not be read at synth')]
         : ImageInventory.fromManifests(Array.isArray(manifest) ? manifest : [manifest]), workload);
     } else {
-      const values = props.Values === undefined ? {} : readCustomResourceJson(r, props.Values, location);
+      const values = !r.hasValues ? {} : readResolvedJson(r.values, location);
       const uses = values === undefined ? [unseen('the chart values could not be read at synth')] : ImageInventory.fromHelmValues(values);
       add(uses, workload);
       // What the chart pulls by default is in the chart, not in the app: said, never guessed.
@@ -71,13 +68,12 @@ export function imageFacts(facts: TreeFacts, cluster: eks.Cluster, declaredRegis
  * The image URIs every pull-through cache warm-up of the app pulls at deploy (`Custom::PrivateEksCacheWarmup`
  * `Images[].Image`), read like the manifests: pseudo parameters replaced by the same location.
  */
-function warmedImages(facts: TreeFacts, location: AwsLocation): Set<string> {
+function warmedImages(facts: TreeRecords, location: AwsLocation): Set<string> {
   const out = new Set<string>();
   for (const r of facts.cacheWarmups) {
-    const props = ((r as any)._cfnProperties ?? {}) as Record<string, unknown>;
     let images: unknown;
     try {
-      images = substitutePseudoParameters(Stack.of(r).resolve(props.Images) as any, location);
+      images = substitutePseudoParameters(r.images as any, location);
     } catch {
       continue;
     }
@@ -155,18 +151,9 @@ function classify(
 }
 
 /**
- * A JSON property of a custom resource as the template will carry it, with pseudo parameters replaced by the
- * location's values; tokens that remain become `${Token[...]}`-like markers the inventory reports as unresolved.
+ * A JSON property as the template will carry it (resolved by `TreeFacts`), parsed with pseudo parameters replaced by
+ * the location's values; tokens that remain become `${Token[...]}`-like markers the inventory reports as unresolved.
  */
-export function readCustomResourceJson(scope: CfnResource, value: unknown, location: AwsLocation): any {
-  try {
-    return readResolvedJson(Stack.of(scope).resolve(value), location);
-  } catch {
-    return undefined;
-  }
-}
-
-/** `readCustomResourceJson` of a value already resolved. */
 export function readResolvedJson(resolved: unknown, location: AwsLocation): any {
   try {
     const text = flatten(substitutePseudoParameters(resolved, location));

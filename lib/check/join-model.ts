@@ -1,18 +1,20 @@
-import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { IConstruct } from 'constructs';
 import { componentFacts } from './component-facts';
 import { imageFacts } from './image-facts';
 import { CapacityFacts, ClientFacts, InterfaceEndpointFacts, JoinModel, NeededByDefault, NeededService, SubnetFacts, VersionFacts, waiveReachedSettings } from './join-analysis';
-import { ClientNetwork, key, literal, rawList, rawValue, TreeFacts, usableAddresses } from './tree-facts';
-import { ClusterBastion } from '../bastion/bastion';
+import { apiBlocked, ClientNetwork, hasGatewayEndpoint, interfaceEndpoints, literalOfKey, subnetFacts as subnetFactsOf, usableAddresses } from './network-facts';
+import { ClusterRef, ClusterScope, HelmChartRef, LayerRef, SubnetRef, TreeRecords } from './tree-records';
 import { ComponentContracts } from '../contracts/component-contracts';
 import { EndpointCatalogue } from '../contracts/endpoint-catalogue';
 import { oldestCreatableVersion, versionSupport } from '../contracts/kubernetes-versions';
 import { maxPodsFor } from '../contracts/max-pods';
-import { AwsLocation, locationOf } from '../core/aws-env';
+import { AwsLocation } from '../core/aws-env';
+import { literal } from '../core/cidr';
+
+// Read from the tree now (tree-facts.ts); re-exported where it was.
+export { controlPlaneEgressMode } from './tree-facts';
 
 /** The features a cluster declares; detected ones are added from the tree. */
 export interface DeclaredFeatures {
@@ -26,61 +28,59 @@ export interface DeclaredFeatures {
 }
 
 /** What `PrivateEksCluster` knows that the tree does not say. */
-export interface JoinModelInput {
+export interface JoinModelInput extends JoinSettings {
   readonly cluster: eks.Cluster;
   readonly vpc: ec2.IVpc;
   readonly kubectlLayer?: lambda.ILayerVersion;
+  /** Helm charts the cluster's kubectl handler installs. */
+  readonly helmCharts?: eks.HelmChart[];
+}
+
+/** What the model takes from the L3 besides the objects `readClusterScope` reads. */
+export interface JoinSettings {
   readonly features: DeclaredFeatures;
   readonly declaredServices: string[];
   readonly version: string;
-  /** Helm charts the cluster's kubectl handler installs. */
-  readonly helmCharts?: eks.HelmChart[];
   /** Registries the user declares reachable (`existingRegistries`). */
   readonly declaredRegistries?: string[];
 }
 
 const EKS_DEFAULT_INSTANCE_TYPE = 't3.medium';
+const UNKNOWN_ROUTES = { known: false, natRoute: false, internetGatewayRoute: false, gatewayEndpoints: [] };
 
 /**
- * Builds the join analysis' model from the construct tree: every nodegroup of the cluster, every bastion that
+ * Builds the join analysis' model from the tree's records: every nodegroup of the cluster, every bastion that
  * administers it, every Lambda function that runs kubectl against it, the VPC's endpoints and routes as the L1
- * resources will deploy them.
+ * resources will deploy them. A pure function of `facts` (read once by `TreeFacts`) and `scope` (the L3's objects,
+ * read by `readClusterScope`).
  */
-export function buildJoinModel(facts: TreeFacts, input: JoinModelInput): JoinModel {
-  const { cluster, vpc } = input;
-  const cfnCluster = cluster.node.defaultChild as eks.CfnCluster;
-  const vpcConfig = (rawValue(cfnCluster.resourcesVpcConfig) ?? {}) as Record<string, unknown>;
-  const clusterSgKey = key(cluster.clusterSecurityGroupId)!;
-  const controlPlaneSgs = keys(rawList(vpcConfig.securityGroupIds));
-  const clusterNameKey = key(cluster.clusterName);
+export function buildJoinModel(facts: TreeRecords, scope: ClusterScope, settings: JoinSettings): JoinModel {
+  const { cluster, vpc } = scope;
+  const cfnCluster = cluster.resource;
+  const clusterSgKey = cluster.securityGroupKey;
+  const controlPlaneSgs = cfnCluster.securityGroupKeys;
+  const clusterNameKey = cluster.nameKey;
 
-  const subnetsById = new Map<string, ec2.ISubnet>();
-  for (const s of [...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets]) {
-    const k = key(s.subnetId);
-    if (k) subnetsById.set(k, s);
-  }
-  const subnetFacts = (id: unknown, publicIp?: boolean): SubnetFacts => {
-    const s = subnetsById.get(key(id) ?? '');
-    if (s) return facts.subnetFacts(s, publicIp);
-    const unknownRoutes = { known: false, natRoute: false, internetGatewayRoute: false, gatewayEndpoints: [] };
-    return { name: literal(id) ?? 'a subnet outside the VPC\'s subnet lists', routes: unknownRoutes };
+  const subnetsById = new Map<string, SubnetRef>();
+  for (const s of vpc.subnets) subnetsById.set(s.key, s);
+  const subnetFacts = (id: string | undefined, publicIp?: boolean): SubnetFacts => {
+    const s = subnetsById.get(id ?? '');
+    if (s) return subnetFactsOf(facts, s, publicIp);
+    return { name: literalOfKey(id) ?? 'a subnet outside the VPC\'s subnet lists', routes: UNKNOWN_ROUTES };
   };
-  const subnetCidr = (id: unknown) => {
-    const s = subnetsById.get(key(id) ?? '');
-    return s ? facts.subnetCidr(s) : undefined;
-  };
+  const subnetCidr = (id: string | undefined) => subnetsById.get(id ?? '')?.cidr;
 
   const clients: ClientFacts[] = [];
   const networks: ClientNetwork[] = [];
-  const features = featureServices(facts, cluster, clusterNameKey, input.features);
+  const features = featureServices(facts, cluster, settings.features);
 
   // Nodes: every managed nodegroup of this cluster, wherever it was added.
-  const nodegroups = facts.nodegroups.filter(ng => key(ng.clusterName) === clusterNameKey);
+  const nodegroups = facts.nodegroups.filter(ng => ng.clusterKey === clusterNameKey);
   const capacity: CapacityTally = { needed: 0, parts: [], subnets: new Set(), known: true };
   for (const ng of nodegroups) {
-    const subnetIds = rawList(ng.subnets);
-    const name = ng.node.scope?.node.path ?? ng.node.path;
-    const sgs = launchTemplateGroups(facts, ng) ?? [clusterSgKey];
+    const subnetIds = ng.subnetKeys;
+    const name = ng.path;
+    const sgs = ng.launchTemplateSecurityGroupKeys ?? [clusterSgKey];
     networks.push({ name, description: `the nodes of ${name}`, securityGroups: sgs, cidrs: subnetIds.map(subnetCidr) });
     clients.push({
       kind: 'nodes',
@@ -91,35 +91,29 @@ export function buildJoinModel(facts: TreeFacts, input: JoinModelInput): JoinMod
       services: [...contractNeeds('nodes').map(({ service, purpose }) => ({ service, purpose })), ...features],
       needsApi: true,
     });
-    const scaling = rawValue(ng.scalingConfig) as Record<string, unknown> | undefined;
-    const maxSize = rawValue(scaling?.maxSize);
-    const types = rawList(ng.instanceTypes).map(literal);
+    const maxSize = ng.maxSize;
+    const types = ng.instanceTypes;
     const pods = (types.length ? types : [EKS_DEFAULT_INSTANCE_TYPE]).map(t => (t ? maxPodsFor(t) : undefined));
-    if (typeof maxSize !== 'number' || pods.some(p => p === undefined)) {
+    if (maxSize === undefined || pods.some(p => p === undefined)) {
       capacity.known = false;
     } else {
       const maxPods = Math.max(...(pods as number[]));
       capacity.needed += maxSize * (maxPods + 1);
       capacity.parts.push(`${name}: ${maxSize} nodes x (${maxPods} pods + 1)`);
-      subnetIds.forEach(id => capacity.subnets.add(key(id)));
+      subnetIds.forEach(id => capacity.subnets.add(id));
     }
   }
 
   // Bastions that administer this cluster.
-  for (const bastion of facts.all.filter((c): c is ClusterBastion => c instanceof ClusterBastion && c.cluster === cluster)) {
-    const cfn = bastion.instance.instance;
-    const nic = rawList(cfn.networkInterfaces)[0] as Record<string, unknown> | undefined;
-    const subnetId = cfn.subnetId ?? nic?.subnetId;
-    const publicIp = rawValue(nic?.associatePublicIpAddress);
-    const sgs = keys(rawList(cfn.securityGroupIds ?? nic?.groupSet));
-    const name = bastion.node.path;
-    networks.push({ name, description: `the bastion ${name}`, securityGroups: sgs, cidrs: [subnetCidr(subnetId)] });
+  for (const bastion of facts.bastions.filter(b => b.clusterPath === cluster.path)) {
+    const name = bastion.path;
+    networks.push({ name, description: `the bastion ${name}`, securityGroups: bastion.securityGroupKeys, cidrs: [subnetCidr(bastion.subnetKey)] });
     const services = contractNeeds('bastion').filter(s => bastion.requiredServices.includes(s.service));
     clients.push({
       kind: 'bastion',
       name,
       inVpc: true,
-      subnets: [subnetFacts(subnetId, typeof publicIp === 'boolean' ? publicIp : undefined)],
+      subnets: [subnetFacts(bastion.subnetKey, bastion.associatePublicIp)],
       services,
       needsApi: true,
     });
@@ -131,18 +125,18 @@ export function buildJoinModel(facts: TreeFacts, input: JoinModelInput): JoinMod
   // "This applies to IAM roles for service accounts"), which the oidc-eks endpoint serves with private DNS
   // (vpc-interface-endpoints.html; that the control plane may use it is inferred, not stated: both read 2026-12-05).
   // Webhooks, aggregated APIs and kubelets are in the VPC.
-  const egressMode = controlPlaneEgressMode(cfnCluster);
+  const egressMode = cfnCluster.egressMode;
   if (egressMode !== undefined && egressMode !== 'AWS_MANAGED') {
     const irsa = features.find(f => f.service === 'sts');
-    const name = `${cluster.node.path} control plane`;
+    const name = `${cluster.path} control plane`;
     const clusterSgs = [clusterSgKey, ...controlPlaneSgs];
-    networks.push({ name, description: `the control plane's network interfaces (${egressMode})`, securityGroups: clusterSgs, cidrs: rawList(vpcConfig.subnetIds).map(subnetCidr) });
+    networks.push({ name, description: `the control plane's network interfaces (${egressMode})`, securityGroups: clusterSgs, cidrs: cfnCluster.subnetKeys.map(subnetCidr) });
     clients.push({
       kind: 'control-plane',
       name,
-      label: `the control plane of ${cluster.node.path} (egress ${egressMode})`,
+      label: `the control plane of ${cluster.path} (egress ${egressMode})`,
       inVpc: true,
-      subnets: rawList(vpcConfig.subnetIds).map(id => subnetFacts(id)),
+      subnets: cfnCluster.subnetKeys.map(id => subnetFacts(id)),
       services: irsa ? [{ service: 'oidc-eks', feature: `OIDC discovery for IRSA (${irsa.feature})` }] : [],
       needsApi: false,
     });
@@ -153,21 +147,20 @@ export function buildJoinModel(facts: TreeFacts, input: JoinModelInput): JoinMod
   const components = componentFacts(facts, cluster, nodeSubnets);
   clients.push(...components.clients);
 
-  const charts = chartNeeds(input.helmCharts ?? [], locationOf(cluster));
+  const charts = chartNeeds(scope.helmCharts, cluster.location);
 
   // Lambda functions that run kubectl: they carry the cluster's kubectl layer or belong to its kubectl provider.
-  const layerKey = input.kubectlLayer ? key(input.kubectlLayer.layerVersionArn) : undefined;
-  const hasLayer = (fn: lambda.CfnFunction) => layerKey !== undefined && rawList(fn.layers).some(l => key(l) === layerKey);
-  const providers = facts.all.filter((c): c is eks.KubectlProvider => c instanceof eks.KubectlProvider)
-    .filter(p => p === cluster.kubectlProvider || facts.functions.some(fn => isUnder(fn, p) && hasLayer(fn)));
+  const layerKey = scope.kubectlLayer?.arnKey;
+  const hasLayer = (fn: { layerKeys: string[] }) => layerKey !== undefined && fn.layerKeys.includes(layerKey);
+  const providers = facts.kubectlProviders
+    .filter(p => p.path === cluster.kubectlProviderPath || facts.functions.some(fn => isUnder(fn.resourcePath, p.path) && hasLayer(fn)));
   for (const fn of facts.functions) {
-    const provider = providers.find(p => isUnder(fn, p));
-    const runsKubectl = hasLayer(fn) || (provider !== undefined && fn.node.scope?.node.id === 'Handler');
+    const provider = providers.find(p => isUnder(fn.resourcePath, p.path));
+    const runsKubectl = hasLayer(fn) || (provider !== undefined && fn.scopeId === 'Handler');
     if (!runsKubectl && !provider) continue;
-    const vpcCfg = (rawValue(fn.vpcConfig) ?? {}) as Record<string, unknown>;
-    const subnetIds = rawList(vpcCfg.subnetIds);
-    const name = fn.node.scope?.node.path ?? fn.node.path;
-    networks.push({ name, description: `the function ${name}`, securityGroups: keys(rawList(vpcCfg.securityGroupIds)), cidrs: subnetIds.map(subnetCidr) });
+    const subnetIds = fn.subnetKeys;
+    const name = fn.path;
+    networks.push({ name, description: `the function ${name}`, securityGroups: fn.securityGroupKeys, cidrs: subnetIds.map(subnetCidr) });
     const handler = runsKubectl && provider !== undefined;
     const services: NeededService[] = runsKubectl
       ? (handler ? [...contractNeeds('kubectl-handler'), ...charts.services] : [])
@@ -183,39 +176,34 @@ export function buildJoinModel(facts: TreeFacts, input: JoinModelInput): JoinMod
     });
   }
 
-  const clusterSubnetIds = rawList(vpcConfig.subnetIds);
+  const clusterSubnetIds = cfnCluster.subnetKeys;
   const withApi = clients.map(c => {
     const net = networks.find(n => n.name === c.name)!;
     if (!c.inVpc || !c.needsApi) return c;
-    return { ...c, apiBlocked: facts.apiBlocked(net, clusterSgKey, controlPlaneSgs, clusterSubnetIds.map(subnetCidr)) };
+    return { ...c, apiBlocked: apiBlocked(facts, net, clusterSgKey, controlPlaneSgs, clusterSubnetIds.map(subnetCidr)) };
   });
 
-  const cfnVpc = facts.resolveRef(vpc.vpcId, ec2.CfnVPC);
-  const dnsSupport = cfnVpc ? rawValue(cfnVpc.enableDnsSupport) : undefined;
-  const dnsHostnames = cfnVpc ? rawValue(cfnVpc.enableDnsHostnames) : undefined;
-  const publicAccess = rawValue(vpcConfig.endpointPublicAccess);
-  const privateAccess = rawValue(vpcConfig.endpointPrivateAccess);
+  const vpcRecord = vpc.key === undefined ? undefined : facts.vpcs.get(vpc.key);
 
   return waiveReachedSettings({
     clients: withApi,
     clusterSubnetAzs: clusterSubnetIds.map(id => subnetFacts(id).az),
-    interfaceEndpoints: withComponents(facts.interfaceEndpoints(vpc.vpcId, networks), clients),
-    s3GatewayInVpc: facts.hasGatewayEndpoint(vpc.vpcId, 's3'),
-    // CloudFormation defaults: DNS support on, DNS hostnames off.
-    vpcDnsSupport: cfnVpc ? (dnsSupport === undefined ? true : bool(dnsSupport)) : undefined,
-    vpcDnsHostnames: cfnVpc ? (dnsHostnames === undefined ? false : bool(dnsHostnames)) : undefined,
+    interfaceEndpoints: withComponents(interfaceEndpoints(facts, vpc.key, networks), clients),
+    s3GatewayInVpc: hasGatewayEndpoint(facts, vpc.key, 's3'),
+    // CloudFormation defaults (in the records): DNS support on, DNS hostnames off.
+    vpcDnsSupport: vpcRecord?.dnsSupport,
+    vpcDnsHostnames: vpcRecord?.dnsHostnames,
     apiAccess: {
-      // CloudFormation defaults: public on, private off.
-      publicAccess: publicAccess === undefined ? true : publicAccess !== false,
-      privateAccess: privateAccess === true,
-      publicCidrs: rawList(vpcConfig.publicAccessCidrs).map(literal).filter((c): c is string => c !== undefined),
+      publicAccess: cfnCluster.publicAccess,
+      privateAccess: cfnCluster.privateAccess,
+      publicCidrs: cfnCluster.publicAccessCidrs,
     },
-    declaredServices: input.declaredServices,
-    capacity: capacityFacts(facts, capacity, subnetsById),
-    version: versionFacts(input.version, input.kubectlLayer),
-    autoMode: bool(rawValue((rawValue(cfnCluster.computeConfig) as Record<string, unknown> | undefined)?.enabled)) === true,
-    ...regionFacts(cluster),
-    images: imageFacts(facts, cluster, input.declaredRegistries ?? []),
+    declaredServices: settings.declaredServices,
+    capacity: capacityFacts(capacity, subnetsById),
+    version: versionFacts(settings.version, scope.kubectlLayer),
+    autoMode: cfnCluster.autoMode,
+    ...regionFacts(cluster.location),
+    images: imageFacts(facts, cluster, settings.declaredRegistries ?? []),
     components: components.components,
   });
 }
@@ -227,16 +215,16 @@ const ECR_OCI = /^oci:\/\/\d{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\
  * internet. VPC endpoints serve only their own region ("VPC endpoints currently don't support cross-Region requests",
  * https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html), so another region's ECR is the internet.
  */
-function chartNeeds(charts: eks.HelmChart[], location: AwsLocation): { services: NeededService[]; internet: string[] } {
+function chartNeeds(charts: HelmChartRef[], location: AwsLocation): { services: NeededService[]; internet: string[] } {
   const services: NeededService[] = [];
   const internet: string[] = [];
   for (const chart of charts) {
-    const what = `Helm chart ${chart.node.path}`;
-    if (chart.chartAsset) {
+    const what = `Helm chart ${chart.path}`;
+    if (chart.hasAsset) {
       services.push({ service: 's3', feature: `${what} (chart asset)`, purpose: 'cdk-asset' });
       continue;
     }
-    const repo = literal(chart.repository);
+    const repo = chart.repository;
     if (repo === undefined) continue; // a token or no repository: nothing to tell
     const ecrRegion = ECR_OCI.exec(repo)?.[1];
     if (ecrRegion && location.regionKnown && ecrRegion !== location.region) {
@@ -252,8 +240,7 @@ function chartNeeds(charts: eks.HelmChart[], location: AwsLocation): { services:
 }
 
 /** The region, and what the catalogue says it does not offer through PrivateLink. */
-function regionFacts(cluster: eks.Cluster): Pick<JoinModel, 'region' | 'notOfferedInRegion'> {
-  const l = locationOf(cluster);
+function regionFacts(l: AwsLocation): Pick<JoinModel, 'region' | 'notOfferedInRegion'> {
   if (!l.regionKnown) return {};
   return {
     region: l.region,
@@ -295,36 +282,28 @@ function dedupe(services: NeededService[]): NeededService[] {
   return services.filter(s => (seen.has(id(s)) ? false : (seen.add(id(s)), true)));
 }
 
-function featureServices(facts: TreeFacts, cluster: eks.Cluster, clusterNameKey: string | undefined, declared: DeclaredFeatures): NeededService[] {
+function featureServices(facts: TreeRecords, cluster: ClusterRef, declared: DeclaredFeatures): NeededService[] {
   const out: NeededService[] = [];
-  const oidc = cluster.node.tryFindChild('OidcProviderNative') ?? cluster.node.tryFindChild('OpenIdConnectProvider');
+  const oidc = cluster.oidcProviderPath;
   if (declared.irsa || oidc) {
-    out.push({ service: 'sts', feature: declared.irsa ? 'IRSA' : `IRSA: the cluster has an OIDC provider (${oidc!.node.path}); declare features: { irsa: true }` });
+    out.push({ service: 'sts', feature: declared.irsa ? 'IRSA' : `IRSA: the cluster has an OIDC provider (${oidc}); declare features: { irsa: true }` });
   }
-  const podIdentity = facts.all.find(c => (c instanceof eks.CfnPodIdentityAssociation && key(c.clusterName) === clusterNameKey)
-    || (c instanceof eks.CfnAddon && key(c.clusterName) === clusterNameKey && c.addonName === 'eks-pod-identity-agent'));
+  const associations = facts.podIdentityAssociations.filter(a => a.clusterKey === cluster.nameKey);
+  const agents = facts.addons.filter(a => a.clusterKey === cluster.nameKey && a.name === 'eks-pod-identity-agent')
+    .map(a => ({ order: a.order, path: a.resourcePath }));
+  // The first in the tree of either kind.
+  const podIdentity = [...associations, ...agents].sort((x, y) => x.order - y.order)[0];
   if (declared.podIdentity || podIdentity) {
     // A Pod Identity association of the user's own (in the tree) needs eks-auth whatever the default.
-    const associations = facts.all.some(c => c instanceof eks.CfnPodIdentityAssociation && key(c.clusterName) === clusterNameKey);
     out.push({
       service: 'eks-auth',
-      byDefault: associations ? undefined : declared.podIdentityDefault,
+      byDefault: associations.length > 0 ? undefined : declared.podIdentityDefault,
       feature: declared.podIdentity ? `EKS Pod Identity${declared.podIdentityUsers ? ` (${declared.podIdentityUsers})` : ''}`
-        : `EKS Pod Identity: found ${podIdentity!.node.path}; declare features: { podIdentity: true }`,
+        : `EKS Pod Identity: found ${podIdentity!.path}; declare features: { podIdentity: true }`,
     });
   }
   if (declared.logShipping) out.push({ service: 'logs', feature: 'log shipping' });
   return out;
-}
-
-function launchTemplateGroups(facts: TreeFacts, ng: eks.CfnNodegroup): string[] | undefined {
-  const spec = rawValue(ng.launchTemplate) as Record<string, unknown> | undefined;
-  if (!spec) return undefined;
-  const lt = facts.resolveRef(spec.id, ec2.CfnLaunchTemplate);
-  if (!lt) return undefined;
-  const data = (rawValue(lt.launchTemplateData) ?? {}) as Record<string, unknown>;
-  const groups = keys(rawList(data.securityGroupIds));
-  return groups.length > 0 ? groups : undefined;
 }
 
 interface CapacityTally {
@@ -334,24 +313,21 @@ interface CapacityTally {
   known: boolean;
 }
 
-function capacityFacts(facts: TreeFacts, c: CapacityTally,
-  subnetsById: Map<string, ec2.ISubnet>): CapacityFacts | undefined {
+function capacityFacts(c: CapacityTally, subnetsById: Map<string, SubnetRef>): CapacityFacts | undefined {
   if (!c.known || c.parts.length === 0) return undefined;
   let available = 0;
   for (const k of c.subnets) {
-    const s = subnetsById.get(String(k));
-    const cidr = s ? facts.subnetCidr(s) : undefined;
+    const cidr = subnetsById.get(String(k))?.cidr;
     if (!cidr) return undefined;
     available += usableAddresses(cidr);
   }
   return { addressesNeeded: c.needed, addressesAvailable: available, detail: c.parts.join('; ') };
 }
 
-function versionFacts(version: string, layer?: lambda.ILayerVersion): VersionFacts | undefined {
+function versionFacts(version: string, layer?: LayerRef): VersionFacts | undefined {
   if (literal(version) === undefined) return undefined;
   const support = versionSupport(version);
-  // The @aws-cdk/lambda-layer-kubectl-vNN packages name their class KubectlVNNLayer.
-  const layerMinor = layer ? /^KubectlV(\d+)Layer$/.exec(layer.constructor.name)?.[1] : undefined;
+  const layerMinor = layer?.kubectlMinor;
   return {
     version,
     creatable: support.creatable,
@@ -361,24 +337,6 @@ function versionFacts(version: string, layer?: lambda.ILayerVersion): VersionFac
   };
 }
 
-function keys(values: unknown[]): string[] {
-  return values.map(v => key(v)).filter((k): k is string => k !== undefined);
-}
-
-function bool(v: unknown): boolean | undefined {
-  return typeof v === 'boolean' ? v : undefined;
-}
-
-function isUnder(c: IConstruct, ancestor: IConstruct): boolean {
-  return c.node.path.startsWith(ancestor.node.path + '/');
-}
-
-/**
- * The cluster's control-plane egress mode as the template will carry it (`ResourcesVpcConfig.ControlPlaneEgressMode`,
- * from the L1 property or a property override); undefined when not set (EKS's default, AWS_MANAGED).
- */
-export function controlPlaneEgressMode(cfn: eks.CfnCluster): string | undefined {
-  const rendered = Stack.of(cfn).resolve((cfn as any)._toCloudFormation()) as { Resources: Record<string, { Properties?: any }> };
-  const mode = Object.values(rendered.Resources)[0]?.Properties?.ResourcesVpcConfig?.ControlPlaneEgressMode;
-  return typeof mode === 'string' ? mode : undefined;
+function isUnder(path: string, ancestor: string): boolean {
+  return path.startsWith(ancestor + '/');
 }

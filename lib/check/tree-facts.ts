@@ -4,14 +4,25 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
-import { InterfaceEndpointFacts, RouteFacts, SubnetFacts } from './join-analysis';
+import {
+  AddonRecord, BastionRecord, CacheWarmupRecord, ClusterScope, EksClusterRecord, EndpointRecord, FunctionRecord,
+  GroupRuleRecord, KubectlProviderRecord, KubernetesResourceRecord, NatGatewayRecord, NodeEndpointsRecord, NodegroupRecord,
+  PodIdentityAssociationRecord, PreflightRecord, PullThroughCacheRuleRecord, RouteRecord, RouteTableAssociationRecord,
+  RuleRecord, SecurityGroupRecord, SubnetRecord, SubnetRef, TreeRecords, VpcRecord,
+} from './tree-records';
+import { ClusterBastion } from '../bastion/bastion';
 import { blockedNeed, INTERFACE_PURPOSES, NeedPurpose } from '../contracts/endpoint-policy';
 import { locationOf } from '../core/aws-env';
-import { cidrContains, literal } from '../core/cidr';
+import { literal, literalVpcCidr } from '../core/cidr';
+import { NodeEndpoints } from '../network/node-endpoints';
+import { NetworkPreflight } from '../network/preflight';
 import { CACHE_WARMUP_RESOURCE_TYPE } from '../workloads/cache-warmup';
 
 // The CIDR helpers and `literal` moved to core/cidr.ts; re-exported for the modules of the check.
 export { cidrContains, ipv4CidrNetwork, ipv4CidrPrefix, literal, literalVpcCidr } from '../core/cidr';
+// The network's evaluation moved to network-facts.ts (pure functions of the records); re-exported.
+export { usableAddresses } from './network-facts';
+export type { ClientNetwork } from './network-facts';
 
 /** The custom resource types of aws-eks-v2's `KubernetesManifest` and `HelmChart` (k8s-manifest.ts, helm-chart.ts). */
 export const MANIFEST_RESOURCE_TYPE = 'Custom::AWSCDK-EKS-KubernetesResource';
@@ -19,257 +30,241 @@ export const CHART_RESOURCE_TYPE = 'Custom::AWSCDK-EKS-HelmChart';
 const KUBERNETES_RESOURCE_TYPES = [MANIFEST_RESOURCE_TYPE, CHART_RESOURCE_TYPE];
 
 /**
- * Reads the facts the join analysis needs from a synthesized-to-be construct tree: routes, VPC endpoints, security
- * group rules, subnets. It runs at validation time, after every construct is built, and looks at the L1 resources
- * (what CloudFormation will get), whoever created them. Values it cannot read (tokens from parameters, imported
- * resources) come back as undefined, never as a guess.
+ * The facts of a synthesized-to-be construct tree, read once into plain records (`tree-records.ts`): routes, VPC
+ * endpoints, security group rules, subnets, nodegroups, functions, add-ons, manifests and charts... It runs at
+ * validation time, after every construct is built, and looks at the L1 resources (what CloudFormation will get),
+ * whoever created them. Values it cannot read (tokens from parameters, imported resources) are undefined, never a
+ * guess. What costs to resolve (endpoint policies, manifests and values, the cluster's rendered egress mode) is
+ * resolved when a builder first reads it, once.
  */
-export class TreeFacts {
-  private readonly byKey = new Map<string, IConstruct>();
-  private readonly routes: ec2.CfnRoute[] = [];
-  private readonly associations: ec2.CfnSubnetRouteTableAssociation[] = [];
-  private readonly endpoints: ec2.CfnVPCEndpoint[] = [];
-  private readonly ingress: ec2.CfnSecurityGroupIngress[] = [];
-  private readonly egress: ec2.CfnSecurityGroupEgress[] = [];
-  /** Every Lambda function in the tree. */
-  public readonly functions: lambda.CfnFunction[] = [];
+export class TreeFacts implements TreeRecords {
+  public readonly subnets = new Map<string, SubnetRecord>();
+  public readonly routeTableAssociations: RouteTableAssociationRecord[] = [];
+  public readonly routes: RouteRecord[] = [];
+  public readonly endpoints: EndpointRecord[] = [];
+  public readonly securityGroups = new Map<string, SecurityGroupRecord>();
+  public readonly ingressRules: GroupRuleRecord[] = [];
+  public readonly egressRules: GroupRuleRecord[] = [];
+  public readonly vpcs = new Map<string, VpcRecord>();
+  public readonly natGateways: NatGatewayRecord[] = [];
+  public readonly eksClusters: EksClusterRecord[] = [];
   /** Every managed nodegroup in the tree. */
-  public readonly nodegroups: eks.CfnNodegroup[] = [];
+  public readonly nodegroups: NodegroupRecord[] = [];
+  /** Every Lambda function in the tree. */
+  public readonly functions: FunctionRecord[] = [];
   /** Every EKS add-on in the tree. */
-  public readonly addons: eks.CfnAddon[] = [];
+  public readonly addons: AddonRecord[] = [];
+  public readonly podIdentityAssociations: PodIdentityAssociationRecord[] = [];
   /** Every custom resource of aws-eks-v2's manifests and Helm charts in the tree. */
-  public readonly kubernetesResources: CfnResource[] = [];
+  public readonly kubernetesResources: KubernetesResourceRecord[] = [];
   /** Every ECR pull-through cache rule in the tree. */
-  public readonly pullThroughCacheRules: ecr.CfnPullThroughCacheRule[] = [];
+  public readonly pullThroughCacheRules: PullThroughCacheRuleRecord[] = [];
   /** Every pull-through cache warm-up (`Custom::PrivateEksCacheWarmup`) in the tree. */
-  public readonly cacheWarmups: CfnResource[] = [];
-  /** Every construct in the tree. */
+  public readonly cacheWarmups: CacheWarmupRecord[] = [];
+  public readonly bastions: BastionRecord[] = [];
+  public readonly kubectlProviders: KubectlProviderRecord[] = [];
+  public readonly nodeEndpoints: NodeEndpointsRecord[] = [];
+  public readonly preflights: PreflightRecord[] = [];
+  /**
+   * Every construct in the tree: for the L3 to pick its own Helm charts (`PrivateEksCluster`'s check input); the
+   * builders and the report read only the records.
+   */
   public readonly all: IConstruct[];
-  private readonly s3BlocksCache = new Map<ec2.CfnVPCEndpoint, Record<string, string> | undefined>();
 
   constructor(root: IConstruct) {
     this.all = root.node.findAll();
-    for (const c of this.all) {
-      if (c instanceof ec2.CfnRoute) this.routes.push(c);
-      else if (c instanceof ec2.CfnSubnetRouteTableAssociation) this.associations.push(c);
-      else if (c instanceof ec2.CfnVPCEndpoint) this.endpoints.push(c);
-      else if (c instanceof ec2.CfnSecurityGroupIngress) this.ingress.push(c);
-      else if (c instanceof ec2.CfnSecurityGroupEgress) this.egress.push(c);
-      else if (c instanceof lambda.CfnFunction) this.functions.push(c);
-      else if (c instanceof eks.CfnNodegroup) this.nodegroups.push(c);
-      else if (c instanceof eks.CfnAddon) this.addons.push(c);
-      else if (c instanceof ecr.CfnPullThroughCacheRule) this.pullThroughCacheRules.push(c);
-      else if (c instanceof CfnResource && KUBERNETES_RESOURCE_TYPES.includes(c.cfnResourceType)) this.kubernetesResources.push(c);
-      else if (c instanceof CfnResource && c.cfnResourceType === CACHE_WARMUP_RESOURCE_TYPE) this.cacheWarmups.push(c);
-      if (c instanceof ec2.CfnSubnet || c instanceof ec2.CfnVPC || c instanceof ec2.CfnSecurityGroup
-        || c instanceof ec2.CfnRouteTable || c instanceof ec2.CfnInternetGateway || c instanceof ec2.CfnLaunchTemplate
-        || c instanceof ec2.CfnNatGateway || c instanceof ec2.CfnInstance) {
-        this.byKey.set(resourceKey(c), c);
-      }
+    // Resources that routes and nodegroups refer to: those are read after the walk, when every one of them is known.
+    const byKey = new Map<string, IConstruct>();
+    const routes: ec2.CfnRoute[] = [];
+    const nodegroups: eks.CfnNodegroup[] = [];
+    const ingress: ec2.CfnSecurityGroupIngress[] = [];
+    const egress: ec2.CfnSecurityGroupEgress[] = [];
+    const groups: ec2.CfnSecurityGroup[] = [];
+    const preflights: NetworkPreflight[] = [];
+    this.all.forEach((c, order) => {
+      if (c instanceof ec2.CfnRoute) routes.push(c);
+      else if (c instanceof ec2.CfnSubnetRouteTableAssociation) this.routeTableAssociations.push(associationRecord(c));
+      else if (c instanceof ec2.CfnVPCEndpoint) this.endpoints.push(endpointRecord(c));
+      else if (c instanceof ec2.CfnSecurityGroupIngress) ingress.push(c);
+      else if (c instanceof ec2.CfnSecurityGroupEgress) egress.push(c);
+      else if (c instanceof lambda.CfnFunction) this.functions.push(functionRecord(c));
+      else if (c instanceof eks.CfnNodegroup) nodegroups.push(c);
+      else if (c instanceof eks.CfnAddon) this.addons.push(addonRecord(c, order));
+      else if (c instanceof eks.CfnPodIdentityAssociation) this.podIdentityAssociations.push(podIdentityAssociationRecord(c, order));
+      else if (c instanceof eks.CfnCluster) this.eksClusters.push(eksClusterRecord(c));
+      else if (c instanceof ecr.CfnPullThroughCacheRule) this.pullThroughCacheRules.push(pullThroughCacheRuleRecord(c));
+      else if (c instanceof ec2.CfnNatGateway) this.natGateways.push({ path: c.node.path, subnetKey: key(c.subnetId) });
+      else if (c instanceof ec2.CfnSecurityGroup) groups.push(c);
+      else if (c instanceof ec2.CfnSubnet) this.subnets.set(resourceKey(c), subnetRecord(c));
+      else if (c instanceof ec2.CfnVPC) this.vpcs.set(resourceKey(c), vpcRecord(c));
+      else if (c instanceof ec2.CfnInternetGateway || c instanceof ec2.CfnLaunchTemplate) byKey.set(resourceKey(c), c);
+      else if (c instanceof CfnResource) this.readCustomResource(c);
+      else if (c instanceof ClusterBastion) this.bastions.push(bastionRecord(c));
+      else if (c instanceof eks.KubectlProvider) this.kubectlProviders.push({ path: c.node.path });
+      else if (c instanceof NodeEndpoints) this.nodeEndpoints.push(nodeEndpointsRecord(c));
+      else if (c instanceof NetworkPreflight) preflights.push(c);
+    });
+    for (const r of routes) this.routes.push(routeRecord(r, byKey));
+    for (const ng of nodegroups) this.nodegroups.push(nodegroupRecord(ng, byKey));
+    for (const g of groups) {
+      this.securityGroups.set(resourceKey(g), {
+        key: resourceKey(g),
+        ingress: rawList(g.securityGroupIngress).map(r => ruleRecord(r as RawRule, (r as RawRule)?.sourceSecurityGroupId)),
+        egress: rawList(g.securityGroupEgress).map(r => ruleRecord(r as RawRule, (r as RawRule)?.destinationSecurityGroupId)),
+      });
     }
+    for (const r of ingress) this.ingressRules.push({ groupKey: key(r.groupId), ...ruleRecord(r, r.sourceSecurityGroupId) });
+    for (const r of egress) this.egressRules.push({ groupKey: key(r.groupId), ...ruleRecord(r, r.destinationSecurityGroupId) });
+    for (const p of preflights) this.preflights.push(preflightRecord(p, this.all));
   }
 
-  /** The resource a value refers to, when it is a reference to a resource of this app. */
-  public resolveRef<T extends IConstruct>(value: unknown, type: new (...args: any[]) => T): T | undefined {
-    const k = key(value);
-    const c = k ? this.byKey.get(k) : undefined;
-    return c instanceof type ? c : undefined;
-  }
-
-  /** What the subnet's route table routes to, by the L1 routes in the tree (any stack, any creator). */
-  public subnetFacts(subnet: ec2.ISubnet, publicIpOverride?: boolean): SubnetFacts {
-    const cfn = this.resolveRef(subnet.subnetId, ec2.CfnSubnet);
-    const subnetKey = key(subnet.subnetId);
-    const association = this.associations.find(a => key(a.subnetId) === subnetKey);
-    const rtKey = association ? key(association.routeTableId) : key(tryGet(() => subnet.routeTable?.routeTableId));
-    const gateways = rtKey ? this.gatewayEndpointsOn(rtKey) : [];
-    const gatewayEndpoints = gateways.map(g => g.service);
-    const s3 = gateways.find(g => g.service === 's3');
-    // One evaluation per gateway endpoint and walk: every subnet on its route tables shares the answer.
-    let s3PolicyBlocks: Record<string, string> | undefined;
-    if (s3) {
-      if (!this.s3BlocksCache.has(s3.endpoint)) this.s3BlocksCache.set(s3.endpoint, s3Blocks(s3.endpoint));
-      s3PolicyBlocks = this.s3BlocksCache.get(s3.endpoint);
-    }
-    const name = cfn ? subnet.node.path : literal(subnet.subnetId) ?? subnet.node.path;
-    const az = availabilityZone(cfn ? cfn.availabilityZone : tryGet(() => subnet.availabilityZone), subnet);
-    if (!cfn || !rtKey) {
-      return { name, az, routes: { known: false, natRoute: false, internetGatewayRoute: false, gatewayEndpoints, s3PolicyBlocks } };
-    }
-    const map = rawValue(cfn.mapPublicIpOnLaunch);
-    return {
-      name,
-      az,
-      routes: { ...this.routeFacts(rtKey, gatewayEndpoints), s3PolicyBlocks },
-      // CloudFormation's default is false; a token is unknown.
-      mapPublicIpOnLaunch: publicIpOverride ?? (map === undefined ? false : typeof map === 'boolean' ? map : undefined),
-    };
-  }
-
-  /** The subnet's IPv4 CIDR, when concrete. */
-  public subnetCidr(subnet: ec2.ISubnet): string | undefined {
-    const cfn = this.resolveRef(subnet.subnetId, ec2.CfnSubnet);
-    return cfn ? literal(cfn.cidrBlock) : literal(tryGet(() => subnet.ipv4CidrBlock));
-  }
-
-  private routeFacts(rtKey: string, gatewayEndpoints: string[]): RouteFacts {
-    let natRoute = false;
-    let internetGatewayRoute = false;
-    let otherDefaultRoute: string | undefined;
-    for (const r of this.routes) {
-      if (key(r.routeTableId) !== rtKey) continue;
-      const dest = rawValue(r.destinationCidrBlock);
-      if (dest === undefined && r.destinationIpv6CidrBlock !== undefined) continue;
-      if (typeof dest !== 'string' || Token.isUnresolved(dest)) {
-        otherDefaultRoute ??= 'a route whose destination is not known at synth';
-        continue;
-      }
-      if (dest !== '0.0.0.0/0') continue;
-      if (r.natGatewayId !== undefined || r.instanceId !== undefined || r.networkInterfaceId !== undefined) {
-        natRoute = true;
-      } else if (r.gatewayId !== undefined) {
-        const gw = literal(r.gatewayId);
-        if (this.resolveRef(r.gatewayId, ec2.CfnInternetGateway) || gw?.startsWith('igw-')) internetGatewayRoute = true;
-        else otherDefaultRoute ??= `a gateway that is not an internet gateway${gw ? ` (${gw})` : ''}`;
-      } else if (r.transitGatewayId !== undefined) {
-        const tgw = literal(r.transitGatewayId);
-        otherDefaultRoute ??= `a transit gateway${tgw ? ` (${tgw})` : ''}`;
-      } else {
-        otherDefaultRoute ??= 'a target whose way out cannot be seen (peering, firewall or local gateway)';
-      }
-    }
-    return { known: true, natRoute, internetGatewayRoute, otherDefaultRoute, gatewayEndpoints };
-  }
-
-  private gatewayEndpointsOn(rtKey: string): Array<{ service: string; endpoint: ec2.CfnVPCEndpoint }> {
-    const out: Array<{ service: string; endpoint: ec2.CfnVPCEndpoint }> = [];
-    for (const e of this.endpoints) {
-      const type = literal(e.vpcEndpointType) ?? 'Gateway';
-      if (type !== 'Gateway') continue;
-      const service = shortServiceName(e.serviceName);
-      if (!service) continue;
-      if (rawList(e.routeTableIds).some(id => key(id) === rtKey)) out.push({ service, endpoint: e });
-    }
-    return out;
-  }
-
-  /** Whether the VPC (by ID value) has an S3 gateway endpoint anywhere in the tree. */
-  public hasGatewayEndpoint(vpcId: string, service: string): boolean {
-    const vpcKey = key(vpcId);
-    return this.endpoints.some(e => (literal(e.vpcEndpointType) ?? 'Gateway') === 'Gateway'
-      && key(e.vpcId) === vpcKey && shortServiceName(e.serviceName) === service);
-  }
-
-  /**
-   * The interface endpoints of the VPC, with whether each admits 443 from each client (its security groups'
-   * ingress, the client's egress).
-   */
-  public interfaceEndpoints(vpcId: string, clients: ClientNetwork[]): InterfaceEndpointFacts[] {
-    const vpcKey = key(vpcId);
-    const out: InterfaceEndpointFacts[] = [];
-    for (const e of this.endpoints) {
-      if (literal(e.vpcEndpointType) !== 'Interface' || key(e.vpcId) !== vpcKey) continue;
-      const service = shortServiceName(e.serviceName);
-      if (!service) continue;
-      const dns = rawValue(e.privateDnsEnabled);
-      const endpointSgs = rawList(e.securityGroupIds).map(v => key(v)).filter((k): k is string => k !== undefined);
-      const endpointCidrs = rawList(e.subnetIds).map(id => this.resolveRef(id, ec2.CfnSubnet)).map(s => (s ? literal(s.cidrBlock) : undefined));
-      const blocked443: Record<string, string> = {};
-      for (const client of clients) {
-        // No security group: the VPC's default group, whose rules this app cannot see.
-        if (endpointSgs.length === 0) continue;
-        const admitted = this.admits(endpointSgs, client, 443);
-        if (admitted === false) {
-          blocked443[client.name] = `the endpoint's security groups admit no 443 from ${client.description}`;
-          continue;
-        }
-        const out443 = this.allowsOut(client, endpointSgs, endpointCidrs, 443);
-        if (out443 === false) blocked443[client.name] = `the security groups of ${client.description} allow no 443 out to the endpoint`;
-      }
-      // CloudFormation's default for PrivateDnsEnabled is false (aws-cdk-lib's InterfaceVpcEndpoint sets true).
-      const privateDns = dns === undefined ? false : typeof dns === 'boolean' ? dns : undefined;
-      const purpose = INTERFACE_PURPOSES[service];
-      const policyBlocks = purpose ? blockedNeed(resolvedPolicy(e), purpose, locationOf(e)) : undefined;
-      out.push({ service, name: e.node.scope?.node.path ?? e.node.path, privateDns, blocked443, policyBlocks, ...otherServiceRegion(e) });
-    }
-    return out;
-  }
-
-  /**
-   * Whether 443 from the client reaches the API server's network interfaces: the EKS cluster security group admits
-   * its own members, and rules on it or on the additional control plane groups admit the rest.
-   */
-  public apiBlocked(client: ClientNetwork, clusterSgKey: string, controlPlaneSgKeys: string[],
-    clusterCidrs: Array<string | undefined>): string | undefined {
-    if (client.securityGroups.includes(clusterSgKey)) return undefined;
-    const admitted = this.admits([clusterSgKey, ...controlPlaneSgKeys], client, 443, true);
-    if (admitted === false) return `the cluster security group admits no 443 from ${client.description}`;
-    const out = this.allowsOut(client, [clusterSgKey, ...controlPlaneSgKeys], clusterCidrs, 443);
-    if (out === false) return `the security groups of ${client.description} allow no 443 out to the API server`;
-    return undefined;
-  }
-
-  /** Does any of `groups` admit `port` from the client? undefined when a group or rule cannot be read. */
-  private admits(groups: string[], client: ClientNetwork, port: number, firstIsEksManaged = false): boolean | undefined {
-    let unknown = false;
-    for (const [i, g] of groups.entries()) {
-      const sg = this.byKey.get(g);
-      const rules: RuleLike[] = this.ingress.filter(r => key(r.groupId) === g).map(r => r as RuleLike);
-      if (sg instanceof ec2.CfnSecurityGroup) {
-        rules.push(...rawList(sg.securityGroupIngress).map(r => r as RuleLike));
-      } else if (!(firstIsEksManaged && i === 0)) {
-        unknown = true; // an imported group: its rules are not in this app
-      }
-      for (const rule of rules) {
-        const m = ruleMatches(rule, port, rule.sourceSecurityGroupId, rule.cidrIp, client.securityGroups, client.cidrs, this);
-        if (m === true) return true;
-        if (m === undefined) unknown = true;
-      }
-    }
-    return unknown ? undefined : false;
-  }
-
-  /** Does the client's egress allow `port` to the destination groups or CIDRs? */
-  private allowsOut(client: ClientNetwork, destGroups: string[], destCidrs: Array<string | undefined>, port: number): boolean | undefined {
-    if (client.securityGroups.length === 0) return undefined;
-    let unknown = false;
-    for (const g of client.securityGroups) {
-      const sg = this.byKey.get(g);
-      if (!(sg instanceof ec2.CfnSecurityGroup)) return undefined; // EKS-managed or imported: egress unknown or open
-      const rules: RuleLike[] = this.egress.filter(r => key(r.groupId) === g).map(r => r as RuleLike);
-      const inline = rawList(sg.securityGroupEgress);
-      // A group with no egress rule at all keeps EC2's allow-all rule; any rule, inline or a separate
-      // AWS::EC2::SecurityGroupEgress, replaces it.
-      if (inline.length === 0 && rules.length === 0) return true;
-      rules.push(...inline.map(r => r as RuleLike));
-      for (const rule of rules) {
-        const m = ruleMatches(rule, port, rule.destinationSecurityGroupId, rule.cidrIp, destGroups, destCidrs, this);
-        if (m === true) return true;
-        if (m === undefined) unknown = true;
-      }
-    }
-    return unknown ? undefined : false;
-  }
-
-  /** A VPC's CIDR, when the VPC is in this app with a literal CIDR. */
-  public vpcCidr(value: unknown): string | undefined {
-    const lit = literal(value);
-    if (lit) return lit;
-    const ref = referenceOf(value);
-    if (ref && ref.target instanceof ec2.CfnVPC && ref.displayName === 'CidrBlock') return literal(ref.target.cidrBlock);
-    return undefined;
+  /** aws-eks-v2's manifests and charts, and the cache warm-ups: custom resources of known types. */
+  private readCustomResource(c: CfnResource) {
+    if (KUBERNETES_RESOURCE_TYPES.includes(c.cfnResourceType)) this.kubernetesResources.push(kubernetesResourceRecord(c));
+    else if (c.cfnResourceType === CACHE_WARMUP_RESOURCE_TYPE) this.cacheWarmups.push(cacheWarmupRecord(c));
   }
 }
 
-/** How a client is seen on the network: its security groups (keys) and the CIDRs of its subnets. */
-export interface ClientNetwork {
-  readonly name: string;
-  readonly description: string;
-  readonly securityGroups: string[];
-  readonly cidrs: Array<string | undefined>;
+/**
+ * The L3's aws-cdk-lib objects (the cluster, its VPC and subnets, the kubectl layer, the Helm charts), read into plain
+ * records at the boundary, with the tree's records they name.
+ */
+export function readClusterScope(facts: TreeRecords, input: {
+  readonly cluster: eks.Cluster;
+  readonly vpc: ec2.IVpc;
+  readonly kubectlLayer?: lambda.ILayerVersion;
+  readonly helmCharts?: eks.HelmChart[];
+}): ClusterScope {
+  const { cluster, vpc, kubectlLayer } = input;
+  const resourcePath = cluster.node.defaultChild!.node.path;
+  const oidc = cluster.node.tryFindChild('OidcProviderNative') ?? cluster.node.tryFindChild('OpenIdConnectProvider');
+  return {
+    cluster: {
+      path: cluster.node.path,
+      resource: facts.eksClusters.find(c => c.path === resourcePath)!,
+      nameKey: key(cluster.clusterName),
+      securityGroupKey: key(cluster.clusterSecurityGroupId)!,
+      location: locationOf(cluster),
+      region: literal(Stack.of(cluster).region),
+      oidcProviderPath: oidc?.node.path,
+      kubectlProviderPath: cluster.kubectlProvider?.node.path,
+    },
+    vpc: {
+      key: key(vpc.vpcId),
+      subnets: [...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets].map(s => subnetRef(facts, s)),
+      literalCidr: literalVpcCidr(vpc),
+    },
+    kubectlLayer: kubectlLayer ? {
+      arnKey: key(kubectlLayer.layerVersionArn),
+      // The @aws-cdk/lambda-layer-kubectl-vNN packages name their class KubectlVNNLayer.
+      kubectlMinor: /^KubectlV(\d+)Layer$/.exec(kubectlLayer.constructor.name)?.[1],
+    } : undefined,
+    helmCharts: (input.helmCharts ?? []).map(c => ({ path: c.node.path, hasAsset: c.chartAsset !== undefined, repository: literal(c.repository) })),
+  };
 }
 
-interface RuleLike {
+/** A subnet of the VPC object, with what the app's `AWS::EC2::Subnet` and route table association say of it. */
+function subnetRef(facts: TreeRecords, subnet: ec2.ISubnet): SubnetRef {
+  const subnetKey = key(subnet.subnetId)!;
+  const cfn = facts.subnets.get(subnetKey);
+  const association = facts.routeTableAssociations.find(a => a.subnetKey === subnetKey);
+  const azLiteral = literal(tryGet(() => subnet.availabilityZone));
+  return {
+    key: subnetKey,
+    path: subnet.node.path,
+    inApp: cfn !== undefined,
+    literalId: literal(subnet.subnetId),
+    routeTableKey: association ? association.routeTableKey : key(tryGet(() => subnet.routeTable?.routeTableId)),
+    cidr: cfn ? cfn.cidr : literal(tryGet(() => subnet.ipv4CidrBlock)),
+    az: cfn ? cfn.az : availabilityZone(tryGet(() => subnet.availabilityZone), subnet),
+    azLiteral,
+    mapPublicIpOnLaunch: cfn?.mapPublicIpOnLaunch,
+  };
+}
+
+function associationRecord(c: ec2.CfnSubnetRouteTableAssociation): RouteTableAssociationRecord {
+  return { subnetKey: key(c.subnetId), routeTableKey: key(c.routeTableId) };
+}
+
+function podIdentityAssociationRecord(c: eks.CfnPodIdentityAssociation, order: number): PodIdentityAssociationRecord {
+  return { path: c.node.path, order, clusterKey: key(c.clusterName), namespace: literal(c.namespace), serviceAccount: literal(c.serviceAccount) };
+}
+
+function pullThroughCacheRuleRecord(c: ecr.CfnPullThroughCacheRule): PullThroughCacheRuleRecord {
+  return { path: c.node.path, prefix: literal(c.ecrRepositoryPrefix) };
+}
+
+function nodeEndpointsRecord(c: NodeEndpoints): NodeEndpointsRecord {
+  return { path: c.node.path, azsVerified: c.azsVerified, hasInterfaceServices: c.interfaceServices.length > 0 };
+}
+
+function subnetRecord(c: ec2.CfnSubnet): SubnetRecord {
+  const map = rawValue(c.mapPublicIpOnLaunch);
+  return {
+    key: resourceKey(c),
+    path: c.node.path,
+    cidr: literal(c.cidrBlock),
+    az: availabilityZone(c.availabilityZone, c),
+    mapPublicIpOnLaunch: map === undefined ? false : typeof map === 'boolean' ? map : undefined,
+  };
+}
+
+function vpcRecord(c: ec2.CfnVPC): VpcRecord {
+  const dnsSupport = rawValue(c.enableDnsSupport);
+  const dnsHostnames = rawValue(c.enableDnsHostnames);
+  return {
+    key: resourceKey(c),
+    cidr: literal(c.cidrBlock),
+    dnsSupport: dnsSupport === undefined ? true : bool(dnsSupport),
+    dnsHostnames: dnsHostnames === undefined ? false : bool(dnsHostnames),
+  };
+}
+
+function routeRecord(r: ec2.CfnRoute, byKey: Map<string, IConstruct>): RouteRecord {
+  const dest = rawValue(r.destinationCidrBlock);
+  const base = {
+    routeTableKey: key(r.routeTableId),
+    destination: typeof dest !== 'string' || Token.isUnresolved(dest) ? undefined : dest,
+    ipv6Only: dest === undefined && r.destinationIpv6CidrBlock !== undefined,
+  };
+  if (r.natGatewayId !== undefined || r.instanceId !== undefined || r.networkInterfaceId !== undefined) return { ...base, target: 'nat' };
+  if (r.gatewayId !== undefined) {
+    const gw = literal(r.gatewayId);
+    const igw = byKey.get(key(r.gatewayId) ?? '') instanceof ec2.CfnInternetGateway || gw?.startsWith('igw-');
+    return { ...base, target: igw ? 'internet-gateway' : 'gateway', targetId: gw };
+  }
+  if (r.transitGatewayId !== undefined) return { ...base, target: 'transit-gateway', targetId: literal(r.transitGatewayId) };
+  return { ...base, target: 'unseen' };
+}
+
+function endpointRecord(e: ec2.CfnVPCEndpoint): EndpointRecord {
+  const type = literal(e.vpcEndpointType) ?? 'Gateway';
+  const service = shortServiceName(e.serviceName);
+  const dns = rawValue(e.privateDnsEnabled);
+  const purpose = service ? INTERFACE_PURPOSES[service] : undefined;
+  const policyBlocks = once(() => (type === 'Interface' && purpose ? blockedNeed(resolvedPolicy(e), purpose, locationOf(e)) : undefined));
+  const s3PolicyBlocks = once(() => (type === 'Gateway' && service === 's3' ? s3Blocks(e) : undefined));
+  const logicalId = once(() => Stack.of(e).resolve(e.logicalId) as string);
+  return {
+    path: e.node.scope?.node.path ?? e.node.path,
+    vpcKey: key(e.vpcId),
+    type,
+    service,
+    routeTableKeys: keys(rawList(e.routeTableIds)),
+    subnetKeys: rawList(e.subnetIds).map(id => key(id)),
+    securityGroupKeys: keys(rawList(e.securityGroupIds)),
+    // CloudFormation's default for PrivateDnsEnabled is false (aws-cdk-lib's InterfaceVpcEndpoint sets true).
+    privateDns: dns === undefined ? false : typeof dns === 'boolean' ? dns : undefined,
+    ...otherServiceRegion(e),
+    get policyBlocks() { return policyBlocks(); },
+    get s3PolicyBlocks() { return s3PolicyBlocks(); },
+    get logicalId() { return logicalId(); },
+    stackName: Stack.of(e).stackName,
+  };
+}
+
+/** A rule's fields as CloudFormation names them (inline rules and rule resources alike). */
+interface RawRule {
   readonly ipProtocol?: unknown;
   readonly fromPort?: unknown;
   readonly toPort?: unknown;
@@ -280,41 +275,200 @@ interface RuleLike {
   readonly destinationPrefixListId?: unknown;
 }
 
-function ruleMatches(rule: RuleLike, port: number, peerGroup: unknown, peerCidr: unknown,
-  groups: string[], cidrs: Array<string | undefined>, facts: TreeFacts): boolean | undefined {
-  const proto = literal(rule.ipProtocol) ?? (typeof rule.ipProtocol === 'number' ? String(rule.ipProtocol) : undefined);
-  if (proto === undefined) return undefined;
-  if (proto !== '-1' && proto !== 'tcp' && proto !== '6') return false;
-  if (proto !== '-1') {
-    const from = rawValue(rule.fromPort);
-    const to = rawValue(rule.toPort);
-    if (typeof from !== 'number' || typeof to !== 'number') return undefined;
-    if (!(from <= port && port <= to) && !(from === -1 && to === -1)) return false;
-  }
-  if (peerGroup !== undefined) {
-    const k = key(peerGroup);
-    return k !== undefined && groups.includes(k) ? true : (k?.startsWith('tok:') ? undefined : false);
-  }
-  if (peerCidr !== undefined) {
-    const cidr = facts.vpcCidr(peerCidr);
-    if (!cidr) return undefined;
-    if (cidrs.length === 0 || cidrs.some(c => c === undefined)) return cidr === '0.0.0.0/0' ? true : undefined;
-    return cidrs.every(c => cidrContains(cidr, c!));
-  }
-  // A managed prefix list: its entries are not in this app, so whether it covers the peer is unknown.
-  if (rule.sourcePrefixListId !== undefined || rule.destinationPrefixListId !== undefined) return undefined;
-  return false;
+function ruleRecord(rule: RawRule | undefined, peerGroup: unknown): RuleRecord {
+  const r = rule ?? {};
+  const from = rawValue(r.fromPort);
+  const to = rawValue(r.toPort);
+  return {
+    protocol: literal(r.ipProtocol) ?? (typeof r.ipProtocol === 'number' ? String(r.ipProtocol) : undefined),
+    fromPort: typeof from === 'number' ? from : undefined,
+    toPort: typeof to === 'number' ? to : undefined,
+    hasPeerGroup: peerGroup !== undefined,
+    peerGroupKey: peerGroup === undefined ? undefined : key(peerGroup),
+    hasPeerCidr: r.cidrIp !== undefined,
+    peerCidr: r.cidrIp === undefined ? undefined : vpcCidr(r.cidrIp),
+    prefixList: r.sourcePrefixListId !== undefined || r.destinationPrefixListId !== undefined,
+  };
 }
 
-/** Usable addresses in an IPv4 CIDR (AWS reserves 5 per subnet). */
-export function usableAddresses(cidr: string): number {
-  return Math.max(0, 2 ** (32 - Number(cidr.split('/')[1])) - 5);
+function eksClusterRecord(c: eks.CfnCluster): EksClusterRecord {
+  const vpcConfig = (rawValue(c.resourcesVpcConfig) ?? {}) as Record<string, unknown>;
+  const publicAccess = rawValue(vpcConfig.endpointPublicAccess);
+  const privateAccess = rawValue(vpcConfig.endpointPrivateAccess);
+  const enabledTypes = (rawValue((rawValue(c.logging) as any)?.clusterLogging) as any)?.enabledTypes ?? [];
+  const egressMode = once(() => controlPlaneEgressMode(c));
+  return {
+    key: resourceKey(c),
+    path: c.node.path,
+    name: literal(c.name),
+    version: literal(c.version),
+    securityGroupKeys: keys(rawList(vpcConfig.securityGroupIds)),
+    subnetKeys: rawList(vpcConfig.subnetIds).map(id => key(id)),
+    // CloudFormation defaults: public on, private off.
+    publicAccess: publicAccess === undefined ? true : publicAccess !== false,
+    privateAccess: privateAccess === true,
+    publicAccessCidrs: rawList(vpcConfig.publicAccessCidrs).map(literal).filter((x): x is string => x !== undefined),
+    logging: (Array.isArray(enabledTypes) ? enabledTypes : []).map((t: any) => t?.type).filter(Boolean),
+    secretsEncryption: rawList(c.encryptionConfig).length > 0,
+    autoMode: bool(rawValue((rawValue(c.computeConfig) as Record<string, unknown> | undefined)?.enabled)) === true,
+    get egressMode() { return egressMode(); },
+  };
 }
 
 /**
- * The short service name of a VPC endpoint service name: `com.amazonaws.<region>.ecr.api` -> `ecr.api`, with the
- * region as a token or a literal. undefined for names it cannot read (a private service, a parameter).
+ * The cluster's control-plane egress mode as the template will carry it (`ResourcesVpcConfig.ControlPlaneEgressMode`,
+ * from the L1 property or a property override); undefined when not set (EKS's default, AWS_MANAGED).
  */
+export function controlPlaneEgressMode(cfn: eks.CfnCluster): string | undefined {
+  const rendered = Stack.of(cfn).resolve((cfn as any)._toCloudFormation()) as { Resources: Record<string, { Properties?: any }> };
+  const mode = Object.values(rendered.Resources)[0]?.Properties?.ResourcesVpcConfig?.ControlPlaneEgressMode;
+  return typeof mode === 'string' ? mode : undefined;
+}
+
+function nodegroupRecord(ng: eks.CfnNodegroup, byKey: Map<string, IConstruct>): NodegroupRecord {
+  const scaling = (rawValue(ng.scalingConfig) ?? {}) as Record<string, unknown>;
+  const num = (v: unknown) => {
+    const n = rawValue(v);
+    return typeof n === 'number' ? n : undefined;
+  };
+  return {
+    path: ng.node.scope?.node.path ?? ng.node.path,
+    clusterKey: key(ng.clusterName),
+    name: literal(ng.nodegroupName),
+    subnetKeys: rawList(ng.subnets).map(id => key(id)),
+    instanceTypes: rawList(ng.instanceTypes).map(literal),
+    amiType: literal(ng.amiType),
+    capacityType: literal(ng.capacityType),
+    minSize: num(scaling.minSize),
+    desiredSize: num(scaling.desiredSize),
+    maxSize: num(scaling.maxSize),
+    launchTemplateSecurityGroupKeys: launchTemplateGroups(ng, byKey),
+  };
+}
+
+function launchTemplateGroups(ng: eks.CfnNodegroup, byKey: Map<string, IConstruct>): string[] | undefined {
+  const spec = rawValue(ng.launchTemplate) as Record<string, unknown> | undefined;
+  if (!spec) return undefined;
+  const lt = byKey.get(key(spec.id) ?? '');
+  if (!(lt instanceof ec2.CfnLaunchTemplate)) return undefined;
+  const data = (rawValue(lt.launchTemplateData) ?? {}) as Record<string, unknown>;
+  const groups = keys(rawList(data.securityGroupIds));
+  return groups.length > 0 ? groups : undefined;
+}
+
+function functionRecord(fn: lambda.CfnFunction): FunctionRecord {
+  const vpcConfig = (rawValue(fn.vpcConfig) ?? {}) as Record<string, unknown>;
+  return {
+    path: fn.node.scope?.node.path ?? fn.node.path,
+    resourcePath: fn.node.path,
+    scopeId: fn.node.scope?.node.id,
+    layerKeys: keys(rawList(fn.layers)),
+    subnetKeys: rawList(vpcConfig.subnetIds).map(id => key(id)),
+    securityGroupKeys: keys(rawList(vpcConfig.securityGroupIds)),
+  };
+}
+
+function addonRecord(a: eks.CfnAddon, order: number): AddonRecord {
+  const configurationValues = once(() => Stack.of(a).resolve(a.configurationValues));
+  return {
+    path: a.node.scope?.node.path ?? a.node.path,
+    resourcePath: a.node.path,
+    order,
+    clusterKey: key(a.clusterName),
+    name: literal(a.addonName),
+    nameAsWritten: a.addonName,
+    versionAsWritten: a.addonVersion,
+    hasPodIdentityAssociations: rawList(a.podIdentityAssociations).length > 0,
+    hasServiceAccountRole: a.serviceAccountRoleArn !== undefined,
+    get configurationValues() { return configurationValues(); },
+  };
+}
+
+function kubernetesResourceRecord(r: CfnResource): KubernetesResourceRecord {
+  const props = ((r as any)._cfnProperties ?? {}) as Record<string, unknown>;
+  const manifest = once(() => (props.Manifest === undefined ? undefined : tryGet(() => Stack.of(r).resolve(props.Manifest))));
+  const values = once(() => (props.Values === undefined ? undefined : tryGet(() => Stack.of(r).resolve(props.Values))));
+  return {
+    kind: r.cfnResourceType === MANIFEST_RESOURCE_TYPE ? 'manifest' : 'chart',
+    path: r.node.scope?.node.path ?? r.node.path,
+    workload: r.node.scope?.node.scope?.node.path ?? r.node.path,
+    clusterKey: key(props.ClusterName),
+    chart: literal(props.Chart),
+    repository: literal(props.Repository),
+    namespace: literal(props.Namespace),
+    get manifest() { return manifest(); },
+    hasValues: props.Values !== undefined,
+    get values() { return values(); },
+  };
+}
+
+function cacheWarmupRecord(r: CfnResource): CacheWarmupRecord {
+  const props = ((r as any)._cfnProperties ?? {}) as Record<string, unknown>;
+  const images = once(() => tryGet(() => Stack.of(r).resolve(props.Images)));
+  return { path: r.node.path, get images() { return images(); } };
+}
+
+function bastionRecord(b: ClusterBastion): BastionRecord {
+  const cfn = b.instance.instance;
+  const nic = rawList(cfn.networkInterfaces)[0] as Record<string, unknown> | undefined;
+  const publicIp = rawValue(nic?.associatePublicIpAddress);
+  return {
+    path: b.node.path,
+    clusterPath: b.cluster.node.path,
+    subnetKey: key(cfn.subnetId ?? nic?.subnetId),
+    associatePublicIp: typeof publicIp === 'boolean' ? publicIp : undefined,
+    securityGroupKeys: keys(rawList(cfn.securityGroupIds ?? nic?.groupSet)),
+    requiredServices: b.requiredServices,
+    access: b.access,
+    kubectlInstalled: b.kubectlInstalled,
+  };
+}
+
+function preflightRecord(p: NetworkPreflight, all: IConstruct[]): PreflightRecord {
+  const dependents = once(() => all.filter(c => c !== p && c.node.dependencies.includes(p)).map(c => c.node.path));
+  return {
+    path: p.node.path,
+    services: p.services,
+    anyAddressServices: p.anyAddressServices,
+    vpcCidrs: p.vpcCidrs.map(c => literal(c)),
+    probeSubnetKeys: p.functions.flatMap(fn => {
+      const cfg = (rawValue((fn.node.defaultChild as lambda.CfnFunction).vpcConfig) ?? {}) as Record<string, unknown>;
+      return rawList(cfg.subnetIds).map(id => key(id));
+    }),
+    get dependents() { return dependents(); },
+  };
+}
+
+/** A VPC's CIDR, when literal or the VPC is in this app with a literal CIDR. */
+function vpcCidr(value: unknown): string | undefined {
+  const lit = literal(value);
+  if (lit) return lit;
+  const ref = referenceOf(value);
+  if (ref && ref.target instanceof ec2.CfnVPC && ref.displayName === 'CidrBlock') return literal(ref.target.cidrBlock);
+  return undefined;
+}
+
+/** `f`'s value, computed on the first call. */
+function once<T>(f: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = f();
+      done = true;
+    }
+    return value;
+  };
+}
+
+function keys(values: unknown[]): string[] {
+  return values.map(v => key(v)).filter((k): k is string => k !== undefined);
+}
+
+function bool(v: unknown): boolean | undefined {
+  return typeof v === 'boolean' ? v : undefined;
+}
+
 /**
  * The region an interface endpoint's service is in, when the app says it is another region's: `ServiceRegion`
  * (cross-Region PrivateLink), or a literal service name with another region than the stack's.
@@ -328,6 +482,10 @@ function otherServiceRegion(e: ec2.CfnVPCEndpoint): { serviceRegion?: string } {
   return { serviceRegion: region };
 }
 
+/**
+ * The short service name of a VPC endpoint service name: `com.amazonaws.<region>.ecr.api` -> `ecr.api`, with the
+ * region as a token or a literal. undefined for names it cannot read (a private service, a parameter).
+ */
 export function shortServiceName(serviceName: unknown): string | undefined {
   if (typeof serviceName !== 'string') return undefined;
   // aws-cdk-lib renders `<prefix>.<region>.<name><suffix>` with the prefix, region and suffix as tokens.
@@ -368,8 +526,6 @@ function referenceOf(value: unknown): Reference | undefined {
   }
   return r instanceof Reference ? r : undefined;
 }
-
-/** A literal string, or undefined for tokens and non-strings. */
 
 const STUB_CONTEXT: IResolveContext = {
   preparing: false,

@@ -5,7 +5,8 @@ import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import { IConstruct } from 'constructs';
 import { analyzeJoin, Finding, JoinModel } from '../check/join-analysis';
 import { buildJoinModel, JoinModelInput } from '../check/join-model';
-import { TreeFacts } from '../check/tree-facts';
+import { readClusterScope, TreeFacts } from '../check/tree-facts';
+import { ClusterScope } from '../check/tree-records';
 import { pendingLookups, subnetsPendingLookup } from '../core/lookups';
 import { publishPlan } from '../plan/plan';
 
@@ -47,7 +48,8 @@ export class ClusterChecks {
     if (this.lookupPending(input)) return [];
     // One walk of the tree serves the checks and the report.
     const facts = new TreeFacts(input.owner.node.root);
-    const model = this.model(facts);
+    const scope = this.scope(facts, input);
+    const model = buildJoinModel(facts, scope, input.model);
     const findings = analyzeJoin(model);
     const errors: string[] = [];
     for (const f of findings) {
@@ -59,7 +61,7 @@ export class ClusterChecks {
           `${f.ruleId}: ${f.message}. Fix: ${f.fix}.${reason !== undefined && f.severity === 'error' ? ` (Downgraded from an error: ${reason})` : ''}`);
       }
     }
-    if (!this.reported) publishPlan({ owner: input.owner, cluster: input.cluster, vpc: input.vpc, facts, model, findings });
+    if (!this.reported) publishPlan({ owner: input.owner, facts, scope, model, findings });
     this.reported = true;
     return errors;
   }
@@ -72,7 +74,12 @@ export class ClusterChecks {
   /** The model of the tree read into `facts`. */
   public model(facts: TreeFacts): JoinModel {
     const input = this.input();
-    return buildJoinModel(facts, { ...input.model, helmCharts: input.model.helmCharts(facts) });
+    return buildJoinModel(facts, this.scope(facts, input), input.model);
+  }
+
+  /** The L3's objects (cluster, VPC, kubectl layer, Helm charts) read into records: the boundary of the pure part. */
+  public scope(facts: TreeFacts, input: ClusterCheckInput = this.input()): ClusterScope {
+    return readClusterScope(facts, { ...input.model, helmCharts: input.model.helmCharts(facts) });
   }
 
   /**

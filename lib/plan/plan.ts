@@ -7,22 +7,21 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Stage, Validations } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import { IConstruct } from 'constructs';
 import { diagramDot, withPortableFonts } from './diagram';
 import { buildReport, JoinReport, reportMarkdown, reportSummary } from './report';
 import { Finding, JoinModel } from '../check/join-analysis';
-import { TreeFacts } from '../check/tree-facts';
+import { ClusterScope, TreeRecords } from '../check/tree-records';
 
 /** What the plan is about. */
 export interface PlanInput {
   /** The construct the plan belongs to (its path names the files). */
   readonly owner: IConstruct;
-  readonly cluster: eks.Cluster;
-  readonly vpc: ec2.IVpc;
-  readonly facts: TreeFacts;
+  /** The tree's records, read once for the checks. */
+  readonly facts: TreeRecords;
+  /** The cluster, its VPC and what else the L3 passes, read as records. */
+  readonly scope: ClusterScope;
   readonly model: JoinModel;
   readonly findings: Finding[];
 }
@@ -36,7 +35,7 @@ export interface PlanInput {
  */
 export function publishPlan(input: PlanInput): JoinReport {
   const { owner } = input;
-  const report = buildReport(input.facts, input.cluster, input.vpc, input.model, input.findings, owner.node.path,
+  const report = buildReport(input.facts, input.scope, input.model, input.findings, owner.node.path,
     acknowledgedWarnings(owner, input.findings));
   const outdir = Stage.of(owner)?.outdir;
   const base = `private-eks-report.${owner.node.path.replace(/[^A-Za-z0-9-]+/g, '-')}`;

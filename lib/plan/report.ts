@@ -1,14 +1,7 @@
-import { Stack, Token } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { CostEstimate, estimate, RATES_AS_OF, RATES_SOURCE } from './network-costs';
-import { ClusterBastion } from '../bastion/bastion';
 import { Finding, JoinModel, reachability, ReachRow } from '../check/join-analysis';
-import { key, literal, literalVpcCidr, rawList, rawValue, shortServiceName, TreeFacts } from '../check/tree-facts';
+import { ClusterScope, SubnetRef, TreeRecords, VpcRef } from '../check/tree-records';
 import { EndpointCatalogue } from '../contracts/endpoint-catalogue';
-import { NodeEndpoints } from '../network/node-endpoints';
-import { NetworkPreflight } from '../network/preflight';
 
 /** The cluster's settings, as `eksctl create cluster --dry-run` would print them. */
 export interface ClusterSettings {
@@ -124,27 +117,26 @@ export const REGION_NOT_CHECKED = 'environment-agnostic stack, so not checked: i
   + 'endpoint services offered in the region, region settings of add-ons and charts; `env: { region: \'...\' }` on the stack turns these checks on';
 
 /**
- * Collects the report's facts from the tree, after every construct is built. `acknowledged`: rule ID -> the reason the
- * app gave for acknowledging its warning.
+ * Collects the report's facts from the tree's records (read once by `TreeFacts`) and the cluster's scope (the L3's
+ * objects, read by `readClusterScope`). `acknowledged`: rule ID -> the reason the app gave for acknowledging its warning.
  */
-export function buildReport(facts: TreeFacts, cluster: eks.Cluster, vpc: ec2.IVpc, model: JoinModel, findings: Finding[], path: string,
+export function buildReport(facts: TreeRecords, scope: ClusterScope, model: JoinModel, findings: Finding[], path: string,
   acknowledged: ReadonlyMap<string, string> = new Map()): JoinReport {
-  const all = facts.all;
-  const vpcKey = key(vpc.vpcId);
-  const stack = Stack.of(cluster);
-  const region = literal(stack.region);
-  const cfnCluster = cluster.node.defaultChild as eks.CfnCluster;
-  const clusterNameKey = key(cluster.clusterName);
+  const { cluster, vpc } = scope;
+  const vpcKey = vpc.key;
+  const region = cluster.region;
+  const cfnCluster = cluster.resource;
+  const clusterNameKey = cluster.nameKey;
 
-  const endpoints: Array<Omit<EndpointEntry, 'usedBy'>> = all
-    .filter((c): c is ec2.CfnVPCEndpoint => c instanceof ec2.CfnVPCEndpoint && key(c.vpcId) === vpcKey)
+  const endpoints: Array<Omit<EndpointEntry, 'usedBy'>> = facts.endpoints
+    .filter(e => e.vpcKey === vpcKey)
     .map(e => ({
-      service: shortServiceName(e.serviceName) ?? '(unknown service)',
-      type: literal(e.vpcEndpointType) ?? 'Gateway',
-      path: e.node.scope?.node.path ?? e.node.path,
-      logicalId: Stack.of(e).resolve(e.logicalId),
-      stack: Stack.of(e).stackName,
-      azs: (literal(e.vpcEndpointType) ?? 'Gateway') === 'Interface' ? rawList(e.subnetIds).length : 0,
+      service: e.service ?? '(unknown service)',
+      type: e.type,
+      path: e.path,
+      logicalId: e.logicalId,
+      stack: e.stackName,
+      azs: e.type === 'Interface' ? e.subnetKeys.length : 0,
     }))
     .sort((a, b) => a.service.localeCompare(b.service));
   const rows = reachability(model);
@@ -152,45 +144,40 @@ export function buildReport(facts: TreeFacts, cluster: eks.Cluster, vpc: ec2.IVp
     .filter(r => (r.via === 'interface-endpoint' && r.detail === e.path) || (r.via === 'gateway-endpoint' && e.type === 'Gateway' && r.service === e.service))
     .map(r => `${r.kind} ${r.client}`))];
 
-  const vpcSubnetKeys = new Set([...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets].map(s => key(s.subnetId)));
-  const natGateways = all.filter(c => c instanceof ec2.CfnNatGateway && vpcSubnetKeys.has(key(c.subnetId))).length;
+  const vpcSubnetKeys = new Set<string | undefined>(vpc.subnets.map(s => s.key));
+  const natGateways = facts.natGateways.filter(n => vpcSubnetKeys.has(n.subnetKey)).length;
   const azs = new Set(model.clusterSubnetAzs).size || 2;
   const interfaceAzs = endpoints.filter(e => e.type === 'Interface').reduce((n, e) => n + e.azs, 0);
 
-  const logging = (rawValue((rawValue(cfnCluster.logging) as any)?.clusterLogging) as any)?.enabledTypes ?? [];
-  const nodegroups = facts.nodegroups.filter(ng => key(ng.clusterName) === clusterNameKey).map(ng => {
-    const scaling = (rawValue(ng.scalingConfig) ?? {}) as Record<string, unknown>;
-    const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
-    return {
-      name: literal(ng.nodegroupName) ?? `(generated) ${ng.node.scope?.node.path}`,
-      instanceTypes: rawList(ng.instanceTypes).map(t => literal(t) ?? '?'),
-      amiType: literal(ng.amiType),
-      capacityType: literal(ng.capacityType),
-      min: num(scaling.minSize),
-      desired: num(scaling.desiredSize),
-      max: num(scaling.maxSize),
-    };
-  });
-  const addons = facts.addons.filter(a => key(a.clusterName) === clusterNameKey)
-    .map(a => `${a.addonName}${a.addonVersion ? ` ${a.addonVersion}` : ' (default version for the cluster)'}`);
-  const bastion = all.find((c): c is ClusterBastion => c instanceof ClusterBastion && c.cluster === cluster);
+  const nodegroups = facts.nodegroups.filter(ng => ng.clusterKey === clusterNameKey).map(ng => ({
+    name: ng.name ?? `(generated) ${ng.path}`,
+    instanceTypes: ng.instanceTypes.map(t => t ?? '?'),
+    amiType: ng.amiType,
+    capacityType: ng.capacityType,
+    min: ng.minSize,
+    desired: ng.desiredSize,
+    max: ng.maxSize,
+  }));
+  const addons = facts.addons.filter(a => a.clusterKey === clusterNameKey)
+    .map(a => `${a.nameAsWritten}${a.versionAsWritten ? ` ${a.versionAsWritten}` : ' (default version for the cluster)'}`);
+  const bastion = facts.bastions.find(b => b.clusterPath === cluster.path);
   const api = model.apiAccess;
 
   const settings: ClusterSettings = {
-    name: literal(cfnCluster.name) ?? '(generated by CloudFormation)',
-    version: literal(cfnCluster.version) ?? '?',
+    name: cfnCluster.name ?? '(generated by CloudFormation)',
+    version: cfnCluster.version ?? '?',
     region: region ?? '(environment-agnostic)',
-    vpcCidr: literalVpcCidr(vpc),
+    vpcCidr: vpc.literalCidr,
     endpointAccess: api.privateAccess && api.publicAccess ? 'PUBLIC_AND_PRIVATE' : api.privateAccess ? 'PRIVATE' : 'PUBLIC',
-    logging: (logging as any[]).map(t => t?.type).filter(Boolean),
-    secretsEncryption: rawList(cfnCluster.encryptionConfig).length > 0,
+    logging: cfnCluster.logging,
+    secretsEncryption: cfnCluster.secretsEncryption,
     nodegroups,
     addons,
-    bastion: bastion ? `${bastion.access} (${bastion.node.path})${bastion.kubectlInstalled ? ', kubectl and helm installed' : ''}` : undefined,
+    bastion: bastion ? `${bastion.access} (${bastion.path})${bastion.kubectlInstalled ? ', kubectl and helm installed' : ''}` : undefined,
   };
 
-  const nodeEndpoints = all.filter((c): c is NodeEndpoints => c instanceof NodeEndpoints);
-  const unverifiedAzs = nodeEndpoints.filter(e => !e.azsVerified && e.interfaceServices.length > 0);
+  const nodeEndpoints = facts.nodeEndpoints;
+  const unverifiedAzs = nodeEndpoints.filter(e => !e.azsVerified && e.hasInterfaceServices);
   const notOfferedAnywhere = EndpointCatalogue.all().filter(i => i.unavailableIn && i.unavailableIn.length > 0);
   const verification = [
     region
@@ -198,7 +185,7 @@ export function buildReport(facts: TreeFacts, cluster: eks.Cluster, vpc: ec2.IVp
       : 'environment-agnostic stack: endpoint policies evaluated at sample regions and partitions (a rule is reported only where it holds in all of them); '
         + `regional availability not checked (${notOfferedAnywhere.map(i => `${i.name} has no PrivateLink in ${i.unavailableIn!.join(', ')}`).join('; ')})`,
     unverifiedAzs.length > 0
-      ? `Availability Zones of the interface endpoints not verified (${unverifiedAzs.map(e => e.node.path).join(', ')}): the stack has no concrete account and region, so each endpoint is placed in every node AZ without asking whether the service is offered there`
+      ? `Availability Zones of the interface endpoints not verified (${unverifiedAzs.map(e => e.path).join(', ')}): the stack has no concrete account and region, so each endpoint is placed in every node AZ without asking whether the service is offered there`
       : nodeEndpoints.length > 0 ? 'Availability Zones of the interface endpoints looked up (lookupSupportedAzs, recorded in cdk.context.json)' : 'no endpoints created by this library',
   ];
 
@@ -281,29 +268,23 @@ function clientEntries(model: JoinModel): ClientEntry[] {
 }
 
 /** The network preflights whose probe functions run in the VPC's subnets. */
-function preflightEntries(facts: TreeFacts, vpc: ec2.IVpc): PreflightEntry[] {
-  const subnets = new Map<string | undefined, ec2.ISubnet>();
-  for (const s of [...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets]) subnets.set(key(s.subnetId), s);
-  const subnetName = (s: ec2.ISubnet) => {
-    const az = Token.isUnresolved(s.availabilityZone) || !s.availabilityZone ? '' : ` (${s.availabilityZone})`;
-    return `${s.node.path.split('/').pop()}${az}`;
-  };
+function preflightEntries(facts: TreeRecords, vpc: VpcRef): PreflightEntry[] {
+  const subnets = new Map<string | undefined, SubnetRef>();
+  for (const s of vpc.subnets) subnets.set(s.key, s);
+  const subnetName = (s: SubnetRef) => `${s.path.split('/').pop()}${s.azLiteral ? ` (${s.azLiteral})` : ''}`;
   const short = (p: string) => p.split('/').slice(-2).join('/');
   const entries: PreflightEntry[] = [];
-  for (const p of facts.all.filter((c): c is NetworkPreflight => c instanceof NetworkPreflight)) {
-    const probed = p.functions.flatMap(fn => {
-      const cfg = (rawValue((fn.node.defaultChild as lambda.CfnFunction).vpcConfig) ?? {}) as Record<string, unknown>;
-      return rawList(cfg.subnetIds).map(id => subnets.get(key(id)));
-    });
+  for (const p of facts.preflights) {
+    const probed = p.probeSubnetKeys.map(k => subnets.get(k));
     if (probed.length === 0 || probed.some(s => s === undefined)) continue; // another VPC's
     // The outermost constructs that depend on it (a nodegroup, not also its L1 resource).
-    const dependents = facts.all.filter(c => c !== p && c.node.dependencies.includes(p)).map(c => c.node.path);
+    const dependents = p.dependents;
     const before = dependents.filter(d => !dependents.some(o => d.startsWith(`${o}/`))).map(short);
     entries.push({
-      path: p.node.path,
+      path: p.path,
       services: p.services,
       anyAddressServices: p.anyAddressServices,
-      vpcCidrs: p.vpcCidrs.map(c => literal(c) ?? '(the VPC\'s CIDR, resolved at deploy)'),
+      vpcCidrs: p.vpcCidrs.map(c => c ?? '(the VPC\'s CIDR, resolved at deploy)'),
       subnets: probed.map(s => subnetName(s!)),
       before: [...new Set(before)],
     });
