@@ -12,7 +12,9 @@ import { isolatedVpc } from './join-cases';
 import { quietly, USER_APP_CONTEXT } from './util';
 import { build as buildExistingVpc } from '../examples/existing-vpc/app';
 import { build as buildFullyPrivate } from '../examples/fully-private/app';
+import { build as buildHubAndSpoke } from '../examples/hub-and-spoke/app';
 import { build as buildPlatform } from '../examples/platform/app';
+import { build as buildProxy } from '../examples/proxy/app';
 import { build as buildSeedWorkshop } from '../examples/seed-workshop/app';
 import { BastionAccess, BastionClusterAccess, PrivateEksChecks, PrivateEksCluster, Upstream } from '../lib';
 import { checkTemplate, TEMPLATE_RULES } from '../lib/check/template-rules';
@@ -23,6 +25,8 @@ const EXAMPLES: Record<string, (app: App) => Stack[]> = {
   'platform': buildPlatform,
   'seed-workshop': buildSeedWorkshop,
   'existing-vpc': buildExistingVpc,
+  'hub-and-spoke': buildHubAndSpoke,
+  'proxy': buildProxy,
 };
 
 interface ToolResult { readonly tool: string; readonly findings: string[] }

@@ -28,6 +28,13 @@ describe('control-plane egress routing', () => {
     expect(oidc[0][1].Properties.PolicyDocument).toBeUndefined();
   });
 
+  test('CUSTOMER_ROUTED with features.irsa declared up front (and the default vpcCniRole) creates and probes oidc-eks (it once crashed: "reading \'includes\'")', () => {
+    const { app, stack } = build({ controlPlaneEgressMode: ControlPlaneEgressMode.CUSTOMER_ROUTED, features: { irsa: true } }, false);
+    expect(() => quietly(() => app.synth())).not.toThrow();
+    const oidc = resourcesOfType(Template.fromStack(stack), 'AWS::EC2::VPCEndpoint').filter(([, r]) => JSON.stringify(r.Properties.ServiceName).includes('oidc-eks'));
+    expect(oidc).toHaveLength(1);
+  });
+
   test('fails when the cluster subnets reach no oidc-eks endpoint and no internet (PEKS-EGRESS-1), naming the subnets and the fix', () => {
     const { app } = build({
       controlPlaneEgressMode: ControlPlaneEgressMode.CUSTOMER_ROUTED, createVpcEndpoints: false, existingEndpointServices: SHARED,

@@ -5,7 +5,9 @@ import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { cfnLint, endpointServices, resourcesOfType, stripAssetHashes, synthExample, warningsOf } from './util';
 import { build as buildExistingVpc } from '../examples/existing-vpc/app';
 import { build as buildFullyPrivate, FullyPrivateStack } from '../examples/fully-private/app';
+import { build as buildHubAndSpoke } from '../examples/hub-and-spoke/app';
 import { build as buildPlatform } from '../examples/platform/app';
+import { build as buildProxy } from '../examples/proxy/app';
 import { build as buildSeedWorkshop } from '../examples/seed-workshop/app';
 
 // Synthesized as a user does: aws-cdk-lib's built-in template validation on (test/setup-env.ts turns it off elsewhere).
@@ -23,6 +25,8 @@ const EXAMPLES: Record<string, (app: App) => Stack[]> = {
   'platform': buildPlatform,
   'seed-workshop': buildSeedWorkshop,
   'existing-vpc': buildExistingVpc,
+  'hub-and-spoke': buildHubAndSpoke,
+  'proxy': buildProxy,
 };
 
 // One synth per example for the whole file: synthesis dominates the run time.
@@ -49,7 +53,7 @@ describe('every example', () => {
   test('cfn-lint reports no errors on any example template', () => {
     // GIVEN every synthesized template of every example
     const files = Object.values(synthesized).flatMap(s => s.files);
-    expect(files.length).toBe(5);
+    expect(files.length).toBe(9);
 
     // WHEN cfn-lint reads them
     const findings = cfnLint(files);

@@ -13,6 +13,8 @@
  * - a declaration by the user (`existingEndpointServices`) for what the construct cannot see.
  */
 
+import { analyzeHub, HUB_RULES, HubClient, HubFacts, RouteEntry } from './hub-rules';
+import { analyzeProxy, PROXY_RULES, ProxyClient, ProxyFacts } from './proxy-rules';
 import { EndpointCatalogue } from '../contracts/endpoint-catalogue';
 
 /** What is known of a subnet's route table. */
@@ -32,6 +34,11 @@ export interface RouteFacts {
    * the action, the resource and the endpoint. Absent: nothing blocked, or it cannot be judged.
    */
   readonly s3PolicyBlocks?: { [purpose: string]: string };
+  /**
+   * The routes to somewhere outside the VPC that is not the internet (a transit gateway, a virtual private gateway,
+   * a peering connection), with a literal IPv4 destination: what a hub or a proxy is reached through.
+   */
+  readonly entries?: RouteEntry[];
 }
 
 /** A subnet a client runs in. */
@@ -44,6 +51,8 @@ export interface SubnetFacts {
   readonly routes: RouteFacts;
   /** Whether instances launched here get a public IPv4 address; undefined when unknown. */
   readonly mapPublicIpOnLaunch?: boolean;
+  /** Its IPv4 CIDR, when literal. */
+  readonly cidr?: string;
 }
 
 /** Who talks to the AWS services and the API server. Each kind reports under its own rule IDs. */
@@ -97,6 +106,8 @@ export interface ClientFacts {
   readonly apiBlocked?: string;
   /** What it downloads from the internet (a Helm chart from a public repository), as reasons for the message. */
   readonly needsInternet?: string[];
+  /** What it downloads through the proxy (`proxy.hosts` lets the host through), for the proxy rules. */
+  readonly throughProxy?: string[];
   /** How messages name it, when not by its path (`EKS add-on aws-ebs-csi-driver (path)`). */
   readonly label?: string;
 }
@@ -223,6 +234,16 @@ export interface JoinModel {
   readonly notOfferedInRegion?: Array<{ service: string; source: string }>;
   /** The cluster's EKS add-ons and recognised charts; their services are checked as `component` clients. */
   readonly components?: ComponentFacts[];
+  /** The hub the VPC takes interface endpoints from (`sharedEndpoints`). */
+  readonly hub?: HubFacts;
+  /** The proxy the hosts use (`proxy`). */
+  readonly proxy?: ProxyFacts;
+  /** The VPC's IPv4 CIDR blocks, when literal (secondary ones too). */
+  readonly vpcCidrs?: string[];
+  /** The stack's account, when concrete. */
+  readonly account?: string;
+  /** The partition's DNS suffix (`amazonaws.com`), when the region is known. */
+  readonly dnsSuffix?: string;
 }
 
 /** How an image's registry relates to a cluster with no internet route. */
@@ -269,6 +290,8 @@ export interface ImageFacts {
   readonly throughCache?: boolean;
   /** A pull-through cache warm-up of the app pulls this image at deploy, from outside the VPC. */
   readonly warmed?: boolean;
+  /** The proxy (`proxy.hosts`) lets its registry through. */
+  readonly throughProxy?: boolean;
 }
 
 /** A rule's finding. */
@@ -329,6 +352,8 @@ export const JOIN_RULES: JoinRule[] = [
   { id: 'PEKS-AUTO-1', severity: 'error', reason: 'EKS Auto Mode is on: no AWS page lists what Auto Mode nodes need with no internet route, so the library cannot prove they join', source: 'https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html (requirements for managed and self-managed nodes only, read 2026-12-05); https://github.com/aws/containers-roadmap/issues/2583 (Auto Mode nodes Not Ready in private subnets)' },
   { id: 'PEKS-VER-1', severity: 'warning', reason: 'the Kubernetes version is past the end of EKS extended support: EKS no longer creates it', source: 'https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html' },
   { id: 'PEKS-VER-2', severity: 'warning', reason: 'the kubectl layer is more than one minor version away from the cluster (kubectl supports a skew of one)', source: 'https://docs.aws.amazon.com/eks/latest/userguide/install-kubectl.html ("within one minor version difference of your Amazon EKS cluster control plane")' },
+  ...HUB_RULES,
+  ...PROXY_RULES,
 ];
 
 const RULE_IDS = new Set(JOIN_RULES.map(r => r.id));
@@ -423,6 +448,7 @@ export function analyzeJoin(model: JoinModel): Finding[] {
 
   analyzeImages(model, findings);
   analyzeComponents(model, findings);
+  analyzeBeyondVpc(model, findings);
 
   const rank = (f: Finding) => (f.severity === 'error' ? 0 : 1);
   return findings.sort((a, b) => rank(a) - rank(b));
@@ -449,6 +475,8 @@ function analyzeImages(model: JoinModel, findings: Finding[]) {
       continue;
     }
     const outside = i.registryClass === 'public' || i.registryClass === 'ecr-other-region' || i.registryClass === 'unclassified';
+    // The proxy lets the registry through: the proxy rules prove the route to it (analyzeBeyondVpc).
+    if (outside && i.throughProxy) continue;
     if (without.length === 0) {
       // Every node subnet has an internet route, or what some reach cannot be seen: then say so for images from outside.
       if (unseen.length > 0 && outside) {
@@ -602,6 +630,8 @@ class ClientAnalysis {
       const endpoints = this.state.endpointsByService.get(need.service) ?? [];
       if (need.service !== 's3' || endpoints.length > 0) this.state.needInterfaceDns = true;
       if (usableEndpoints(endpoints, this.client).length > 0) continue;
+      // Served by the hub: the hub rules prove the route, the names and the admission (analyzeBeyondVpc).
+      if (hubServes(this.model, need.service)) continue;
       if (endpoints.length === 0) {
         if (need.service === 's3' && r.known && !r.otherDefaultRoute && this.model.s3GatewayInVpc) this.s3NotAttached.push(subnet.name);
         else if (!lacking.includes(need.service)) lacking.push(need.service);
@@ -815,7 +845,7 @@ export interface ReachRow {
   readonly service: string;
   /** Why the client needs it (the feature), when not always. */
   readonly feature?: string;
-  /** `declared`, `nat`, `internet`, `gateway-endpoint`, `interface-endpoint`, `unverifiable` or `missing`. */
+  /** `declared`, `nat`, `internet`, `gateway-endpoint`, `interface-endpoint`, `hub`, `unverifiable` or `missing`. */
   readonly via: string;
   /** The endpoint (construct path) or the way out, when there is one. */
   readonly detail?: string;
@@ -849,6 +879,7 @@ function reachOf(model: JoinModel, declared: Set<string>, client: ClientFacts, s
   if (subnet.routes.gatewayEndpoints.includes(service)) return { via: 'gateway-endpoint', detail: `${service} gateway endpoint on the subnet's route table` };
   const usable = usableEndpoints(model.interfaceEndpoints.filter(e => e.service === service && servesThisRegion(model, e)), client);
   if (usable.length > 0) return { via: 'interface-endpoint', detail: usable[0].name };
+  if (hubServes(model, service)) return { via: 'hub', detail: model.hub!.name };
   if (!subnet.routes.known || subnet.routes.otherDefaultRoute) return { via: 'unverifiable', detail: subnet.routes.otherDefaultRoute ?? 'route table not in this app' };
   return { via: 'missing' };
 }
@@ -879,7 +910,7 @@ export function reachesEverywhere(model: JoinModel, client: ClientFacts, service
   const endpointServes = endpointRegions === undefined || (model.region !== undefined && endpointRegions.includes(model.region));
   return client.subnets.length > 0 && client.subnets.every(subnet => {
     const { via } = reachOf(model, declared, client, subnet, service);
-    return via === 'declared' || via === 'nat' || via === 'internet' || via === 'gateway-endpoint' || (via === 'interface-endpoint' && endpointServes);
+    return via === 'declared' || via === 'nat' || via === 'internet' || via === 'gateway-endpoint' || via === 'hub' || (via === 'interface-endpoint' && endpointServes);
   });
 }
 
@@ -919,4 +950,53 @@ function finding(ruleId: string, message: string, fix: string): Finding {
   const rule = JOIN_RULES.find(r => r.id === ruleId);
   if (!rule) throw new Error(`unknown rule ${ruleId}`);
   return { ruleId, severity: rule.severity, message, fix };
+}
+
+/** Whether the hub serves a service to this VPC (in this region). S3 is never the hub's: gateway endpoints stay local. */
+function hubServes(model: JoinModel, service: string): boolean {
+  const hub = model.hub;
+  if (!hub || service === 's3' || !hub.services.includes(service)) return false;
+  return true;
+}
+
+/**
+ * The hub and the proxy (hub-rules.ts, proxy-rules.ts): for each client, the services it takes from the hub (no
+ * internet route, no usable endpoint here, not declared) and what it fetches through the proxy, from which subnets.
+ */
+function analyzeBeyondVpc(model: JoinModel, findings: Finding[]) {
+  const declared = new Set(model.declaredServices);
+  const label = (c: ClientFacts) => (c.kind === 'nodes' ? `the nodes of ${c.name}` : c.label ?? `${c.kind === 'bastion' ? 'the bastion' : c.kind === 'control-plane' ? 'the control plane' : 'kubectl function'} ${c.name}`);
+  const subnetOf = (s: SubnetFacts) => ({ name: s.name, cidr: s.cidr, routes: s.routes.known ? s.routes.entries ?? [] : undefined });
+  if (model.hub) {
+    const nodeServices = new Set(model.clients.filter(c => c.kind === 'nodes').flatMap(c => c.services.map(x => x.service)));
+    const clients: HubClient[] = model.clients.filter(c => c.inVpc).map(c => {
+      const offline = c.subnets.filter(s => !internetRoute(c, s));
+      const takes = [...new Set(c.services.map(x => x.service))].filter(svc => hubServes(model, svc) && !declared.has(svc)
+        // What the nodes need too is reported once, under the nodes.
+        && !(c.kind === 'component' && nodeServices.has(svc))
+        && usableEndpoints(model.interfaceEndpoints.filter(e => e.service === svc && servesThisRegion(model, e)), c).length === 0);
+      return { label: label(c), subnets: offline.map(subnetOf), services: offline.length > 0 ? takes : [] };
+    });
+    const local = model.interfaceEndpoints.filter(e => e.privateDns !== false && servesThisRegion(model, e))
+      .map(e => ({ service: e.service, name: e.name }));
+    for (const f of analyzeHub({
+      hub: model.hub,
+      clients,
+      region: model.region,
+      suffix: model.dnsSuffix ?? 'amazonaws.com',
+      account: model.account,
+      vpcCidrs: model.vpcCidrs,
+      localPrivateDns: local,
+    })) findings.push(finding(f.ruleId, f.message, f.fix));
+  }
+  if (model.proxy) {
+    const images = (model.images ?? []).filter(i => i.throughProxy);
+    const proxyClients: ProxyClient[] = model.clients.filter(c => c.inVpc).map(c => {
+      const offline = c.subnets.filter(s => !internetRoute(c, s));
+      const uses = c.kind === 'nodes' ? [...new Set(images.map(i => `${i.registry} (images)`))]
+        : c.kind === 'kubectl' ? (c.throughProxy ?? []) : [];
+      return { label: label(c), subnets: offline.map(subnetOf), uses: offline.length > 0 ? uses : [] };
+    });
+    for (const f of analyzeProxy(model.proxy, proxyClients, model.vpcCidrs)) findings.push(finding(f.ruleId, f.message, f.fix));
+  }
 }

@@ -2,9 +2,11 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { componentFacts } from './component-facts';
+import { HubFacts } from './hub-rules';
 import { imageFacts } from './image-facts';
 import { CapacityFacts, ClientFacts, InterfaceEndpointFacts, JoinModel, NeededByDefault, NeededService, SubnetFacts, VersionFacts, waiveReachedSettings } from './join-analysis';
 import { apiBlocked, ClientNetwork, hasGatewayEndpoint, interfaceEndpoints, literalOfKey, subnetFacts as subnetFactsOf, usableAddresses } from './network-facts';
+import { ProxyFacts } from './proxy-rules';
 import { ClusterRef, ClusterScope, HelmChartRef, LayerRef, SubnetRef, TreeRecords } from './tree-records';
 import { ComponentContracts } from '../contracts/component-contracts';
 import { EndpointCatalogue } from '../contracts/endpoint-catalogue';
@@ -12,6 +14,7 @@ import { oldestCreatableVersion, versionSupport } from '../contracts/kubernetes-
 import { maxPodsFor } from '../contracts/max-pods';
 import { AwsLocation } from '../core/aws-env';
 import { literal } from '../core/cidr';
+import { proxyServes } from '../network/proxy-settings';
 
 // Read from the tree now (tree-facts.ts); re-exported where it was.
 export { controlPlaneEgressMode } from './tree-facts';
@@ -43,6 +46,10 @@ export interface JoinSettings {
   readonly version: string;
   /** Registries the user declares reachable (`existingRegistries`). */
   readonly declaredRegistries?: string[];
+  /** The hub the VPC takes interface endpoints from (`sharedEndpoints`), as the hub rules read it. */
+  readonly hub?: HubFacts;
+  /** The proxy the hosts use (`proxy`). */
+  readonly proxy?: ProxyFacts;
 }
 
 const EKS_DEFAULT_INSTANCE_TYPE = 't3.medium';
@@ -147,7 +154,7 @@ export function buildJoinModel(facts: TreeRecords, scope: ClusterScope, settings
   const components = componentFacts(facts, cluster, nodeSubnets);
   clients.push(...components.clients);
 
-  const charts = chartNeeds(scope.helmCharts, cluster.location);
+  const charts = chartNeeds(scope.helmCharts, cluster.location, settings.proxy);
 
   // Lambda functions that run kubectl: they carry the cluster's kubectl layer or belong to its kubectl provider.
   const layerKey = scope.kubectlLayer?.arnKey;
@@ -173,6 +180,7 @@ export function buildJoinModel(facts: TreeRecords, scope: ClusterScope, settings
       services: dedupe(services),
       needsApi: runsKubectl,
       needsInternet: handler ? charts.internet : undefined,
+      ...(handler && charts.proxied.length > 0 ? { throughProxy: charts.proxied } : {}),
     });
   }
 
@@ -184,6 +192,11 @@ export function buildJoinModel(facts: TreeRecords, scope: ClusterScope, settings
   });
 
   const vpcRecord = vpc.key === undefined ? undefined : facts.vpcs.get(vpc.key);
+  const primaryCidr = vpcRecord?.cidr ?? vpc.literalCidr;
+  const vpcCidrs = primaryCidr ? [primaryCidr, ...facts.vpcCidrBlocks.filter(b => b.vpcKey === vpc.key && b.cidr).map(b => b.cidr!)] : undefined;
+  const images = imageFacts(facts, cluster, settings.declaredRegistries ?? [])
+    .map(i => (settings.proxy && i.registry && (i.registryClass === 'public' || i.registryClass === 'unclassified' || i.registryClass === 'ecr-other-region')
+      && proxyServes(settings.proxy.hosts, i.registry) ? { ...i, throughProxy: true } : i));
 
   return waiveReachedSettings({
     clients: withApi,
@@ -203,8 +216,13 @@ export function buildJoinModel(facts: TreeRecords, scope: ClusterScope, settings
     version: versionFacts(settings.version, scope.kubectlLayer),
     autoMode: cfnCluster.autoMode,
     ...regionFacts(cluster.location),
-    images: imageFacts(facts, cluster, settings.declaredRegistries ?? []),
+    images,
     components: components.components,
+    ...(settings.hub ? { hub: settings.hub } : {}),
+    ...(settings.proxy ? { proxy: settings.proxy } : {}),
+    ...(vpcCidrs ? { vpcCidrs } : {}),
+    ...(cluster.location.regionKnown ? { dnsSuffix: cluster.location.urlSuffix } : {}),
+    ...(/^\d{12}$/.test(cluster.location.account) ? { account: cluster.location.account } : {}),
   });
 }
 
@@ -215,9 +233,16 @@ const ECR_OCI = /^oci:\/\/\d{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\
  * internet. VPC endpoints serve only their own region ("VPC endpoints currently don't support cross-Region requests",
  * https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html), so another region's ECR is the internet.
  */
-function chartNeeds(charts: HelmChartRef[], location: AwsLocation): { services: NeededService[]; internet: string[] } {
+function chartNeeds(charts: HelmChartRef[], location: AwsLocation, proxy?: ProxyFacts):
+{ services: NeededService[]; internet: string[]; proxied: string[] } {
   const services: NeededService[] = [];
   const internet: string[] = [];
+  const proxied: string[] = [];
+  // A chart from a host the proxy lets through is fetched through it (the handler has the proxy in its environment).
+  const viaProxy = (repo: string) => {
+    const host = /^[a-z]+:\/\/([^/:]+)/i.exec(repo)?.[1];
+    return proxy !== undefined && host !== undefined && proxyServes(proxy.hosts, host) ? host : undefined;
+  };
   for (const chart of charts) {
     const what = `Helm chart ${chart.path}`;
     if (chart.hasAsset) {
@@ -227,7 +252,10 @@ function chartNeeds(charts: HelmChartRef[], location: AwsLocation): { services: 
     const repo = chart.repository;
     if (repo === undefined) continue; // a token or no repository: nothing to tell
     const ecrRegion = ECR_OCI.exec(repo)?.[1];
-    if (ecrRegion && location.regionKnown && ecrRegion !== location.region) {
+    const proxyHostOf = ecrRegion && !(location.regionKnown && ecrRegion !== location.region) ? undefined : viaProxy(repo);
+    if (proxyHostOf) {
+      proxied.push(`${proxyHostOf} (${what})`);
+    } else if (ecrRegion && location.regionKnown && ecrRegion !== location.region) {
       internet.push(`${what} from ECR in ${ecrRegion} (${repo}): VPC endpoints serve only their own region, ${location.region}`);
     } else if (ecrRegion) {
       for (const service of ['ecr.api', 'ecr.dkr']) services.push({ service, feature: `${what} from ECR` });
@@ -236,7 +264,7 @@ function chartNeeds(charts: HelmChartRef[], location: AwsLocation): { services: 
       internet.push(`${what} from ${repo}`);
     }
   }
-  return { services, internet };
+  return { services, internet, proxied };
 }
 
 /** The region, and what the catalogue says it does not offer through PrivateLink. */

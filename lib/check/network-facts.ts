@@ -3,6 +3,7 @@
  * gateway endpoints, the VPC's interface endpoints and whether each admits 443 from each client, whether the API
  * server's network interfaces do.
  */
+import { RouteEntry } from './hub-rules';
 import { InterfaceEndpointFacts, RouteFacts, SubnetFacts } from './join-analysis';
 import { RuleRecord, SubnetRef, TreeRecords } from './tree-records';
 import { cidrContains } from '../core/cidr';
@@ -42,6 +43,7 @@ export function subnetFacts(facts: TreeRecords, subnet: SubnetRef, publicIpOverr
     az,
     routes: { ...routeFacts(facts, rtKey, gatewayEndpoints), s3PolicyBlocks },
     mapPublicIpOnLaunch: publicIpOverride ?? subnet.mapPublicIpOnLaunch,
+    ...(subnet.cidr ? { cidr: subnet.cidr } : {}),
   };
 }
 
@@ -49,9 +51,14 @@ function routeFacts(facts: TreeRecords, rtKey: string, gatewayEndpoints: string[
   let natRoute = false;
   let internetGatewayRoute = false;
   let otherDefaultRoute: string | undefined;
+  const entries: RouteEntry[] = [];
   for (const r of facts.routes) {
     if (r.routeTableKey !== rtKey) continue;
     if (r.ipv6Only) continue;
+    // Where a hub or a proxy may be: a transit gateway, a virtual private gateway, a peering connection.
+    if (r.destination !== undefined && (r.target === 'transit-gateway' || r.target === 'gateway' || r.target === 'unseen')) {
+      entries.push({ destination: r.destination, target: `${r.target === 'unseen' ? 'peering connection or other target' : r.target}${r.targetId ? ` ${r.targetId}` : ''}` });
+    }
     if (r.destination === undefined) {
       otherDefaultRoute ??= 'a route whose destination is not known at synth';
       continue;
@@ -74,7 +81,7 @@ function routeFacts(facts: TreeRecords, rtKey: string, gatewayEndpoints: string[
         otherDefaultRoute ??= 'a target whose way out cannot be seen (peering, firewall or local gateway)';
     }
   }
-  return { known: true, natRoute, internetGatewayRoute, otherDefaultRoute, gatewayEndpoints };
+  return { known: true, natRoute, internetGatewayRoute, otherDefaultRoute, gatewayEndpoints, ...(entries.length > 0 ? { entries } : {}) };
 }
 
 function gatewayEndpointsOn(facts: TreeRecords, rtKey: string) {

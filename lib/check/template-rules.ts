@@ -1,4 +1,5 @@
 import { cidrContains } from './tree-facts';
+import { SPOKE_CIDRS_METADATA } from '../core/metadata';
 
 /**
  * The checks of the `PrivateEksChecks` pack over a synthesized CloudFormation template: what cdk-nag and the
@@ -132,6 +133,9 @@ function endpointGroupsWiderThanVpc(endpointId: string, p: Json, resources: Reco
     const sgId = refOf(sgRef);
     const sg = sgId ? resources[sgId] : undefined;
     if (!sgId || sg?.Type !== 'AWS::EC2::SecurityGroup') continue;
+    // A hub's endpoints serve the spoke VPCs `EndpointHub` was given (`spokeCidrs`), which it records on the group:
+    // exactly those are admitted, anything else (0.0.0.0/0, a rule added later) is still reported.
+    const spokes: string[] = Array.isArray(sg.Metadata?.[SPOKE_CIDRS_METADATA]) ? sg.Metadata[SPOKE_CIDRS_METADATA] : [];
     const rules: Array<[string, string, Json]> = (Array.isArray(sg.Properties?.SecurityGroupIngress) ? sg.Properties.SecurityGroupIngress : [])
       .map((rule: Json, i: number) => [sgId, `Properties/SecurityGroupIngress/${i}`, rule]);
     for (const [id, r] of Object.entries(resources)) {
@@ -145,6 +149,7 @@ function endpointGroupsWiderThanVpc(endpointId: string, p: Json, resources: Reco
       const cidr = literalValue(rule?.CidrIp, parameters);
       if (typeof rule?.CidrIp === 'object' && refOf(rule.CidrIp) === vpcId && rule.CidrIp['Fn::GetAtt']?.[1] === 'CidrBlock') continue;
       if (typeof cidr !== 'string') continue; // a source group, or a value that cannot be read: not a CIDR to judge
+      if (spokes.includes(cidr) && cidr !== '0.0.0.0/0') continue;
       if (cidr === '0.0.0.0/0' || (typeof vpcCidr === 'string' && !cidrContains(vpcCidr, cidr))) {
         out.push({ ruleId: 'PEKS-SEC-5', logicalId: id, location, detail: `${endpointId}'s security group admits ${cidr}${typeof vpcCidr === 'string' ? `, outside the VPC's ${vpcCidr}` : ''}` });
       }

@@ -46,6 +46,7 @@ export class TreeFacts implements TreeRecords {
   public readonly ingressRules: GroupRuleRecord[] = [];
   public readonly egressRules: GroupRuleRecord[] = [];
   public readonly vpcs = new Map<string, VpcRecord>();
+  public readonly vpcCidrBlocks: Array<{ readonly vpcKey?: string; readonly cidr?: string }> = [];
   public readonly natGateways: NatGatewayRecord[] = [];
   public readonly eksClusters: EksClusterRecord[] = [];
   /** Every managed nodegroup in the tree. */
@@ -97,6 +98,7 @@ export class TreeFacts implements TreeRecords {
       else if (c instanceof ec2.CfnSecurityGroup) groups.push(c);
       else if (c instanceof ec2.CfnSubnet) this.subnets.set(resourceKey(c), subnetRecord(c));
       else if (c instanceof ec2.CfnVPC) this.vpcs.set(resourceKey(c), vpcRecord(c));
+      else if (c instanceof ec2.CfnVPCCidrBlock) this.vpcCidrBlocks.push({ vpcKey: key(c.vpcId), cidr: literal(c.cidrBlock) });
       else if (c instanceof ec2.CfnInternetGateway || c instanceof ec2.CfnLaunchTemplate) byKey.set(resourceKey(c), c);
       else if (c instanceof CfnResource) this.readCustomResource(c);
       else if (c instanceof ClusterBastion) this.bastions.push(bastionRecord(c));

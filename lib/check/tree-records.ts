@@ -282,6 +282,8 @@ export interface TreeRecords {
   readonly ingressRules: GroupRuleRecord[];
   readonly egressRules: GroupRuleRecord[];
   readonly vpcs: ReadonlyMap<string, VpcRecord>;
+  /** Secondary IPv4 CIDR blocks (`AWS::EC2::VPCCidrBlock`): the VPC (key) and the block, when literal. */
+  readonly vpcCidrBlocks: Array<{ readonly vpcKey?: string; readonly cidr?: string }>;
   readonly natGateways: NatGatewayRecord[];
   readonly eksClusters: EksClusterRecord[];
   readonly nodegroups: NodegroupRecord[];

@@ -32,7 +32,9 @@ export class EndpointNeeds {
    * the client services (`clientServices`) already hold what they need.
    */
   constructor(private readonly scope: Construct, public readonly declaredServices: string[],
-    private readonly customerRoutedEgress: boolean, features: ClusterFeatures = {}, defaults: ClusterFeatures = {}) {
+    private readonly customerRoutedEgress: boolean, features: ClusterFeatures = {}, defaults: ClusterFeatures = {},
+    /** Services a hub VPC serves (`sharedEndpoints`): not created here; probed against the hub's CIDRs. */
+    public readonly hubServices: string[] = []) {
     this.features = { ...features, ...defaults };
     this.podIdentityRequested = features.podIdentity === true;
   }
@@ -58,7 +60,7 @@ export class EndpointNeeds {
   public createEndpoints(clientServices: string[], additional: string[], restrictPolicies: boolean,
     props: Omit<NodeEndpointsProps, 'services' | 's3Gateway' | 'accountScopedPolicies' | 'restrictS3Policy'>): NodeEndpoints {
     const services = [...new Set(clientServices)]
-      .filter(s => s !== 's3' && !this.declaredServices.includes(s) && this.offeredHere(s));
+      .filter(s => s !== 's3' && !this.declaredServices.includes(s) && !this.hubServices.includes(s) && this.offeredHere(s));
     for (const s of additional) {
       if (!services.includes(s)) services.push(s);
     }
@@ -127,7 +129,7 @@ export class EndpointNeeds {
   public addFeatureEndpoint(service: string) {
     this.needFromNodeSubnets(service);
     // addInterfaceEndpoint returns the existing endpoint for a service added before.
-    if (this.endpoints && !this.declaredServices.includes(service) && this.offeredHere(service)) {
+    if (this.endpoints && !this.declaredServices.includes(service) && !this.hubServices.includes(service) && this.offeredHere(service)) {
       this.endpoints.addInterfaceEndpoint(service);
     }
   }
@@ -145,7 +147,7 @@ export class EndpointNeeds {
   private needFromNodeSubnets(service: string) {
     if (!this.offeredHere(service)) return;
     // An endpoint this construct creates must answer inside the VPC; anything else may be reached another way.
-    const anyAddress = this.declaredServices.includes(service) || (service !== 's3' && !this.endpoints);
+    const anyAddress = this.declaredServices.includes(service) || (service !== 's3' && !this.endpoints && !this.hubServices.includes(service));
     if (!this.probeServices.includes(service)) this.probeServices.push(service);
     if (anyAddress && !this.probeAnyAddress.includes(service)) this.probeAnyAddress.push(service);
     this.preflight?.addService(service, anyAddress);

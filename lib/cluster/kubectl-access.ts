@@ -32,6 +32,8 @@ export interface KubectlAccessProps {
   readonly caches: ClusterCaches;
   /** Makes a construct whose pods need nodes wait for the first nodegroup. */
   readonly afterFirstNodegroup: (c: Construct) => void;
+  /** The handler's environment (the proxy's settings), when there is one. */
+  readonly environment?: { [key: string]: string };
 }
 
 interface KubectlHandler {
@@ -109,6 +111,7 @@ export class KubectlAccess {
       privateSubnets: inVpc ? vpc.selectSubnets(this.props.nodeSubnets).subnets : undefined,
       memory: this.props.memory,
       removalPolicy: this.props.removalPolicy,
+      environment: this.props.environment,
     });
     const handler = provider.node.findChild('Handler');
     acknowledgeFindings(provider, 'kubectlProvider', {

@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
+import { bastionProxyLines, hubFactsOf, proxyEnvironment, proxyFactsOf, proxyForHosts, useSharedEndpoints } from './beyond-vpc';
 import { ClusterCaches } from './caches';
 import { ClusterCheckInput, ClusterChecks } from './checks';
 import { addManagedAddon, createOrNothing } from './components';
@@ -18,7 +19,9 @@ import { AddNodegroupOptions, AddPullThroughCacheOptions, PrivateEksClusterProps
 import { clusterSettings } from './props-checks';
 import { addBastion, addClusterOutputs, addDefaultNodegroup } from './wiring';
 import { BastionAccess, ClusterBastion } from '../bastion/bastion';
+import { HubFacts } from '../check/hub-rules';
 import { Finding, JoinModel } from '../check/join-analysis';
+import { ProxyFacts } from '../check/proxy-rules';
 import { TreeFacts } from '../check/tree-facts';
 import { ClusterAddon, ClusterAddonOptions } from '../components/cluster-addon';
 import { Karpenter, KarpenterOptions } from '../components/karpenter';
@@ -26,6 +29,7 @@ import { LoadBalancerController, LoadBalancerControllerOptions } from '../compon
 import { ClusterFeatures, IPrivateEksCluster } from '../components/private-cluster';
 import { literalVpcCidr } from '../core/cidr';
 import { cloudWatchLogsKey } from '../core/logs-key';
+import { EgressProxy } from '../network/egress-proxy';
 import { PrivateNetwork } from '../network/network';
 import { NodeEndpoints } from '../network/node-endpoints';
 import { NetworkPreflight } from '../network/preflight';
@@ -102,6 +106,10 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
   /** The key and retention of the log groups this construct creates. */
   private readonly logSettings: ClusterLogs;
   private logsKey?: kms.Key;
+  /** The proxy as the hosts get it (`proxy`, with the generated NO_PROXY). */
+  private readonly hostProxy?: EgressProxy;
+  /** The hub and the proxy as the checks read them. */
+  private readonly beyondVpc: { hub?: HubFacts; proxy?: ProxyFacts };
 
   constructor(scope: Construct, id: string, props: PrivateEksClusterProps) {
     super(scope, id);
@@ -118,7 +126,7 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
     this.downgrades = settings.downgrades;
     // The managed vpc-cni gets its credentials through Pod Identity: the agent and the eks-auth endpoint.
     this.needs = new EndpointNeeds(this, settings.declaredServices, settings.customerRoutedEgress, props.features,
-      settings.cniRole ? { podIdentity: true } : {});
+      settings.cniRole ? { podIdentity: true } : {}, settings.hub?.services);
 
     // 1. The VPC and the subnets; the endpoints of what the clients in the node subnets call (nodes, bastion).
     const placement = placeInVpc(this, props, settings);
@@ -144,9 +152,17 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
     this.controlPlaneLogGroup = controlPlane.controlPlaneLogGroup;
     this.connections = this.cluster.connections;
 
+    this.beyondVpc = {
+      hub: settings.hub ? hubFactsOf(settings.hub) : undefined,
+      proxy: settings.proxy ? proxyFactsOf(settings.proxy) : undefined,
+    };
+    this.hostProxy = settings.proxy ? proxyForHosts(this, settings.proxy, this.vpc, this.cluster, this.needs, settings.hub) : undefined;
+
     // 3. The deploy-time probe, then the bastion, after the endpoints and the probe.
     this.needs.recordClientServices(clientServices);
-    const vpcCidrs = [literalVpcCidr(this.vpc) ?? this.vpc.vpcCidrBlock];
+    // The probe and the doctor accept the hub's addresses for what the hub serves.
+    const vpcCidrs = [literalVpcCidr(this.vpc) ?? this.vpc.vpcCidrBlock, ...(settings.hub?.hubCidrs ?? [])];
+    if (settings.hub) useSharedEndpoints(this, this.vpc, settings.hub);
     if (settings.preflight) {
       this.preflight = this.needs.createPreflight({
         vpc: this.vpc,
@@ -159,6 +175,7 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
       });
     }
     if (settings.withBastion) this.bastion = addBastion(this, props, placement, this.cluster, this.logSettings, this.needs, vpcCidrs);
+    if (this.bastion && this.hostProxy) this.bastion.instance.addUserData(...bastionProxyLines(this.hostProxy));
 
     // 4. The node role, the core add-ons, then the nodes (after the endpoints, the probe and the add-ons they need).
     this.nodeRole = PrivateNodegroup.createNodeRole(this, 'NodeRole', { cniPolicy: this.nodeRoleCniPolicy });
@@ -181,6 +198,7 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
       needs: this.needs,
       caches: this.caches,
       afterFirstNodegroup: c => this.order.afterFirstNodegroup(c),
+      environment: this.hostProxy ? proxyEnvironment(this.hostProxy) : undefined,
     });
     this.nodegroup = addDefaultNodegroup(this, props, this.bastion, (nid, options) => this.addNodegroup(nid, options));
 
@@ -201,6 +219,8 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
       cluster: this.cluster,
       subnets: options.subnets ?? this.nodeSubnets,
       role: options.role ?? this.nodeRole,
+      httpsProxy: options.httpsProxy ?? this.hostProxy?.url,
+      noProxy: options.noProxy ?? this.hostProxy?.noProxy,
     });
     this.order.nodegroupAdded(nodes);
     return nodes;
@@ -390,6 +410,7 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
         version: this.version.version,
         helmCharts: (facts: TreeFacts) => facts.all.filter((c): c is eks.HelmChart => c instanceof eks.HelmChart && inThis(c)),
         declaredRegistries: this.declaredRegistries,
+        ...this.beyondVpc,
       },
     };
   }

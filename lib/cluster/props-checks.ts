@@ -8,6 +8,9 @@ import { isJoinRule, JOIN_RULES } from '../check/join-analysis';
 import { EndpointCatalogue } from '../contracts/endpoint-catalogue';
 import { validateInstanceType } from '../contracts/instance-types';
 import { misuse } from '../core/errors';
+import { EgressProxy } from '../network/egress-proxy';
+import { checkProxy } from '../network/proxy-settings';
+import { HubDnsResolution, SharedEndpoints } from '../network/shared-endpoints';
 
 /** The warning ID of an API endpoint open to the internet. */
 export const OPEN_PUBLIC_ENDPOINT_WARNING = 'cdk-private-eks:publicEndpointOpenToInternet';
@@ -35,6 +38,10 @@ export interface ClusterSettings {
   readonly downgrades: { [ruleId: string]: string };
   /** Whether the deploy-time probe is created (`preflight`). */
   readonly preflight: boolean;
+  /** The hub the VPC uses endpoints from, checked (`sharedEndpoints`). */
+  readonly hub?: SharedEndpoints;
+  /** The proxy, checked (`proxy`). */
+  readonly proxy?: EgressProxy;
 }
 
 /** Checks the props, in the order a user meets the errors, and resolves their defaults. */
@@ -78,7 +85,14 @@ export function clusterSettings(scope: Construct, props: PrivateEksClusterProps)
     return r.toLowerCase();
   });
   const downgrades = checkDowngrades(scope, props.downgradeRules ?? {});
+  const hub = props.sharedEndpoints ? checkSharedEndpoints(scope, props.sharedEndpoints, declaredServices) : undefined;
+  if (props.proxy) {
+    const problem = checkProxy(props.proxy);
+    if (problem) throw misuse(scope, `proxy: ${problem}`, 'write the proxy as http://host:port, hosts as names or .domains, CIDRs as a.b.c.d/n');
+  }
   return {
+    hub,
+    proxy: props.proxy,
     createEndpoints,
     withBastion,
     endpointAccess,
@@ -162,3 +176,42 @@ export function checkDowngrades(scope: Construct, downgrades: { [ruleId: string]
   return { ...downgrades };
 }
 
+
+const CIDR = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/;
+const DNS_NAME = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+\.?$/i;
+
+/** Checks `sharedEndpoints`: names, literal CIDRs and accounts, no gateway service, a profile only with profiles. */
+export function checkSharedEndpoints(scope: Construct, hub: SharedEndpoints, declared: string[]): SharedEndpoints {
+  const bad = (what: string, fix: string) => misuse(scope, `sharedEndpoints: ${what}`, fix);
+  if (hub.services.length === 0) throw bad('services is empty', 'list the services the hub serves (short names such as \'ec2\', \'ecr.api\')');
+  for (const s of hub.services) {
+    if (s === 's3' || s === 'dynamodb') {
+      throw bad(`"${s}" is served by a gateway endpoint, which only its own VPC's route tables use`, `leave "${s}" out: the cluster keeps its own ${s} gateway endpoint (free)`);
+    }
+    const problem = EndpointCatalogue.checkServiceName(s);
+    if (problem) throw bad(problem, 'list short service names such as \'ec2\', \'ecr.api\'');
+    if (declared.includes(s)) throw bad(`"${s}" is also in existingEndpointServices`, 'keep it in one of the two: sharedEndpoints (proven) or existingEndpointServices (declared)');
+  }
+  if (hub.hubCidrs.length === 0) throw bad('hubCidrs is empty', 'list the hub VPC\'s IPv4 CIDR blocks');
+  for (const [prop, list] of [['hubCidrs', hub.hubCidrs], ['admittedCidrs', hub.admittedCidrs ?? []]] as const) {
+    for (const c of list) {
+      if (Token.isUnresolved(c) || !CIDR.test(c)) throw bad(`${prop}: "${c}" is not a literal IPv4 CIDR`, 'write each CIDR block out, such as \'10.0.0.0/16\'');
+    }
+  }
+  for (const n of hub.names ?? []) {
+    if (Token.isUnresolved(n) || !DNS_NAME.test(n)) throw bad(`names: "${n}" is not a DNS name`, 'list zone names or rule domains such as \'api.ecr.eu-west-1.amazonaws.com\', and *.<zone> for a wildcard record');
+  }
+  for (const a of hub.admittedAccounts ?? []) {
+    if (!Token.isUnresolved(a) && !/^\d{12}$/.test(a)) throw bad(`admittedAccounts: "${a}" is not a 12-digit account ID`, 'list account IDs');
+  }
+  if (hub.profileId !== undefined && hub.resolution !== HubDnsResolution.ROUTE53_PROFILE) {
+    throw bad(`profileId was given with resolution ${hub.resolution}`, 'use resolution: HubDnsResolution.ROUTE53_PROFILE, or remove profileId');
+  }
+  if (hub.profileId !== undefined && !Token.isUnresolved(hub.profileId) && !/^rp-[0-9a-z]+$/.test(hub.profileId)) {
+    throw bad(`profileId "${hub.profileId}" is not a Route 53 Profile ID (rp-...)`, 'pass the ID of the hub\'s profile, shared with this account through AWS RAM');
+  }
+  if (hub.region !== undefined && !Token.isUnresolved(hub.region) && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(hub.region)) {
+    throw bad(`region "${hub.region}" is not a region name`, 'write it as eu-west-1');
+  }
+  return hub;
+}

@@ -7,7 +7,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { BastionOptions } from '../bastion/bastion';
 import { ClusterFeatures } from '../components/private-cluster';
+import { EgressProxy } from '../network/egress-proxy';
 import { PrivateNetworkProps } from '../network/network';
+import { SharedEndpoints } from '../network/shared-endpoints';
 import { PrivateNodegroupOptions } from '../nodes/private-nodegroup';
 import { EcrPullThroughCacheProps } from '../workloads/pull-through-cache';
 
@@ -158,6 +160,27 @@ export interface PrivateEksClusterProps {
    * @default - none
    */
   readonly existingEndpointServices?: string[];
+
+  /**
+   * Interface endpoints this VPC uses from a hub VPC (over a Transit Gateway or peering): `EndpointHub.sharedEndpoints()`
+   * for a hub of this app, or the same struct written out for one elsewhere. The cluster creates no endpoint of its own
+   * for these services (it keeps its S3 gateway endpoint), associates the hub's Route 53 Profile with its VPC when
+   * `profileId` is given, and the synth-time check proves each client's route to the hub, each name it calls the
+   * services by, and that the hub admits its CIDRs and account (PEKS-HUB-*). The preflight accepts the hub's CIDRs.
+   * @see https://docs.aws.amazon.com/whitepapers/latest/building-scalable-secure-multi-vpc-network-infrastructure/centralized-access-to-vpc-private-endpoints.html
+   * @default - no hub: the services' endpoints are created in this VPC
+   */
+  readonly sharedEndpoints?: SharedEndpoints;
+
+  /**
+   * An HTTP(S) proxy for what no endpoint serves (public registries, Helm chart repositories): its settings reach
+   * containerd and kubelet on the nodes (systemd drop-ins on Amazon Linux, `settings.network` on Bottlerocket), the
+   * kubectl handler's environment and the bastion's shell, with a generated `NO_PROXY` (the VPC's and service CIDRs,
+   * in-cluster names, the API server, every name an endpoint serves). Images and charts from its `hosts` count as
+   * reached (PEKS-PROXY-*).
+   * @default - no proxy
+   */
+  readonly proxy?: EgressProxy;
 
   /**
    * Container registries the nodes reach by means the construct cannot see (a registry inside the VPC, a proxy, a

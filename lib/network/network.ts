@@ -151,6 +151,38 @@ export class PrivateNetwork extends Construct {
       Tags.of(subnet).add('kubernetes.io/role/elb', '1');
     }
   }
+
+  /**
+   * Attaches the VPC to a Transit Gateway (its private subnets, one per Availability Zone) and routes `destinations`
+   * (a hub's or a proxy's CIDRs) through it from every private subnet: the route the synth-time check looks for when
+   * endpoints are shared from a hub (`sharedEndpoints`) or a proxy is used (`proxy`). A gateway of another account must
+   * be shared with this one through AWS RAM first (and accept the attachment unless it auto-accepts).
+   * @see https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html
+   */
+  public attachToTransitGateway(id: string, transitGatewayId: string, destinations: string[]): ec2.CfnTransitGatewayAttachment {
+    if (destinations.length === 0) throw misuse(this, 'attachToTransitGateway needs at least one destination CIDR', 'pass the hub\'s (or proxy\'s) CIDR blocks');
+    for (const d of destinations) {
+      if (Token.isUnresolved(d) || !/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(d)) {
+        throw misuse(this, `attachToTransitGateway: destination "${d}" is not a literal IPv4 CIDR`, 'write the CIDR out, such as \'10.0.0.0/16\'');
+      }
+    }
+    const subnets = this.vpc.selectSubnets({ subnetGroupName: PrivateNetwork.PRIVATE_SUBNET_GROUP, onePerAz: true }).subnets;
+    const attachment = new ec2.CfnTransitGatewayAttachment(this, id, {
+      transitGatewayId,
+      vpcId: this.vpc.vpcId,
+      subnetIds: subnets.map(s => s.subnetId),
+    });
+    const routed = this.vpc.selectSubnets({ subnetGroupName: PrivateNetwork.PRIVATE_SUBNET_GROUP }).subnets;
+    routed.forEach((subnet, i) => destinations.forEach((d, j) => {
+      const route = new ec2.CfnRoute(this, `${id}Route${i}${j > 0 ? `x${j}` : ''}`, {
+        routeTableId: subnet.routeTable.routeTableId,
+        destinationCidrBlock: d,
+        transitGatewayId,
+      });
+      route.addDependency(attachment);
+    }));
+    return attachment;
+  }
 }
 
 /**

@@ -1,12 +1,15 @@
+import { IResolveContext, Lazy, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { bottlerocketProxySettings, checkProxyValues, NODE_NO_PROXY, systemdProxyDropIn } from './node-proxy';
 import { validateInstanceType } from '../contracts/instance-types';
 import { defaultAmiFamily } from '../contracts/kubernetes-versions';
 import { acknowledgeFindings } from '../core/acknowledgements';
 import { isConcreteNumber, misuse } from '../core/errors';
 import { defaultPrivateSelection } from '../core/subnets';
+import { writeFileLine } from '../core/user-data';
 
 /**
  * Settings of a managed nodegroup for a private cluster.
@@ -126,6 +129,22 @@ export interface PrivateNodegroupOptions {
    * @default - none: EKS's bootstrap only
    */
   readonly userData?: ec2.UserData;
+
+  /**
+   * An HTTP(S) proxy for containerd and kubelet (`http://host:port`): systemd drop-ins on Amazon Linux (before the
+   * nodes join), `settings.network` on Bottlerocket. `PrivateEksCluster` sets it from its `proxy`, with the
+   * generated `noProxy`.
+   * @default - no proxy
+   */
+  readonly httpsProxy?: string;
+
+  /**
+   * What stays off the proxy (hosts, `.domains`, CIDRs), besides `localhost`, `127.0.0.1`, `169.254.169.254`,
+   * `169.254.170.23`, `.svc`, `.cluster.local` and `.internal`, always kept off: the VPC's CIDRs, the service CIDR,
+   * `.eks.amazonaws.com` and the names of the endpoints the nodes use.
+   * @default - only those always kept off
+   */
+  readonly noProxy?: string[];
 }
 
 /**
@@ -240,8 +259,20 @@ export class PrivateNodegroup extends Construct {
         throw misuse(this, `${name} must be a whole number from 1 to 100, got ${value}`, `set ${name} to, for example, 1`);
       }
     }
+    if (props.noProxy && !props.httpsProxy) throw misuse(this, 'noProxy was given without httpsProxy', 'pass `httpsProxy`, or remove `noProxy`');
+    const proxyProblem = props.httpsProxy ? checkProxyValues(props.httpsProxy, (props.noProxy ?? []).filter(n => !Token.isUnresolved(n))) : undefined;
+    if (proxyProblem) throw misuse(this, `httpsProxy: ${proxyProblem}`, 'write the proxy as http://host:port and noProxy entries as hosts, .domains or CIDRs');
+    if (props.httpsProxy && isBottlerocket(amiType) && props.userData) {
+      throw misuse(this, 'httpsProxy with a Bottlerocket userData of yours: the library would write a second [settings.network] table into your TOML',
+        `put the proxy in your settings: ${bottlerocketProxySettings(props.httpsProxy, [...NODE_NO_PROXY, '...']).replace(/\n/g, ' ')}`);
+    }
+    if (props.httpsProxy && props.userData instanceof ec2.MultipartUserData) {
+      throw misuse(this, 'httpsProxy with a MultipartUserData of yours: the library adds the proxy as a part of its own multi-part document',
+        'pass your commands as ec2.UserData.forLinux() (the library wraps them into a part), or write the drop-ins yourself and leave httpsProxy out');
+    }
+    const userData = props.httpsProxy ? proxyUserData(props.httpsProxy, props.noProxy ?? [], amiType, props.userData) : props.userData;
     this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
-      userData: nodeUserData(props.userData, amiType),
+      userData: nodeUserData(userData, amiType),
       requireImdsv2: true,
       httpPutResponseHopLimit: hopLimit,
       keyPair: props.sshKeyPair,
@@ -304,6 +335,32 @@ function nodeUserData(userData: ec2.UserData | undefined, amiType: eks.Nodegroup
   if (!userData || isBottlerocket(amiType) || userData instanceof ec2.MultipartUserData) return userData;
   const multipart = new ec2.MultipartUserData();
   multipart.addUserDataPart(userData, ec2.MultipartBody.SHELL_SCRIPT, true);
+  return multipart;
+}
+
+/**
+ * The nodes' user data with the proxy: for Amazon Linux a shell part writing the drop-ins for containerd and kubelet
+ * (files from base64) before the user's part, for Bottlerocket the TOML settings. NO_PROXY entries may be tokens
+ * (the cluster's generated list, complete at synth): they are resolved when the template is written.
+ */
+function proxyUserData(url: string, noProxy: string[], amiType: eks.NodegroupAmiType, userData: ec2.UserData | undefined): ec2.UserData {
+  const entries = (ctx: IResolveContext) => [...NODE_NO_PROXY, ...noProxy.flatMap(n => (Token.isUnresolved(n) ? String(ctx.resolve(n)).split(',') : [n]))]
+    .filter((n, i, all) => n.length > 0 && all.indexOf(n) === i);
+  if (isBottlerocket(amiType)) {
+    return ec2.UserData.custom(Lazy.uncachedString({ produce: (ctx: IResolveContext) => bottlerocketProxySettings(url, entries(ctx)) }));
+  }
+  const dropIn = Lazy.uncachedString({ produce: (ctx: IResolveContext) => systemdProxyDropIn(url, entries(ctx).join(',')) });
+  const proxy = ec2.UserData.forLinux();
+  proxy.addCommands(
+    writeFileLine('/etc/systemd/system/containerd.service.d/http-proxy.conf', dropIn),
+    writeFileLine('/etc/systemd/system/kubelet.service.d/http-proxy.conf', dropIn),
+    'systemctl daemon-reload',
+  );
+  const multipart = new ec2.MultipartUserData();
+  multipart.addUserDataPart(proxy, ec2.MultipartBody.SHELL_SCRIPT, true);
+  if (userData) {
+    multipart.addUserDataPart(userData, ec2.MultipartBody.SHELL_SCRIPT, true);
+  }
   return multipart;
 }
 

@@ -51,3 +51,106 @@ export function estimate(region: string | undefined, interfaceEndpointAzs: numbe
   ].filter(l => l.count > 0);
   return { region: region ?? 'unknown (environment-agnostic stack)', ratesOf, lines, monthlyUsd: round(lines.reduce((a, l) => a + l.monthlyUsd, 0)) };
 }
+
+/**
+ * The rates a hub-and-spoke comparison needs beyond `REGION_RATES`, in USD. The stored copies of AWS's pricing pages
+ * (read 2026-12-05) carry their prose and billing rules but not the price tables, which the live pages render with
+ * JavaScript: each figure below is the one those pages are quoted with elsewhere, named in `source`, and should be
+ * checked against the live page (or the AWS Price List API) before a budget rests on it.
+ */
+export interface HubRates {
+  /** Transit Gateway: per attachment-hour (billed to the attached VPC's account). */
+  readonly transitGatewayAttachmentHour: number;
+  /** Transit Gateway: per GB sent from a VPC into the transit gateway. */
+  readonly transitGatewayPerGb: number;
+  /** Interface endpoint: per GB processed (first tier). */
+  readonly interfaceEndpointPerGb: number;
+  /** NAT gateway: per GB processed. */
+  readonly natGatewayPerGb: number;
+  /** Route 53: per private hosted zone and month (first 25 zones). */
+  readonly hostedZoneMonth: number;
+}
+
+export const HUB_RATES: Record<string, HubRates> = {
+  'us-east-1': { transitGatewayAttachmentHour: 0.05, transitGatewayPerGb: 0.02, interfaceEndpointPerGb: 0.01, natGatewayPerGb: 0.045, hostedZoneMonth: 0.5 },
+};
+
+/** Where each hub rate comes from (read 2026-12-05). */
+export const HUB_RATES_SOURCE = [
+  'https://aws.amazon.com/transit-gateway/pricing/ (billing rules: "The VPC account owner is billed hourly for each hour that their Amazon VPCs are attached"; '
+    + '"Data processing charges apply for each gigabyte sent from a VPC to the AWS Transit Gateway"; 0.05/attachment-hour and 0.02/GB as quoted by third-party cost guides, the table not in the stored copy)',
+  'https://aws.amazon.com/privatelink/pricing/ ("billed for each hour that your VPC endpoint remains provisioned in each Availability Zone"; 0.01/GB first 1 PB from a copy of the page\'s table)',
+  'https://aws.amazon.com/vpc/pricing/ (NAT gateway 0.045/GB in us-east-1, as quoted by third-party cost guides)',
+  'https://aws.amazon.com/route53/pricing/ (0.50 per hosted zone and month for the first 25, as quoted by third-party guides); Route 53 Profiles: no rate found, not priced',
+].join('; ');
+
+/** One design's cost for a number of cluster VPCs. */
+export interface SpokeDesignCost {
+  /** `endpoints in every VPC`, `shared from a hub`, `NAT gateway in every VPC`. */
+  readonly design: string;
+  /** Fixed cost of all the VPCs together, per month. */
+  readonly monthlyUsd: number;
+  /** Fixed cost per cluster VPC, per month. */
+  readonly perClusterMonthlyUsd: number;
+  /** What each GB between a node and an AWS service costs on this path. */
+  readonly perGbUsd: number;
+  /** What the figure leaves out. */
+  readonly note?: string;
+}
+
+/** What the designs cost for `spokes` cluster VPCs. */
+export interface HubComparison {
+  readonly spokes: number;
+  /** The region whose rates were used. */
+  readonly ratesOf: string;
+  readonly designs: SpokeDesignCost[];
+}
+
+/** Inputs of the comparison: what one cluster VPC uses. */
+export interface HubComparisonInput {
+  /** The stack's region, when known. */
+  readonly region?: string;
+  /** Interface endpoint services one cluster uses. */
+  readonly services: number;
+  /** Availability Zones the endpoints (and NAT gateways) span. */
+  readonly azs: number;
+  /** Private hosted zones the hub holds (0 with a Route 53 Profile). */
+  readonly hostedZones: number;
+  /** Whether the hub's names come from a Route 53 Profile (not priced: no rate found). */
+  readonly profile: boolean;
+}
+
+/**
+ * Fixed monthly cost of `spokes` cluster VPCs with endpoints in each, with the endpoints shared from one hub (the hub's
+ * endpoints, one Transit Gateway attachment per spoke and one for the hub, the hosted zones), and with a NAT gateway
+ * per AZ in each. The Transit Gateway's own attachments are the only network cost a hub adds; peering has no hourly
+ * charge but does not scale to many VPCs, and is not priced here.
+ */
+export function compareHubDesigns(input: HubComparisonInput, spokes: number): HubComparison {
+  // One region's rates throughout: the hub rates' region, else us-east-1's.
+  const ratesOf = input.region && HUB_RATES[input.region] && REGION_RATES[input.region] ? input.region : 'us-east-1';
+  const rates = REGION_RATES[ratesOf];
+  const hub = HUB_RATES[ratesOf];
+  const round = (n: number) => Math.round(n * 100) / 100;
+  const endpointsPerVpc = input.services * input.azs * rates.interfaceEndpointAzHour * HOURS_PER_MONTH;
+  const perVpc = round(endpointsPerVpc * spokes);
+  const attachments = (spokes + 1) * hub.transitGatewayAttachmentHour * HOURS_PER_MONTH;
+  const hubFixed = round(endpointsPerVpc + attachments + input.hostedZones * hub.hostedZoneMonth);
+  const nat = round(spokes * input.azs * (rates.natGatewayHour + rates.publicIpv4Hour) * HOURS_PER_MONTH);
+  const per = (total: number) => round(total / spokes);
+  return {
+    spokes,
+    ratesOf,
+    designs: [
+      { design: 'endpoints in every VPC', monthlyUsd: perVpc, perClusterMonthlyUsd: per(perVpc), perGbUsd: hub.interfaceEndpointPerGb },
+      {
+        design: 'shared from a hub (Transit Gateway)',
+        monthlyUsd: hubFixed,
+        perClusterMonthlyUsd: per(hubFixed),
+        perGbUsd: round((hub.transitGatewayPerGb + hub.interfaceEndpointPerGb) * 1000) / 1000,
+        note: input.profile ? 'the Route 53 Profile is not priced (no rate found)' : undefined,
+      },
+      { design: 'NAT gateway in every VPC', monthlyUsd: nat, perClusterMonthlyUsd: per(nat), perGbUsd: hub.natGatewayPerGb },
+    ],
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * Endpoints shared from a hub: one network account holds the interface endpoints (and the Transit Gateway) for every
+ * cluster VPC; two teams' accounts run a private cluster each, with no endpoint of their own but the free S3 gateway.
+ *
+ * - The hub (account 111111111111): a VPC with the interface endpoints a private cluster calls, a Route 53 Profile that
+ *   carries them (private DNS on), shared with the spokes' accounts through AWS RAM, and a Transit Gateway shared the
+ *   same way, routing the spokes to the hub.
+ * - Each spoke (222222222222, 333333333333): PrivateEksCluster with `sharedEndpoints`: it associates the profile with
+ *   its VPC, attaches the VPC to the Transit Gateway and routes the hub's CIDR through it; the synth-time check proves
+ *   each client's route, each name it calls the services by, and that the hub admits its CIDR and account.
+ *
+ * The hub's profile and Transit Gateway IDs exist once the hub is deployed: the spokes read them from
+ * deployed-hub.json (the hub's outputs, recorded as cdk.context.json records lookups).
+ *
+ *   npx cdk synth --app 'npx ts-node --prefer-ts-exts -P examples/tsconfig.json examples/hub-and-spoke/app.ts'
+ *   npx cdk deploy EndpointHub       # with the network account's credentials; then record its outputs
+ *   npx cdk deploy SpokeTeamA        # with team A's credentials (and SpokeTeamB with team B's)
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
+import { App, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as ram from 'aws-cdk-lib/aws-ram';
+import { Construct } from 'constructs';
+import { EndpointHub, HubDnsResolution, PrivateEksCluster, PrivateNetwork, SharedEndpoints } from '../../lib';
+
+const REGION = 'eu-west-1';
+const HUB_ACCOUNT = '111111111111';
+/** The spokes: their accounts and VPC CIDRs (no overlap with each other or the hub's 10.0.0.0/16). */
+export const SPOKES = [
+  { name: 'TeamA', account: '222222222222', cidr: '10.20.0.0/16' },
+  { name: 'TeamB', account: '333333333333', cidr: '10.30.0.0/16' },
+];
+
+/** The network account: the hub VPC, its endpoints and the Transit Gateway. */
+export class HubStack extends Stack {
+  public readonly hub: EndpointHub;
+
+  constructor(scope: Construct, id: string, props: StackProps) {
+    super(scope, id, props);
+    const network = new PrivateNetwork(this, 'Network', { cidr: '10.0.0.0/16' });
+    const tgw = new ec2.CfnTransitGateway(this, 'TransitGateway', {
+      description: 'Spoke VPCs to the shared endpoints',
+      // Each spoke's attachment is accepted by the network account (aws ec2 accept-transit-gateway-vpc-attachment):
+      // no account the gateway is shared with joins the network on its own (Control Tower CT.EC2.PR.6).
+      autoAcceptSharedAttachments: 'disable',
+      defaultRouteTableAssociation: 'enable',
+      defaultRouteTablePropagation: 'enable',
+    });
+    // The way back: the hub's subnets route the spokes through the Transit Gateway.
+    network.attachToTransitGateway('Spokes', tgw.ref, SPOKES.map(s => s.cidr));
+    new ram.CfnResourceShare(this, 'TransitGatewayShare', {
+      name: 'spoke-transit-gateway',
+      resourceArns: [this.formatArn({ service: 'ec2', resource: 'transit-gateway', resourceName: tgw.ref })],
+      principals: SPOKES.map(s => s.account),
+      allowExternalPrincipals: true,
+    });
+    this.hub = new EndpointHub(this, 'Endpoints', {
+      vpc: network.vpc,
+      resolution: HubDnsResolution.ROUTE53_PROFILE,
+      spokeCidrs: SPOKES.map(s => s.cidr),
+      principalAccounts: SPOKES.map(s => s.account),
+    });
+    new CfnOutput(this, 'ProfileId', { value: this.hub.profile!.attrId });
+    new CfnOutput(this, 'TransitGatewayId', { value: tgw.ref });
+  }
+}
+
+export interface SpokeStackProps extends StackProps {
+  /** The spoke VPC's CIDR. */
+  readonly cidr: string;
+  /** The hub, as this account sees it. */
+  readonly sharedEndpoints: SharedEndpoints;
+  /** The hub's Transit Gateway, shared with this account. */
+  readonly transitGatewayId: string;
+}
+
+/** A team's account: a private cluster whose interface endpoints are the hub's. */
+export class SpokeStack extends Stack {
+  public readonly eks: PrivateEksCluster;
+
+  constructor(scope: Construct, id: string, props: SpokeStackProps) {
+    super(scope, id, props);
+    this.eks = new PrivateEksCluster(this, 'Eks', {
+      version: eks.KubernetesVersion.V1_36,
+      kubectlLayer: new KubectlV36Layer(this, 'KubectlLayer'),
+      network: { cidr: props.cidr },
+      sharedEndpoints: props.sharedEndpoints,
+    });
+    this.eks.network!.attachToTransitGateway('Hub', props.transitGatewayId, props.sharedEndpoints.hubCidrs);
+  }
+}
+
+/** The hub's deployed IDs (its outputs), recorded beside this file. */
+const deployedHub: { profileId: string; transitGatewayId: string } = JSON.parse(fs.readFileSync(path.join(__dirname, 'deployed-hub.json'), 'utf8'));
+
+export function build(app: App): Stack[] {
+  const hub = new HubStack(app, 'EndpointHub', { env: { account: HUB_ACCOUNT, region: REGION } });
+  // Literal values for the other accounts: a token of the hub's stack cannot cross accounts.
+  const shared: SharedEndpoints = { ...hub.hub.sharedEndpoints(), profileId: deployedHub.profileId };
+  const spokes = SPOKES.map(s => new SpokeStack(app, `Spoke${s.name}`, {
+    env: { account: s.account, region: REGION },
+    cidr: s.cidr,
+    sharedEndpoints: shared,
+    transitGatewayId: deployedHub.transitGatewayId,
+  }));
+  return [hub, ...spokes];
+}
+
+if (require.main === module) {
+  const app = new App();
+  build(app);
+  app.synth();
+}

@@ -1,0 +1,116 @@
+import { IResolveContext, Lazy, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as route53profiles from 'aws-cdk-lib/aws-route53profiles';
+import { Construct } from 'constructs';
+import { EndpointNeeds } from './endpoint-needs';
+import { HubFacts } from '../check/hub-rules';
+import { ProxyFacts } from '../check/proxy-rules';
+import { literalVpcCidr } from '../core/cidr';
+import { misuse } from '../core/errors';
+import { writeFileLine } from '../core/user-data';
+import { EgressProxy } from '../network/egress-proxy';
+import { noProxyList } from '../network/proxy-settings';
+import { HubDnsResolution, SharedEndpoints } from '../network/shared-endpoints';
+
+// What `PrivateEksCluster` wires for reaching beyond its VPC: the hub's Route 53 Profile associated with the VPC
+// (`sharedEndpoints.profileId`), and the proxy's settings with the generated `NO_PROXY` (`proxy`).
+
+/**
+ * The association of the hub's Route 53 Profile with the cluster's VPC, in this stack (the VPC's account): created when
+ * `profileId` is given. The profile must have been shared with this account through AWS RAM.
+ * @see https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/profile-associate-vpcs.html
+ */
+export function useSharedEndpoints(scope: Construct, vpc: ec2.IVpc, hub: SharedEndpoints): route53profiles.CfnProfileAssociation | undefined {
+  if (hub.resolution !== HubDnsResolution.ROUTE53_PROFILE || hub.profileId === undefined) return undefined;
+  return new route53profiles.CfnProfileAssociation(scope, 'SharedEndpointsProfile', {
+    name: 'shared-endpoints',
+    profileId: hub.profileId,
+    resourceId: vpc.vpcId,
+  });
+}
+
+/**
+ * The proxy as the cluster's hosts get it: `noProxy` is one lazily joined entry (the generated list and the user's),
+ * complete when the template is written, after every endpoint was added.
+ */
+export function proxyForHosts(scope: Construct, proxy: EgressProxy, vpc: ec2.IVpc, cluster: eks.Cluster, needs: EndpointNeeds,
+  hub: SharedEndpoints | undefined): EgressProxy {
+  const vpcCidr = literalVpcCidr(vpc);
+  if (!vpcCidr) {
+    throw misuse(scope, 'proxy: the VPC\'s CIDR is not a literal value, and NO_PROXY must name it (or in-VPC traffic goes to the proxy)',
+      'import the VPC with its vpcCidrBlock, or create it in this app');
+  }
+  const stack = Stack.of(scope);
+  const region = Token.isUnresolved(stack.region) ? undefined : stack.region;
+  if (!region) {
+    throw misuse(scope, 'proxy: the stack is environment-agnostic, and NO_PROXY must name the endpoints\' regional names',
+      'give the stack an `env` with account and region');
+  }
+  const suffix = Token.isUnresolved(stack.urlSuffix) ? 'amazonaws.com' : stack.urlSuffix;
+  const list = Lazy.string({
+    produce: () => noProxyList({
+      vpcCidrs: [vpcCidr, ...secondaryCidrs(vpc)],
+      serviceCidr: serviceCidrOf(cluster),
+      endpointServices: [...(needs.endpoints?.interfaceServices ?? []), ...(hub?.services ?? [])],
+      s3Gateway: needs.endpoints?.s3GatewayEndpoint !== undefined,
+      region,
+      suffix,
+      extra: proxy.noProxy,
+    }).join(','),
+  });
+  return { ...proxy, noProxy: [list] };
+}
+
+/** The kubectl handler's environment for the proxy (kubectl, Helm and the AWS CLI read these). */
+export function proxyEnvironment(proxy: EgressProxy): { [key: string]: string } {
+  const noProxy = (proxy.noProxy ?? []).join(',');
+  return { HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url, NO_PROXY: noProxy, https_proxy: proxy.url, http_proxy: proxy.url, no_proxy: noProxy };
+}
+
+/** User-data lines for the bastion: a profile script every login shell reads, written as a file (never shell text). */
+export function bastionProxyLines(proxy: EgressProxy): string[] {
+  const env = proxyEnvironment(proxy);
+  // The values are the library's validated literals (checkProxy) and generated names and CIDRs.
+  const script = Lazy.uncachedString({
+    produce: (ctx: IResolveContext) => Object.entries(env).map(([k, v]) => `export ${k}='${String(ctx.resolve(v))}'`).join('\n') + '\n',
+  });
+  return [writeFileLine('/etc/profile.d/private-eks-proxy.sh', script)];
+}
+
+/** The service CIDR the cluster sets, when literal. */
+function serviceCidrOf(cluster: eks.Cluster): string | undefined {
+  const cfn = cluster.node.defaultChild as eks.CfnCluster;
+  const net = cfn.kubernetesNetworkConfig as eks.CfnCluster.KubernetesNetworkConfigProperty | undefined;
+  const cidr = net && !Token.isUnresolved(net) ? net.serviceIpv4Cidr : undefined;
+  return cidr && !Token.isUnresolved(cidr) ? cidr : undefined;
+}
+
+/** The VPC's secondary IPv4 CIDR blocks created in the app (`AWS::EC2::VPCCidrBlock`), when literal. */
+function secondaryCidrs(vpc: ec2.IVpc): string[] {
+  const out: string[] = [];
+  for (const c of vpc.node.findAll()) {
+    if (c instanceof ec2.CfnVPCCidrBlock && typeof c.cidrBlock === 'string' && !Token.isUnresolved(c.cidrBlock)) out.push(c.cidrBlock);
+  }
+  return out;
+}
+
+/** The hub as the check reads it. */
+export function hubFactsOf(hub: SharedEndpoints): HubFacts {
+  return {
+    name: hub.hubName ?? 'the hub',
+    services: [...hub.services],
+    cidrs: [...hub.hubCidrs],
+    resolution: hub.resolution,
+    names: hub.names ? [...hub.names] : undefined,
+    admittedCidrs: hub.admittedCidrs,
+    admittedAccounts: hub.admittedAccounts,
+    admittedOrganizationId: hub.admittedOrganizationId,
+    region: hub.region !== undefined && !Token.isUnresolved(hub.region) ? hub.region : undefined,
+  };
+}
+
+/** The proxy as the check reads it. */
+export function proxyFactsOf(proxy: EgressProxy): ProxyFacts {
+  return { url: proxy.url, hosts: proxy.hosts ?? ['*'], cidrs: proxy.proxyCidrs };
+}
