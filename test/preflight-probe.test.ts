@@ -153,6 +153,32 @@ describe('regional DNS names', () => {
   });
 });
 
+describe('the proxy probe against real sockets', () => {
+  test('a proxy whose name resolves and whose port connects is OK, beside the services', async () => {
+    const results = await probe.runProbes(config(['ec2'], { [HOST.ec2]: ['127.0.0.1'], 'proxy.egress.internal': ['127.0.0.1'] }, okPort,
+      { proxy: `proxy.egress.internal:${okPort}`, budgetMs: 3000 }));
+    expect(results.map((r: any) => [r.service, r.ok])).toEqual([['proxy', true], ['ec2', true]]);
+    expect(results[0].detail).toMatch(new RegExp(`^TCP ${okPort} connected`));
+  });
+
+  test('fails when the proxy\'s name does not resolve here, naming the zone to associate', async () => {
+    const r = await probe.probeProxy({ ...config([], {}, okPort), proxy: 'proxy.egress.internal:3128' });
+    expect(r).toMatchObject({ ok: false, kind: 'PROXY_DNS', service: 'proxy', host: 'proxy.egress.internal' });
+    expect(probe.formatLine(r)).toMatch(/FAIL proxy proxy.egress.internal \[-\] DNS: the proxy proxy.egress.internal does not resolve here \(ENOTFOUND\).*associate the zone/);
+  });
+
+  test('fails when nothing answers at the proxy\'s port, naming the route to its CIDR', async () => {
+    const r = await probe.probeProxy({ ...config([], {}, okPort), proxy: `127.0.0.1:${silentPort}` });
+    expect(r).toMatchObject({ ok: false, kind: 'PROXY_CONNECT', addresses: ['127.0.0.1'] });
+    expect(probe.formatLine(r)).toMatch(/timed out after 0.3s.*attachToTransitGateway/);
+  });
+
+  test('the proxy comes from PROBE_PROXY, and "-" means none', () => {
+    expect(probe.configFromEnv({ PROBE_PROXY: 'proxy.corp.internal:3128' }).proxy).toBe('proxy.corp.internal:3128');
+    expect(probe.configFromEnv({ PROBE_PROXY: '-' }).proxy).toBeUndefined();
+  });
+});
+
 describe('one service probe against real sockets', () => {
   test('a private answer inside the VPC that connects is OK', async () => {
     const r = await probe.probeService('ec2', config(['ec2'], { [HOST.ec2]: ['127.0.0.1'] }, okPort));

@@ -177,6 +177,19 @@ describe('a cluster with a proxy', () => {
     expect(() => synth(proxied({ proxyCidrs: ['10.40.250.0/24'] }, false).app)).not.toThrow();
   });
 
+  test('the preflight probes the proxy from every node subnet, and a hub spoke\'s probe accepts the hub\'s CIDR', () => {
+    const { app, stack } = proxied({}, true, { preflight: true });
+    synth(app);
+    const probes = resourcesOfType(Template.fromStack(stack), 'AWS::Lambda::Function').filter(([, r]) => r.Properties.Environment?.Variables?.PROBE_SERVICES);
+    expect(probes).toHaveLength(2);
+    for (const [, r] of probes) expect(r.Properties.Environment.Variables.PROBE_PROXY).toBe('proxy.egress.internal:3128');
+    const spoke = hubAndSpoke({ spoke: { preflight: true } });
+    synth(spoke.app);
+    const spokeProbe = resourcesOfType(Template.fromStack(spoke.stack), 'AWS::Lambda::Function').find(([, r]) => r.Properties.Environment?.Variables?.PROBE_SERVICES)!;
+    expect(spokeProbe[1].Properties.Environment.Variables.PROBE_VPC_CIDRS).toBe('10.20.0.0/16,10.0.0.0/16');
+    expect(spokeProbe[1].Properties.Environment.Variables.PROBE_ANY_ADDRESS).toBe('-');
+  });
+
   test('a Bottlerocket nodegroup gets settings.network instead of drop-ins', () => {
     const { app, stack, cluster } = proxied();
     cluster.addNodegroup('Bottlerocket', { amiType: eks.NodegroupAmiType.BOTTLEROCKET_X86_64 });

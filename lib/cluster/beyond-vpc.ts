@@ -86,11 +86,14 @@ function serviceCidrOf(cluster: eks.Cluster): string | undefined {
   return cidr && !Token.isUnresolved(cidr) ? cidr : undefined;
 }
 
-/** The VPC's secondary IPv4 CIDR blocks created in the app (`AWS::EC2::VPCCidrBlock`), when literal. */
-function secondaryCidrs(vpc: ec2.IVpc): string[] {
+/**
+ * The VPC's secondary IPv4 CIDR blocks created in its stack so far (`AWS::EC2::VPCCidrBlock` on this VPC), when
+ * literal: what the probe and NO_PROXY must count as inside the VPC.
+ */
+export function secondaryCidrs(vpc: ec2.IVpc): string[] {
   const out: string[] = [];
-  for (const c of vpc.node.findAll()) {
-    if (c instanceof ec2.CfnVPCCidrBlock && typeof c.cidrBlock === 'string' && !Token.isUnresolved(c.cidrBlock)) out.push(c.cidrBlock);
+  for (const c of Stack.of(vpc).node.findAll()) {
+    if (c instanceof ec2.CfnVPCCidrBlock && c.vpcId === vpc.vpcId && typeof c.cidrBlock === 'string' && !Token.isUnresolved(c.cidrBlock)) out.push(c.cidrBlock);
   }
   return out;
 }

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
-import { bastionProxyLines, hubFactsOf, proxyEnvironment, proxyFactsOf, proxyForHosts, useSharedEndpoints } from './beyond-vpc';
+import { bastionProxyLines, hubFactsOf, proxyEnvironment, proxyFactsOf, proxyForHosts, secondaryCidrs, useSharedEndpoints } from './beyond-vpc';
 import { ClusterCaches } from './caches';
 import { ClusterCheckInput, ClusterChecks } from './checks';
 import { addManagedAddon, createOrNothing } from './components';
@@ -33,6 +33,7 @@ import { EgressProxy } from '../network/egress-proxy';
 import { PrivateNetwork } from '../network/network';
 import { NodeEndpoints } from '../network/node-endpoints';
 import { NetworkPreflight } from '../network/preflight';
+import { proxyHost, proxyPort } from '../network/proxy-settings';
 import { PrivateNodegroup } from '../nodes/private-nodegroup';
 import { WorkloadIdentity, WorkloadServiceAccount, WorkloadServiceAccountOptions } from '../nodes/workload-identity';
 import { PullThroughCacheWarmup } from '../workloads/cache-warmup';
@@ -161,7 +162,7 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
     // 3. The deploy-time probe, then the bastion, after the endpoints and the probe.
     this.needs.recordClientServices(clientServices);
     // The probe and the doctor accept the hub's addresses for what the hub serves.
-    const vpcCidrs = [literalVpcCidr(this.vpc) ?? this.vpc.vpcCidrBlock, ...(settings.hub?.hubCidrs ?? [])];
+    const vpcCidrs = [literalVpcCidr(this.vpc) ?? this.vpc.vpcCidrBlock, ...secondaryCidrs(this.vpc), ...(settings.hub?.hubCidrs ?? [])];
     if (settings.hub) useSharedEndpoints(this, this.vpc, settings.hub);
     if (settings.preflight) {
       this.preflight = this.needs.createPreflight({
@@ -170,6 +171,7 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
         // The nodes' own security group: the probe goes through the rules the nodes get.
         securityGroups: [this.cluster.clusterSecurityGroup],
         vpcCidrs,
+        proxy: settings.proxy ? `${proxyHost(settings.proxy.url)}:${proxyPort(settings.proxy.url)}` : undefined,
         logsEncryptionKey: this.logsEncryptionKey,
         logRetention: settings.logRetention,
       });

@@ -100,6 +100,12 @@ export interface NetworkPreflightProps {
   readonly anyAddressServices?: string[];
 
   /**
+   * An HTTP(S) proxy the subnets' clients use (`host:port`): each probe also resolves its name and connects to its port.
+   * @default - no proxy
+   */
+  readonly proxy?: string;
+
+  /**
    * The KMS key that encrypts the probes' log group (its policy must let CloudWatch Logs use it).
    * @default - CloudWatch Logs' default encryption
    */
@@ -194,6 +200,9 @@ export class NetworkPreflight extends Construct {
     this.anyAddressList = [];
     for (const s of props.anyAddressServices ?? []) this.addService(s, true);
     this.vpcCidrs = props.vpcCidrs ?? [this.primaryCidr(props.vpc)];
+    if (props.proxy !== undefined && (Token.isUnresolved(props.proxy) || !/^[A-Za-z0-9.-]+:\d{1,5}$/.test(props.proxy))) {
+      throw misuse(this, `proxy "${props.proxy}" is not host:port`, 'pass the proxy as host:port, such as proxy.corp.internal:3128');
+    }
     if (this.vpcCidrs.length === 0) {
       throw misuse(this, 'vpcCidrs is empty', 'pass the VPC\'s CIDR blocks (and a hub VPC\'s, when endpoints are shared from one), or leave vpcCidrs out');
     }
@@ -246,6 +255,7 @@ export class NetworkPreflight extends Construct {
           PROBE_SUBNET_ID: subnet.subnetId,
           // An imported subnet may have no AZ recorded; the probe then names the subnet only.
           PROBE_AZ: availabilityZoneOf(subnet),
+          ...(props.proxy ? { PROBE_PROXY: props.proxy } : {}),
         },
       });
       const check = new CustomResource(this, `Check${i + 1}`, {
@@ -260,6 +270,7 @@ export class NetworkPreflight extends Construct {
           AnyAddressServices: Lazy.string({ produce: () => this.anyAddressList.join(',') || '-' }),
           VpcCidrs: this.vpcCidrs.join(','),
           SecurityGroupIds: this.securityGroups.map(sg => sg.securityGroupId).join(','),
+          ...(props.proxy ? { Proxy: props.proxy } : {}),
         },
       });
       this.functions.push(fn);

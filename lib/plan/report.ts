@@ -1,4 +1,5 @@
-import { CostEstimate, estimate, RATES_AS_OF, RATES_SOURCE } from './network-costs';
+import { compareHubDesigns, CostEstimate, estimate, HUB_RATES_SOURCE, HubComparison, RATES_AS_OF, RATES_SOURCE } from './network-costs';
+import { dnsNameFact } from '../contracts/private-dns-names';
 import { Finding, JoinModel, reachability, ReachRow } from '../check/join-analysis';
 import { ClusterScope, SubnetRef, TreeRecords, VpcRef } from '../check/tree-records';
 import { EndpointCatalogue } from '../contracts/endpoint-catalogue';
@@ -91,6 +92,11 @@ export interface JoinReport {
   readonly endpoints: EndpointEntry[];
   readonly natGateways: number;
   readonly cost: { ratesAsOf: string; source: string; thisDesign: CostEstimate; natDesign: CostEstimate; note: string };
+  /**
+   * What this cluster's interface services would cost per cluster VPC for 1, 10 and 50 such VPCs: endpoints in every
+   * VPC, shared from one hub over a Transit Gateway, or a NAT gateway per AZ in every VPC (fixed charges, and per GB).
+   */
+  readonly hubComparison: { source: string; services: string[]; rows: HubComparison[] };
   readonly findings: ReportFinding[];
   /** What the checks could and could not verify for this environment (region, Availability Zones, policies). */
   readonly verification: string[];
@@ -194,6 +200,7 @@ export function buildReport(facts: TreeRecords, scope: ClusterScope, model: Join
     'ecr-other-region': 'another region\'s ECR: only through an internet route',
     'ecr-unknown-region': 'not verified: the ECR region cannot be compared in an environment-agnostic stack',
     'public': 'a public registry: only through an internet route',
+    'proxy': `through the proxy ${model.proxy?.url ?? ''}, which lets this registry through`,
     'unclassified': 'a registry the library cannot classify: only through an internet route or a declaration',
     'declared': 'declared reachable (existingRegistries)',
     'unseen': 'not verified',
@@ -207,7 +214,8 @@ export function buildReport(facts: TreeRecords, scope: ClusterScope, model: Join
       image: i.image,
       registry: i.registry ?? '-',
       reached: failing ? `${failing.severity === 'error' ? 'NOT REACHED' : 'NOT VERIFIED'} (${failing.ruleId}): ${reachedBy[i.registryClass]}`
-        : i.warmed ? `${reachedBy[i.registryClass]}; the pull-through cache is filled at deploy by its warm-up (outside the VPC)` : reachedBy[i.registryClass],
+        : i.warmed ? `${reachedBy[i.registryClass]}; the pull-through cache is filled at deploy by its warm-up (outside the VPC)`
+          : i.throughProxy ? reachedBy.proxy : reachedBy[i.registryClass],
       throughCache: i.throughCache ?? false,
       warmed: i.warmed ?? false,
     };
@@ -249,11 +257,30 @@ export function buildReport(facts: TreeRecords, scope: ClusterScope, model: Join
       natDesign: estimate(region, 0, azs),
       note: `fixed charges only; per-GB data processing and transfer come on top in both designs. The NAT design has one NAT gateway per AZ (${azs}) and keeps the free S3 gateway endpoint.`,
     },
+    hubComparison: hubComparisonOf(model, rows, region, azs),
     preflights: preflightEntries(facts, vpc),
     findings: findings.map(f => {
       const reason = f.severity === 'warning' ? acknowledged.get(f.ruleId) : undefined;
       return reason === undefined ? f : { ...f, acknowledged: reason };
     }),
+  };
+}
+
+/**
+ * The interface services this cluster's clients reach through endpoints (here or a hub's), priced in the three designs
+ * for 1, 10 and 50 cluster VPCs. A hub of private hosted zones holds one zone per name the services are called by.
+ */
+function hubComparisonOf(model: JoinModel, rows: ReachRow[], region: string | undefined, azs: number): JoinReport['hubComparison'] {
+  const services = [...new Set(rows.filter(r => r.via === 'interface-endpoint' || r.via === 'hub').map(r => r.service))].sort();
+  const hub = model.hub;
+  const profile = hub?.resolution === 'route53-profile';
+  const hostedZones = profile ? 0 : hub?.names
+    ? hub.names.filter(n => !n.startsWith('*.')).length
+    : services.reduce((n, s) => n + (dnsNameFact(s)?.calledAs.length ?? 1), 0);
+  return {
+    source: HUB_RATES_SOURCE,
+    services,
+    rows: [1, 10, 50].map(n => compareHubDesigns({ region, services: services.length, azs, hostedZones, profile }, n)),
   };
 }
 
@@ -370,6 +397,17 @@ export function reportMarkdown(r: JoinReport): string {
   lines.push(`- this design: ${r.cost.thisDesign.monthlyUsd.toFixed(2)} (${cost(r.cost.thisDesign)})`);
   lines.push(`- the same cluster behind NAT gateways, no interface endpoints: ${r.cost.natDesign.monthlyUsd.toFixed(2)} (${cost(r.cost.natDesign)})`);
   lines.push(`- ${r.cost.note}`);
+  const hc = r.hubComparison;
+  if (hc.services.length > 0) {
+    lines.push('', `### The same endpoints for many clusters (USD per cluster VPC and month; ${hc.services.length} interface services: ${hc.services.join(', ')}; rates of ${hc.rows[0].ratesOf})`, '');
+    lines.push('| cluster VPCs | endpoints in every VPC | shared from a hub (Transit Gateway) | NAT gateway in every VPC |', '|---|---|---|---|');
+    for (const row of hc.rows) {
+      const cell = (i: number) => `${row.designs[i].perClusterMonthlyUsd.toFixed(2)} + ${row.designs[i].perGbUsd.toFixed(3)}/GB`;
+      lines.push(`| ${row.spokes} | ${cell(0)} | ${cell(1)} | ${cell(2)} |`);
+    }
+    const note = hc.rows[0].designs[1].note;
+    lines.push('', `Fixed charges per cluster VPC, and what each GB between a node and an AWS service adds. The hub: its endpoints once, one Transit Gateway attachment per VPC and one for the hub, the hosted zones${note ? ` (${note})` : ''}. Sources: ${hc.source}.`);
+  }
   lines.push('', '## Network preflight at deploy', '');
   if (r.preflights.length === 0) {
     lines.push('None: nothing probes the node subnets at deploy (`preflight: true` adds one; see the README, Preflight at deploy).');

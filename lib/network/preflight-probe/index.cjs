@@ -214,10 +214,45 @@ async function probeService(service, cfg) {
   return { ...found, ok: true, detail: `TCP ${cfg.port} connected in ${Math.max(...connects.map(c => c.ms))} ms` };
 }
 
-/** Probes every service in parallel; finishes within the budget, reporting what did not finish. */
+/**
+ * Probes the HTTP(S) proxy (`host:port`): its name resolves here and TCP to its port connects. The proxy's own way out
+ * is its business; what this subnet needs is the route to it.
+ */
+async function probeProxy(cfg) {
+  const [host, portText] = cfg.proxy.split(':');
+  const port = cfg.proxyPortOverride || Number(portText);
+  const within = ms => (cfg.deadline === undefined ? ms : Math.max(0, Math.min(ms, cfg.deadline - Date.now() + 50)));
+  const base = { service: 'proxy', host, subnet: cfg.subnet, region: cfg.region, addresses: [] };
+  const seconds = ms => Math.round(ms / 100) / 10;
+  let addresses = [host];
+  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) {
+    const answer = await withTimeout(
+      Promise.resolve().then(() => cfg.resolve(host)).then(a => ({ addresses: a }), e => ({ code: e.code || 'ERROR' })),
+      within(cfg.dnsTimeoutMs), { code: 'ETIMEOUT' });
+    if (!answer.addresses || answer.addresses.length === 0) {
+      return failure('PROXY_DNS', base, { code: answer.code === 'ETIMEOUT' ? `no answer within ${seconds(cfg.dnsTimeoutMs)}s` : answer.code || 'no IPv4 address' });
+    }
+    addresses = [...answer.addresses].sort();
+  }
+  const found = { ...base, addresses };
+  const connects = await Promise.all(addresses.map(a => tcpConnect(a, port, within(cfg.connectTimeoutMs))));
+  const badIndex = connects.findIndex(c => !c.ok);
+  if (badIndex >= 0) {
+    const bad = connects[badIndex];
+    return failure('PROXY_CONNECT', found, { address: addresses[badIndex], port, code: bad.code === 'ETIMEDOUT' ? `timed out after ${seconds(cfg.connectTimeoutMs)}s` : bad.code });
+  }
+  return { ...found, ok: true, detail: `TCP ${port} connected in ${Math.max(...connects.map(c => c.ms))} ms` };
+}
+
+/** Probes every service (and the proxy) in parallel; finishes within the budget, reporting what did not finish. */
 async function runProbes(config) {
   const cfg = { ...config, deadline: Date.now() + config.budgetMs };
-  return Promise.all(cfg.services.map(service => withTimeout(
+  const proxy = cfg.proxy ? [withTimeout(probeProxy(cfg).catch(e => failure('PROXY_DNS', {
+    service: 'proxy', host: cfg.proxy, subnet: cfg.subnet, region: cfg.region, addresses: [],
+  }, { code: e.message })), cfg.budgetMs, failure('NOT_FINISHED', {
+    service: 'proxy', host: cfg.proxy, subnet: cfg.subnet, region: cfg.region, addresses: [],
+  }, { seconds: cfg.budgetMs / 1000 }))] : [];
+  return Promise.all([...proxy, ...cfg.services.map(service => withTimeout(
     probeService(service, cfg).catch(e => failure('DNS_ERROR', {
       service, host: serviceHost(service, cfg), subnet: cfg.subnet, region: cfg.region, addresses: [],
     }, { code: e.message })),
@@ -225,7 +260,7 @@ async function runProbes(config) {
     failure('NOT_FINISHED', {
       service, host: serviceHost(service, cfg), subnet: cfg.subnet, region: cfg.region, addresses: [],
     }, { seconds: cfg.budgetMs / 1000 }),
-  )));
+  ))]);
 }
 
 /** One line per service, as the doctor prints it and the log keeps it. */
@@ -302,6 +337,7 @@ function configFromEnv(env) {
     account: env.PROBE_ACCOUNT,
     subnet: env.PROBE_SUBNET_ID,
     availabilityZone: env.PROBE_AZ,
+    proxy: env.PROBE_PROXY && env.PROBE_PROXY !== '-' ? env.PROBE_PROXY : undefined,
   };
 }
 
@@ -359,6 +395,7 @@ module.exports = {
   createHandler,
   probeService,
   runProbes,
+  probeProxy,
   serviceHost,
   classifyAddress,
   summarize,
