@@ -25,7 +25,7 @@ import { PlatformStack } from '../examples/platform/app';
 import { Upstream } from '../lib';
 import { imageFacts } from '../lib/check/image-facts';
 import { analyzeJoin } from '../lib/check/join-analysis';
-import { TreeFacts } from '../lib/check/tree-facts';
+import { readClusterScope, TreeFacts } from '../lib/check/tree-facts';
 import { ClusterChecks } from '../lib/cluster/checks';
 import { factDates, oldestFact } from '../lib/contracts/fact-dates';
 import { publishPlan } from '../lib/plan/plan';
@@ -68,7 +68,7 @@ function synthDefault(): { outdir: string; synthMs: number; checkMs: number } {
   const checkMs = ms(() => {
     const facts = new TreeFacts(app.node.root);
     const model = eks._joinModel(facts);
-    publishPlan({ owner: eks, cluster: eks.cluster, vpc: eks.vpc, facts, model, findings: analyzeJoin(model) });
+    publishPlan({ owner: eks, facts, scope: eks.checks.scope(facts), model, findings: analyzeJoin(model) });
   });
   return { outdir, synthMs, checkMs };
 }
@@ -173,7 +173,8 @@ console.log(`   against the field report's ~20 minutes per nodegroup re-creation
     const { a, s } = build();
     synths.push(ms(() => a.synth()));
     const facts = new TreeFacts(a.node.root);
-    scans.push(ms(() => imageFacts(facts, s.eks.cluster, [])));
+    const cluster = readClusterScope(facts, { cluster: s.eks.cluster, vpc: s.eks.vpc }).cluster;
+    scans.push(ms(() => imageFacts(facts, cluster, [])));
   }
   const synth = median(synths);
   const scan = median(scans);

@@ -59,9 +59,9 @@ describe('EndpointHub: private hosted zones (the whitepaper pattern)', () => {
   });
 
   test('an organization scopes the policies with aws:PrincipalOrgID (and aws:ResourceOrgID for web identity)', () => {
-    const t = Template.fromStack(hubStack({ principalAccounts: undefined, organizationId: 'o-abc123' }).stack);
+    const t = Template.fromStack(hubStack({ principalAccounts: undefined, organizationId: 'o-abc123def4' }).stack);
     const ec2Endpoint = resourcesOfType(t, 'AWS::EC2::VPCEndpoint').find(([id]) => /HubEc2/.test(id))![1];
-    expect(ec2Endpoint.Properties.PolicyDocument.Statement[0].Condition).toEqual({ StringEquals: { 'aws:PrincipalOrgID': 'o-abc123' } });
+    expect(ec2Endpoint.Properties.PolicyDocument.Statement[0].Condition).toEqual({ StringEquals: { 'aws:PrincipalOrgID': 'o-abc123def4' } });
   });
 
   test('associateVpc adds a spoke VPC of the same account to every zone', () => {
@@ -86,7 +86,38 @@ describe('EndpointHub: a Route 53 Profile shared with AWS RAM (spokes in other a
   });
 });
 
+describe('EndpointHub: scoping', () => {
+  test('organizationId and principalAccounts together: both conditions hold (the accounts, in the organization)', () => {
+    const t = Template.fromStack(hubStack({ organizationId: 'o-abc123def4' }).stack);
+    const sts = resourcesOfType(t, 'AWS::EC2::VPCEndpoint').find(([id]) => /Sts/.test(id))![1];
+    expect(sts.Properties.PolicyDocument.Statement[0].Condition).toEqual({
+      StringEquals: { 'aws:PrincipalOrgID': 'o-abc123def4', 'aws:PrincipalAccount': ['222222222222', '333333333333'] },
+    });
+    expect(sts.Properties.PolicyDocument.Statement[1].Condition).toEqual({
+      StringEquals: { 'aws:ResourceOrgID': 'o-abc123def4', 'aws:ResourceAccount': ['222222222222', '333333333333'] },
+    });
+  });
+
+  test('eks-auth takes no endpoint policy: its endpoint is guarded by the security group alone', () => {
+    const t = Template.fromStack(hubStack().stack);
+    const eksAuth = resourcesOfType(t, 'AWS::EC2::VPCEndpoint').find(([id]) => /EksAuth/.test(id))![1];
+    expect(eksAuth.Properties.PolicyDocument).toBeUndefined();
+  });
+});
+
 describe('EndpointHub: bad input', () => {
+  test('fails on a profile scoped by organization with no one to share it with', () => {
+    expect(() => hubStack({ resolution: HubDnsResolution.ROUTE53_PROFILE, principalAccounts: undefined, organizationId: 'o-abc123def4' }))
+      .toThrow(/shared with nobody[\s\S]*shareWith/);
+  });
+
+  test('fails on a malformed organization ID or account, and on a spoke CIDR wider than a /8', () => {
+    expect(() => hubStack({ principalAccounts: undefined, organizationId: 'o-abc' })).toThrow(/organizationId "o-abc" is not an organization ID/);
+    expect(() => hubStack({ principalAccounts: ['2222'] })).toThrow(/principalAccounts: "2222" is not a 12-digit account ID/);
+    expect(() => hubStack({ spokeCidrs: ['0.0.0.0/1'] })).toThrow(/spokeCidrs: "0.0.0.0\/1" admits more than a \/8/);
+    expect(() => hubStack({ spokeCidrs: ['10.20.0.999/16'] })).toThrow(/is not a literal IPv4 CIDR/);
+  });
+
   test('fails with neither organizationId nor principalAccounts (the endpoints would admit any account)', () => {
     expect(() => hubStack({ principalAccounts: undefined })).toThrow(/\[Hub\/Hub\] neither organizationId nor principalAccounts/);
   });

@@ -87,9 +87,10 @@ describe('hub rules: each failure mode', () => {
     expect(f.fix).toMatch(/transitGatewayId/);
   });
 
-  test('fails when the hub CIDR overlaps the VPC (PEKS-HUB-1 names the overlap)', () => {
-    const f = analyzeHub(input({ hub: hub({ cidrs: ['10.20.0.0/16'] }), clients: [client({ subnets: subnets([LOCAL]) })] }));
-    expect(f[0].message).toMatch(/overlaps this VPC's 10.20.0.0\/16/);
+  test('fails when the hub CIDR overlaps the VPC, even with a route (PEKS-HUB-1 names the overlap)', () => {
+    const f = analyzeHub(input({ hub: hub({ cidrs: ['10.20.0.0/16'] }), clients: [client({ subnets: subnets([LOCAL, { destination: '10.20.0.0/16', target: 'transit gateway tgw-1' }]) })] }));
+    expect(f.map(x => x.ruleId)).toEqual(['PEKS-HUB-1']);
+    expect(f[0].message).toMatch(/CIDR 10.20.0.0\/16 overlaps 10.20.0.0\/16 of this VPC/);
   });
 
   test('warns when the route tables are not in the app (PEKS-HUB-2)', () => {
@@ -152,6 +153,16 @@ describe('hub rules: each failure mode', () => {
     const local = [{ service: 'ecr.api', name: 'Eks/Endpoints/EcrApi' }];
     expect(ids(input({ localPrivateDns: local }))).toEqual(['PEKS-HUB-5']);
     expect(ids(input({ localPrivateDns: local, hub: hub({ resolution: 'resolver-rules', names: ['amazonaws.com', 'api.aws'] }) }))).toEqual(['PEKS-HUB-9']);
+  });
+
+  test('warns when the names cannot be checked (no region anywhere: PEKS-HUB-10)', () => {
+    expect(ids(input({ region: undefined, hub: hub({ region: undefined }) }))).toEqual(['PEKS-HUB-10']);
+  });
+
+  test('fails when the hub\'s zones are in the app and not associated with this VPC (PEKS-HUB-11)', () => {
+    const f = analyzeHub(input({ zonesNotAssociated: ['ec2.eu-west-1.amazonaws.com'] }));
+    expect(f.map(x => x.ruleId)).toEqual(['PEKS-HUB-11']);
+    expect(f[0].fix).toMatch(/hub.associateVpc\(cluster.vpc\)/);
   });
 
   test('fails when the hub is in another region (PEKS-HUB-6)', () => {

@@ -253,7 +253,7 @@ describe('join analysis: each rule fails when violated', () => {
       'PEKS-API-1', 'PEKS-API-2', 'PEKS-API-3', 'PEKS-BASTION-1', 'PEKS-KUBECTL-1', 'PEKS-KUBECTL-2', 'PEKS-REGION-1', 'PEKS-IMG-1', 'PEKS-IMG-2', 'PEKS-IMG-3', 'PEKS-IMG-4', 'PEKS-IMG-6', 'PEKS-IMG-5',
       'PEKS-ADDON-1', 'PEKS-ADDON-2', 'PEKS-ADDON-3', 'PEKS-NET-1', 'PEKS-NET-2', 'PEKS-NET-3',
       'PEKS-EGRESS-1', 'PEKS-AUTO-1', 'PEKS-VER-1', 'PEKS-VER-2',
-      'PEKS-HUB-1', 'PEKS-HUB-2', 'PEKS-HUB-3', 'PEKS-HUB-4', 'PEKS-HUB-5', 'PEKS-HUB-6', 'PEKS-HUB-7', 'PEKS-HUB-8', 'PEKS-HUB-9',
+      'PEKS-HUB-1', 'PEKS-HUB-2', 'PEKS-HUB-3', 'PEKS-HUB-4', 'PEKS-HUB-5', 'PEKS-HUB-6', 'PEKS-HUB-7', 'PEKS-HUB-8', 'PEKS-HUB-9', 'PEKS-HUB-10', 'PEKS-HUB-11',
       'PEKS-PROXY-1', 'PEKS-PROXY-2',
     ]);
     for (const r of JOIN_RULES) expect(r.reason).not.toMatch(/\n/);

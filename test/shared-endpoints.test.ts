@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { KubectlV24Layer } from '@aws-cdk/lambda-layer-kubectl-v24';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Fn, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -71,7 +71,7 @@ describe('a spoke cluster with sharedEndpoints', () => {
 
   test('fails with no route to the hub (PEKS-HUB-1), naming the subnets, the CIDR and the fix', () => {
     const { app } = hubAndSpoke({ route: false });
-    expect(() => synth(app)).toThrow(/PEKS-HUB-1: the nodes of Spoke\/Eks\/DefaultNodegroup.*no route to the endpoint hub Hub\/Endpoints's 10.0.0.0\/16.*transitGatewayId/s);
+    expect(() => synth(app)).toThrow(/PEKS-HUB-1: nodegroup Spoke\/Eks\/DefaultNodegroup.*no route to the endpoint hub Hub\/Endpoints's 10.0.0.0\/16.*transitGatewayId/s);
   });
 
   test('fails when the spoke\'s account is not admitted by the hub\'s policies (PEKS-HUB-8)', () => {
@@ -98,6 +98,47 @@ describe('a spoke cluster with sharedEndpoints', () => {
       shared: s => ({ ...s, resolution: HubDnsResolution.PRIVATE_HOSTED_ZONES, profileId: undefined, names: ['ecr.api.eu-west-1.amazonaws.com', 'ec2.eu-west-1.amazonaws.com', 'dkr.ecr.eu-west-1.amazonaws.com', '*.dkr.ecr.eu-west-1.amazonaws.com', 'eks-auth.eu-west-1.api.aws', 'sts.eu-west-1.amazonaws.com', 'ssm.eu-west-1.amazonaws.com', 'ssmmessages.eu-west-1.amazonaws.com', 'eks.eu-west-1.amazonaws.com', 'logs.eu-west-1.amazonaws.com', 'ec2messages.eu-west-1.amazonaws.com'] }),
     });
     expect(() => synth(app)).toThrow(/PEKS-HUB-3: .*ecr.api as api.ecr.eu-west-1.amazonaws.com, which the endpoint hub Hub\/Endpoints does not answer/);
+  });
+
+  test('fails when the hub\'s zones are in the app and the spoke is not associated with them (PEKS-HUB-11)', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Same', { env: ENV });
+    const hubNetwork = new PrivateNetwork(stack, 'HubNetwork', { cidr: '10.0.0.0/16' });
+    const hub = new EndpointHub(stack, 'Hub', { vpc: hubNetwork.vpc, spokeCidrs: ['10.20.0.0/16'], principalAccounts: ['111111111111'] });
+    const spoke = new PrivateEksCluster(stack, 'Eks', {
+      version: eks.KubernetesVersion.V1_33,
+      kubectlLayer: new KubectlV24Layer(stack, 'Layer'),
+      lookupSupportedAzs: false,
+      network: { cidr: '10.20.0.0/16' },
+      sharedEndpoints: hub.sharedEndpoints(),
+    });
+    spoke.network!.attachToTransitGateway('Hub', TGW, ['10.0.0.0/16']);
+    expect(() => synth(app)).toThrow(/PEKS-HUB-11: the endpoint hub Same\/Hub's private hosted zones ec2.eu-west-1.amazonaws.com, .* are in this app and not associated with this VPC/);
+    hub.associateVpc(spoke.vpc);
+    expect(() => synth(app)).not.toThrow();
+  });
+
+  test('a spoke with a NAT route still needs the route to the hub (its names answer with the hub\'s addresses)', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Nat', { env: ENV });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { ipAddresses: ec2.IpAddresses.cidr('10.20.0.0/16'), maxAzs: 2, natGateways: 1 });
+    new PrivateEksCluster(stack, 'Eks', {
+      version: eks.KubernetesVersion.V1_33,
+      kubectlLayer: new KubectlV24Layer(stack, 'Layer'),
+      lookupSupportedAzs: false,
+      vpc,
+      sharedEndpoints: { services: ['ec2', 'ecr.api', 'ecr.dkr'], hubCidrs: ['10.0.0.0/16'], resolution: HubDnsResolution.ROUTE53_PROFILE },
+    });
+    expect(() => synth(app)).toThrow(/PEKS-HUB-1: nodegroup Nat\/Eks\/DefaultNodegroup.*no route to the hub's 10.0.0.0\/16/s);
+  });
+
+  test('attachToTransitGateway attaches once per gateway (a second call adds routes) and refuses a destination in the VPC', () => {
+    const { stack, cluster } = hubAndSpoke();
+    cluster.network!.attachToTransitGateway('Egress', TGW, ['10.99.0.0/24']);
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::EC2::TransitGatewayAttachment', 1);
+    t.hasResourceProperties('AWS::EC2::Route', { DestinationCidrBlock: '10.99.0.0/24', TransitGatewayId: TGW });
+    expect(() => cluster.network!.attachToTransitGateway('Self', TGW, ['10.20.0.0/16'])).toThrow(/destination 10.20.0.0\/16 overlaps this VPC's 10.20.0.0\/16/);
   });
 
   test('fails at construction on s3 in sharedEndpoints (a gateway endpoint is its own VPC\'s)', () => {
@@ -127,6 +168,11 @@ function proxied(proxy: Partial<EgressProxy> = {}, route = true, extra: Partial<
   cluster.addHelmChart('MetricsServer', { chart: 'metrics-server', repository: 'https://kubernetes-sigs.github.io/metrics-server/', version: '3.12.2', namespace: 'kube-system' });
   cluster.addManifest('Pause', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{ name: 'p', image: 'registry.k8s.io/pause:3.10' }] } });
   return { app, stack, cluster };
+}
+
+/** A value CloudFormation fills in at deploy time. */
+function cdkToken(): string {
+  return Fn.importValue('SomeExport');
 }
 
 /** The base64 files a launch template's user data writes, decoded, by path. */
@@ -167,7 +213,7 @@ describe('a cluster with a proxy', () => {
   });
 
   test('fails with no route to the proxy (PEKS-PROXY-1), for the nodes and the handler', () => {
-    expect(() => synth(proxied({}, false).app)).toThrow(/PEKS-PROXY-1: the nodes of Proxied\/Eks\/DefaultNodegroup.*no route to the proxy http:\/\/proxy.egress.internal:3128 \(10.99.0.0\/24\), which serves registry.k8s.io \(images\)/s);
+    expect(() => synth(proxied({}, false).app)).toThrow(/PEKS-PROXY-1: nodegroup Proxied\/Eks\/DefaultNodegroup.*no route to the proxy http:\/\/proxy.egress.internal:3128 \(10.99.0.0\/24\), which serves registry.k8s.io \(images\)/s);
     expect(() => synth(proxied({}, false).app)).toThrow(/PEKS-PROXY-1: kubectl function .*Handler.*kubernetes-sigs.github.io/s);
   });
 
@@ -198,6 +244,28 @@ describe('a cluster with a proxy', () => {
     const ud = lt.Properties.LaunchTemplateData.UserData;
     const toml = typeof ud === 'string' ? Buffer.from(ud, 'base64').toString() : ud['Fn::Base64'];
     expect(toml).toMatch(/^\[settings.network\]\nhttps-proxy = "http:\/\/proxy.egress.internal:3128"\nno-proxy = \["localhost", /);
+  });
+
+  test('a nodegroup\'s own noProxy adds to the generated list; declared endpoint services stay off the proxy too', () => {
+    const { app, stack, cluster } = proxied({}, true, { existingEndpointServices: ['sts'] });
+    cluster.addNodegroup('Extra', { noProxy: ['.corp.example'] });
+    synth(app);
+    const lt = resourcesOfType(Template.fromStack(stack), 'AWS::EC2::LaunchTemplate').find(([id]) => /Extra/.test(id))![1];
+    const text = JSON.stringify(lt.Properties.LaunchTemplateData.UserData);
+    const dropIn = [...text.matchAll(/printf '%s' '([A-Za-z0-9+/=]+)'/g)].map(m => Buffer.from(m[1], 'base64').toString()).find(x => x.startsWith('[Service]'))!;
+    const noProxy = /NO_PROXY=([^"]+)"/.exec(dropIn)![1].split(',');
+    expect(noProxy).toEqual(expect.arrayContaining(['.corp.example', '.eks.amazonaws.com', '10.40.0.0/16', 'api.ecr.eu-west-1.amazonaws.com', 'sts.eu-west-1.amazonaws.com']));
+  });
+
+  test('a noProxy entry known only at deploy is refused (it would reach the drop-ins unchecked)', () => {
+    const { app, cluster } = proxied();
+    cluster.addNodegroup('Tokened', { noProxy: [Stack.of(cluster).resolve('x') as string, cdkToken()] });
+    expect(() => synth(app)).toThrow(/noProxy entries must be known at synth/);
+  });
+
+  test('fails at construction on a proxy address outside proxyCidrs or a port out of range', () => {
+    expect(() => proxied({ url: 'http://10.98.0.10:3128' })).toThrow(/url's address 10.98.0.10 is in none of proxyCidrs \(10.99.0.0\/24\)/);
+    expect(() => proxied({ url: 'http://proxy.egress.internal:99999' })).toThrow(/port 99999 is not from 1 to 65535/);
   });
 
   test('fails at construction on a proxy URL with credentials or a malformed host list', () => {

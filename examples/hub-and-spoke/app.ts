@@ -98,7 +98,8 @@ const deployedHub: { profileId: string; transitGatewayId: string } = JSON.parse(
 
 export function build(app: App): Stack[] {
   const hub = new HubStack(app, 'EndpointHub', { env: { account: HUB_ACCOUNT, region: REGION } });
-  // Literal values for the other accounts: a token of the hub's stack cannot cross accounts.
+  // Literal values for the other accounts: the spokes' checks read them at synth, and the profile's ID exists only once
+  // the hub is deployed (recorded in deployed-hub.json).
   const shared: SharedEndpoints = { ...hub.hub.sharedEndpoints(), profileId: deployedHub.profileId };
   const spokes = SPOKES.map(s => new SpokeStack(app, `Spoke${s.name}`, {
     env: { account: s.account, region: REGION },

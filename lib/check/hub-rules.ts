@@ -67,9 +67,11 @@ export interface HubCheckInput {
   readonly vpcCidrs?: string[];
   /** Interface endpoints of this VPC with private DNS on: service and how messages name it. */
   readonly localPrivateDns: Array<{ service: string; name: string }>;
+  /** The hub's private hosted zones that are in this app and not associated with this VPC (their names). */
+  readonly zonesNotAssociated?: string[];
 }
 
-/** A hub rule's finding, in the join analysis' shape. */
+/** A finding of the rules beyond the VPC (hub, proxy), in the join analysis' shape. */
 export interface HubFinding {
   readonly ruleId: string;
   readonly message: string;
@@ -93,6 +95,8 @@ export const HUB_RULES = [
   { id: 'PEKS-HUB-7', severity: 'error' as const, reason: 'the hub\'s endpoint security groups do not admit every CIDR this VPC\'s clients use (secondary CIDRs included)', source: `${ECR_ENDPOINTS} ("The security group attached to the VPC endpoint must allow incoming connections on port 443")` },
   { id: 'PEKS-HUB-8', severity: 'error' as const, reason: 'the hub\'s endpoint policies admit neither this account nor its organization', source: 'https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html; https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sts_vpc_endpoint_policies.html (aws:PrincipalOrgID)' },
   { id: 'PEKS-HUB-9', severity: 'warning' as const, reason: 'this VPC creates an interface endpoint with private DNS for a service the hub serves through Resolver rules or a Route 53 Profile: one of the two answers goes unused, and both are paid for', source: `${R53_PRIVATE} ("the Resolver rule takes precedence"); https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/profile-associate-vpc-endpoints.html` },
+  { id: 'PEKS-HUB-10', severity: 'warning' as const, reason: 'the names the clients call the shared services by cannot be checked: the stack has no region and sharedEndpoints.region is not given', source: `${EKS_ENDPOINTS}; ${ECR_ENDPOINTS}` },
+  { id: 'PEKS-HUB-11', severity: 'error' as const, reason: 'the hub\'s private hosted zones are in this app and not associated with this VPC: the names resolve publicly', source: `${WHITEPAPER} (the private hosted zones are associated with every spoke VPC)` },
 ];
 
 /** A name a client calls a service by, as the hub must answer it. */
@@ -153,6 +157,22 @@ export function analyzeHub(input: HubCheckInput): HubFinding[] {
     return findings;
   }
 
+  const overlap = (input.vpcCidrs ?? []).flatMap(v => hub.cidrs.filter(h => cidrContains(v, h) || cidrContains(h, v)).map(h => `${h} overlaps ${v}`));
+  if (overlap.length > 0) {
+    findings.push({
+      ruleId: 'PEKS-HUB-1',
+      message: `${hub.name}'s CIDR ${overlap.join(', ')} of this VPC: the VPC's local route takes those addresses, so no route reaches the hub's endpoints`,
+      fix: 'give the hub and this VPC CIDRs that do not overlap',
+    });
+    return findings;
+  }
+  if (input.zonesNotAssociated && input.zonesNotAssociated.length > 0) {
+    findings.push({
+      ruleId: 'PEKS-HUB-11',
+      message: `${hub.name}'s private hosted zones ${input.zonesNotAssociated.join(', ')} are in this app and not associated with this VPC: their names resolve to public addresses here`,
+      fix: 'associate them: hub.associateVpc(cluster.vpc) (EndpointHub), or spokeVpcs; a VPC in another account cannot be associated from CloudFormation: use a Route 53 Profile (ROUTE53_PROFILE) for it',
+    });
+  }
   routeRules(input, takers, findings);
   nameRules(input, takers, findings);
   admissionRules(input, takers, findings);
@@ -183,14 +203,10 @@ function routeRules(input: HubCheckInput, takers: HubClient[], findings: HubFind
     }
   }
   for (const [label, m] of missing) {
-    const overlap = (input.vpcCidrs ?? []).filter(v => [...m.cidrs].some(h => cidrContains(v, h) || cidrContains(h, v)));
     findings.push({
       ruleId: 'PEKS-HUB-1',
-      message: `${label}: subnet${plural(m.subnets)} ${m.subnets.join(', ')} ha${m.subnets.length > 1 ? 've' : 's'} no route to ${hub.name}'s ${[...m.cidrs].join(', ')}, where the endpoints for ${[...m.services].join(', ')} are`
-        + (overlap.length > 0 ? `; the hub's CIDR overlaps this VPC's ${overlap.join(', ')}, which no route can reach` : ''),
-      fix: overlap.length > 0
-        ? 'give the hub and this VPC CIDRs that do not overlap'
-        : `add a route for ${[...m.cidrs].join(', ')} to the Transit Gateway (or the peering connection) in these subnets' route tables (ec2.CfnRoute with transitGatewayId, after the VPC's Transit Gateway attachment)`,
+      message: `${label}: subnet${plural(m.subnets)} ${m.subnets.join(', ')} ha${m.subnets.length > 1 ? 've' : 's'} no route to ${hub.name}'s ${[...m.cidrs].join(', ')}, where the endpoints for ${[...m.services].join(', ')} are`,
+      fix: `route ${[...m.cidrs].join(', ')} to the Transit Gateway (or the peering connection) in these subnets' route tables: network.attachToTransitGateway(...), or an ec2.CfnRoute with transitGatewayId after the VPC's attachment`,
     });
   }
   for (const [label, u] of unseen) {
@@ -218,7 +234,14 @@ function nameRules(input: HubCheckInput, takers: HubClient[], findings: HubFindi
       fix: `remove ${local.service} from sharedEndpoints.services to keep the local endpoint, or stop creating it here (leave it out of additionalEndpoints and of your own endpoints)`,
     });
   }
-  if (region === undefined) return;
+  if (region === undefined) {
+    findings.push({
+      ruleId: 'PEKS-HUB-10',
+      message: `the names the clients call ${unique(takers.flatMap(c => c.services)).join(', ')} by (api.ecr.<region>, <account>.dkr.ecr.<region>, ...) cannot be checked against ${hub.name}: the stack is environment-agnostic and sharedEndpoints.region is not given`,
+      fix: 'give the stack an env with its region, or sharedEndpoints.region (the hub\'s region)',
+    });
+    return;
+  }
   const byName = new Map<string, { need: NeededName; who: Set<string> }>();
   for (const c of takers) {
     for (const service of c.services) {
@@ -238,8 +261,8 @@ function nameRules(input: HubCheckInput, takers: HubClient[], findings: HubFindi
         ruleId: 'PEKS-HUB-4',
         message: `${[...who].join(', ')} call${who.size > 1 ? '' : 's'} ${need.service} as ${form}, and ${by} answers that name with "no such name" (it holds no record for it)`,
         fix: zones
-          ? `add a record for ${need.name} to that zone (or a zone of its own for ${need.name.replace(/^\*\./, '')}, with an alias to the ${need.service} endpoint), or serve ${need.service} from the hub (EndpointHub services)`
-          : `serve ${need.service} from the hub too, or narrow the rule's domain`,
+          ? `add a record for ${need.name} to that zone${need.name.startsWith('*.') ? ` (a * record in ${need.name.slice(2)})` : ''}, or a zone of its own for ${need.name.replace(/^\*\./, '')} with an alias to the ${need.service} endpoint${hub.services.includes(need.service) ? '' : `, and serve ${need.service} from the hub`}`
+          : `serve ${need.service} from the hub (an endpoint with private DNS there), or narrow the rule's domain`,
       });
       continue;
     }

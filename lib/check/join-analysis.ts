@@ -236,6 +236,8 @@ export interface JoinModel {
   readonly components?: ComponentFacts[];
   /** The hub the VPC takes interface endpoints from (`sharedEndpoints`). */
   readonly hub?: HubFacts;
+  /** The hub's private hosted zones that are in the app and not associated with this VPC. */
+  readonly hubZonesNotAssociated?: string[];
   /** The proxy the hosts use (`proxy`). */
   readonly proxy?: ProxyFacts;
   /** The VPC's IPv4 CIDR blocks, when literal (secondary ones too). */
@@ -500,7 +502,9 @@ function analyzeImages(model: JoinModel, findings: Finding[]) {
         ? `cache it in this account's ECR: cluster.addPullThroughCache('Cache', { rules: [{ upstream: Upstream.${i.cacheUpstream}${secret} }] }) and pull cluster.imageUri('${i.image}') (or rewriteImages: true), filling the cache once from a network with an internet route`
         : 'copy it into this region\'s ECR';
       findings.push(finding('PEKS-IMG-1', `${at(i)} from ${i.registryLabel ?? i.registry} (${i.registry}), and ${noRouteText}: the pod stays in ImagePullBackOff`,
-        `copy it into this region's ECR, or ${cache}; or give the node subnets a NAT route; or, if a proxy or mirror serves it, declare existingRegistries: ['${i.registry}']`));
+        model.proxy
+          ? `add '${i.registry}' (and the hosts it sends layers from) to proxy.hosts if the proxy lets it through; or copy it into this region's ECR, or ${cache}`
+          : `copy it into this region's ECR, or ${cache}; or give the node subnets a NAT route; or, if a proxy or mirror serves it, declare existingRegistries: ['${i.registry}']`));
     } else if (i.registryClass === 'ecr-other-region') {
       // Cross-Region PrivateLink: interface endpoints for that region's ecr.api, ecr.dkr and s3 (the layers come from
       // that region's S3) reach its registry (aws-services-cross-region-privatelink-support.html, read 2026-12-05).
@@ -875,11 +879,15 @@ function reachOf(model: JoinModel, declared: Set<string>, client: ClientFacts, s
 { via: string; detail?: string } {
   const way = internetRoute(client, subnet);
   if (declared.has(service)) return { via: 'declared', detail: 'existingEndpointServices' };
+  // The hub's names resolve to its addresses in this VPC: the hub is the path even beside a NAT route.
+  const local = model.interfaceEndpoints.filter(e => e.service === service && servesThisRegion(model, e));
+  if (hubServes(model, service) && usableEndpoints(local, client).length === 0) {
+    return { via: 'hub', detail: model.hub!.name };
+  }
   if (way) return { via: way, detail: way === 'nat' ? 'default route to a NAT gateway or instance' : 'internet gateway and a public IP' };
   if (subnet.routes.gatewayEndpoints.includes(service)) return { via: 'gateway-endpoint', detail: `${service} gateway endpoint on the subnet's route table` };
-  const usable = usableEndpoints(model.interfaceEndpoints.filter(e => e.service === service && servesThisRegion(model, e)), client);
+  const usable = usableEndpoints(local, client);
   if (usable.length > 0) return { via: 'interface-endpoint', detail: usable[0].name };
-  if (hubServes(model, service)) return { via: 'hub', detail: model.hub!.name };
   if (!subnet.routes.known || subnet.routes.otherDefaultRoute) return { via: 'unverifiable', detail: subnet.routes.otherDefaultRoute ?? 'route table not in this app' };
   return { via: 'missing' };
 }
@@ -965,17 +973,18 @@ function hubServes(model: JoinModel, service: string): boolean {
  */
 function analyzeBeyondVpc(model: JoinModel, findings: Finding[]) {
   const declared = new Set(model.declaredServices);
-  const label = (c: ClientFacts) => (c.kind === 'nodes' ? `the nodes of ${c.name}` : c.label ?? `${c.kind === 'bastion' ? 'the bastion' : c.kind === 'control-plane' ? 'the control plane' : 'kubectl function'} ${c.name}`);
+  const label = (c: ClientFacts) => (c.kind === 'nodes' ? `nodegroup ${c.name}` : c.label ?? `${c.kind === 'bastion' ? 'the bastion' : c.kind === 'control-plane' ? 'the control plane' : 'kubectl function'} ${c.name}`);
   const subnetOf = (s: SubnetFacts) => ({ name: s.name, cidr: s.cidr, routes: s.routes.known ? s.routes.entries ?? [] : undefined });
   if (model.hub) {
     const nodeServices = new Set(model.clients.filter(c => c.kind === 'nodes').flatMap(c => c.services.map(x => x.service)));
     const clients: HubClient[] = model.clients.filter(c => c.inVpc).map(c => {
-      const offline = c.subnets.filter(s => !internetRoute(c, s));
+      // Once the hub's names are associated with the VPC they resolve to the hub's addresses from every subnet, a NAT
+      // route or not: every subnet needs the route to the hub.
       const takes = [...new Set(c.services.map(x => x.service))].filter(svc => hubServes(model, svc) && !declared.has(svc)
         // What the nodes need too is reported once, under the nodes.
         && !(c.kind === 'component' && nodeServices.has(svc))
         && usableEndpoints(model.interfaceEndpoints.filter(e => e.service === svc && servesThisRegion(model, e)), c).length === 0);
-      return { label: label(c), subnets: offline.map(subnetOf), services: offline.length > 0 ? takes : [] };
+      return { label: label(c), subnets: c.subnets.map(subnetOf), services: takes };
     });
     const local = model.interfaceEndpoints.filter(e => e.privateDns !== false && servesThisRegion(model, e))
       .map(e => ({ service: e.service, name: e.name }));
@@ -987,15 +996,16 @@ function analyzeBeyondVpc(model: JoinModel, findings: Finding[]) {
       account: model.account,
       vpcCidrs: model.vpcCidrs,
       localPrivateDns: local,
+      zonesNotAssociated: model.hubZonesNotAssociated,
     })) findings.push(finding(f.ruleId, f.message, f.fix));
   }
   if (model.proxy) {
     const images = (model.images ?? []).filter(i => i.throughProxy);
     const proxyClients: ProxyClient[] = model.clients.filter(c => c.inVpc).map(c => {
-      const offline = c.subnets.filter(s => !internetRoute(c, s));
+      // The hosts get the proxy in their environment: they use it from every subnet, a NAT route or not.
       const uses = c.kind === 'nodes' ? [...new Set(images.map(i => `${i.registry} (images)`))]
         : c.kind === 'kubectl' ? (c.throughProxy ?? []) : [];
-      return { label: label(c), subnets: offline.map(subnetOf), uses: offline.length > 0 ? uses : [] };
+      return { label: label(c), subnets: c.subnets.map(subnetOf), uses };
     });
     for (const f of analyzeProxy(model.proxy, proxyClients, model.vpcCidrs)) findings.push(finding(f.ruleId, f.message, f.fix));
   }

@@ -218,7 +218,7 @@ export function buildJoinModel(facts: TreeRecords, scope: ClusterScope, settings
     ...regionFacts(cluster.location),
     images,
     components: components.components,
-    ...(settings.hub ? { hub: settings.hub } : {}),
+    ...(settings.hub ? { hub: settings.hub, hubZonesNotAssociated: zonesNotAssociated(facts, settings.hub, vpc.key) } : {}),
     ...(settings.proxy ? { proxy: settings.proxy } : {}),
     ...(vpcCidrs ? { vpcCidrs } : {}),
     ...(cluster.location.regionKnown ? { dnsSuffix: cluster.location.urlSuffix } : {}),
@@ -265,6 +265,19 @@ function chartNeeds(charts: HelmChartRef[], location: AwsLocation, proxy?: Proxy
     }
   }
   return { services, internet, proxied };
+}
+
+/**
+ * The hub's private hosted zones that are in this app and associated with some VPC but not this one (a zone whose VPCs
+ * cannot all be read is not judged).
+ */
+function zonesNotAssociated(facts: TreeRecords, hub: HubFacts, vpcKey: string | undefined): string[] {
+  if (hub.resolution !== 'private-hosted-zones' || vpcKey === undefined) return [];
+  const names = new Set((hub.names ?? []).filter(n => !n.startsWith('*.')).map(n => n.toLowerCase().replace(/\.$/, '')));
+  return facts.hostedZones
+    .filter(z => z.name !== undefined && names.has(z.name) && z.vpcKeys.length > 0)
+    .filter(z => z.vpcKeys.every(k => k !== undefined) && !z.vpcKeys.includes(vpcKey))
+    .map(z => z.name!);
 }
 
 /** The region, and what the catalogue says it does not offer through PrivateLink. */

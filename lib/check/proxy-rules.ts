@@ -4,7 +4,7 @@
  * the proxy (nodes pulling images from registries it lets through, the kubectl handler pulling charts).
  */
 
-import { HubClientSubnet } from './hub-rules';
+import { HubClientSubnet, HubFinding } from './hub-rules';
 import { cidrContains } from '../core/cidr';
 
 /** The proxy as the check sees it. */
@@ -24,12 +24,6 @@ export interface ProxyClient {
   readonly uses: string[];
 }
 
-/** A proxy rule's finding. */
-export interface ProxyFinding {
-  readonly ruleId: string;
-  readonly message: string;
-  readonly fix: string;
-}
 
 const KC_PROXY = 'https://repost.aws/knowledge-center/eks-http-proxy-containerd-automation';
 const EKS_PRIVATE = 'https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html';
@@ -40,8 +34,8 @@ export const PROXY_RULES = [
 ];
 
 /** Runs the proxy rules. */
-export function analyzeProxy(proxy: ProxyFacts, clients: ProxyClient[], vpcCidrs: string[] | undefined): ProxyFinding[] {
-  const findings: ProxyFinding[] = [];
+export function analyzeProxy(proxy: ProxyFacts, clients: ProxyClient[], vpcCidrs: string[] | undefined): HubFinding[] {
+  const findings: HubFinding[] = [];
   const users = clients.filter(c => c.uses.length > 0);
   if (users.length === 0) return findings;
   for (const c of users) {

@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import { IConstruct } from 'constructs';
 import {
   AddonRecord, BastionRecord, CacheWarmupRecord, ClusterScope, EksClusterRecord, EndpointRecord, FunctionRecord,
@@ -47,7 +48,9 @@ export class TreeFacts implements TreeRecords {
   public readonly egressRules: GroupRuleRecord[] = [];
   public readonly vpcs = new Map<string, VpcRecord>();
   public readonly vpcCidrBlocks: Array<{ readonly vpcKey?: string; readonly cidr?: string }> = [];
+  public readonly hostedZones: Array<{ readonly name?: string; readonly vpcKeys: Array<string | undefined> }> = [];
   public readonly natGateways: NatGatewayRecord[] = [];
+  public readonly transitGatewayAttachments: Array<{ readonly vpcKey?: string }> = [];
   public readonly eksClusters: EksClusterRecord[] = [];
   /** Every managed nodegroup in the tree. */
   public readonly nodegroups: NodegroupRecord[] = [];
@@ -95,10 +98,12 @@ export class TreeFacts implements TreeRecords {
       else if (c instanceof eks.CfnCluster) this.eksClusters.push(eksClusterRecord(c));
       else if (c instanceof ecr.CfnPullThroughCacheRule) this.pullThroughCacheRules.push(pullThroughCacheRuleRecord(c));
       else if (c instanceof ec2.CfnNatGateway) this.natGateways.push({ path: c.node.path, subnetKey: key(c.subnetId) });
+      else if (c instanceof ec2.CfnTransitGatewayAttachment) this.transitGatewayAttachments.push({ vpcKey: key(c.vpcId) });
       else if (c instanceof ec2.CfnSecurityGroup) groups.push(c);
       else if (c instanceof ec2.CfnSubnet) this.subnets.set(resourceKey(c), subnetRecord(c));
       else if (c instanceof ec2.CfnVPC) this.vpcs.set(resourceKey(c), vpcRecord(c));
       else if (c instanceof ec2.CfnVPCCidrBlock) this.vpcCidrBlocks.push({ vpcKey: key(c.vpcId), cidr: literal(c.cidrBlock) });
+      else if (c instanceof route53.CfnHostedZone) this.hostedZones.push(hostedZoneRecord(c));
       else if (c instanceof ec2.CfnInternetGateway || c instanceof ec2.CfnLaunchTemplate) byKey.set(resourceKey(c), c);
       else if (c instanceof CfnResource) this.readCustomResource(c);
       else if (c instanceof ClusterBastion) this.bastions.push(bastionRecord(c));
@@ -209,6 +214,11 @@ function subnetRecord(c: ec2.CfnSubnet): SubnetRecord {
     az: availabilityZone(c.availabilityZone, c),
     mapPublicIpOnLaunch: map === undefined ? false : typeof map === 'boolean' ? map : undefined,
   };
+}
+
+function hostedZoneRecord(c: route53.CfnHostedZone): { name?: string; vpcKeys: Array<string | undefined> } {
+  const name = literal(c.name)?.toLowerCase().replace(/\.$/, '');
+  return { name, vpcKeys: rawList(c.vpcs).map(v => key((v as { vpcId?: unknown } | undefined)?.vpcId)) };
 }
 
 function vpcRecord(c: ec2.CfnVPC): VpcRecord {

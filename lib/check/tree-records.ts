@@ -282,9 +282,13 @@ export interface TreeRecords {
   readonly ingressRules: GroupRuleRecord[];
   readonly egressRules: GroupRuleRecord[];
   readonly vpcs: ReadonlyMap<string, VpcRecord>;
+  /** Private hosted zones (`AWS::Route53::HostedZone` with VPCs): the name, lower case without the final dot, and the VPC keys. */
+  readonly hostedZones: Array<{ readonly name?: string; readonly vpcKeys: Array<string | undefined> }>;
   /** Secondary IPv4 CIDR blocks (`AWS::EC2::VPCCidrBlock`): the VPC (key) and the block, when literal. */
   readonly vpcCidrBlocks: Array<{ readonly vpcKey?: string; readonly cidr?: string }>;
   readonly natGateways: NatGatewayRecord[];
+  /** Transit Gateway attachments (`AWS::EC2::TransitGatewayAttachment`): the VPC they attach (key). */
+  readonly transitGatewayAttachments: Array<{ readonly vpcKey?: string }>;
   readonly eksClusters: EksClusterRecord[];
   readonly nodegroups: NodegroupRecord[];
   readonly functions: FunctionRecord[];

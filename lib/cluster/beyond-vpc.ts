@@ -49,15 +49,24 @@ export function proxyForHosts(scope: Construct, proxy: EgressProxy, vpc: ec2.IVp
   }
   const suffix = Token.isUnresolved(stack.urlSuffix) ? 'amazonaws.com' : stack.urlSuffix;
   const list = Lazy.string({
-    produce: () => noProxyList({
-      vpcCidrs: [vpcCidr, ...secondaryCidrs(vpc)],
-      serviceCidr: serviceCidrOf(cluster),
-      endpointServices: [...(needs.endpoints?.interfaceServices ?? []), ...(hub?.services ?? [])],
-      s3Gateway: needs.endpoints?.s3GatewayEndpoint !== undefined,
-      region,
-      suffix,
-      extra: proxy.noProxy,
-    }).join(','),
+    produce: () => {
+      const joined = noProxyList({
+        vpcCidrs: [vpcCidr, ...secondaryCidrs(vpc)],
+        serviceCidr: serviceCidrOf(cluster),
+        // Every service reached through an endpoint stays off the proxy: created here, the hub's, or declared
+        // (existingEndpointServices: endpoints this app cannot see); credentials and signed URLs never go to the proxy.
+        endpointServices: [...(needs.endpoints?.interfaceServices ?? []), ...(hub?.services ?? []), ...needs.declaredServices.filter(s => s !== 's3')],
+        s3Gateway: needs.endpoints?.s3GatewayEndpoint !== undefined || needs.declaredServices.includes('s3'),
+        region,
+        suffix,
+        extra: proxy.noProxy,
+      }).join(',');
+      // Lambda's environment holds 4 KB in all (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html).
+      if (joined.length > 3000) {
+        throw new Error(`cdk-private-eks: [${scope.node.path}] proxy: the generated NO_PROXY is ${joined.length} characters, and the kubectl handler's environment holds 4 KB in all. Fix: use .domain entries in proxy.noProxy instead of many names.`);
+      }
+      return joined;
+    },
   });
   return { ...proxy, noProxy: [list] };
 }
@@ -65,12 +74,14 @@ export function proxyForHosts(scope: Construct, proxy: EgressProxy, vpc: ec2.IVp
 /** The kubectl handler's environment for the proxy (kubectl, Helm and the AWS CLI read these). */
 export function proxyEnvironment(proxy: EgressProxy): { [key: string]: string } {
   const noProxy = (proxy.noProxy ?? []).join(',');
-  return { HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url, NO_PROXY: noProxy, https_proxy: proxy.url, http_proxy: proxy.url, no_proxy: noProxy };
+  // Go (kubectl, Helm) and Python (the AWS CLI) read the upper-case names; one copy keeps the 4 KB environment small.
+  return { HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url, NO_PROXY: noProxy };
 }
 
 /** User-data lines for the bastion: a profile script every login shell reads, written as a file (never shell text). */
 export function bastionProxyLines(proxy: EgressProxy): string[] {
-  const env = proxyEnvironment(proxy);
+  const upper = proxyEnvironment(proxy);
+  const env = { ...upper, https_proxy: upper.HTTPS_PROXY, http_proxy: upper.HTTP_PROXY, no_proxy: upper.NO_PROXY };
   // The values are the library's validated literals (checkProxy) and generated names and CIDRs.
   const script = Lazy.uncachedString({
     produce: (ctx: IResolveContext) => Object.entries(env).map(([k, v]) => `export ${k}='${String(ctx.resolve(v))}'`).join('\n') + '\n',

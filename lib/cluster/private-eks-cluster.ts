@@ -222,7 +222,8 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
       subnets: options.subnets ?? this.nodeSubnets,
       role: options.role ?? this.nodeRole,
       httpsProxy: options.httpsProxy ?? this.hostProxy?.url,
-      noProxy: options.noProxy ?? this.hostProxy?.noProxy,
+      // A nodegroup's own entries add to the cluster's generated list (the VPC, the API server, the endpoints).
+      noProxy: this.hostProxy || options.noProxy ? [...(this.hostProxy?.noProxy ?? []), ...(options.noProxy ?? [])] : undefined,
     });
     this.order.nodegroupAdded(nodes);
     return nodes;

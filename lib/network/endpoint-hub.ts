@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { HubDnsResolution, SharedEndpoints } from './shared-endpoints';
 import { EndpointCatalogue } from '../contracts/endpoint-catalogue';
 import { dnsName, dnsNameFact } from '../contracts/private-dns-names';
-import { literalVpcCidr } from '../core/cidr';
+import { ipv4CidrPrefix, literalVpcCidr } from '../core/cidr';
 import { misuse } from '../core/errors';
 import { SPOKE_CIDRS_METADATA } from '../core/metadata';
 import { defaultPrivateSelection } from '../core/subnets';
@@ -45,6 +45,9 @@ export interface EndpointHubProps {
   /**
    * The organization whose principals the endpoint policies admit (`aws:PrincipalOrgID`). One of `organizationId` and
    * `principalAccounts` is required: a hub endpoint with the default policy admits any credentials, any account's.
+   * With both, a principal must be in one of the accounts and in the organization. Services whose endpoints take no
+   * policy (`eks-auth`, `oidc-eks`: `EndpointCatalogue.ENDPOINT_POLICY_SUPPORT`) are guarded by the security group
+   * (`spokeCidrs`) alone.
    * @default - principalAccounts decide
    */
   readonly organizationId?: string;
@@ -127,13 +130,23 @@ export class EndpointHub extends Construct {
     this.hubCidr = cidr;
     if (props.spokeCidrs.length === 0) throw misuse(this, 'spokeCidrs is empty: no spoke could connect', 'list every CIDR block of every spoke VPC');
     for (const c of props.spokeCidrs) {
-      if (Token.isUnresolved(c) || !/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(c)) {
+      const prefix = Token.isUnresolved(c) ? undefined : ipv4CidrPrefix(c);
+      if (prefix === undefined) {
         throw misuse(this, `spokeCidrs: "${c}" is not a literal IPv4 CIDR`, 'write each spoke CIDR block out, such as \'10.1.0.0/16\'');
       }
+      // A VPC's CIDR block is /16 to /28 (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html); a
+      // supernet of several spokes is fine, a quarter of the internet is not.
+      if (prefix < 8) throw misuse(this, `spokeCidrs: "${c}" admits more than a /8`, 'list the spoke VPCs\' CIDR blocks (or a private supernet of them, /8 or longer)');
     }
     if (!props.organizationId && !(props.principalAccounts && props.principalAccounts.length > 0)) {
-      throw misuse(this, 'neither organizationId nor principalAccounts was given: the endpoints would admit any account\'s credentials',
+      throw misuse(this, 'neither organizationId nor principalAccounts was given: the endpoints that take a policy would admit any account\'s credentials',
         'pass organizationId: \'o-...\' (every account of the organization) or principalAccounts: [...] (the spokes\' accounts)');
+    }
+    if (props.organizationId !== undefined && !Token.isUnresolved(props.organizationId) && !/^o-[a-z0-9]{10,32}$/.test(props.organizationId)) {
+      throw misuse(this, `organizationId "${props.organizationId}" is not an organization ID (o- and 10 to 32 lower-case letters or digits)`, 'pass the ID aws organizations describe-organization shows');
+    }
+    for (const a of props.principalAccounts ?? []) {
+      if (!Token.isUnresolved(a) && !/^\d{12}$/.test(a)) throw misuse(this, `principalAccounts: "${a}" is not a 12-digit account ID`, 'list account IDs');
     }
     const services = props.services ?? EndpointHub.CLUSTER_SERVICES;
     for (const s of services) {
@@ -188,6 +201,10 @@ export class EndpointHub extends Construct {
         });
       }
       const principals = props.shareWith ?? props.principalAccounts?.filter(a => a !== stack.account) ?? [];
+      if (principals.length === 0 && props.organizationId && !props.principalAccounts) {
+        throw misuse(this, 'the Route 53 Profile would be shared with nobody: organizationId scopes the policies, and RAM shares with accounts, OUs or the organization\'s ARN',
+          'pass shareWith: [\'arn:aws:organizations::<management account>:organization/<organization ID>\'] (or the spokes\' accounts)');
+      }
       if (principals.length > 0) {
         this.share = new ram.CfnResourceShare(this, 'Share', {
           name: `${stack.stackName}-endpoints`,
@@ -228,14 +245,18 @@ export class EndpointHub extends Construct {
   private scopePolicy(service: string, endpoint: ec2.InterfaceVpcEndpoint) {
     if (!EndpointCatalogue.ENDPOINT_POLICY_SUPPORT[service]) return;
     const byOrg = this.organizationId !== undefined;
+    const byAccounts = this.principalAccounts !== undefined && this.principalAccounts.length > 0;
+    // Both given: principals of those accounts, in the organization (both conditions hold).
+    const principal = {
+      ...(byOrg ? { 'aws:PrincipalOrgID': this.organizationId } : {}),
+      ...(byAccounts ? { 'aws:PrincipalAccount': this.principalAccounts } : {}),
+    };
     endpoint.addToPolicy(new iam.PolicyStatement({
-      sid: byOrg ? 'OrganizationPrincipals' : 'SpokeAccountsPrincipals',
+      sid: byAccounts ? 'SpokeAccountsPrincipals' : 'OrganizationPrincipals',
       principals: [new iam.AnyPrincipal()],
       actions: ['*'],
       resources: ['*'],
-      conditions: byOrg
-        ? { StringEquals: { 'aws:PrincipalOrgID': this.organizationId } }
-        : { StringEquals: { 'aws:PrincipalAccount': this.principalAccounts } },
+      conditions: { StringEquals: principal },
     }));
     if (service === 'sts') {
       // AssumeRoleWithWebIdentity (IRSA) callers carry no principal keys: scope them by the role's organization or
@@ -245,9 +266,12 @@ export class EndpointHub extends Construct {
         principals: [new iam.AnyPrincipal()],
         actions: ['sts:AssumeRoleWithWebIdentity'],
         resources: ['*'],
-        conditions: byOrg
-          ? { StringEquals: { 'aws:ResourceOrgID': this.organizationId } }
-          : { StringEquals: { 'aws:ResourceAccount': this.principalAccounts } },
+        conditions: {
+          StringEquals: {
+            ...(byOrg ? { 'aws:ResourceOrgID': this.organizationId } : {}),
+            ...(byAccounts ? { 'aws:ResourceAccount': this.principalAccounts } : {}),
+          },
+        },
       }));
     }
   }

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeFindings } from '../core/acknowledgements';
-import { ipv4CidrNetwork, ipv4CidrPrefix } from '../core/cidr';
+import { cidrContains, ipv4CidrNetwork, ipv4CidrPrefix, literalVpcCidr } from '../core/cidr';
 import { misuse } from '../core/errors';
 import { allow, serviceRole } from '../core/iam';
 import { cloudWatchLogsKey } from '../core/logs-key';
@@ -86,6 +86,7 @@ export class PrivateNetwork extends Construct {
   public readonly vpc: ec2.Vpc;
   /** The VPC's flow logs (undefined with `flowLogs: false`). */
   public readonly flowLogs?: VpcFlowLogs;
+  private readonly attachments = new Map<string, ec2.CfnTransitGatewayAttachment>();
 
   constructor(scope: Construct, id: string, props: PrivateNetworkProps = {}) {
     super(scope, id);
@@ -153,7 +154,8 @@ export class PrivateNetwork extends Construct {
   }
 
   /**
-   * Attaches the VPC to a Transit Gateway (its private subnets, one per Availability Zone) and routes `destinations`
+   * Attaches the VPC to a Transit Gateway (its private subnets, one per Availability Zone; once per gateway, later
+   * calls add routes) and routes `destinations`
    * (a hub's or a proxy's CIDRs) through it from every private subnet: the route the synth-time check looks for when
    * endpoints are shared from a hub (`sharedEndpoints`) or a proxy is used (`proxy`). A gateway of another account must
    * be shared with this one through AWS RAM first (and accept the attachment unless it auto-accepts).
@@ -161,17 +163,27 @@ export class PrivateNetwork extends Construct {
    */
   public attachToTransitGateway(id: string, transitGatewayId: string, destinations: string[]): ec2.CfnTransitGatewayAttachment {
     if (destinations.length === 0) throw misuse(this, 'attachToTransitGateway needs at least one destination CIDR', 'pass the hub\'s (or proxy\'s) CIDR blocks');
+    const own = literalVpcCidr(this.vpc);
     for (const d of destinations) {
-      if (Token.isUnresolved(d) || !/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(d)) {
+      if (Token.isUnresolved(d) || ipv4CidrPrefix(d) === undefined) {
         throw misuse(this, `attachToTransitGateway: destination "${d}" is not a literal IPv4 CIDR`, 'write the CIDR out, such as \'10.0.0.0/16\'');
       }
+      if (own !== undefined && (cidrContains(own, d) || cidrContains(d, own))) {
+        throw misuse(this, `attachToTransitGateway: destination ${d} overlaps this VPC's ${own}, which its local route takes`, 'give the other network a CIDR that does not overlap this VPC\'s');
+      }
     }
-    const subnets = this.vpc.selectSubnets({ subnetGroupName: PrivateNetwork.PRIVATE_SUBNET_GROUP, onePerAz: true }).subnets;
-    const attachment = new ec2.CfnTransitGatewayAttachment(this, id, {
-      transitGatewayId,
-      vpcId: this.vpc.vpcId,
-      subnetIds: subnets.map(s => s.subnetId),
-    });
+    // One attachment per gateway and VPC (EC2 refuses a second): later calls add their routes to it.
+    const key = Token.isUnresolved(transitGatewayId) ? transitGatewayId : transitGatewayId.toLowerCase();
+    let attachment = this.attachments.get(key);
+    if (!attachment) {
+      const subnets = this.vpc.selectSubnets({ subnetGroupName: PrivateNetwork.PRIVATE_SUBNET_GROUP, onePerAz: true }).subnets;
+      attachment = new ec2.CfnTransitGatewayAttachment(this, id, {
+        transitGatewayId,
+        vpcId: this.vpc.vpcId,
+        subnetIds: subnets.map(s => s.subnetId),
+      });
+      this.attachments.set(key, attachment);
+    }
     const routed = this.vpc.selectSubnets({ subnetGroupName: PrivateNetwork.PRIVATE_SUBNET_GROUP }).subnets;
     routed.forEach((subnet, i) => destinations.forEach((d, j) => {
       const route = new ec2.CfnRoute(this, `${id}Route${i}${j > 0 ? `x${j}` : ''}`, {
@@ -179,7 +191,7 @@ export class PrivateNetwork extends Construct {
         destinationCidrBlock: d,
         transitGatewayId,
       });
-      route.addDependency(attachment);
+      route.node.addDependency(attachment!);
     }));
     return attachment;
   }

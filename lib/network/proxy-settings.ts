@@ -5,6 +5,7 @@
 
 import { EgressProxy } from './egress-proxy';
 import { dnsName, dnsNameFact } from '../contracts/private-dns-names';
+import { cidrContains, ipv4CidrPrefix } from '../core/cidr';
 
 /**
  * The two default service CIDRs of an EKS cluster created without one ("If you don't specify a block, Kubernetes
@@ -58,6 +59,9 @@ export function noProxyList(input: NoProxyInput): string[] {
     ...names,
     ...(input.extra ?? []),
   ];
+  // Every entry reaches systemd drop-ins, a shell profile and Lambda's environment: hosts, .domains and CIDRs only.
+  const bad = all.find(e => !/^[A-Za-z0-9.:/*-]+$/.test(e));
+  if (bad !== undefined) throw new Error(`cdk-private-eks: NO_PROXY entry "${bad}" is not a host, a .domain or a CIDR`);
   return [...new Set(all)];
 }
 
@@ -74,12 +78,18 @@ export function proxyServes(hosts: string[], host: string): boolean {
 
 /** Problems with a proxy's settings, for a misuse error; undefined when fine. */
 export function checkProxy(proxy: EgressProxy): string | undefined {
-  if (!/^(https?):\/\/([A-Za-z0-9.-]+)(:(\d{1,5}))?\/?$/.test(proxy.url)) return `url "${proxy.url}" is not http(s)://host[:port] (no credentials, no path)`;
+  const url = /^(https?):\/\/([A-Za-z0-9.-]+)(:(\d{1,5}))?\/?$/.exec(proxy.url);
+  if (!url) return `url "${proxy.url}" is not http(s)://host[:port] (no credentials, no path)`;
+  if (url[4] !== undefined && (Number(url[4]) < 1 || Number(url[4]) > 65535)) return `url "${proxy.url}": port ${url[4]} is not from 1 to 65535`;
   for (const h of proxy.hosts ?? []) {
     if (!/^(\*|\.?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)$/.test(h)) return `hosts: "${h}" is not a host name, a .domain or *`;
   }
   for (const c of proxy.proxyCidrs ?? []) {
-    if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(c)) return `proxyCidrs: "${c}" is not an IPv4 CIDR`;
+    if (ipv4CidrPrefix(c) === undefined) return `proxyCidrs: "${c}" is not an IPv4 CIDR`;
+  }
+  const ip = /^\d{1,3}(\.\d{1,3}){3}$/.test(url[2]) ? url[2] : undefined;
+  if (ip && proxy.proxyCidrs && !proxy.proxyCidrs.some(c => ipv4CidrPrefix(c) !== undefined && cidrContains(c, `${ip}/32`))) {
+    return `url's address ${ip} is in none of proxyCidrs (${proxy.proxyCidrs.join(', ')})`;
   }
   for (const n of proxy.noProxy ?? []) {
     if (!/^[A-Za-z0-9.:/*-]+$/.test(n)) return `noProxy: "${n}" is not a host, a .domain or a CIDR`;

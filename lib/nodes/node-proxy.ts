@@ -10,6 +10,10 @@
  * https://repost.aws/knowledge-center/eks-http-proxy-containerd-automation, read 2026-12-05).
  */
 export function systemdProxyDropIn(url: string, noProxy: string): string {
+  // The values are checked (checkProxyValues); a value that is not would end the quoted assignment or be read as a
+  // systemd specifier (%): refuse it rather than write it.
+  const problem = checkProxyValues(url, noProxy.split(','));
+  if (problem) throw new Error(`cdk-private-eks: ${problem}`);
   return [
     '[Service]',
     `Environment="HTTP_PROXY=${url}"`,
@@ -41,9 +45,11 @@ export const NODE_NO_PROXY = ['localhost', '127.0.0.1', '169.254.169.254', '169.
 
 /** Problems with a proxy URL or NO_PROXY entries, for a misuse error; undefined when fine. */
 export function checkProxyValues(url: string, noProxy: string[]): string | undefined {
-  if (!/^(https?):\/\/([A-Za-z0-9.-]+)(:(\d{1,5}))?\/?$/.test(url)) return `url "${url}" is not http(s)://host[:port] (no credentials, no path)`;
+  const m = /^(https?):\/\/([A-Za-z0-9.-]+)(:(\d{1,5}))?\/?$/.exec(url);
+  if (!m) return `url "${url}" is not http(s)://host[:port] (no credentials, no path)`;
+  if (m[4] !== undefined && (Number(m[4]) < 1 || Number(m[4]) > 65535)) return `url "${url}": port ${m[4]} is not from 1 to 65535`;
   for (const n of noProxy) {
-    if (!/^[A-Za-z0-9.:/*,-]+$/.test(n)) return `noProxy: "${n}" is not a host, a .domain or a CIDR`;
+    if (!/^[A-Za-z0-9.:/*-]+$/.test(n)) return `noProxy: "${n}" is not a host, a .domain or a CIDR`;
   }
   return undefined;
 }

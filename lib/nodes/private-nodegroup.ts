@@ -139,7 +139,7 @@ export interface PrivateNodegroupOptions {
   readonly httpsProxy?: string;
 
   /**
-   * What stays off the proxy (hosts, `.domains`, CIDRs), besides `localhost`, `127.0.0.1`, `169.254.169.254`,
+   * What stays off the proxy (hosts, `.domains`, CIDRs); with `PrivateEksCluster`, added to its generated list. Besides `localhost`, `127.0.0.1`, `169.254.169.254`,
    * `169.254.170.23`, `.svc`, `.cluster.local` and `.internal`, always kept off: the VPC's CIDRs, the service CIDR,
    * `.eks.amazonaws.com` and the names of the endpoints the nodes use.
    * @default - only those always kept off
@@ -344,8 +344,20 @@ function nodeUserData(userData: ec2.UserData | undefined, amiType: eks.Nodegroup
  * (the cluster's generated list, complete at synth): they are resolved when the template is written.
  */
 function proxyUserData(url: string, noProxy: string[], amiType: eks.NodegroupAmiType, userData: ec2.UserData | undefined): ec2.UserData {
-  const entries = (ctx: IResolveContext) => [...NODE_NO_PROXY, ...noProxy.flatMap(n => (Token.isUnresolved(n) ? String(ctx.resolve(n)).split(',') : [n]))]
-    .filter((n, i, all) => n.length > 0 && all.indexOf(n) === i);
+  const entries = (ctx: IResolveContext) => {
+    const list = [...NODE_NO_PROXY, ...noProxy.flatMap(n => {
+      if (!Token.isUnresolved(n)) return [n];
+      const resolved = ctx.resolve(n);
+      // A value CloudFormation fills in at deploy would reach the drop-in unchecked: only values known at synth.
+      if (typeof resolved !== 'string' || Token.isUnresolved(resolved)) {
+        throw new Error('cdk-private-eks: noProxy entries must be known at synth (a deploy-time value cannot be checked before it reaches the nodes\' systemd drop-ins). Fix: write them out.');
+      }
+      return resolved.split(',');
+    })].filter((n, i, all) => n.length > 0 && all.indexOf(n) === i);
+    const problem = checkProxyValues(url, list);
+    if (problem) throw new Error(`cdk-private-eks: noProxy: ${problem}. Fix: list hosts, .domains or CIDRs.`);
+    return list;
+  };
   if (isBottlerocket(amiType)) {
     return ec2.UserData.custom(Lazy.uncachedString({ produce: (ctx: IResolveContext) => bottlerocketProxySettings(url, entries(ctx)) }));
   }

@@ -41,13 +41,18 @@ function ratesFor(region: string | undefined): { ratesOf: string; rates: RegionR
   return { ratesOf: 'us-east-1', rates: REGION_RATES['us-east-1'] };
 }
 
-/** The cost of `interfaceEndpointAzs` endpoint-AZ pairs and `natGateways` NAT gateways in `region`. */
-export function estimate(region: string | undefined, interfaceEndpointAzs: number, natGateways: number): CostEstimate {
+/**
+ * The cost of `interfaceEndpointAzs` endpoint-AZ pairs, `natGateways` NAT gateways and `transitGatewayAttachments`
+ * attachments of the VPC to a Transit Gateway (a hub's, a proxy's) in `region`.
+ */
+export function estimate(region: string | undefined, interfaceEndpointAzs: number, natGateways: number, transitGatewayAttachments = 0): CostEstimate {
   const { ratesOf, rates } = ratesFor(region);
   const round = (n: number) => Math.round(n * 100) / 100;
+  const tgwHour = (HUB_RATES[ratesOf] ?? HUB_RATES['us-east-1']).transitGatewayAttachmentHour;
   const lines: CostLine[] = [
     { item: 'interface endpoint x AZ', count: interfaceEndpointAzs, monthlyUsd: round(interfaceEndpointAzs * rates.interfaceEndpointAzHour * HOURS_PER_MONTH) },
     { item: 'NAT gateway (with its public IPv4 address)', count: natGateways, monthlyUsd: round(natGateways * (rates.natGatewayHour + rates.publicIpv4Hour) * HOURS_PER_MONTH) },
+    { item: 'Transit Gateway attachment', count: transitGatewayAttachments, monthlyUsd: round(transitGatewayAttachments * tgwHour * HOURS_PER_MONTH) },
   ].filter(l => l.count > 0);
   return { region: region ?? 'unknown (environment-agnostic stack)', ratesOf, lines, monthlyUsd: round(lines.reduce((a, l) => a + l.monthlyUsd, 0)) };
 }

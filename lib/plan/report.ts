@@ -1,8 +1,8 @@
 import { compareHubDesigns, CostEstimate, estimate, HUB_RATES_SOURCE, HubComparison, RATES_AS_OF, RATES_SOURCE } from './network-costs';
-import { dnsNameFact } from '../contracts/private-dns-names';
 import { Finding, JoinModel, reachability, ReachRow } from '../check/join-analysis';
 import { ClusterScope, SubnetRef, TreeRecords, VpcRef } from '../check/tree-records';
 import { EndpointCatalogue } from '../contracts/endpoint-catalogue';
+import { dnsNameFact } from '../contracts/private-dns-names';
 
 /** The cluster's settings, as `eksctl create cluster --dry-run` would print them. */
 export interface ClusterSettings {
@@ -152,6 +152,7 @@ export function buildReport(facts: TreeRecords, scope: ClusterScope, model: Join
 
   const vpcSubnetKeys = new Set<string | undefined>(vpc.subnets.map(s => s.key));
   const natGateways = facts.natGateways.filter(n => vpcSubnetKeys.has(n.subnetKey)).length;
+  const transitGatewayAttachments = facts.transitGatewayAttachments.filter(a => a.vpcKey !== undefined && a.vpcKey === vpc.key).length;
   const azs = new Set(model.clusterSubnetAzs).size || 2;
   const interfaceAzs = endpoints.filter(e => e.type === 'Interface').reduce((n, e) => n + e.azs, 0);
 
@@ -253,7 +254,7 @@ export function buildReport(facts: TreeRecords, scope: ClusterScope, model: Join
     cost: {
       ratesAsOf: RATES_AS_OF,
       source: RATES_SOURCE,
-      thisDesign: estimate(region, interfaceAzs, natGateways),
+      thisDesign: estimate(region, interfaceAzs, natGateways, transitGatewayAttachments),
       natDesign: estimate(region, 0, azs),
       note: `fixed charges only; per-GB data processing and transfer come on top in both designs. The NAT design has one NAT gateway per AZ (${azs}) and keeps the free S3 gateway endpoint.`,
     },
@@ -399,7 +400,7 @@ export function reportMarkdown(r: JoinReport): string {
   lines.push(`- ${r.cost.note}`);
   const hc = r.hubComparison;
   if (hc.services.length > 0) {
-    lines.push('', `### The same endpoints for many clusters (USD per cluster VPC and month; ${hc.services.length} interface services: ${hc.services.join(', ')}; rates of ${hc.rows[0].ratesOf})`, '');
+    lines.push('', `### This cluster's endpoints for many clusters (USD per cluster VPC and month; the ${hc.services.length} interface services it uses: ${hc.services.join(', ')}; rates of ${hc.rows[0].ratesOf})`, '');
     lines.push('| cluster VPCs | endpoints in every VPC | shared from a hub (Transit Gateway) | NAT gateway in every VPC |', '|---|---|---|---|');
     for (const row of hc.rows) {
       const cell = (i: number) => `${row.designs[i].perClusterMonthlyUsd.toFixed(2)} + ${row.designs[i].perGbUsd.toFixed(3)}/GB`;

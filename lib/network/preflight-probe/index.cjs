@@ -16,7 +16,12 @@ const dns = require('dns');
 const http = require('http');
 const https = require('https');
 const net = require('net');
-const FAILURES = require('./failures.json');
+const FAILURES = {
+  ...require('./failures.json'),
+  // The proxy's own failures: the probe's only (the bastion's doctor, which shares failures.json, does not probe a proxy).
+  PROXY_DNS: {"problem": "DNS: the proxy {host} does not resolve here ({code})", "cause": "the proxy's name is in a private hosted zone not associated with this VPC, or a Resolver rule for it is missing", "fix": "associate the zone that holds {host} with this VPC (or forward its domain with a Resolver rule), or give the proxy as an IP address"},
+  PROXY_CONNECT: {"problem": "TCP {port} to the proxy at {address} failed ({code})", "cause": "no route from {subnet} to the proxy's network (a Transit Gateway or peering route missing), a network ACL, or the proxy's security group does not admit this subnet", "fix": "route the proxy's CIDR from {subnet} (PrivateNetwork.attachToTransitGateway), and admit this subnet on the proxy's port"},
+};
 
 /** Timeouts in milliseconds. The budget caps the whole run even when every probe times out. */
 const DEFAULTS = {
