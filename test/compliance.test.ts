@@ -16,7 +16,7 @@ import { build as buildHubAndSpoke } from '../examples/hub-and-spoke/app';
 import { build as buildPlatform } from '../examples/platform/app';
 import { build as buildProxy } from '../examples/proxy/app';
 import { build as buildSeedWorkshop } from '../examples/seed-workshop/app';
-import { BastionAccess, BastionClusterAccess, PrivateEksChecks, PrivateEksCluster, Upstream } from '../lib';
+import { BastionAccess, BastionClusterAccess, EndpointHub, PrivateEksChecks, PrivateEksCluster, Upstream } from '../lib';
 import { checkTemplate, TEMPLATE_RULES } from '../lib/check/template-rules';
 import { ACKNOWLEDGEMENTS, acknowledgeFindings, acknowledgementTable, MIN_REASON_LENGTH } from '../lib/core/acknowledgements';
 
@@ -198,6 +198,19 @@ describe('PrivateEksChecks rules: each fails on a non-compliant resource and pas
     expect(build(() => ec2.Peer.ipv4('172.16.0.0/16')).map(f => f.detail)).toEqual([expect.stringMatching(/admits 172\.16\.0\.0\/16, outside the VPC's 10\.0\.0\.0\/16/)]);
     expect(build(v => ec2.Peer.ipv4(v.vpcCidrBlock))).toEqual([]);
     expect(build(() => ec2.Peer.ipv4('10.0.0.0/19'))).toEqual([]);
+  });
+
+  test('PEKS-SEC-5 on an EndpointHub: HTTPS from its spoke CIDRs passes; another port, or a CIDR it was not given, is reported', () => {
+    const build = (extra?: (sg: ec2.ISecurityGroup) => void) => {
+      const stack = new Stack(new App(), 'H', { env: { account: '111111111111', region: 'eu-west-1' } });
+      const vpc = isolatedVpc(stack);
+      const hub = new EndpointHub(stack, 'Hub', { vpc, services: ['ec2'], spokeCidrs: ['10.20.0.0/16'], principalAccounts: ['111111111111'] });
+      extra?.(hub.securityGroup);
+      return checkTemplate(Template.fromStack(stack).toJSON()).filter(f => f.ruleId === 'PEKS-SEC-5').map(f => f.detail);
+    };
+    expect(build()).toEqual([]);
+    expect(build(sg => sg.addIngressRule(ec2.Peer.ipv4('10.20.0.0/16'), ec2.Port.allTraffic()))).toEqual([expect.stringMatching(/admits 10\.20\.0\.0\/16/)]);
+    expect(build(sg => sg.addIngressRule(ec2.Peer.ipv4('172.16.0.0/12'), ec2.Port.tcp(443)))).toEqual([expect.stringMatching(/admits 172\.16\.0\.0\/12/)]);
   });
 
   test('PEKS-SEC-6 SSH from anywhere (literal or a parameter default); a narrower CIDR passes', () => {

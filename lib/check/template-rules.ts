@@ -149,7 +149,8 @@ function endpointGroupsWiderThanVpc(endpointId: string, p: Json, resources: Reco
       const cidr = literalValue(rule?.CidrIp, parameters);
       if (typeof rule?.CidrIp === 'object' && refOf(rule.CidrIp) === vpcId && rule.CidrIp['Fn::GetAtt']?.[1] === 'CidrBlock') continue;
       if (typeof cidr !== 'string') continue; // a source group, or a value that cannot be read: not a CIDR to judge
-      if (spokes.includes(cidr) && cidr !== '0.0.0.0/0') continue;
+      // Exactly what the hub wrote: HTTPS from a listed spoke CIDR (any other port, protocol or CIDR is judged).
+      if (spokes.includes(cidr) && cidr !== '0.0.0.0/0' && String(rule?.IpProtocol) === 'tcp' && Number(rule?.FromPort) === 443 && Number(rule?.ToPort) === 443) continue;
       if (cidr === '0.0.0.0/0' || (typeof vpcCidr === 'string' && !cidrContains(vpcCidr, cidr))) {
         out.push({ ruleId: 'PEKS-SEC-5', logicalId: id, location, detail: `${endpointId}'s security group admits ${cidr}${typeof vpcCidr === 'string' ? `, outside the VPC's ${vpcCidr}` : ''}` });
       }
