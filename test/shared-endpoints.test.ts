@@ -191,6 +191,7 @@ describe('a cluster with a proxy', () => {
     const files = userDataFiles(Template.fromStack(stack));
     const dropIn = files['/etc/systemd/system/containerd.service.d/http-proxy.conf'];
     expect(files['/etc/systemd/system/kubelet.service.d/http-proxy.conf']).toBe(dropIn);
+    expect(files['/etc/systemd/system/nodeadm-run.service.d/http-proxy.conf']).toBe(dropIn);
     expect(dropIn).toMatch(/^\[Service\]\nEnvironment="HTTP_PROXY=http:\/\/proxy.egress.internal:3128"/);
     const noProxy = /Environment="NO_PROXY=([^"]+)"/.exec(dropIn)![1].split(',');
     expect(noProxy).toEqual(expect.arrayContaining(['localhost', '169.254.169.254', '169.254.170.23', '.svc', '.cluster.local', '10.40.0.0/16',

@@ -174,7 +174,7 @@ export interface PrivateEksClusterProps {
 
   /**
    * An HTTP(S) proxy for what no endpoint serves (public registries, Helm chart repositories): its settings reach
-   * containerd and kubelet on the nodes (systemd drop-ins on Amazon Linux, `settings.network` on Bottlerocket), the
+   * containerd, kubelet and nodeadm's run phase on the nodes (systemd drop-ins on Amazon Linux, `settings.network` on Bottlerocket), the
    * kubectl handler's environment and the bastion's shell, with a generated `NO_PROXY` (the VPC's and service CIDRs,
    * in-cluster names, the API server, every name an endpoint serves). Images and charts from its `hosts` count as
    * reached (PEKS-PROXY-*).

@@ -4,9 +4,10 @@
  */
 
 /**
- * An HTTP(S) proxy that the nodes (containerd and kubelet), the kubectl handler (kubectl, Helm) and the bastion's
- * shell use for the hosts it serves. AWS services the nodes need to join (`ec2`, `ecr.api`, `ecr.dkr`, `s3`) still come
- * from endpoints: the proxy settings do not reach `nodeadm` or the VPC CNI, and what the endpoints serve is in `NO_PROXY`.
+ * An HTTP(S) proxy that the nodes (containerd, kubelet, nodeadm's run phase), the kubectl handler (kubectl, Helm) and
+ * the bastion's shell use for the hosts it serves. AWS services the nodes need to join (`ec2`, `ecr.api`, `ecr.dkr`,
+ * `s3`) still come from endpoints: the proxy settings do not reach nodeadm's config phase or the VPC CNI, and what the
+ * endpoints serve is in `NO_PROXY`.
  */
 export interface EgressProxy {
   /** The proxy's URL, `http://proxy.corp.example:3128`. A literal, without credentials. */

@@ -131,7 +131,7 @@ export interface PrivateNodegroupOptions {
   readonly userData?: ec2.UserData;
 
   /**
-   * An HTTP(S) proxy for containerd and kubelet (`http://host:port`): systemd drop-ins on Amazon Linux (before the
+   * An HTTP(S) proxy for containerd, kubelet and nodeadm's run phase (`http://host:port`): systemd drop-ins on Amazon Linux (before the
    * nodes join), `settings.network` on Bottlerocket. `PrivateEksCluster` sets it from its `proxy`, with the
    * generated `noProxy`.
    * @default - no proxy
@@ -339,7 +339,7 @@ function nodeUserData(userData: ec2.UserData | undefined, amiType: eks.Nodegroup
 }
 
 /**
- * The nodes' user data with the proxy: for Amazon Linux a shell part writing the drop-ins for containerd and kubelet
+ * The nodes' user data with the proxy: for Amazon Linux a shell part writing the drop-ins for containerd, kubelet and nodeadm-run
  * (files from base64) before the user's part, for Bottlerocket the TOML settings. NO_PROXY entries may be tokens
  * (the cluster's generated list, complete at synth): they are resolved when the template is written.
  */
@@ -363,11 +363,12 @@ function proxyUserData(url: string, noProxy: string[], amiType: eks.NodegroupAmi
   }
   const dropIn = Lazy.uncachedString({ produce: (ctx: IResolveContext) => systemdProxyDropIn(url, entries(ctx).join(',')) });
   const proxy = ec2.UserData.forLinux();
-  proxy.addCommands(
-    writeFileLine('/etc/systemd/system/containerd.service.d/http-proxy.conf', dropIn),
-    writeFileLine('/etc/systemd/system/kubelet.service.d/http-proxy.conf', dropIn),
-    'systemctl daemon-reload',
-  );
+  // containerd and kubelet, and nodeadm's run phase, which starts after cloud-init's scripts ("start after cloud-init,
+  // in order to pickup changes the user may have applied via cloud-init scripts": amazon-eks-ami
+  // templates/al2023/runtime/rootfs/etc/systemd/system/nodeadm-run.service, read 2026-12-05). Its config phase runs
+  // before cloud-init (nodeadm-config.service: "Before=cloud-init.service") and reaches EC2 and IMDS, which stay off
+  // the proxy anyway.
+  proxy.addCommands(...NODE_PROXY_UNITS.map(unit => writeFileLine(`/etc/systemd/system/${unit}.d/http-proxy.conf`, dropIn)), 'systemctl daemon-reload');
   const multipart = new ec2.MultipartUserData();
   multipart.addUserDataPart(proxy, ec2.MultipartBody.SHELL_SCRIPT, true);
   if (userData) {
@@ -375,6 +376,9 @@ function proxyUserData(url: string, noProxy: string[], amiType: eks.NodegroupAmi
   }
   return multipart;
 }
+
+/** The systemd units of an Amazon Linux node that get the proxy. */
+const NODE_PROXY_UNITS = ['containerd.service', 'kubelet.service', 'nodeadm-run.service'];
 
 function isBottlerocket(amiType: eks.NodegroupAmiType): boolean {
   return amiType.startsWith('BOTTLEROCKET');
