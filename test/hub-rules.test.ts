@@ -43,7 +43,6 @@ function input(extra: Partial<HubCheckInput> = {}): HubCheckInput {
     hub: hub(),
     clients: [client()],
     region: R,
-    suffix: 'amazonaws.com',
     account: '222222222222',
     vpcCidrs: ['10.20.0.0/16'],
     localPrivateDns: [],

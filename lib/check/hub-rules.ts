@@ -7,6 +7,7 @@
  */
 
 import { dnsName, dnsNameFact, inZone, nameMatches } from '../contracts/private-dns-names';
+import { partitionOfRegion, urlSuffixOfPartition } from '../core/aws-env';
 import { cidrContains } from '../core/cidr';
 
 /** The hub as this VPC sees it: `SharedEndpoints`, with the defaults filled in. */
@@ -59,8 +60,6 @@ export interface HubCheckInput {
   readonly clients: HubClient[];
   /** The stack's region; undefined in an environment-agnostic stack. */
   readonly region?: string;
-  /** The partition's DNS suffix (`amazonaws.com`). */
-  readonly suffix: string;
   /** The stack's account, when concrete. */
   readonly account?: string;
   /** The VPC's IPv4 CIDR blocks (secondary ones too), when literal. */
@@ -120,22 +119,21 @@ export function namesCalled(service: string, region: string, suffix: string, acc
 
 /** What the hub answers for a name: `served`, `shadowed` by a zone or rule of the hub, or `public` (not the hub's). */
 export function hubAnswer(hub: HubFacts, name: NeededName, region: string, suffix: string): { answer: 'served' | 'shadowed' | 'public'; by?: string } {
+  // What one of `served` answers: the name (an account's host under a `*` record), or the same wildcard.
+  const answered = (served: string[]) => served.some(n => nameMatches(n, name.sample) || n.toLowerCase() === name.name.toLowerCase());
+  // The hub's endpoints' own names (a profile carries them; default zones and rules are made from them).
+  const registered = () => hub.services.flatMap(s => (dnsNameFact(s)?.registers ?? []).map(p => dnsName(p, region, suffix)));
   if (hub.resolution === 'route53-profile' || hub.names === undefined) {
-    // The hub's endpoints' own names (a profile carries them; default zones and rules are made from them).
-    const registered = hub.services.flatMap(s => (dnsNameFact(s)?.registers ?? []).map(p => dnsName(p, region, suffix)));
-    if (registered.some(r => nameMatches(r, name.sample) || r === name.name)) return { answer: 'served' };
-    return { answer: 'public' };
+    return { answer: answered(registered()) ? 'served' : 'public' };
   }
   if (hub.resolution === 'resolver-rules') {
     // A rule forwards every name under its domain to the hub's resolver, which answers with the hub endpoints' names.
     const rule = hub.names.find(d => inZone(d.replace(/^\*\./, ''), name.sample));
     if (!rule) return { answer: 'public' };
-    const registered = hub.services.flatMap(s => (dnsNameFact(s)?.registers ?? []).map(p => dnsName(p, region, suffix)));
-    if (registered.some(r => nameMatches(r, name.sample) || r === name.name)) return { answer: 'served' };
-    return { answer: 'shadowed', by: `the Resolver rule for ${rule}` };
+    return answered(registered()) ? { answer: 'served' } : { answer: 'shadowed', by: `the Resolver rule for ${rule}` };
   }
   // Private hosted zones: a zone holds its apex (alias record) and, as `*.zone`, a wildcard record.
-  if (hub.names.some(n => nameMatches(n, name.sample) || n.toLowerCase() === name.name.toLowerCase())) return { answer: 'served' };
+  if (answered(hub.names)) return { answer: 'served' };
   const zone = hub.names.map(n => n.replace(/^\*\./, '')).filter(z => inZone(z, name.sample))
     .sort((a, b) => b.length - a.length)[0];
   return zone ? { answer: 'shadowed', by: `the private hosted zone ${zone}` } : { answer: 'public' };
@@ -242,10 +240,12 @@ function nameRules(input: HubCheckInput, takers: HubClient[], findings: HubFindi
     });
     return;
   }
+  // The names are the region's: its partition's DNS suffix (amazonaws.com, amazonaws.com.cn).
+  const suffix = urlSuffixOfPartition(partitionOfRegion(region));
   const byName = new Map<string, { need: NeededName; who: Set<string> }>();
   for (const c of takers) {
     for (const service of c.services) {
-      for (const need of namesCalled(service, region, input.suffix, input.account) ?? []) {
+      for (const need of namesCalled(service, region, suffix, input.account) ?? []) {
         const e = byName.get(need.name) ?? { need, who: new Set<string>() };
         e.who.add(c.label);
         byName.set(need.name, e);
@@ -253,7 +253,7 @@ function nameRules(input: HubCheckInput, takers: HubClient[], findings: HubFindi
     }
   }
   for (const { need, who } of byName.values()) {
-    const { answer, by } = hubAnswer(hub, need, region, input.suffix);
+    const { answer, by } = hubAnswer(hub, need, region, suffix);
     if (answer === 'served') continue;
     const form = need.name.startsWith('*.') ? `${need.sample.split('.')[0]}${need.name.slice(1)} (account-specific: a * record in the zone ${need.name.slice(2)})` : need.name;
     if (answer === 'shadowed') {

@@ -244,8 +244,6 @@ export interface JoinModel {
   readonly vpcCidrs?: string[];
   /** The stack's account, when concrete. */
   readonly account?: string;
-  /** The partition's DNS suffix (`amazonaws.com`), when the region is known. */
-  readonly dnsSuffix?: string;
 }
 
 /** How an image's registry relates to a cluster with no internet route. */
@@ -601,7 +599,7 @@ class ClientAnalysis {
     private readonly findings: Finding[]) {
     this.nodes = client.kind === 'nodes';
     this.ownRule = OWN_RULE[client.kind];
-    this.who = this.nodes ? '' : `${client.label ?? `${client.kind === 'bastion' ? 'the bastion' : 'kubectl function'} ${client.name}`}: `;
+    this.who = this.nodes ? '' : `${clientLabel(client)}: `;
     this.undeclared = client.services.filter(s => !state.declared.has(s.service)
       && !(client.kind === 'component' && state.nodeServices.has(s.service)));
     this.featureOf = new Map(client.services.map(s => [s.service, s.feature]));
@@ -880,7 +878,7 @@ function reachOf(model: JoinModel, declared: Set<string>, client: ClientFacts, s
   const way = internetRoute(client, subnet);
   if (declared.has(service)) return { via: 'declared', detail: 'existingEndpointServices' };
   // The hub's names resolve to its addresses in this VPC: the hub is the path even beside a NAT route.
-  const local = model.interfaceEndpoints.filter(e => e.service === service && servesThisRegion(model, e));
+  const local = endpointsHere(model, service);
   if (hubServes(model, service) && usableEndpoints(local, client).length === 0) {
     return { via: 'hub', detail: model.hub!.name };
   }
@@ -960,11 +958,19 @@ function finding(ruleId: string, message: string, fix: string): Finding {
   return { ruleId, severity: rule.severity, message, fix };
 }
 
+/** The interface endpoints of a service in this VPC that serve this region's names. */
+function endpointsHere(model: JoinModel, service: string): InterfaceEndpointFacts[] {
+  return model.interfaceEndpoints.filter(e => e.service === service && servesThisRegion(model, e));
+}
+
+/** How messages name a client that is not the nodes (its label, else `the bastion X` or `kubectl function X`). */
+function clientLabel(c: ClientFacts): string {
+  return c.label ?? `${c.kind === 'bastion' ? 'the bastion' : 'kubectl function'} ${c.name}`;
+}
+
 /** Whether the hub serves a service to this VPC (in this region). S3 is never the hub's: gateway endpoints stay local. */
 function hubServes(model: JoinModel, service: string): boolean {
-  const hub = model.hub;
-  if (!hub || service === 's3' || !hub.services.includes(service)) return false;
-  return true;
+  return model.hub !== undefined && service !== 's3' && model.hub.services.includes(service);
 }
 
 /**
@@ -973,7 +979,7 @@ function hubServes(model: JoinModel, service: string): boolean {
  */
 function analyzeBeyondVpc(model: JoinModel, findings: Finding[]) {
   const declared = new Set(model.declaredServices);
-  const label = (c: ClientFacts) => (c.kind === 'nodes' ? `nodegroup ${c.name}` : c.label ?? `${c.kind === 'bastion' ? 'the bastion' : c.kind === 'control-plane' ? 'the control plane' : 'kubectl function'} ${c.name}`);
+  const label = (c: ClientFacts) => (c.kind === 'nodes' ? `nodegroup ${c.name}` : clientLabel(c));
   const subnetOf = (s: SubnetFacts) => ({ name: s.name, cidr: s.cidr, routes: s.routes.known ? s.routes.entries ?? [] : undefined });
   if (model.hub) {
     const nodeServices = new Set(model.clients.filter(c => c.kind === 'nodes').flatMap(c => c.services.map(x => x.service)));
@@ -983,7 +989,7 @@ function analyzeBeyondVpc(model: JoinModel, findings: Finding[]) {
       const takes = [...new Set(c.services.map(x => x.service))].filter(svc => hubServes(model, svc) && !declared.has(svc)
         // What the nodes need too is reported once, under the nodes.
         && !(c.kind === 'component' && nodeServices.has(svc))
-        && usableEndpoints(model.interfaceEndpoints.filter(e => e.service === svc && servesThisRegion(model, e)), c).length === 0);
+        && usableEndpoints(endpointsHere(model, svc), c).length === 0);
       return { label: label(c), subnets: c.subnets.map(subnetOf), services: takes };
     });
     const local = model.interfaceEndpoints.filter(e => e.privateDns !== false && servesThisRegion(model, e))
@@ -992,7 +998,6 @@ function analyzeBeyondVpc(model: JoinModel, findings: Finding[]) {
       hub: model.hub,
       clients,
       region: model.region,
-      suffix: model.dnsSuffix ?? 'amazonaws.com',
       account: model.account,
       vpcCidrs: model.vpcCidrs,
       localPrivateDns: local,

@@ -221,7 +221,6 @@ export function buildJoinModel(facts: TreeRecords, scope: ClusterScope, settings
     ...(settings.hub ? { hub: settings.hub, hubZonesNotAssociated: zonesNotAssociated(facts, settings.hub, vpc.key) } : {}),
     ...(settings.proxy ? { proxy: settings.proxy } : {}),
     ...(vpcCidrs ? { vpcCidrs } : {}),
-    ...(cluster.location.regionKnown ? { dnsSuffix: cluster.location.urlSuffix } : {}),
     ...(/^\d{12}$/.test(cluster.location.account) ? { account: cluster.location.account } : {}),
   });
 }

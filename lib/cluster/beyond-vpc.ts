@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { EndpointNeeds } from './endpoint-needs';
 import { HubFacts } from '../check/hub-rules';
 import { ProxyFacts } from '../check/proxy-rules';
+import { locationOf } from '../core/aws-env';
 import { literalVpcCidr } from '../core/cidr';
 import { misuse } from '../core/errors';
 import { writeFileLine } from '../core/user-data';
@@ -41,13 +42,14 @@ export function proxyForHosts(scope: Construct, proxy: EgressProxy, vpc: ec2.IVp
     throw misuse(scope, 'proxy: the VPC\'s CIDR is not a literal value, and NO_PROXY must name it (or in-VPC traffic goes to the proxy)',
       'import the VPC with its vpcCidrBlock, or create it in this app');
   }
-  const stack = Stack.of(scope);
-  const region = Token.isUnresolved(stack.region) ? undefined : stack.region;
+  const location = locationOf(scope);
+  const region = location.regionKnown ? location.region : undefined;
   if (!region) {
     throw misuse(scope, 'proxy: the stack is environment-agnostic, and NO_PROXY must name the endpoints\' regional names',
       'give the stack an `env` with account and region');
   }
-  const suffix = Token.isUnresolved(stack.urlSuffix) ? 'amazonaws.com' : stack.urlSuffix;
+  // A concrete region: its partition's DNS suffix (amazonaws.com, amazonaws.com.cn).
+  const suffix = location.urlSuffix;
   const list = Lazy.string({
     produce: () => {
       const joined = noProxyList({

@@ -29,11 +29,11 @@ import { LoadBalancerController, LoadBalancerControllerOptions } from '../compon
 import { ClusterFeatures, IPrivateEksCluster } from '../components/private-cluster';
 import { literalVpcCidr } from '../core/cidr';
 import { cloudWatchLogsKey } from '../core/logs-key';
+import { proxyHost, proxyPort } from '../core/proxy-values';
 import { EgressProxy } from '../network/egress-proxy';
 import { PrivateNetwork } from '../network/network';
 import { NodeEndpoints } from '../network/node-endpoints';
 import { NetworkPreflight } from '../network/preflight';
-import { proxyHost, proxyPort } from '../network/proxy-settings';
 import { PrivateNodegroup } from '../nodes/private-nodegroup';
 import { WorkloadIdentity, WorkloadServiceAccount, WorkloadServiceAccountOptions } from '../nodes/workload-identity';
 import { PullThroughCacheWarmup } from '../workloads/cache-warmup';

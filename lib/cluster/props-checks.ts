@@ -7,6 +7,7 @@ import { ControlPlaneEgressMode, PrivateEksClusterProps } from './props';
 import { isJoinRule, JOIN_RULES } from '../check/join-analysis';
 import { EndpointCatalogue } from '../contracts/endpoint-catalogue';
 import { validateInstanceType } from '../contracts/instance-types';
+import { ipv4CidrPrefix } from '../core/cidr';
 import { misuse } from '../core/errors';
 import { EgressProxy } from '../network/egress-proxy';
 import { checkProxy } from '../network/proxy-settings';
@@ -177,7 +178,6 @@ export function checkDowngrades(scope: Construct, downgrades: { [ruleId: string]
 }
 
 
-const CIDR = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/;
 const DNS_NAME = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+\.?$/i;
 
 /** Checks `sharedEndpoints`: names, literal CIDRs and accounts, no gateway service, a profile only with profiles. */
@@ -195,7 +195,7 @@ export function checkSharedEndpoints(scope: Construct, hub: SharedEndpoints, dec
   if (hub.hubCidrs.length === 0) throw bad('hubCidrs is empty', 'list the hub VPC\'s IPv4 CIDR blocks');
   for (const [prop, list] of [['hubCidrs', hub.hubCidrs], ['admittedCidrs', hub.admittedCidrs ?? []]] as const) {
     for (const c of list) {
-      if (Token.isUnresolved(c) || !CIDR.test(c)) throw bad(`${prop}: "${c}" is not a literal IPv4 CIDR`, 'write each CIDR block out, such as \'10.0.0.0/16\'');
+      if (Token.isUnresolved(c) || ipv4CidrPrefix(c) === undefined) throw bad(`${prop}: "${c}" is not a literal IPv4 CIDR`, 'write each CIDR block out, such as \'10.0.0.0/16\'');
     }
   }
   for (const n of hub.names ?? []) {

@@ -1,14 +1,15 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ram from 'aws-cdk-lib/aws-ram';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as route53profiles from 'aws-cdk-lib/aws-route53profiles';
 import { Construct } from 'constructs';
+import { admitOnly, endpointId } from './endpoint-parts';
 import { HubDnsResolution, SharedEndpoints } from './shared-endpoints';
 import { EndpointCatalogue } from '../contracts/endpoint-catalogue';
 import { dnsName, dnsNameFact } from '../contracts/private-dns-names';
+import { locationOf } from '../core/aws-env';
 import { ipv4CidrPrefix, literalVpcCidr } from '../core/cidr';
 import { misuse } from '../core/errors';
 import { SPOKE_CIDRS_METADATA } from '../core/metadata';
@@ -216,14 +217,14 @@ export class EndpointHub extends Construct {
       }
     } else {
       if (props.shareWith) throw misuse(this, 'shareWith was given with PRIVATE_HOSTED_ZONES: zones are associated, not shared', 'use ROUTE53_PROFILE to share with other accounts, or remove shareWith');
-      this.createZones(props.vpc, stack.region, stack.urlSuffix);
+      // The region is concrete (checked above): the partition's DNS suffix follows from it.
+      this.createZones(props.vpc, stack.region, locationOf(this).urlSuffix);
       for (const v of props.spokeVpcs ?? []) this.associateVpc(v);
     }
   }
 
   /** One zone per name the services are called by, with an alias to the endpoint and, for `*.` names, a `*` record. */
-  private createZones(vpc: ec2.IVpc, region: string, urlSuffix: string) {
-    const suffix = Token.isUnresolved(urlSuffix) ? 'amazonaws.com' : urlSuffix;
+  private createZones(vpc: ec2.IVpc, region: string, suffix: string) {
     for (const service of this.services) {
       const endpoint = this.endpoints.get(service)!;
       for (const pattern of dnsNameFact(service)!.calledAs) {
@@ -251,29 +252,16 @@ export class EndpointHub extends Construct {
       ...(byOrg ? { 'aws:PrincipalOrgID': this.organizationId } : {}),
       ...(byAccounts ? { 'aws:PrincipalAccount': this.principalAccounts } : {}),
     };
-    endpoint.addToPolicy(new iam.PolicyStatement({
+    admitOnly(endpoint, service, {
       sid: byAccounts ? 'SpokeAccountsPrincipals' : 'OrganizationPrincipals',
-      principals: [new iam.AnyPrincipal()],
-      actions: ['*'],
-      resources: ['*'],
-      conditions: { StringEquals: principal },
-    }));
-    if (service === 'sts') {
-      // AssumeRoleWithWebIdentity (IRSA) callers carry no principal keys: scope them by the role's organization or
-      // account (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sts_vpc_endpoint_policies.html).
-      endpoint.addToPolicy(new iam.PolicyStatement({
-        sid: 'WebIdentityToAdmittedRoles',
-        principals: [new iam.AnyPrincipal()],
-        actions: ['sts:AssumeRoleWithWebIdentity'],
-        resources: ['*'],
-        conditions: {
-          StringEquals: {
-            ...(byOrg ? { 'aws:ResourceOrgID': this.organizationId } : {}),
-            ...(byAccounts ? { 'aws:ResourceAccount': this.principalAccounts } : {}),
-          },
-        },
-      }));
-    }
+      principal,
+      webIdentitySid: 'WebIdentityToAdmittedRoles',
+      // Web identities (IRSA) by the role's organization or account.
+      resource: {
+        ...(byOrg ? { 'aws:ResourceOrgID': this.organizationId } : {}),
+        ...(byAccounts ? { 'aws:ResourceAccount': this.principalAccounts } : {}),
+      },
+    });
   }
 
   /** Associates the zones with a spoke VPC of this stack's account (`PRIVATE_HOSTED_ZONES`). */
@@ -307,9 +295,4 @@ export class EndpointHub extends Construct {
       hubName: `the endpoint hub ${this.node.path}`,
     };
   }
-}
-
-/** Construct ID of a service's endpoint or zone: "ecr.api" -> "EcrApi". IDs are public API. */
-function endpointId(name: string): string {
-  return name.split(/[.*-]/).filter(p => p.length > 0).map(p => p.charAt(0).toUpperCase() + p.slice(1)).join('');
 }

@@ -2,6 +2,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { admitOnly, endpointId } from './endpoint-parts';
 import { EndpointCatalogue } from '../contracts/endpoint-catalogue';
 import { AwsBuckets, locationOf, s3Arn } from '../core/aws-env';
 import { literalVpcCidr } from '../core/cidr';
@@ -246,23 +247,12 @@ export class NodeEndpoints extends Construct {
     const ecr = service === 'ecr.api' || service === 'ecr.dkr';
     if (this.accountScoped && EndpointCatalogue.ENDPOINT_POLICY_SUPPORT[service] && !(ecr && this.pullOnlyEcr)) {
       const account = Stack.of(this).account;
-      endpoint.addToPolicy(new iam.PolicyStatement({
+      admitOnly(endpoint, service, {
         sid: 'ThisAccountsPrincipals',
-        principals: [new iam.AnyPrincipal()],
-        actions: ['*'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:PrincipalAccount': account } },
-      }));
-      if (service === 'sts') {
-        // Web identity callers carry no principal condition keys: scope them by the role's account instead.
-        endpoint.addToPolicy(new iam.PolicyStatement({
-          sid: 'WebIdentityToThisAccountsRoles',
-          principals: [new iam.AnyPrincipal()],
-          actions: ['sts:AssumeRoleWithWebIdentity'],
-          resources: ['*'],
-          conditions: { StringEquals: { 'aws:ResourceAccount': account } },
-        }));
-      }
+        principal: { 'aws:PrincipalAccount': account },
+        webIdentitySid: 'WebIdentityToThisAccountsRoles',
+        resource: { 'aws:ResourceAccount': account },
+      });
     }
     if (this.pullOnlyEcr && ecr) {
       endpoint.addToPolicy(new iam.PolicyStatement({
@@ -313,8 +303,3 @@ export class NodeEndpoints extends Construct {
  * dummyValue) and the subnets of `Vpc.fromLookup`'s dummy VPC.
  */
 const PLACEHOLDER_AZS = new Set(['dummy1a', 'dummy1b', 'dummy1c']);
-
-/** Construct ID of a service's endpoint: "ecr.api" -> "EcrApi", "eks-auth" -> "EksAuth". IDs are public API. */
-function endpointId(service: string): string {
-  return service.split(/[.-]/).map(p => p.charAt(0).toUpperCase() + p.slice(1)).join('');
-}

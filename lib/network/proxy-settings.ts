@@ -6,6 +6,7 @@
 import { EgressProxy } from './egress-proxy';
 import { dnsName, dnsNameFact } from '../contracts/private-dns-names';
 import { cidrContains, ipv4CidrPrefix } from '../core/cidr';
+import { ALWAYS_NO_PROXY, badNoProxyEntry, checkNoProxyEntries, checkProxyUrl, proxyHost } from '../core/proxy-values';
 
 /**
  * The two default service CIDRs of an EKS cluster created without one ("If you don't specify a block, Kubernetes
@@ -52,15 +53,14 @@ export function noProxyList(input: NoProxyInput): string[] {
   }
   if (input.s3Gateway) names.push(`s3.${input.region}.${input.suffix}`, `.s3.${input.region}.${input.suffix}`);
   const all = [
-    'localhost', '127.0.0.1', '169.254.169.254', '169.254.170.23',
-    '.svc', '.cluster.local', '.internal', `.eks.${input.suffix}`,
+    ...ALWAYS_NO_PROXY, `.eks.${input.suffix}`,
     ...input.vpcCidrs,
     ...(input.serviceCidr ? [input.serviceCidr] : EKS_DEFAULT_SERVICE_CIDRS),
     ...names,
     ...(input.extra ?? []),
   ];
   // Every entry reaches systemd drop-ins, a shell profile and Lambda's environment: hosts, .domains and CIDRs only.
-  const bad = all.find(e => !/^[A-Za-z0-9.:/*-]+$/.test(e));
+  const bad = badNoProxyEntry(all);
   if (bad !== undefined) throw new Error(`cdk-private-eks: NO_PROXY entry "${bad}" is not a host, a .domain or a CIDR`);
   return [...new Set(all)];
 }
@@ -78,32 +78,18 @@ export function proxyServes(hosts: string[], host: string): boolean {
 
 /** Problems with a proxy's settings, for a misuse error; undefined when fine. */
 export function checkProxy(proxy: EgressProxy): string | undefined {
-  const url = /^(https?):\/\/([A-Za-z0-9.-]+)(:(\d{1,5}))?\/?$/.exec(proxy.url);
-  if (!url) return `url "${proxy.url}" is not http(s)://host[:port] (no credentials, no path)`;
-  if (url[4] !== undefined && (Number(url[4]) < 1 || Number(url[4]) > 65535)) return `url "${proxy.url}": port ${url[4]} is not from 1 to 65535`;
+  const urlProblem = checkProxyUrl(proxy.url);
+  if (urlProblem) return urlProblem;
   for (const h of proxy.hosts ?? []) {
     if (!/^(\*|\.?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)$/.test(h)) return `hosts: "${h}" is not a host name, a .domain or *`;
   }
   for (const c of proxy.proxyCidrs ?? []) {
     if (ipv4CidrPrefix(c) === undefined) return `proxyCidrs: "${c}" is not an IPv4 CIDR`;
   }
-  const ip = /^\d{1,3}(\.\d{1,3}){3}$/.test(url[2]) ? url[2] : undefined;
+  const host = proxyHost(proxy.url);
+  const ip = /^\d{1,3}(\.\d{1,3}){3}$/.test(host) ? host : undefined;
   if (ip && proxy.proxyCidrs && !proxy.proxyCidrs.some(c => ipv4CidrPrefix(c) !== undefined && cidrContains(c, `${ip}/32`))) {
     return `url's address ${ip} is in none of proxyCidrs (${proxy.proxyCidrs.join(', ')})`;
   }
-  for (const n of proxy.noProxy ?? []) {
-    if (!/^[A-Za-z0-9.:/*-]+$/.test(n)) return `noProxy: "${n}" is not a host, a .domain or a CIDR`;
-  }
-  return undefined;
-}
-
-/** The host of a proxy URL (`proxy.corp.example`). */
-export function proxyHost(url: string): string {
-  return url.replace(/^https?:\/\//, '').replace(/[:/].*$/, '');
-}
-
-/** The port of a proxy URL (the scheme's default when absent). */
-export function proxyPort(url: string): number {
-  const m = /^https?:\/\/[^:/]+:(\d+)/.exec(url);
-  return m ? Number(m[1]) : url.startsWith('https') ? 443 : 80;
+  return checkNoProxyEntries(proxy.noProxy ?? []);
 }

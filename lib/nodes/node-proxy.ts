@@ -4,6 +4,8 @@
  * and reach the host as files written from base64, never as shell text.
  */
 
+import { checkNoProxyEntries, checkProxyUrl } from '../core/proxy-values';
+
 /**
  * The drop-in that gives a systemd service the proxy (`[Service]` with `Environment=`), the shape the AWS Knowledge
  * Center gives for containerd nodes ("Set the proxy configuration to containerd, sandbox-image, and kubelet":
@@ -40,16 +42,7 @@ export function bottlerocketProxySettings(url: string, noProxy: string[]): strin
   ].join('\n');
 }
 
-/** What a node always keeps off the proxy: itself, the instance metadata service, the Pod Identity agent, the cluster. */
-export const NODE_NO_PROXY = ['localhost', '127.0.0.1', '169.254.169.254', '169.254.170.23', '.svc', '.cluster.local', '.internal'];
-
 /** Problems with a proxy URL or NO_PROXY entries, for a misuse error; undefined when fine. */
 export function checkProxyValues(url: string, noProxy: string[]): string | undefined {
-  const m = /^(https?):\/\/([A-Za-z0-9.-]+)(:(\d{1,5}))?\/?$/.exec(url);
-  if (!m) return `url "${url}" is not http(s)://host[:port] (no credentials, no path)`;
-  if (m[4] !== undefined && (Number(m[4]) < 1 || Number(m[4]) > 65535)) return `url "${url}": port ${m[4]} is not from 1 to 65535`;
-  for (const n of noProxy) {
-    if (!/^[A-Za-z0-9.:/*-]+$/.test(n)) return `noProxy: "${n}" is not a host, a .domain or a CIDR`;
-  }
-  return undefined;
+  return checkProxyUrl(url) ?? checkNoProxyEntries(noProxy);
 }

@@ -3,11 +3,12 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { bottlerocketProxySettings, checkProxyValues, NODE_NO_PROXY, systemdProxyDropIn } from './node-proxy';
+import { bottlerocketProxySettings, checkProxyValues, systemdProxyDropIn } from './node-proxy';
 import { validateInstanceType } from '../contracts/instance-types';
 import { defaultAmiFamily } from '../contracts/kubernetes-versions';
 import { acknowledgeFindings } from '../core/acknowledgements';
 import { isConcreteNumber, misuse } from '../core/errors';
+import { ALWAYS_NO_PROXY } from '../core/proxy-values';
 import { defaultPrivateSelection } from '../core/subnets';
 import { writeFileLine } from '../core/user-data';
 
@@ -264,7 +265,7 @@ export class PrivateNodegroup extends Construct {
     if (proxyProblem) throw misuse(this, `httpsProxy: ${proxyProblem}`, 'write the proxy as http://host:port and noProxy entries as hosts, .domains or CIDRs');
     if (props.httpsProxy && isBottlerocket(amiType) && props.userData) {
       throw misuse(this, 'httpsProxy with a Bottlerocket userData of yours: the library would write a second [settings.network] table into your TOML',
-        `put the proxy in your settings: ${bottlerocketProxySettings(props.httpsProxy, [...NODE_NO_PROXY, '...']).replace(/\n/g, ' ')}`);
+        `put the proxy in your settings: ${bottlerocketProxySettings(props.httpsProxy, [...ALWAYS_NO_PROXY, '...']).replace(/\n/g, ' ')}`);
     }
     if (props.httpsProxy && props.userData instanceof ec2.MultipartUserData) {
       throw misuse(this, 'httpsProxy with a MultipartUserData of yours: the library adds the proxy as a part of its own multi-part document',
@@ -345,7 +346,7 @@ function nodeUserData(userData: ec2.UserData | undefined, amiType: eks.Nodegroup
  */
 function proxyUserData(url: string, noProxy: string[], amiType: eks.NodegroupAmiType, userData: ec2.UserData | undefined): ec2.UserData {
   const entries = (ctx: IResolveContext) => {
-    const list = [...NODE_NO_PROXY, ...noProxy.flatMap(n => {
+    const list = [...ALWAYS_NO_PROXY, ...noProxy.flatMap(n => {
       if (!Token.isUnresolved(n)) return [n];
       const resolved = ctx.resolve(n);
       // A value CloudFormation fills in at deploy would reach the drop-in unchecked: only values known at synth.

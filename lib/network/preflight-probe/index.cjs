@@ -162,6 +162,32 @@ function httpReach(host, address, port, protocol, timeoutMs) {
   });
 }
 
+/** Tenths of a second, for messages. */
+const seconds = ms => Math.round(ms / 100) / 10;
+
+/** A timeout cut to the run's budget: no timer outlives it (runProbes reports what it cut as NOT_FINISHED). */
+function within(cfg, ms) {
+  return cfg.deadline === undefined ? ms : Math.max(0, Math.min(ms, cfg.deadline - Date.now() + 50));
+}
+
+/** Resolves `host` within the DNS timeout: `{ addresses }`, or `{ code }` (ETIMEOUT, ENOTFOUND, ...). */
+function resolveWithin(host, cfg) {
+  return withTimeout(
+    Promise.resolve().then(() => cfg.resolve(host)).then(a => ({ addresses: a }), e => ({ code: e.code || 'ERROR' })),
+    within(cfg, cfg.dnsTimeoutMs), { code: 'ETIMEOUT' });
+}
+
+/**
+ * TCP to `port` at every address (a client picks any of them, so one blocked Availability Zone fails one connection
+ * in N): `{ ok: true, ms }` with the slowest, or `{ ok: false, address, code }` for the first that failed.
+ */
+async function connectAll(addresses, port, cfg) {
+  const connects = await Promise.all(addresses.map(a => tcpConnect(a, port, within(cfg, cfg.connectTimeoutMs))));
+  const badIndex = connects.findIndex(c => !c.ok);
+  if (badIndex >= 0) return { ok: false, address: addresses[badIndex], code: connects[badIndex].code };
+  return { ok: true, ms: Math.max(...connects.map(c => c.ms)) };
+}
+
 /**
  * Probes one service from here. Returns `{ service, host, addresses, ok, detail }` or, when it fails, with `kind`,
  * `problem`, `cause` and `fix`.
@@ -170,13 +196,8 @@ async function probeService(service, cfg) {
   const start = Date.now();
   const host = serviceHost(service, cfg);
   const base = { service, host, subnet: cfg.subnet, region: cfg.region, addresses: [] };
-  const seconds = ms => Math.round(ms / 100) / 10;
-  // No timer outlives the run's budget (runProbes reports what it cut as NOT_FINISHED).
-  const within = ms => (cfg.deadline === undefined ? ms : Math.max(0, Math.min(ms, cfg.deadline - Date.now() + 50)));
 
-  const answer = await withTimeout(
-    Promise.resolve().then(() => cfg.resolve(host)).then(a => ({ addresses: a }), e => ({ code: e.code || 'ERROR' })),
-    within(cfg.dnsTimeoutMs), { code: 'ETIMEOUT' });
+  const answer = await resolveWithin(host, cfg);
   if (!answer.addresses) {
     if (answer.code === 'ETIMEOUT') return failure('DNS_TIMEOUT', base, { seconds: seconds(cfg.dnsTimeoutMs) });
     if (answer.code === 'ENOTFOUND' || answer.code === 'ENODATA') {
@@ -190,7 +211,7 @@ async function probeService(service, cfg) {
 
   if (GATEWAY_SERVICES.has(service)) {
     const address = addresses[0];
-    const r = await httpReach(host, address, cfg.port, cfg.s3Protocol, within(cfg.httpsTimeoutMs));
+    const r = await httpReach(host, address, cfg.port, cfg.s3Protocol, within(cfg, cfg.httpsTimeoutMs));
     if (r.ok) return { ...found, ok: true, detail: `HTTP ${r.status} in ${Date.now() - start} ms` };
     if (r.code === 'ETIMEDOUT') return failure('HTTPS_TIMEOUT', found, { address, seconds: seconds(cfg.httpsTimeoutMs) });
     return failure(TLS_CODES.test(r.code) ? 'HTTPS_TLS' : 'HTTPS_ERROR', found, { address, code: r.code });
@@ -206,17 +227,14 @@ async function probeService(service, cfg) {
     if (outside.length > 0) return failure('OUTSIDE_CIDRS', found, { addresses: outside.join(', '), cidrs: cfg.vpcCidrs.join(', ') });
   }
 
-  // Every address: a client picks any of them, so one blocked Availability Zone fails one connection in N.
-  const connects = await Promise.all(addresses.map(a => tcpConnect(a, cfg.port, within(cfg.connectTimeoutMs))));
-  const badIndex = connects.findIndex(c => !c.ok);
-  if (badIndex >= 0) {
-    const bad = connects[badIndex];
-    const values = { address: addresses[badIndex], port: cfg.port, code: bad.code, seconds: seconds(cfg.connectTimeoutMs) };
-    if (bad.code === 'ETIMEDOUT') return failure('CONNECT_TIMEOUT', found, values);
-    if (bad.code === 'ECONNREFUSED') return failure('CONNECT_REFUSED', found, values);
+  const c = await connectAll(addresses, cfg.port, cfg);
+  if (!c.ok) {
+    const values = { address: c.address, port: cfg.port, code: c.code, seconds: seconds(cfg.connectTimeoutMs) };
+    if (c.code === 'ETIMEDOUT') return failure('CONNECT_TIMEOUT', found, values);
+    if (c.code === 'ECONNREFUSED') return failure('CONNECT_REFUSED', found, values);
     return failure('CONNECT_ERROR', found, values);
   }
-  return { ...found, ok: true, detail: `TCP ${cfg.port} connected in ${Math.max(...connects.map(c => c.ms))} ms` };
+  return { ...found, ok: true, detail: `TCP ${cfg.port} connected in ${c.ms} ms` };
 }
 
 /**
@@ -226,46 +244,38 @@ async function probeService(service, cfg) {
 async function probeProxy(cfg) {
   const [host, portText] = cfg.proxy.split(':');
   const port = cfg.proxyPortOverride || Number(portText);
-  const within = ms => (cfg.deadline === undefined ? ms : Math.max(0, Math.min(ms, cfg.deadline - Date.now() + 50)));
   const base = { service: 'proxy', host, subnet: cfg.subnet, region: cfg.region, addresses: [] };
-  const seconds = ms => Math.round(ms / 100) / 10;
   let addresses = [host];
   if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) {
-    const answer = await withTimeout(
-      Promise.resolve().then(() => cfg.resolve(host)).then(a => ({ addresses: a }), e => ({ code: e.code || 'ERROR' })),
-      within(cfg.dnsTimeoutMs), { code: 'ETIMEOUT' });
+    const answer = await resolveWithin(host, cfg);
     if (!answer.addresses || answer.addresses.length === 0) {
       return failure('PROXY_DNS', base, { code: answer.code === 'ETIMEOUT' ? `no answer within ${seconds(cfg.dnsTimeoutMs)}s` : answer.code || 'no IPv4 address' });
     }
     addresses = [...answer.addresses].sort();
   }
   const found = { ...base, addresses };
-  const connects = await Promise.all(addresses.map(a => tcpConnect(a, port, within(cfg.connectTimeoutMs))));
-  const badIndex = connects.findIndex(c => !c.ok);
-  if (badIndex >= 0) {
-    const bad = connects[badIndex];
-    return failure('PROXY_CONNECT', found, { address: addresses[badIndex], port, code: bad.code === 'ETIMEDOUT' ? `timed out after ${seconds(cfg.connectTimeoutMs)}s` : bad.code });
+  const c = await connectAll(addresses, port, cfg);
+  if (!c.ok) {
+    return failure('PROXY_CONNECT', found, { address: c.address, port, code: c.code === 'ETIMEDOUT' ? `timed out after ${seconds(cfg.connectTimeoutMs)}s` : c.code });
   }
-  return { ...found, ok: true, detail: `TCP ${port} connected in ${Math.max(...connects.map(c => c.ms))} ms` };
+  return { ...found, ok: true, detail: `TCP ${port} connected in ${c.ms} ms` };
+}
+
+/**
+ * One probe within the run's budget: what it throws becomes `thrownKind`, what it does not finish NOT_FINISHED, both
+ * named by `service` and `host`.
+ */
+function guarded(probe, service, host, thrownKind, cfg) {
+  const base = { service, host, subnet: cfg.subnet, region: cfg.region, addresses: [] };
+  return withTimeout(probe.catch(e => failure(thrownKind, base, { code: e.message })), cfg.budgetMs,
+    failure('NOT_FINISHED', base, { seconds: cfg.budgetMs / 1000 }));
 }
 
 /** Probes every service (and the proxy) in parallel; finishes within the budget, reporting what did not finish. */
 async function runProbes(config) {
   const cfg = { ...config, deadline: Date.now() + config.budgetMs };
-  const proxy = cfg.proxy ? [withTimeout(probeProxy(cfg).catch(e => failure('PROXY_DNS', {
-    service: 'proxy', host: cfg.proxy, subnet: cfg.subnet, region: cfg.region, addresses: [],
-  }, { code: e.message })), cfg.budgetMs, failure('NOT_FINISHED', {
-    service: 'proxy', host: cfg.proxy, subnet: cfg.subnet, region: cfg.region, addresses: [],
-  }, { seconds: cfg.budgetMs / 1000 }))] : [];
-  return Promise.all([...proxy, ...cfg.services.map(service => withTimeout(
-    probeService(service, cfg).catch(e => failure('DNS_ERROR', {
-      service, host: serviceHost(service, cfg), subnet: cfg.subnet, region: cfg.region, addresses: [],
-    }, { code: e.message })),
-    cfg.budgetMs,
-    failure('NOT_FINISHED', {
-      service, host: serviceHost(service, cfg), subnet: cfg.subnet, region: cfg.region, addresses: [],
-    }, { seconds: cfg.budgetMs / 1000 }),
-  ))]);
+  const proxy = cfg.proxy ? [guarded(probeProxy(cfg), 'proxy', cfg.proxy, 'PROXY_DNS', cfg)] : [];
+  return Promise.all([...proxy, ...cfg.services.map(service => guarded(probeService(service, cfg), service, serviceHost(service, cfg), 'DNS_ERROR', cfg))]);
 }
 
 /** One line per service, as the doctor prints it and the log keeps it. */
