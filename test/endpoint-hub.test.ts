@@ -138,3 +138,11 @@ describe('EndpointHub: bad input', () => {
     expect(() => hubStack({ resolution: HubDnsResolution.RESOLVER_RULES })).toThrow(/describe a hub you built with Resolver rules/);
   });
 });
+
+describe('EndpointHub in another partition', () => {
+  test('in China the zones carry amazonaws.com.cn, and eks-auth the partition\'s dual-stack suffix', () => {
+    const { stack } = hubStack({ services: ['ecr.api', 'eks-auth'] }, { account: '111111111111', region: 'cn-north-1' });
+    const zones = resourcesOfType(Template.fromStack(stack), 'AWS::Route53::HostedZone').map(([, r]) => r.Properties.Name).sort();
+    expect(zones).toEqual(['api.ecr.cn-north-1.amazonaws.com.cn.', 'eks-auth.cn-north-1.api.amazonwebservices.com.cn.']);
+  });
+});

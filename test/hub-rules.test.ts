@@ -1,5 +1,5 @@
 import { analyzeHub, HubCheckInput, HubClient, HubFacts } from '../lib/check/hub-rules';
-import { dnsNameFacts, inZone, nameMatches } from '../lib/contracts/private-dns-names';
+import { dnsName, dnsNameFacts, inZone, nameMatches } from '../lib/contracts/private-dns-names';
 
 const R = 'eu-west-1';
 const TGW = { destination: '10.0.0.0/8', target: 'transit gateway tgw-0abc' };
@@ -19,7 +19,7 @@ function client(extra: Partial<HubClient> = {}): HubClient {
 /** The names the library's own hub zones hold for a service set. */
 const zonesFor = (services: string[]) => services.flatMap(s => {
   const row = dnsNameFacts().find(f => f.service === s)!;
-  return row.calledAs.map(p => p.replace('{region}', R).replace('{suffix}', 'amazonaws.com'))
+  return row.calledAs.map(p => dnsName(p, R, 'amazonaws.com'))
     .flatMap(n => (n.startsWith('*.') ? [n.slice(2), n] : [n]));
 });
 

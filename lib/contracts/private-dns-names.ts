@@ -2,9 +2,11 @@
  * The DNS names each AWS service is called by, and the names its interface endpoint registers when private DNS is on.
  * A hub that serves a service to other VPCs (private hosted zones, Resolver rules, a Route 53 Profile) must answer
  * every name a client uses, or the client resolves the public address and, with no internet route, times out.
- * Pure data: `{region}` and `{suffix}` (the partition's `amazonaws.com` / `amazonaws.com.cn`) are filled in by
- * `dnsNamesOf`; a leading `*.` is one or more labels (an account-specific registry host).
+ * Pure data: `{region}`, `{suffix}` (the partition's `amazonaws.com` / `amazonaws.com.cn`) and `{dualstack}` (its
+ * `api.aws`) are filled in by `dnsName`; a leading `*.` stands for the account's label of a registry host.
  */
+
+import { dualStackSuffixOf } from '../core/aws-env';
 
 /** What a service is called by, and what its endpoint registers, per one source. */
 export interface PrivateDnsNameFact {
@@ -60,29 +62,29 @@ const FACTS: PrivateDnsNameFact[] = [
   {
     service: 'eks',
     calledAs: ['eks.{region}.{suffix}'],
-    registers: ['eks.{region}.{suffix}', 'eks.{region}.api.aws'],
+    registers: ['eks.{region}.{suffix}', 'eks.{region}.{dualstack}'],
     source: `${EKS_ENDPOINTS} ("New endpoints created after August 2024 support dual-stack ... eks.region.amazonaws.com, eks.region.api.aws")`,
     read: '2026-12-05',
   },
   {
     service: 'eks-auth',
-    // The eks-auth ruleset has no dual-stack switch: it always uses the partition's dual-stack suffix, api.aws.
-    calledAs: ['eks-auth.{region}.api.aws'],
-    registers: ['eks-auth.{region}.api.aws'],
+    // The eks-auth ruleset has no dual-stack switch: it always uses the partition's dual-stack suffix (api.aws).
+    calledAs: ['eks-auth.{region}.{dualstack}'],
+    registers: ['eks-auth.{region}.{dualstack}'],
     source: `${POD_IDENTITY} ("For private clusters, the eks-auth endpoint in AWS PrivateLink is required"); ${EKS_AUTH_RULESET} ("https://eks-auth." + DualStackDnsSuffix)`,
     read: '2026-12-05',
   },
   {
     service: 'oidc-eks',
     calledAs: ['oidc.eks.{region}.{suffix}'],
-    registers: ['oidc.eks.{region}.{suffix}', 'oidc-eks.{region}.api.aws'],
+    registers: ['oidc.eks.{region}.{suffix}', 'oidc-eks.{region}.{dualstack}'],
     source: `${EKS_ENDPOINTS} ("IPv4 clusters ... use oidc.eks.region-code.amazonaws.com. IPv6 clusters use ... oidc-eks.region-code.api.aws"; "The interface endpoint registers both hostnames")`,
     read: '2026-12-05',
   },
   {
     service: 'eks-proxy',
     calledAs: ['eks-proxy.eks.{region}.{suffix}'],
-    registers: ['eks-proxy.{region}.api.aws', 'eks-proxy.eks.{region}.{suffix}'],
+    registers: ['eks-proxy.{region}.{dualstack}', 'eks-proxy.eks.{region}.{suffix}'],
     source: `${EKS_ENDPOINTS} ("Create this endpoint when your VPC has no internet egress, or when you override the eks.region-code.amazonaws.com zone in a private hosted zone")`,
     read: '2026-12-05',
   },
@@ -123,9 +125,13 @@ export function dnsNameFacts(): PrivateDnsNameFact[] {
   return FACTS.map(f => ({ ...f, calledAs: [...f.calledAs], registers: [...f.registers] }));
 }
 
-/** Fills a name pattern in for a region and a DNS suffix (`amazonaws.com`). */
+/**
+ * Fills a name pattern in for a region and a DNS suffix (`amazonaws.com`); `{dualstack}` is the partition's dual-stack
+ * suffix (`api.aws`, `dualStackSuffixOf`), or the DNS suffix itself where the partition has none (the eks-auth
+ * ruleset's fallback: https://github.com/aws/aws-sdk-go-v2/blob/main/service/eksauth/endpoints.go).
+ */
 export function dnsName(pattern: string, region: string, suffix: string): string {
-  return pattern.split('{region}').join(region).split('{suffix}').join(suffix);
+  return pattern.split('{region}').join(region).split('{suffix}').join(suffix).split('{dualstack}').join(dualStackSuffixOf(suffix) ?? suffix);
 }
 
 /**

@@ -67,6 +67,15 @@ export function partitionOfRegion(region: string): string {
   return 'aws';
 }
 
+/**
+ * The dual-stack DNS suffix that goes with a partition's DNS suffix (`api.aws` beside `amazonaws.com`), as the SDKs'
+ * partitions file pairs them (dualStackDnsSuffix: https://github.com/boto/botocore/blob/develop/botocore/data/partitions.json,
+ * read 2026-12-05; the preflight probe holds the same pairs). Undefined for a partition the file read gives none.
+ */
+export function dualStackSuffixOf(urlSuffix: string): string | undefined {
+  return ({ 'amazonaws.com': 'api.aws', 'amazonaws.com.cn': 'api.amazonwebservices.com.cn', 'amazonaws.eu': 'api.amazonwebservices.eu' } as Record<string, string>)[urlSuffix];
+}
+
 /** The DNS suffix of AWS service endpoints in a partition. */
 export function urlSuffixOfPartition(partition: string): string {
   switch (partition) {
