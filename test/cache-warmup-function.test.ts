@@ -24,6 +24,8 @@ interface FakeRegistry {
 }
 
 const servers: http.Server[] = [];
+/** The registry the ECR login is for (the token's proxyEndpoint): the newest fake registry. */
+let loginRegistry = '';
 // The handler logs one JSON line per image (the function's log): kept out of the test output.
 beforeAll(() => { jest.spyOn(console, 'log').mockImplementation(() => undefined); });
 afterAll(() => { servers.forEach(s => s.close()); jest.restoreAllMocks(); });
@@ -123,6 +125,7 @@ async function fakeRegistry(): Promise<FakeRegistry> {
     res.setHeader('location', `http://${store}/${encodeURIComponent(ref)}`);
     res.end();
   });
+  loginRegistry = host;
   return {
     host,
     log,
@@ -130,10 +133,12 @@ async function fakeRegistry(): Promise<FakeRegistry> {
   };
 }
 
-const LIMITS = { protocol: 'http:', requestTimeoutMs: 2000, budgetMs: 10000, backoffMs: 10, maxRetryAfterMs: 1500 };
+// The fake's blob store is another 127.0.0.1 port: the tests' stand-in for S3 (the default admits AWS hosts only).
+const LIMITS = { protocol: 'http:', requestTimeoutMs: 2000, budgetMs: 10000, backoffMs: 10, maxRetryAfterMs: 1500, redirectHost: (h: string) => /^127\.0\.0\.1:\d+$/.test(h) };
+const login = async () => ({ token: TOKEN, endpoint: `http://${loginRegistry}` });
 
 function cfg(extra: object = {}) {
-  return { ...warmup.DEFAULTS, ...LIMITS, architectures: ['amd64'], region: 'eu-west-1', getToken: async () => TOKEN, deadline: Date.now() + 10000, ...extra };
+  return { ...warmup.DEFAULTS, ...LIMITS, architectures: ['amd64'], region: 'eu-west-1', getToken: login, deadline: Date.now() + 10000, ...extra };
 }
 
 describe('the warm-up against a local registry', () => {
@@ -216,6 +221,49 @@ describe('the warm-up against a local registry', () => {
   });
 });
 
+describe('where the registry login and the redirects may go (issue 30)', () => {
+  let registry: FakeRegistry;
+  beforeAll(async () => { registry = await fakeRegistry(); });
+  beforeEach(() => { registry.log.length = 0; });
+
+  test('fails an image on a host that is not the login\'s registry, before any request', async () => {
+    const other = await listen((_req, res) => { res.statusCode = 500; res.end(); });
+    const [r] = await warmup.warmAll([{ image: `${other}/docker-hub/library/single:1.0` }], cfg());
+    expect(r.error.kind).toBe('BAD_IMAGE');
+    expect(r.error.message).toBe(`${other} is not the cache's registry (${registry.host}): the registry login is not sent to it`);
+    // The neighbour: the registry of the login itself is warmed.
+    const [ok] = await warmup.warmAll([{ image: `${registry.host}/docker-hub/library/single:1.0` }], cfg());
+    expect(ok.ok).toBe(true);
+  });
+
+  test('does not follow a redirect outside the registry and AWS\'s hosts, and never sends the login there', async () => {
+    const [r] = await warmup.warmAll([{ image: `${registry.host}/docker-hub/library/single:1.0` }], cfg({ redirectHost: () => false }));
+    expect(r.error.message).toMatch(/redirected to http:\/\/127\.0\.0\.1:\d+, outside the registry and AWS's storage: not followed/);
+    expect(registry.log.filter(l => l.startsWith('GET store'))).toEqual([]);
+  });
+
+  test('does not send the login to a Bearer realm on another host', async () => {
+    const realm = await listen((req, res) => { registry.log.push(`REALM ${req.headers.authorization ?? '-'}`); res.end('{}'); });
+    const tricky = await listen((_req, res) => {
+      res.statusCode = 401;
+      res.setHeader('www-authenticate', `Bearer realm="http://${realm}/token",service="x"`);
+      res.end('{}');
+    });
+    const [r] = await warmup.warmAll([{ image: `${tricky}/a/b:1` }], cfg({ getToken: async () => ({ token: TOKEN, endpoint: `http://${tricky}` }) }));
+    expect(r.error.message).toMatch(new RegExp(`asked for the login at http://${realm.replace(/\./g, '\\.')}, which is not the cache's registry`));
+    expect(registry.log.filter(l => l.startsWith('REALM'))).toEqual([]);
+  });
+
+  test('by default, redirects may lead only to hosts under the AWS domains (ECR\'s layers are in S3)', () => {
+    expect(warmup.DEFAULTS.protocol).toBe('https:');
+    expect(warmup.DEFAULTS.redirectHost('prod-eu-west-1-starport-layer-bucket.s3.eu-west-1.amazonaws.com')).toBe(true);
+    expect(warmup.DEFAULTS.redirectHost('prod-cn-north-1-starport-layer-bucket.s3.cn-north-1.amazonaws.com.cn')).toBe(true);
+    expect(warmup.DEFAULTS.redirectHost('evil.example')).toBe(false);
+    expect(warmup.DEFAULTS.redirectHost('amazonaws.com.evil.example')).toBe(false);
+    expect(warmup.DEFAULTS.redirectHost('evilamazonaws.com')).toBe(false);
+  });
+});
+
 describe('the custom resource', () => {
   let registry: FakeRegistry;
   let responses: any[];
@@ -243,7 +291,7 @@ describe('the custom resource', () => {
     OldResourceProperties: old ? { ServiceToken: 'arn', Architectures: ['amd64'], Images: old.map(i => ({ Image: `${registry.host}/${i}`, Upstream: 'public.ecr.aws' })) } : undefined,
     ...extra,
   });
-  const handler = () => warmup.createHandler({ ...LIMITS, getToken: async () => TOKEN });
+  const handler = () => warmup.createHandler({ ...LIMITS, getToken: login });
 
   test('on create, warms every image and answers SUCCESS', async () => {
     const body = await handler()(event('Create', ['ecr-public/docker/library/busybox:1.37', 'docker-hub/library/single:1.0']));

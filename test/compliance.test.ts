@@ -2,12 +2,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
-import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R4Checks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
+import { ControlTowerGuard, CONTROL_TOWER_RULES, guardRulesFor } from './guard-rules';
 import { isolatedVpc } from './join-cases';
 import { quietly, USER_APP_CONTEXT } from './util';
 import { build as buildExistingVpc } from '../examples/existing-vpc/app';
@@ -47,13 +48,14 @@ function runTools(build: (app: App) => unknown): { threw?: string; results: Tool
   build(app);
   const ours = new CountedChecks();
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app), new HIPAASecurityChecks(app),
-    new PCIDSS321Checks(app), new NIST80053R4Checks(app), new CfnGuardValidator({ controlTowerRulesEnabled: true }), ours);
+    new PCIDSS321Checks(app), new NIST80053R4Checks(app), new ControlTowerGuard(), ours);
   let threw: string | undefined;
   try {
     quietly(() => app.synth());
   } catch (e) {
     threw = (e as Error).message;
   }
+  if (!fs.existsSync(path.join(outdir, 'validation-report.json'))) throw new Error(`synth wrote no validation report: ${threw}`);
   const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8'));
   const results = report.pluginReports.map((p: any) => ({
     tool: p.pluginName,
@@ -133,6 +135,24 @@ describe.each(Object.keys(EXAMPLES))('%s passes the compliance tools', (name) =>
 test('every finding of the one synth belongs to an example or a variant (none escapes the per-example tests)', () => {
   const ids = Object.values(STACKS).flat();
   for (const r of ALL.results) for (const f of r.findings) expect(ids.some(id => f.split(' ')[1]?.startsWith(`${id}/`))).toBe(true);
+});
+
+describe('the guard rules run where they can find something (test/guard-rules.ts)', () => {
+  test('every Control Tower rule file is known, and a file is kept exactly when it names a type present (or none)', () => {
+    expect(CONTROL_TOWER_RULES.length).toBeGreaterThan(400);
+    const s3 = CONTROL_TOWER_RULES.filter(r => r.types.includes('AWS::S3::Bucket')).map(r => r.file);
+    expect(s3.length).toBeGreaterThan(0);
+    expect(guardRulesFor(new Set(['AWS::S3::Bucket']))).toEqual(expect.arrayContaining(s3));
+    expect(guardRulesFor(new Set(['AWS::EKS::Cluster'])).filter(f => s3.includes(f) && !CONTROL_TOWER_RULES.find(r => r.file === f)!.types.includes('AWS::EKS::Cluster'))).toEqual([]);
+  });
+
+  test('a resource type no example holds is still checked: an S3 bucket without versioning is reported', () => {
+    const findings = runTools(app => {
+      const stack = new Stack(app, 'Bucket');
+      new s3.CfnBucket(stack, 'B', {});
+    }).results.find(r => r.tool === 'cdk-validator-cfnguard')!.findings;
+    expect(findings.some(f => / Bucket\/B$/.test(f))).toBe(true);
+  });
 });
 
 describe('PrivateEksChecks rules: each fails on a non-compliant resource and passes on the compliant one', () => {

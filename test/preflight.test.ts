@@ -3,13 +3,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { App, CfnWaitConditionHandle, Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { cfnLint, jsonWritten, newStack, renderCfn, resourcesOfType } from './util';
 import { NetworkPreflight, NetworkPreflightProps } from '../lib/network/preflight';
+import { ControlTowerGuard } from './guard-rules';
 
 const SERVICES = ['ec2', 'ecr.api', 'ecr.dkr', 's3'];
 
@@ -224,7 +224,7 @@ describe('NetworkPreflight', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'peks-preflight-'));
     const app = new App({ outdir });
     const { preflight } = preflightIn(new Stack(app, 'Test'));
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new CfnGuardValidator({ controlTowerRulesEnabled: true }));
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ControlTowerGuard());
     try {
       app.synth();
     } catch {

@@ -21,6 +21,14 @@
 //   4. GET /v2/<name>/blobs/<digest> for the config and every layer, following redirects (ECR answers with a
 //      redirect to S3; the Authorization header is not sent to another host) and discarding the bytes.
 //
+// Where the registry token may go (issue 30): the login is ECR's, for one registry, the host of the token's
+// `proxyEndpoint` ("proxyEndpoint: The registry URL to use for this authorization token in a docker login command",
+// ECR API reference, AuthorizationData, https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_AuthorizationData.html,
+// read 2026-12-07). An image whose host is not that registry is refused before any request; the Basic login goes to a
+// Bearer realm only on that host; redirects are followed only over https and only to hosts under the partition's
+// AWS domain (ECR's layers are in S3: "Amazon ECR uses Amazon S3 to store your image layers",
+// https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html, read 2026-12-07), never to another host.
+//
 // Plain CommonJS with no dependencies but the AWS SDK for JavaScript v3 that Lambda's Node.js runtimes include ("The
 // AWS SDK for JavaScript (v3) is included by default in AWS Lambda Node.js 18 runtime",
 // https://aws.amazon.com/blogs/developer/why-and-how-you-should-use-aws-sdk-for-javascript-v3-on-node-js-18/, read
@@ -46,6 +54,10 @@ const DEFAULTS = {
   concurrency: 3,
   /** `https:`; `http:` only for the tests' local registry. */
   protocol: 'https:',
+  /** The hosts the registry login may go to; undefined: the host of the token's proxyEndpoint. */
+  registryHosts: undefined,
+  /** Where a redirect may lead (besides a registry host): hosts under the AWS domains; the tests add their store. */
+  redirectHost: host => /(^|\.)amazonaws\.com(\.cn)?$/.test(host),
 };
 
 /** CloudFormation refuses a response body over 4096 bytes: the reason stays well under it. */
@@ -186,6 +198,10 @@ class RegistryClient {
   /** The Docker token flow: GET <realm>?service=..&scope=.. with the registry login, then `Bearer <token>`. */
   async login(name, challenge) {
     const u = new URL(challenge.realm);
+    if (u.protocol !== this.cfg.protocol || !this.cfg.registryHosts.includes(u.host)) {
+      throw new WarmupError('REGISTRY', `the registry asked for the login at ${u.protocol}//${u.host}, which is not the cache's registry (${this.cfg.registryHosts.join(', ')}): the login is not sent there`,
+        'pull the image through the cache in this account\'s registry (cluster.imageUri(...))');
+    }
     if (challenge.service) u.searchParams.set('service', challenge.service);
     u.searchParams.set('scope', challenge.scope || `repository:${name}:pull`);
     const res = await send(u.toString(), { headers: { authorization: this.basic }, timeoutMs: this.cfg.requestTimeoutMs });
@@ -210,7 +226,12 @@ class RegistryClient {
   async follow(url, auth, accept, discard) {
     let current = url;
     for (let hop = 0; hop <= this.cfg.maxRedirects; hop++) {
-      const sameHost = new URL(current).host === this.host;
+      const target = new URL(current);
+      const sameHost = target.host === this.host;
+      if (hop > 0 && (target.protocol !== this.cfg.protocol || !(sameHost || this.cfg.registryHosts.includes(target.host) || this.cfg.redirectHost(target.host)))) {
+        throw new WarmupError('REGISTRY', `${url} redirected to ${target.protocol}//${target.host}, outside the registry and AWS's storage: not followed`,
+          'check the cache rule and the registry; the warm-up follows redirects only over https to the registry or AWS hosts');
+      }
       const headers = {};
       if (sameHost) headers.authorization = auth;
       if (accept) headers.accept = accept;
@@ -304,7 +325,7 @@ async function ecrToken(region) {
   // eslint-disable-next-line import/no-extraneous-dependencies
   const { ECRClient, GetAuthorizationTokenCommand } = require('@aws-sdk/client-ecr');
   const out = await new ECRClient({ region }).send(new GetAuthorizationTokenCommand({}));
-  return out.authorizationData[0].authorizationToken;
+  return { token: out.authorizationData[0].authorizationToken, endpoint: out.authorizationData[0].proxyEndpoint };
 }
 
 /** Warms every item, a few at a time, within the deadline. Results in the items' order: `{ item, ok, stats | error }`. */
@@ -314,12 +335,19 @@ async function warmAll(items, cfg) {
   const getClient = async host => {
     if (!clients.has(host)) {
       if (token === undefined) {
+        let login;
         try {
-          token = await cfg.getToken(cfg.region);
+          login = await cfg.getToken(cfg.region);
         } catch (e) {
           throw new WarmupError('CREDENTIALS', `ecr:GetAuthorizationToken failed (${e && (e.name || e.code)}: ${e && e.message})`,
             'give the warm-up function\'s role ecr:GetAuthorizationToken (the cache\'s PullPolicy has it)');
         }
+        token = typeof login === 'string' ? login : login.token;
+        if (!cfg.registryHosts) cfg.registryHosts = login && login.endpoint ? [new URL(login.endpoint).host] : [];
+      }
+      if (!cfg.registryHosts.includes(host)) {
+        throw new WarmupError('BAD_IMAGE', `${host} is not the cache's registry (${cfg.registryHosts.join(', ') || 'none known'}): the registry login is not sent to it`,
+          'pass the image URI in the cache (cluster.imageUri(...))');
       }
       clients.set(host, new RegistryClient(host, token, cfg));
     }
