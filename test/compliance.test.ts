@@ -140,10 +140,10 @@ test('every finding of the one synth belongs to an example or a variant (none es
 describe('the guard rules run where they can find something (test/guard-rules.ts)', () => {
   test('every Control Tower rule file is known, and a file is kept exactly when it names a type present (or none)', () => {
     expect(CONTROL_TOWER_RULES.length).toBeGreaterThan(400);
-    const s3 = CONTROL_TOWER_RULES.filter(r => r.types.includes('AWS::S3::Bucket')).map(r => r.file);
-    expect(s3.length).toBeGreaterThan(0);
-    expect(guardRulesFor(new Set(['AWS::S3::Bucket']))).toEqual(expect.arrayContaining(s3));
-    expect(guardRulesFor(new Set(['AWS::EKS::Cluster'])).filter(f => s3.includes(f) && !CONTROL_TOWER_RULES.find(r => r.file === f)!.types.includes('AWS::EKS::Cluster'))).toEqual([]);
+    const s3Rules = CONTROL_TOWER_RULES.filter(r => r.types.includes('AWS::S3::Bucket')).map(r => r.file);
+    expect(s3Rules.length).toBeGreaterThan(0);
+    expect(guardRulesFor(new Set(['AWS::S3::Bucket']))).toEqual(expect.arrayContaining(s3Rules));
+    expect(guardRulesFor(new Set(['AWS::EKS::Cluster'])).filter(f => s3Rules.includes(f) && !CONTROL_TOWER_RULES.find(r => r.file === f)!.types.includes('AWS::EKS::Cluster'))).toEqual([]);
   });
 
   test('a resource type no example holds is still checked: an S3 bucket without versioning is reported', () => {

@@ -7,9 +7,9 @@ import { App, CfnWaitConditionHandle, Duration, Lazy, Stack, Validations } from 
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { ControlTowerGuard } from './guard-rules';
 import { cfnLint, jsonWritten, newStack, renderCfn, resourcesOfType } from './util';
 import { NetworkPreflight, NetworkPreflightProps } from '../lib/network/preflight';
-import { ControlTowerGuard } from './guard-rules';
 
 const SERVICES = ['ec2', 'ecr.api', 'ecr.dkr', 's3'];
 
