@@ -24,6 +24,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   jsiiVersion: '~6.0.0',
 
   srcdir: 'lib',
+  // bin/private-eks-tunnel, the laptop's side of the API relay (lib/access; issue 31), is published as a command by
+  // projen's default binDir.
   testdir: 'test',
 
   // User-chosen packages. The kubectl layers are dev dependencies only: consumers install the one that
@@ -94,7 +96,11 @@ project.addTask('eslint:fix', {
 });
 
 // `npx projen package` on a fresh clone: jsii-pacmak needs the .jsii assembly that compile writes.
-project.packageTask.prependExec('test -f .jsii || npx projen compile');
+// After an edit to lib/, the compiled JavaScript is stale: compile again when a source is newer than the assembly
+// (issue 29: `npx projen package` packed stale JS), and not twice in `npx projen build`, which has just compiled.
+project.packageTask.prependExec('npx projen compile', {
+  condition: 'test ! -f .jsii || test -n "$(find lib -name \'*.ts\' ! -name \'*.d.ts\' -newer .jsii -print -quit)"',
+});
 
 // The template tests need cfn-lint: find it (.venv, then the PATH) or provision it into .venv, or say in one line
 // what to install, before jest starts.

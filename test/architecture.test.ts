@@ -38,3 +38,12 @@ test('imports run down the map: none goes to a folder above, none leaves lib/', 
   }
   expect(upward).toEqual([]);
 });
+
+test('lib/capabilities depends on the IPrivateEksCluster interface, never on lib/cluster', () => {
+  const files = sources(path.join(LIB, 'capabilities'));
+  expect(files.length).toBeGreaterThan(0);
+  const imports = files.flatMap(f => [...fs.readFileSync(f, 'utf8').matchAll(/(?:from|import)\s+'(\.[^']+)'/g)]
+    .map(m => path.relative(LIB, path.resolve(path.dirname(f), m[1]))));
+  expect(imports.filter(i => i.startsWith('cluster'))).toEqual([]);
+  expect(imports.filter(i => i.startsWith('components'))).toEqual(['components/private-cluster']);
+});

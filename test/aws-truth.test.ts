@@ -237,8 +237,8 @@ describe('every rule and every catalogue row names its AWS source', () => {
     for (const rule of JOIN_RULES) expect(rule.source).toMatch(/^https:\/\/(docs\.aws\.amazon\.com|github\.com)\//);
   });
 
-  test('the README rule table has a row per rule with a source link from the rule\'s source', () => {
-    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  test('the rule reference (docs/plan-and-checks.md) has a row per rule with a source link from the rule\'s source', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'docs', 'plan-and-checks.md'), 'utf8');
     for (const rule of JOIN_RULES) {
       const row = readme.split('\n').find(l => l.startsWith(`| \`${rule.id}\` |`));
       expect(row).toBeDefined();

@@ -4,9 +4,10 @@ import { KubectlV24Layer } from '@aws-cdk/lambda-layer-kubectl-v24';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { BastionAccess, BastionClusterAccess, ClusterBastion } from '../lib';
+import { BastionAccess, BastionClusterAccess, ClusterBastion, PrivateEksCluster } from '../lib';
 import { clusterFixture, filesWritten, jsonWritten, newStack, renderedUserData, resourcesOfType } from './util';
 
 describe('ClusterBastion (SSM, the default)', () => {
@@ -31,11 +32,15 @@ describe('ClusterBastion (SSM, the default)', () => {
     });
   });
 
-  test('opens no inbound port and sends only HTTPS out', () => {
+  test('opens no inbound port and sends only HTTPS out: to the VPC, and to S3 for the kubectl download', () => {
     t.hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: 'EKS bastion (SSM)',
       SecurityGroupIngress: Match.absent(),
-      SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp', Description: Match.anyValue() }],
+      SecurityGroupEgress: [
+        { CidrIp: '10.0.0.0/16', FromPort: 443, ToPort: 443, IpProtocol: 'tcp', Description: Match.stringLikeRegexp('API server, interface endpoints') },
+        // S3's addresses behind the gateway endpoint are public; without s3PrefixListId this one rule is 0.0.0.0/0.
+        { CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp', Description: Match.stringLikeRegexp('pass s3PrefixListId to narrow') },
+      ],
     });
   });
 
@@ -272,5 +277,56 @@ describe('ClusterBastion hardening', () => {
       sshAllowedCidrs: ['198.51.100.7/32'],
     });
     Annotations.fromStack(stack).hasWarning('/Test/Bastion', Match.stringLikeRegexp('reachable from the internet on port 22.*ADMIN.*nothing records what is typed.*Fix: use BastionAccess.SSM'));
+  });
+});
+
+describe('ClusterBastion HTTPS egress: what it calls, not every host', () => {
+  const rules = (props: Partial<ConstructorParameters<typeof ClusterBastion>[2]>) => {
+    const stack = newStack();
+    const { cluster } = clusterFixture(stack);
+    const bastion = new ClusterBastion(stack, 'Bastion', { cluster, ...props });
+    const sg = Object.values(Template.fromStack(stack).findResources('AWS::EC2::SecurityGroup'))
+      .find((r: any) => r.Properties.GroupDescription === 'EKS bastion (SSM)') as any;
+    expect(bastion.securityGroup).toBeDefined();
+    return (sg.Properties.SecurityGroupEgress as any[]).map(r => r.CidrIp ?? r.DestinationPrefixListId);
+  };
+
+  test('with a prefix list for S3 and a hub, nothing goes to 0.0.0.0/0', () => {
+    const stack = newStack();
+    const layer = new KubectlV24Layer(stack, 'Kubectl');
+    const { cluster } = clusterFixture(stack);
+    new ClusterBastion(stack, 'Bastion', { cluster, kubectlLayer: layer, s3PrefixListId: 'pl-63a5400a', httpsCidrs: ['10.100.0.0/16'] });
+    const sg = Object.values(Template.fromStack(stack).findResources('AWS::EC2::SecurityGroup'))
+      .find((r: any) => r.Properties.GroupDescription === 'EKS bastion (SSM)') as any;
+    expect(sg.Properties.SecurityGroupEgress.map((r: any) => [r.CidrIp, r.FromPort])).toEqual([['10.0.0.0/16', 443], ['10.100.0.0/16', 443]]);
+    // The prefix list and the API server's group are separate egress resources; none of them is 0.0.0.0/0.
+    const separate = Object.values(Template.fromStack(stack).findResources('AWS::EC2::SecurityGroupEgress')) as any[];
+    expect(separate.map(r => r.Properties.DestinationPrefixListId ?? 'group').sort()).toEqual(['group', 'group', 'pl-63a5400a']);
+  });
+
+  test('without a kubectl download there is no rule for S3, so no 0.0.0.0/0', () => {
+    expect(rules({})).toEqual(['10.0.0.0/16']);
+  });
+
+  test('fails when httpsCidrs is every address or not a CIDR block, or s3PrefixListId has nothing to download', () => {
+    expect(() => rules({ httpsCidrs: ['0.0.0.0/0'] })).toThrow(/httpsCidrs: 0\.0\.0\.0\/0 is every address.*Fix: name the blocks/);
+    expect(() => rules({ httpsCidrs: ['10.100.0/16'] })).toThrow(/httpsCidrs: "10\.100\.0\/16" is not an IPv4 CIDR block/);
+    expect(() => rules({ s3PrefixListId: 'pl-63a5400a' })).toThrow(/s3PrefixListId was given, and the bastion downloads nothing from S3.*Fix: remove s3PrefixListId/);
+  });
+});
+
+describe('the bastion of a PrivateEksCluster with a proxy', () => {
+  test('reaches the proxy on its port at its CIDRs, and nothing else beyond 443', () => {
+    const stack = new Stack(new App(), 'Test', { env: { account: '111122223333', region: 'eu-west-1' } });
+    new PrivateEksCluster(stack, 'Eks', {
+      version: eks.KubernetesVersion.V1_33,
+      lookupSupportedAzs: false,
+      proxy: { url: 'http://proxy.corp.example:3128', proxyCidrs: ['10.50.0.0/24'], hosts: ['registry.k8s.io'] },
+    });
+    const sg = Object.values(Template.fromStack(stack).findResources('AWS::EC2::SecurityGroup'))
+      .find((r: any) => r.Properties.GroupDescription === 'EKS bastion (SSM)') as any;
+    const rules = sg.Properties.SecurityGroupEgress.map((r: any) => `${r.CidrIp}:${r.FromPort}`);
+    expect(rules).toContain('10.50.0.0/24:3128');
+    expect(rules.filter((r: string) => !r.endsWith(':443'))).toEqual(['10.50.0.0/24:3128']);
   });
 });

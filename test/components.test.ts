@@ -8,6 +8,7 @@ import { contractTable } from './contract-table';
 import { cluster, tinyLayer } from './join-cases';
 import { endpointServices } from './util';
 import { ClusterBastion, ComponentContracts, ComponentKind, EndpointCatalogue, PrivateEksCluster, Upstream, WorkloadIdentity } from '../lib';
+import { ACKNOWLEDGEMENTS } from '../lib/core/acknowledgements';
 
 const ENV = { account: '111111111111', region: 'eu-west-2' };
 const ECR = '111111111111.dkr.ecr.eu-west-2.amazonaws.com';
@@ -322,7 +323,8 @@ describe('addLoadBalancerController', () => {
     expect(chart.Properties.Version).toBe('1.17.1');
     expect(endpointServices(t)).toEqual(expect.arrayContaining(['elasticloadbalancing', 'sts']));
     t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['elasticloadbalancing:CreateLoadBalancer']) })]) },
+      // Its own statement: only CreateLoadBalancer takes elasticloadbalancing:Subnet (the VPC's subnets).
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'elasticloadbalancing:CreateLoadBalancer' })]) },
     });
     expect(lbc.role).toBeDefined();
     expect(c._joinFindings().filter(f => f.severity === 'error')).toEqual([]);
@@ -362,8 +364,13 @@ describe('addKarpenter', () => {
     const k = c.addKarpenter(options);
     const t = Template.fromStack(s);
     t.resourceCountIs('AWS::SQS::Queue', 1);
-    t.resourceCountIs('AWS::Events::Rule', 4);
+    // 1.14's getting-started template has five rules (cloudformation.yaml at v1.14.0, line 454: CapacityReservationInterruptionRule).
+    t.resourceCountIs('AWS::Events::Rule', 5);
     t.hasResourceProperties('AWS::Events::Rule', { EventPattern: { 'source': ['aws.ec2'], 'detail-type': ['EC2 Spot Instance Interruption Warning'] } });
+    t.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { 'source': ['aws.ec2'], 'detail-type': ['EC2 Capacity Reservation Instance Interruption Warning'] },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('InterruptionQueue'), 'Arn'] } })],
+    });
     t.hasResourceProperties('AWS::IAM::InstanceProfile', { Roles: [{ Ref: Match.stringLikeRegexp('KarpenterNodeRole') }] });
     t.hasResourceProperties('AWS::EKS::AccessEntry', { Type: 'EC2_LINUX' });
     t.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'kube-system', ServiceAccount: 'karpenter' });
@@ -388,6 +395,15 @@ describe('addKarpenter', () => {
     expect(findings(c, 'PEKS-ADDON-1')).toEqual([]);
   });
 
+  test('a release before 1.10 (whose controller has no capacity-reservation interruption parser) gets the four rules it reads', () => {
+    const s = stack();
+    const c = withKubectl(s, { bastion: false });
+    c.addKarpenter({ ...options, version: '1.9.2', image: `${ECR}/karpenter/controller:1.9.2`, defaultNodePool: false });
+    const t = Template.fromStack(s);
+    t.resourceCountIs('AWS::Events::Rule', 4);
+    expect(JSON.stringify(t.findResources('AWS::Events::Rule'))).not.toContain('Capacity Reservation');
+  });
+
   test('fails on a version that is not a chart version, and without a reachable chart', () => {
     const c = withKubectl(stack(), { bastion: false });
     expect(() => c.addKarpenter({ ...options, version: 'latest' })).toThrow(/not a Karpenter chart version/);
@@ -395,10 +411,93 @@ describe('addKarpenter', () => {
   });
 });
 
-describe('the README', () => {
+describe('addKarpenter with the cluster\'s proxy', () => {
+  const options = { version: '1.14.0', chartRepository: `oci://${ECR}/karpenter`, image: `${ECR}/karpenter/controller:1.14.0` };
+  // A proxy inside the VPC: the local route reaches it (no Transit Gateway needed for the check).
+  const proxy = { url: 'http://10.40.250.10:3128', proxyCidrs: ['10.40.250.0/24'] };
+
+  function proxied(karpenter: Record<string, unknown> = {}, withProxy = true) {
+    const app = new App();
+    const s = new Stack(app, 'S', { env: ENV });
+    const c = withKubectl(s, { bastion: false, network: { cidr: '10.40.0.0/16' }, lookupSupportedAzs: false, ...(withProxy ? { proxy } : {}) });
+    const k = c.addKarpenter({ ...options, ...karpenter });
+    return { app, s, c, k };
+  }
+
+  /** The default EC2NodeClass of the template, parsed. */
+  function nodeClass(s: Stack): any {
+    const manifests = Object.values(Template.fromStack(s).findResources('Custom::AWSCDK-EKS-KubernetesResource')) as any[];
+    // The manifest is an Fn::Join around the template's references (the instance profile, the subnets): read as text.
+    const asText = (m: any): string => (typeof m === 'string' ? m : (m['Fn::Join'][1] as any[]).map(p => (typeof p === 'string' ? p : 'REF')).join(m['Fn::Join'][0]));
+    const text = manifests.map(m => asText(m.Properties.Manifest)).find(m => m.includes('EC2NodeClass'))!;
+    return JSON.parse(text).find((o: any) => o.kind === 'EC2NodeClass');
+  }
+
+  const warnings = (app: App) => app.synth().stacks.flatMap(st => st.messages).filter(m => m.level === 'warning').map(m => String(m.entry.data));
+
+  test('the default EC2NodeClass gives its nodes the proxy: the containerd, kubelet and nodeadm-run drop-ins with the generated NO_PROXY', () => {
+    const { app, s, k } = proxied();
+    expect(warnings(app).join('\n')).not.toMatch(/karpenterNodeClassProxy/);
+    const userData: string = nodeClass(s).spec.userData;
+    expect(userData).toBe(Stack.of(k).resolve(k.nodeProxyUserData));
+    expect(userData.startsWith('#!/bin/bash\n')).toBe(true);
+    const files: Record<string, string> = {};
+    for (const m of userData.matchAll(/printf '%s' '([A-Za-z0-9+/=]+)' \| base64 -d > ([^ ]+) /g)) files[m[2]] = Buffer.from(m[1], 'base64').toString('utf8');
+    const dropIn = files['/etc/systemd/system/containerd.service.d/http-proxy.conf'];
+    expect(files['/etc/systemd/system/kubelet.service.d/http-proxy.conf']).toBe(dropIn);
+    expect(files['/etc/systemd/system/nodeadm-run.service.d/http-proxy.conf']).toBe(dropIn);
+    expect(dropIn).toMatch(/Environment="HTTPS_PROXY=http:\/\/10.40.250.10:3128"/);
+    const noProxy = /Environment="NO_PROXY=([^"]+)"/.exec(dropIn)![1].split(',');
+    expect(noProxy).toEqual(expect.arrayContaining(['10.40.0.0/16', '.eks.amazonaws.com', 'api.ecr.eu-west-2.amazonaws.com', '.dkr.ecr.eu-west-2.amazonaws.com',
+      'ec2.eu-west-2.amazonaws.com', '.s3.eu-west-2.amazonaws.com']));
+    // No value is shell text: the script is the library's lines and base64.
+    expect(userData.replace(/'[A-Za-z0-9+/=]+'/g, "''")).not.toMatch(/10\.40\.250\.10|amazonaws/);
+  });
+
+  test('without a proxy, the default EC2NodeClass has no userData and nodeProxyUserData is undefined', () => {
+    const { s, k } = proxied({}, false);
+    expect(nodeClass(s).spec.userData).toBeUndefined();
+    expect(k.nodeProxyUserData).toBeUndefined();
+  });
+
+  test('warns when defaultNodePool is false and the app shows no EC2NodeClass (its nodes may pull without the proxy)', () => {
+    const { app } = proxied({ defaultNodePool: false });
+    expect(warnings(app).join('\n')).toMatch(/with defaultNodePool false this app shows no EC2NodeClass.*Karpenter.nodeProxyUserData.*karpenterNodeClassProxy/s);
+  });
+
+  test('names an EC2NodeClass of the user\'s without the proxy; one that carries nodeProxyUserData passes', () => {
+    const bare = proxied({ defaultNodePool: false });
+    bare.c.addManifest('Gpu', { apiVersion: 'karpenter.k8s.aws/v1', kind: 'EC2NodeClass', metadata: { name: 'gpu' }, spec: { amiSelectorTerms: [{ alias: 'al2023@latest' }] } });
+    expect(warnings(bare.app).join('\n')).toMatch(/EC2NodeClass in S\/Eks\/ManifestGpu gives its nodes no proxy.*karpenterNodeClassProxy/s);
+    const carried = proxied({ defaultNodePool: false });
+    carried.c.addManifest('Gpu', {
+      apiVersion: 'karpenter.k8s.aws/v1',
+      kind: 'EC2NodeClass',
+      metadata: { name: 'gpu' },
+      spec: { amiSelectorTerms: [{ alias: 'al2023@latest' }], userData: carried.k.nodeProxyUserData },
+    });
+    expect(warnings(carried.app).join('\n')).not.toMatch(/karpenterNodeClassProxy/);
+  });
+});
+
+describe('the add-ons guide (docs/addons-and-controllers.md)', () => {
   test('its contract table is the registry\'s', () => {
-    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'docs', 'addons-and-controllers.md'), 'utf8');
     const block = /<!-- contracts:start -->\n([\s\S]*?)\n<!-- contracts:end -->/.exec(readme)?.[1];
     expect(block).toBe(contractTable());
+  });
+});
+
+describe('what the library says of its custom resources\' functions', () => {
+  // "CloudFormation invokes your Lambda function asynchronously with an event that includes a callback URL"
+  // (https://docs.aws.amazon.com/lambda/latest/dg/services-cloudformation.html, read 2026-12-07; aws-cdk #5873).
+  test('the dead-letter-queue acknowledgements of the warm-up and the probes say asynchronous, never synchronous', () => {
+    const reasons = [...ACKNOWLEDGEMENTS.cacheWarmup, ...ACKNOWLEDGEMENTS.preflight]
+      .filter(a => a.ids.some(id => /LambdaDLQ/.test(id))).map(a => a.reason);
+    expect(reasons).toHaveLength(2);
+    for (const r of reasons) {
+      expect(r).toMatch(/asynchronously/);
+      expect(r).not.toMatch(/(^|[^a])synchronously/);
+    }
   });
 });

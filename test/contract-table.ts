@@ -1,4 +1,4 @@
-/** The README's contract table, from the registry: the test compares it with the README. */
+/** The contract table of docs/addons-and-controllers.md, from the registry: test/components.test.ts compares the two. */
 import { ComponentContracts, ComponentKind } from '../lib';
 
 export function contractTable(): string {

@@ -55,3 +55,28 @@ describe('control-plane egress routing', () => {
     expect(() => quietly(() => noIrsa.app.synth())).not.toThrow();
   });
 });
+
+describe('the control plane security group (the additional group aws-eks-v2 gives the control plane\'s ENIs)', () => {
+  // EKS attaches its own cluster security group, with an all-traffic 0.0.0.0/0 egress rule by default, to the same
+  // ENIs (https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html, read 2026-12-07): the narrowed egress
+  // of the additional group bounds nothing while that rule stands, and the library says so (control-plane.ts).
+  let t: Template;
+  beforeAll(() => {
+    const { app, stack } = build({}, false);
+    quietly(() => app.synth());
+    t = Template.fromStack(stack);
+  });
+
+  test('its egress is the VPC\'s CIDR only, and it is an additional group of the cluster (EKS adds its own cluster security group)', () => {
+    const [sgId, sg] = resourcesOfType(t, 'AWS::EC2::SecurityGroup').find(([id]) => /ControlPlaneSecurityGroup/.test(id))!;
+    expect(sg.Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ IpProtocol: '-1', CidrIp: { 'Fn::GetAtt': [expect.stringMatching(/Vpc/), 'CidrBlock'] } })]);
+    const [, cluster] = resourcesOfType(t, 'AWS::EKS::Cluster')[0];
+    expect(cluster.Properties.ResourcesVpcConfig.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [sgId, 'GroupId'] }]);
+  });
+
+  test('the library writes no egress rule on EKS\'s cluster security group: nothing claims to bound the control plane\'s egress', () => {
+    const onClusterSg = resourcesOfType(t, 'AWS::EC2::SecurityGroupEgress')
+      .filter(([, r]) => JSON.stringify(r.Properties.GroupId).includes('ClusterSecurityGroupId'));
+    expect(onClusterSg).toEqual([]);
+  });
+});

@@ -1,8 +1,12 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { EndpointHub, EndpointHubProps, HubDnsResolution } from '../lib';
 import { resourcesOfType } from './util';
+import { HubStack, SPOKES as EXAMPLE_SPOKES } from '../examples/hub-and-spoke/app';
+import { EcrPullThroughCache, EndpointHub, EndpointHubProps, HubDnsResolution } from '../lib';
+import { checkTemplate } from '../lib/check/template-rules';
+import { API_CONSTRAINTS, checkApiConstraints } from '../lib/contracts/api-constraints';
+import { ECR_FIRST_PULL_ACTIONS, ECR_PULL_ACTIONS } from '../lib/network/endpoint-parts';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 
@@ -84,6 +88,21 @@ describe('EndpointHub: a Route 53 Profile shared with AWS RAM (spokes in other a
     t.hasResourceProperties('AWS::RAM::ResourceShare', { Principals: ['222222222222', '333333333333'], AllowExternalPrincipals: true });
     expect(hub.sharedEndpoints().names).toBeUndefined();
   });
+
+  test('the profile and its resource associations have names the Route 53 Profiles API accepts (no dot), construct IDs unchanged', () => {
+    // GIVEN a hub whose services have dots in their names (ecr.api, ecr.dkr)
+    const { stack } = hubStack({ resolution: HubDnsResolution.ROUTE53_PROFILE, services: ['ecr.api', 'ecr.dkr', 'eks-auth'] });
+    const t = Template.fromStack(stack);
+    // THEN every name matches the API model's Name pattern (botocore route53profiles, shape Name)
+    const rows = API_CONSTRAINTS.filter(r => r.service === 'route53profiles');
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    const result = checkApiConstraints({ Hub: t.toJSON() }, rows);
+    expect(result.refused).toEqual([]);
+    expect(result.valuesChecked).toBe(4);
+    const names = resourcesOfType(t, 'AWS::Route53Profiles::ProfileResourceAssociation').map(([id, r]) => [id.replace(/[0-9A-F]{8}$/, ''), r.Properties.Name]);
+    // the logical IDs are those of the first release (renaming one would replace the association)
+    expect(names).toEqual([['HubProfileEcrApi', 'endpoint-ecr-api'], ['HubProfileEcrDkr', 'endpoint-ecr-dkr'], ['HubProfileEksAuth', 'endpoint-eks-auth']]);
+  });
 });
 
 describe('EndpointHub: scoping', () => {
@@ -144,5 +163,126 @@ describe('EndpointHub in another partition', () => {
     const { stack } = hubStack({ services: ['ecr.api', 'eks-auth'] }, { account: '111111111111', region: 'cn-north-1' });
     const zones = resourcesOfType(Template.fromStack(stack), 'AWS::Route53::HostedZone').map(([, r]) => r.Properties.Name).sort();
     expect(zones).toEqual(['api.ecr.cn-north-1.amazonaws.com.cn.', 'eks-auth.cn-north-1.api.amazonwebservices.com.cn.']);
+  });
+});
+
+describe('EndpointHub: no wider than a spoke (issue 30)', () => {
+  const policyOf = (t: Template, id: RegExp) => resourcesOfType(t, 'AWS::EC2::VPCEndpoint').find(([lid]) => id.test(lid))![1].Properties.PolicyDocument.Statement;
+  const SPOKES = [{ account: '222222222222', cidrs: ['10.20.0.0/16'] }, { account: '333333333333', cidrs: ['10.30.0.0/16'] }];
+
+  test('the ECR endpoints admit image pulls and the cache\'s first pull (on the caller\'s own repositories) only, as a cluster\'s own do', () => {
+    const t = Template.fromStack(hubStack({ services: ['ecr.api', 'ecr.dkr', 'sts'] }).stack);
+    for (const id of [/HubEcrApi/, /HubEcrDkr/]) {
+      const st = policyOf(t, id);
+      expect(st.map((x: any) => x.Sid)).toEqual(['SpokeAccountsImagePullsOnly', 'SpokeAccountsPullThroughCacheFirstPull']);
+      expect(st[0]).toMatchObject({ Action: ECR_PULL_ACTIONS, Resource: '*', Condition: { StringEquals: { 'aws:PrincipalAccount': ['222222222222', '333333333333'] } } });
+      expect(st[1].Action).toEqual(ECR_FIRST_PULL_ACTIONS);
+      expect(JSON.stringify(st[1].Resource)).toMatch(/:ecr:eu-west-1:222222222222:repository\/\*.*:ecr:eu-west-1:333333333333:repository\/\*/);
+      expect(JSON.stringify(st)).not.toMatch(/ecr:PutImage|"ecr:\*"|"\*"\]?,"Effect"/);
+    }
+  });
+
+  test('pushing through the hub is opt-in (pullOnlyEcrPolicies: false admits every ECR action, as before)', () => {
+    const t = Template.fromStack(hubStack({ services: ['ecr.api'], pullOnlyEcrPolicies: false }).stack);
+    expect(policyOf(t, /HubEcrApi/)).toEqual([expect.objectContaining({ Sid: 'SpokeAccountsPrincipals', Action: '*' })]);
+  });
+
+  test('the pull and first-pull actions are those of the pull-through cache', () => {
+    expect(ECR_FIRST_PULL_ACTIONS).toEqual(EcrPullThroughCache.FIRST_PULL_ACTIONS);
+    expect(ECR_PULL_ACTIONS.filter(a => a !== 'ecr:GetAuthorizationToken').sort()).toEqual([...EcrPullThroughCache.PULL_ACTIONS].sort());
+  });
+
+  test('spokes bind each account to its CIDRs (aws:PrincipalAccount with aws:VpcSourceIp), web identities too', () => {
+    const { stack, hub } = hubStack({ services: ['sts', 'ecr.api'], spokes: SPOKES });
+    const t = Template.fromStack(stack);
+    const sts = policyOf(t, /HubSts/);
+    expect(sts.map((x: any) => x.Sid)).toEqual(['Spoke222222222222Principals', 'WebIdentityToSpoke222222222222Roles', 'Spoke333333333333Principals', 'WebIdentityToSpoke333333333333Roles']);
+    expect(sts[0].Condition).toEqual({ StringEquals: { 'aws:PrincipalAccount': '222222222222' }, IpAddress: { 'aws:VpcSourceIp': ['10.20.0.0/16'] } });
+    expect(sts[1].Condition).toEqual({ StringEquals: { 'aws:ResourceAccount': '222222222222' }, IpAddress: { 'aws:VpcSourceIp': ['10.20.0.0/16'] } });
+    const ecr = policyOf(t, /HubEcrApi/);
+    expect(ecr.map((x: any) => x.Sid)).toEqual(['Spoke222222222222ImagePullsOnly', 'Spoke222222222222PullThroughCacheFirstPull', 'Spoke333333333333ImagePullsOnly', 'Spoke333333333333PullThroughCacheFirstPull']);
+    expect(ecr[2].Condition.IpAddress).toEqual({ 'aws:VpcSourceIp': ['10.30.0.0/16'] });
+    expect(hub.sharedEndpoints()).toMatchObject({ accountsBoundToCidrs: true, ecrPullOnly: true });
+  });
+
+  test('without spokes the accounts are not bound, and sharedEndpoints() says so', () => {
+    expect(hubStack().hub.sharedEndpoints()).toMatchObject({ accountsBoundToCidrs: false, ecrPullOnly: true });
+    // An admitted account left out of spokes stays unbound (admitted from every CIDR).
+    const { stack, hub } = hubStack({ services: ['sts'], spokes: [SPOKES[0]] });
+    expect(policyOf(Template.fromStack(stack), /HubSts/).map((x: any) => x.Sid)).toEqual(['Spoke222222222222Principals', 'WebIdentityToSpoke222222222222Roles', 'SpokeAccountsPrincipals', 'WebIdentityToAdmittedRoles']);
+    expect(hub.sharedEndpoints().accountsBoundToCidrs).toBe(false);
+  });
+
+  test('a profile hub admitted by spokes alone is shared with the spokes\' accounts', () => {
+    const { stack } = hubStack({ resolution: HubDnsResolution.ROUTE53_PROFILE, services: ['ec2'], principalAccounts: undefined, organizationId: 'o-abc123def4', spokes: SPOKES });
+    Template.fromStack(stack).hasResourceProperties('AWS::RAM::ResourceShare', { Principals: ['222222222222', '333333333333'] });
+  });
+
+  test('fails when a spoke CIDR is outside spokeCidrs, or its account is not admitted', () => {
+    expect(() => hubStack({ spokes: [{ account: '222222222222', cidrs: ['10.40.0.0/16'] }] }))
+      .toThrow(/\[Hub\/Hub\] spokes: 10\.40\.0\.0\/16 \(account 222222222222\) is inside none of spokeCidrs[\s\S]*add 10\.40\.0\.0\/16 to spokeCidrs/);
+    expect(() => hubStack({ spokes: [{ account: '444444444444', cidrs: ['10.20.0.0/16'] }] }))
+      .toThrow(/spokes: account 444444444444 is not in principalAccounts/);
+  });
+});
+
+describe('EndpointHub and PEKS-SEC-5: the spoke exemption is recorded with its reason, and covers private CIDRs only', () => {
+  const sec5 = (t: any) => checkTemplate(t).filter(f => f.ruleId === 'PEKS-SEC-5').map(f => f.detail);
+
+  test('the security group records the spoke CIDRs with the reason they are admitted; PEKS-SEC-5 passes them', () => {
+    const t = Template.fromStack(hubStack({ services: ['ec2'] }).stack).toJSON();
+    const [, sg] = Object.entries<any>(t.Resources).find(([, r]) => r.Type === 'AWS::EC2::SecurityGroup')!;
+    expect(sg.Metadata['cdk-private-eks:spokeCidrs']).toEqual(['10.20.0.0/16', '10.30.0.0/16']);
+    expect(sg.Metadata['cdk-private-eks:spokeCidrsReason']).toMatch(/^EndpointHub Hub\/Hub serves the spoke VPCs .*spokeCidrs/);
+    expect(sec5(t)).toEqual([]);
+  });
+
+  test('fails when a spoke CIDR is public (the endpoints would take HTTPS from the internet\'s addresses)', () => {
+    expect(() => hubStack({ spokeCidrs: ['10.20.0.0/16', '52.94.0.0/16'] }))
+      .toThrow(/\[Hub\/Hub\] spokeCidrs: "52\.94\.0\.0\/16" is not a private range[\s\S]*10\.0\.0\.0\/8, 172\.16\.0\.0\/12, 192\.168\.0\.0\/16/);
+    expect(() => hubStack({ spokeCidrs: ['100.64.0.0/16'] })).not.toThrow();
+  });
+
+  test('PEKS-SEC-5 does not exempt a spoke CIDR recorded without its reason, or a public one', () => {
+    const t = Template.fromStack(hubStack({ services: ['ec2'] }).stack).toJSON();
+    const [, sg] = Object.entries<any>(t.Resources).find(([, r]) => r.Type === 'AWS::EC2::SecurityGroup')!;
+    const noReason = JSON.parse(JSON.stringify(t));
+    delete Object.values<any>(noReason.Resources).find((r: any) => r.Type === 'AWS::EC2::SecurityGroup').Metadata['cdk-private-eks:spokeCidrsReason'];
+    expect(sec5(noReason)).toEqual([expect.stringMatching(/admits 10\.20\.0\.0\/16, outside the VPC's 10\.0\.0\.0\/16/), expect.stringMatching(/10\.30\.0\.0\/16/)]);
+    const publicSpoke = JSON.parse(JSON.stringify(t));
+    const g = Object.values<any>(publicSpoke.Resources).find((r: any) => r.Type === 'AWS::EC2::SecurityGroup');
+    g.Metadata['cdk-private-eks:spokeCidrs'] = ['10.20.0.0/16', '10.30.0.0/16', '52.94.0.0/16'];
+    g.Properties.SecurityGroupIngress.push({ CidrIp: '52.94.0.0/16', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 });
+    expect(sec5(publicSpoke)).toEqual([expect.stringMatching(/admits 52\.94\.0\.0\/16, a public range: the hub's spoke exemption covers private CIDRs only/)]);
+    expect(sg).toBeDefined();
+  });
+});
+
+describe('examples/hub-and-spoke: the Transit Gateway routes each spoke to the hub only (issue 30)', () => {
+  let t: Template;
+  beforeAll(() => {
+    t = Template.fromStack(new HubStack(new App(), 'EndpointHub', { env: ENV }));
+  });
+  const ofType = (type: string) => resourcesOfType(t, type).map(([id, r]) => ({ id, ...r.Properties }));
+
+  test('no default route table: nothing is associated or propagated unless the stack says so', () => {
+    t.hasResourceProperties('AWS::EC2::TransitGateway', { DefaultRouteTableAssociation: 'disable', DefaultRouteTablePropagation: 'disable' });
+  });
+
+  test('one route table per spoke, holding the hub\'s routes only; the hub\'s table holds every spoke', () => {
+    const tables = ofType('AWS::EC2::TransitGatewayRouteTable').map(x => x.id.replace(/[0-9A-F]{8}$/, '')).sort();
+    expect(tables).toEqual(['TransitGatewayHubRoutes', ...EXAMPLE_SPOKES.map(s => `TransitGatewaySpoke${s.name}Routes`)].sort());
+    const propagations = ofType('AWS::EC2::TransitGatewayRouteTablePropagation');
+    const associations = ofType('AWS::EC2::TransitGatewayRouteTableAssociation');
+    const tableOf = (x: any) => x.TransitGatewayRouteTableId.Ref.replace(/[0-9A-F]{8}$/, '');
+    const attachmentOf = (x: any) => (typeof x.TransitGatewayAttachmentId === 'string' ? x.TransitGatewayAttachmentId : 'hub');
+    for (const sp of EXAMPLE_SPOKES) {
+      // The spoke's table learns the hub's attachment only: no route to another spoke.
+      expect(propagations.filter(p => tableOf(p) === `TransitGatewaySpoke${sp.name}Routes`).map(attachmentOf)).toEqual(['hub']);
+    }
+    // The hub's table learns every spoke; each spoke's attachment is associated with its own table.
+    expect(propagations.filter(p => tableOf(p) === 'TransitGatewayHubRoutes').map(attachmentOf).sort()).toEqual(associations.filter(a => tableOf(a) !== 'TransitGatewayHubRoutes').map(attachmentOf).sort());
+    expect(associations.map(a => `${tableOf(a)} ${attachmentOf(a)}`).sort()).toEqual(expect.arrayContaining(['TransitGatewayHubRoutes hub']));
+    expect(associations.filter(a => tableOf(a) !== 'TransitGatewayHubRoutes').map(tableOf).sort()).toEqual(EXAMPLE_SPOKES.map(s => `TransitGatewaySpoke${s.name}Routes`).sort());
   });
 });

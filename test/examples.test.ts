@@ -3,6 +3,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { cfnLint, endpointServices, resourcesOfType, stripAssetHashes, synthExample, warningsOf } from './util';
+import { build as buildAccessAndCi } from '../examples/access-and-ci/app';
 import { build as buildExistingVpc } from '../examples/existing-vpc/app';
 import { build as buildFullyPrivate, FullyPrivateStack } from '../examples/fully-private/app';
 import { build as buildHubAndSpoke } from '../examples/hub-and-spoke/app';
@@ -27,6 +28,7 @@ const EXAMPLES: Record<string, (app: App) => Stack[]> = {
   'existing-vpc': buildExistingVpc,
   'hub-and-spoke': buildHubAndSpoke,
   'proxy': buildProxy,
+  'access-and-ci': buildAccessAndCi,
 };
 
 // One synth per example for the whole file: synthesis dominates the run time.
@@ -53,7 +55,7 @@ describe('every example', () => {
   test('cfn-lint reports no errors on any example template', () => {
     // GIVEN every synthesized template of every example
     const files = Object.values(synthesized).flatMap(s => s.files);
-    expect(files.length).toBe(9);
+    expect(files.length).toBe(10);
 
     // WHEN cfn-lint reads them
     const findings = cfnLint(files);

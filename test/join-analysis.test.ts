@@ -230,9 +230,9 @@ describe('join analysis: each rule fails when violated', () => {
     expect(analyzeJoin(model({ capacity: { addressesNeeded: 36, addressesAvailable: 16374, detail: '' } }))).toEqual([]);
   });
 
-  test('PEKS-VER-1 warns for a version EKS no longer creates, and passes for a current one', () => {
+  test('PEKS-VER-1 fails for a version EKS no longer creates, and passes for a current one', () => {
     const f = analyzeJoin(model({ version: { version: '1.24', creatable: false, endOfExtendedSupport: '2025-01-31', oldestCreatable: '1.31' } }));
-    expect(f.map(x => [x.ruleId, x.severity])).toEqual([['PEKS-VER-1', 'warning']]);
+    expect(f.map(x => [x.ruleId, x.severity])).toEqual([['PEKS-VER-1', 'error']]);
     expect(f[0].fix).toMatch(/1\.31 or newer/);
     expect(analyzeJoin(model({ version: { version: '1.36', creatable: true } }))).toEqual([]);
   });
@@ -250,11 +250,12 @@ describe('join analysis: each rule fails when violated', () => {
   test('every rule has an ID, a severity and a one-line reason', () => {
     expect(JOIN_RULES.map(r => r.id)).toEqual([
       'PEKS-JOIN-1', 'PEKS-JOIN-2', 'PEKS-JOIN-3', 'PEKS-JOIN-4', 'PEKS-JOIN-5', 'PEKS-JOIN-7', 'PEKS-JOIN-6', 'PEKS-FEAT-1',
-      'PEKS-API-1', 'PEKS-API-2', 'PEKS-API-3', 'PEKS-BASTION-1', 'PEKS-KUBECTL-1', 'PEKS-KUBECTL-2', 'PEKS-REGION-1', 'PEKS-IMG-1', 'PEKS-IMG-2', 'PEKS-IMG-3', 'PEKS-IMG-4', 'PEKS-IMG-6', 'PEKS-IMG-5',
+      'PEKS-API-1', 'PEKS-API-2', 'PEKS-API-3', 'PEKS-BASTION-1', 'PEKS-ACCESS-1', 'PEKS-KUBECTL-1', 'PEKS-KUBECTL-2', 'PEKS-REGION-1', 'PEKS-IMG-1', 'PEKS-IMG-2', 'PEKS-IMG-3', 'PEKS-IMG-4', 'PEKS-IMG-6', 'PEKS-IMG-5',
       'PEKS-ADDON-1', 'PEKS-ADDON-2', 'PEKS-ADDON-3', 'PEKS-NET-1', 'PEKS-NET-2', 'PEKS-NET-3',
-      'PEKS-EGRESS-1', 'PEKS-AUTO-1', 'PEKS-VER-1', 'PEKS-VER-2',
-      'PEKS-HUB-1', 'PEKS-HUB-2', 'PEKS-HUB-3', 'PEKS-HUB-4', 'PEKS-HUB-5', 'PEKS-HUB-6', 'PEKS-HUB-7', 'PEKS-HUB-8', 'PEKS-HUB-9', 'PEKS-HUB-10', 'PEKS-HUB-11',
+      'PEKS-EGRESS-1', 'PEKS-EGRESS-2', 'PEKS-AUTO-1', 'PEKS-VER-1', 'PEKS-VER-2',
+      'PEKS-HUB-1', 'PEKS-HUB-2', 'PEKS-HUB-3', 'PEKS-HUB-4', 'PEKS-HUB-5', 'PEKS-HUB-6', 'PEKS-HUB-7', 'PEKS-HUB-8', 'PEKS-HUB-9', 'PEKS-HUB-10', 'PEKS-HUB-11', 'PEKS-HUB-12',
       'PEKS-PROXY-1', 'PEKS-PROXY-2',
+      'PEKS-PSA-1', 'PEKS-DNS-1',
     ]);
     for (const r of JOIN_RULES) expect(r.reason).not.toMatch(/\n/);
   });

@@ -301,8 +301,8 @@ describe('synth-time join validation: each rule fails on its first try, and its 
     expect(net(20)).toEqual([]);
   });
 
-  test('PEKS-VER-1 warns for 1.24 (no longer created), not for 1.36', () => {
-    expect(idsOf(cluster(newStack(), { version: eks.KubernetesVersion.of('1.24') }))).toEqual(['PEKS-VER-1:warning']);
+  test('PEKS-VER-1 fails for 1.24 (no longer created), not for 1.36', () => {
+    expect(idsOf(cluster(newStack(), { version: eks.KubernetesVersion.of('1.24') }))).toEqual(['PEKS-VER-1:error']);
   });
 });
 
@@ -330,15 +330,16 @@ describe('synth-time join validation: how it reports', () => {
   test('warnings can be acknowledged by their ID', () => {
     const app = new App();
     const stack = new Stack(app, 'Old');
-    const c = cluster(stack, { version: eks.KubernetesVersion.of('1.24'), bastion: false });
+    const old = { version: eks.KubernetesVersion.of('1.24'), bastion: false, preflight: false, downgradeRules: { 'PEKS-VER-1': 'replaying the 2024 study' } };
+    const c = cluster(stack, old);
     expect(warningsOf(app.synth())).toContainEqual(expect.stringMatching(/PEKS-VER-1: Kubernetes 1\.24 is past the end/));
     const app2 = new App();
-    const c2 = cluster(new Stack(app2, 'Old'), { version: eks.KubernetesVersion.of('1.24'), bastion: false });
+    const c2 = cluster(new Stack(app2, 'Old'), old);
     Annotations.of(c2).acknowledgeWarning('cdk-private-eks:PEKS-VER-1', 'replaying the 2024 study on purpose');
     expect(warningsOf(app2.synth()).filter(w => w.includes('PEKS-VER-1'))).toEqual([]);
     // The form the CDK CLI prints ("Acknowledge with 'Annotation::cdk-private-eks:PEKS-VER-1'") works too.
     const app3 = new App();
-    const c3 = cluster(new Stack(app3, 'Old'), { version: eks.KubernetesVersion.of('1.24'), bastion: false });
+    const c3 = cluster(new Stack(app3, 'Old'), old);
     Validations.of(c3).acknowledge({ id: 'Annotation::cdk-private-eks:PEKS-VER-1', reason: 'replaying the 2024 study on purpose' });
     expect(warningsOf(app3.synth()).filter(w => w.includes('PEKS-VER-1'))).toEqual([]);
     expect(c).toBeDefined();

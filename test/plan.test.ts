@@ -167,24 +167,24 @@ test('no plan of the rule cases puts a label on a box or on another label, and e
 });
 
 test('acknowledged warnings are listed as acknowledged, with their reason, not as plain warnings', () => {
-  // GIVEN three clusters past the end of extended support (PEKS-VER-1): one acknowledged with a reason, one with
-  // Annotations.acknowledgeWarning (which records no reason), one not acknowledged
+  // GIVEN three 1.33 clusters with a kubectl 1.36 layer (PEKS-VER-2, a warning): one acknowledged with a reason, one
+  // with Annotations.acknowledgeWarning (which records no reason), one not acknowledged
   const { report, file } = synth(app => {
-    const old = { version: eks.KubernetesVersion.of('1.24'), bastion: false };
-    Validations.of(cluster(new Stack(app, 'WithReason'), old)).acknowledge({ id: 'Annotation::cdk-private-eks:PEKS-VER-1', reason: 'replaying the 2024 study' });
-    Annotations.of(cluster(new Stack(app, 'NoReason'), old)).acknowledgeWarning('cdk-private-eks:PEKS-VER-1', 'not kept by aws-cdk-lib');
-    cluster(new Stack(app, 'Open'), old);
+    const skewed = (stack: Stack) => cluster(stack, { version: eks.KubernetesVersion.V1_33, bastion: false, kubectlLayer: new KubectlV36Layer(stack, 'Layer') });
+    Validations.of(skewed(new Stack(app, 'WithReason'))).acknowledge({ id: 'Annotation::cdk-private-eks:PEKS-VER-2', reason: 'upgrading the cluster next week' });
+    Annotations.of(skewed(new Stack(app, 'NoReason'))).acknowledgeWarning('cdk-private-eks:PEKS-VER-2', 'not kept by aws-cdk-lib');
+    skewed(new Stack(app, 'Open'));
   });
 
   // THEN the report says which are acknowledged, and why
-  const ver1 = (base: string) => report(base).findings.find(f => f.ruleId === 'PEKS-VER-1')!;
-  expect(ver1('WithReason-Eks').acknowledged).toBe('replaying the 2024 study (acknowledged on WithReason/Eks)');
-  expect(ver1('NoReason-Eks').acknowledged).toMatch(/^no reason recorded \(Annotations\.acknowledgeWarning keeps none/);
-  expect(ver1('Open-Eks').acknowledged).toBeUndefined();
+  const ver2 = (base: string) => report(base).findings.find(f => f.ruleId === 'PEKS-VER-2')!;
+  expect(ver2('WithReason-Eks').acknowledged).toBe('upgrading the cluster next week (acknowledged on WithReason/Eks)');
+  expect(ver2('NoReason-Eks').acknowledged).toMatch(/^no reason recorded \(Annotations\.acknowledgeWarning keeps none/);
+  expect(ver2('Open-Eks').acknowledged).toBeUndefined();
   const checks = (base: string) => file(base, 'md').split('## Synth-time checks')[1];
-  expect(checks('WithReason-Eks')).not.toMatch(/^- warning PEKS-VER-1/m);
-  expect(checks('WithReason-Eks')).toMatch(/Acknowledged by the app \(not reported as warnings\):\n\n- acknowledged warning PEKS-VER-1, reason: replaying the 2024 study \(acknowledged on WithReason\/Eks\)\. Finding: Kubernetes 1\.24/);
-  expect(checks('Open-Eks')).toMatch(/^- warning PEKS-VER-1: Kubernetes 1\.24/m);
+  expect(checks('WithReason-Eks')).not.toMatch(/^- warning PEKS-VER-2/m);
+  expect(checks('WithReason-Eks')).toMatch(/Acknowledged by the app \(not reported as warnings\):\n\n- acknowledged warning PEKS-VER-2, reason: upgrading the cluster next week \(acknowledged on WithReason\/Eks\)\. Finding: the kubectl layer is kubectl 1\.36/);
+  expect(checks('Open-Eks')).toMatch(/^- warning PEKS-VER-2: the kubectl layer is kubectl 1\.36/m);
   expect(checks('Open-Eks')).not.toContain('Acknowledged');
 });
 

@@ -1,5 +1,5 @@
 /**
- * Pointers in messages lead somewhere: README sections that messages cite exist, and the code a fix suggests uses
+ * Pointers in messages lead somewhere: sections of the README and the guides that messages cite exist, and the code a fix suggests uses
  * members that exist on the construct the user holds.
  */
 import * as fs from 'fs';
@@ -11,7 +11,9 @@ import { PrivateEksCluster } from '../lib';
 import { newStack } from './util';
 
 const root = path.join(__dirname, '..');
-const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+/** The README and the guides, by path. */
+const pages = new Map<string, string>(['README.md', ...fs.readdirSync(path.join(root, 'docs')).filter(f => f.endsWith('.md')).map(f => `docs/${f}`)]
+  .map(file => [file === 'README.md' ? 'README' : file, fs.readFileSync(path.join(root, file), 'utf8')]));
 
 /** Every .ts file under lib/, recursively. */
 function libSources(dir = path.join(root, 'lib')): string[] {
@@ -21,22 +23,22 @@ function libSources(dir = path.join(root, 'lib')): string[] {
   });
 }
 
-describe('README sections cited by messages', () => {
-  test('every section a message in lib/ cites (README, "...") is a heading of the README', () => {
-    // GIVEN the README's headings and the citations in lib/
-    const headings = new Set([...readme.matchAll(/^#{1,6} (.+)$/gm)].map(m => m[1].trim()));
-    const cited = libSources().flatMap(f => [...fs.readFileSync(f, 'utf8').matchAll(/README, "([^"]+)"/g)]
-      .map(m => ({ file: path.relative(root, f), section: m[1] })));
+describe('sections of the README and the guides cited by messages', () => {
+  test('every section a message in lib/ cites (README, "..." or docs/<guide>.md, "...") is a heading of that page', () => {
+    // GIVEN each page's headings (outside fences) and the citations in lib/ ("its README" is another project's)
+    const headingsOf = (text: string) => new Set([...text.replace(/^```[\s\S]*?^```$/gm, '').matchAll(/^#{1,6} (.+)$/gm)].map(m => m[1].trim()));
+    const cited = libSources().flatMap(f => [...fs.readFileSync(f, 'utf8').matchAll(/(?<!its )(README|docs\/[a-z-]+\.md), "([^"]+)"/g)]
+      .map(m => ({ file: path.relative(root, f), page: m[1], section: m[2] })));
 
-    // THEN there is at least one, and each names an existing heading
+    // THEN there is at least one, and each names an existing heading of an existing page
     expect(cited.length).toBeGreaterThan(0);
-    expect(cited.filter(c => !headings.has(c.section))).toEqual([]);
+    expect(cited.filter(c => !pages.has(c.page) || !headingsOf(pages.get(c.page)!).has(c.section))).toEqual([]);
   });
 
-  test('the bastion without kubectl cites the bastion section', () => {
+  test('the bastion without kubectl cites the bastion section of the operating guide', () => {
     const stack = newStack();
     new PrivateEksCluster(stack, 'Eks', { version: eks.KubernetesVersion.V1_36 });
-    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('README, "A shell with kubectl: the bastion"'));
+    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('docs/operating.md, "A shell with kubectl: the bastion"'));
   });
 });
 
@@ -72,10 +74,10 @@ describe('PrivateEksCluster.connections', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroupEgress', { FromPort: 443, ToPort: 443 });
   });
 
-  test('no message or README line suggests cluster.clusterSecurityGroup, which PrivateEksCluster does not have', () => {
+  test('no message, README or guide line suggests cluster.clusterSecurityGroup, which PrivateEksCluster does not have', () => {
     // `cluster.cluster.clusterSecurityGroup` (the aws-eks-v2 cluster's) exists; `cluster.clusterSecurityGroup` does not.
     expect('clusterSecurityGroup' in PrivateEksCluster.prototype).toBe(false);
-    const texts = [readme, ...libSources().map(f => fs.readFileSync(f, 'utf8'))];
+    const texts = [...pages.values(), ...libSources().map(f => fs.readFileSync(f, 'utf8'))];
     for (const t of texts) expect(t).not.toMatch(/(?<![.\w])cluster\.clusterSecurityGroup\b/);
     // What they suggest instead exists on PrivateEksCluster.
     for (const t of texts) {

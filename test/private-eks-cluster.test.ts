@@ -158,10 +158,13 @@ describe('PrivateEksCluster options', () => {
     });
   });
 
-  test('warns (acknowledgeably) for a version EKS no longer creates', () => {
-    const stack = newStack();
-    new PrivateEksCluster(stack, 'Eks', { version: eks.KubernetesVersion.of('1.24'), bastion: false });
-    Annotations.fromStack(stack).hasWarning('/Test/Eks', Match.stringLikeRegexp('Kubernetes 1.24 is past the end of EKS extended support \\(2025-01-31\\).*Fix: set `version`'));
+  test('fails for a version EKS no longer creates (PEKS-VER-1 is an error), and warns once downgraded with a reason', () => {
+    const failing = newStack();
+    new PrivateEksCluster(failing, 'Eks', { version: eks.KubernetesVersion.of('1.24'), bastion: false });
+    expect(() => Annotations.fromStack(failing)).toThrow(/PEKS-VER-1: Kubernetes 1\.24 is past the end of EKS extended support \(2025-01-31\).*Fix: set `version`/);
+    const downgraded = newStack();
+    new PrivateEksCluster(downgraded, 'Eks', { version: eks.KubernetesVersion.of('1.24'), bastion: false, preflight: false, downgradeRules: { 'PEKS-VER-1': 'a replay of an old workshop, synthesized and never deployed' } });
+    Annotations.fromStack(downgraded).hasWarning('/Test/Eks', Match.stringLikeRegexp('Kubernetes 1.24 is past the end of EKS extended support \\(2025-01-31\\)'));
   });
 
   test('no version warning for a current version', () => {

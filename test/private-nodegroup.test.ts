@@ -1,8 +1,9 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { PrivateNodegroup } from '../lib';
 import { clusterFixture, newStack } from './util';
+import { PrivateNodegroup } from '../lib';
+import { maxPodsFor } from '../lib/contracts/max-pods';
 
 describe('PrivateNodegroup', () => {
   let t: Template;
@@ -121,5 +122,15 @@ describe('PrivateNodegroup options', () => {
     const { cluster, vpc } = clusterFixture(stack);
     expect(() => new PrivateNodegroup(stack, 'Nodes', { cluster, sshSourceSecurityGroups: [new ec2.SecurityGroup(stack, 'S', { vpc })] }))
       .toThrow(/sshSourceSecurityGroups was given without sshKeyPair/);
+  });
+});
+
+describe('max pods per instance type (the subnet-size check reads them)', () => {
+  // awslabs/amazon-eks-ami eni-max-pods.txt at v20260304 (line 1133: "t3a.small 8") and instance-info.jsonl at v20260724.
+  test('t3a.small has 8 pods (2 ENIs x 3 addresses + 2), not the 11 of its neighbours', () => {
+    expect(maxPodsFor('t3a.small')).toBe(8);
+  });
+  test('its neighbours keep the shared burstable sizes: t3.small and t4g.small 11, t3a.medium 17', () => {
+    expect([maxPodsFor('t3.small'), maxPodsFor('t4g.small'), maxPodsFor('t3a.medium'), maxPodsFor('t3a.micro')]).toEqual([11, 11, 17, 4]);
   });
 });

@@ -19,11 +19,17 @@ describe('Karpenter versions the contract holds for', () => {
     expect(() => karpenter('0.37.0')).toThrow(/\[Test\/Eks\/Karpenter\] Karpenter 0\.37\.0 predates the v1 APIs.*Fix: use 1\.0\.0 or later, for example 1\.14\.0/);
   });
 
-  test.each(['1.7.2', '1.8.1'])('%s warns: an isolated VPC keeps NodeClasses from being deleted (#8609), with both sources', (version) => {
-    karpenter(version).hasWarning('/Test/Eks/Karpenter', Match.stringLikeRegexp(`Karpenter ${version.replace(/\./g, '\\.')} calls IAM before.*#8609.*#8617.*#8749.*Fix: use 1\\.9\\.0 or later`));
+  test.each(['1.7.2', '1.7.6', '1.8.1', '1.8.2'])('%s warns: an isolated VPC keeps NodeClasses from being deleted (#8609), naming the first fixed release', (version) => {
+    karpenter(version).hasWarning('/Test/Eks/Karpenter', Match.stringLikeRegexp(`Karpenter ${version.replace(/\./g, '\\.')} calls IAM before.*#8609.*#8617.*#8749, first in 1\\.8\\.3.*Fix: use 1\\.8\\.3 or later`));
   });
 
-  test.each(['1.7.1', '1.9.0', '1.14.0'])('%s does not warn about the finalizer', (version) => {
+  test('the warning no longer says the backport could not be confirmed', () => {
+    const w = karpenter('1.8.0').findWarning('*', Match.stringLikeRegexp('calls IAM before'));
+    expect(w).toHaveLength(1);
+    expect(String(w[0].entry.data)).not.toMatch(/could not confirm|acknowledge this warning if your patch/);
+  });
+
+  test.each(['1.7.1', '1.8.3', '1.8.8', '1.9.0', '1.14.0'])('%s does not warn about the finalizer (1.8.3 to 1.8.8 carry the backport)', (version) => {
     expect(karpenter(version).findWarning('*', Match.stringLikeRegexp('calls IAM before'))).toEqual([]);
   });
 
@@ -73,7 +79,7 @@ describe('EKS Auto Mode', () => {
   };
 
   test('fails when the cluster turns Auto Mode on, naming why the library cannot prove it and the fix', () => {
-    expect(build(false)).toThrow(/PEKS-AUTO-1: EKS Auto Mode is on \(ComputeConfig\.Enabled\).*no AWS page found lists it for Auto Mode nodes.*Fix: turn Auto Mode off/);
+    expect(build(false)).toThrow(/PEKS-AUTO-1: EKS Auto Mode is on \(ComputeConfig\.Enabled\).*does not mention Auto Mode \(read 2026-12-07\); no other AWS page found lists what Auto Mode nodes need.*Fix: turn Auto Mode off/);
   });
 
   test('downgradeRules turns it into a warning with the user\'s reason', () => {

@@ -12,9 +12,13 @@
  * The hub's profile and Transit Gateway IDs exist once the hub is deployed: the spokes read them from
  * deployed-hub.json (the hub's outputs, recorded as cdk.context.json records lookups).
  *
- *   npx cdk synth --app 'npx ts-node --prefer-ts-exts -P examples/tsconfig.json examples/hub-and-spoke/app.ts'
+ *   npx cdk synth --app 'npx ts-node --transpile-only --swc --prefer-ts-exts -P examples/tsconfig.json examples/hub-and-spoke/app.ts'
  *   npx cdk deploy EndpointHub       # with the network account's credentials; then record its outputs
- *   npx cdk deploy SpokeTeamA        # with team A's credentials (and SpokeTeamB with team B's)
+ *   npx cdk deploy SpokeTeamA        # with team A's credentials (and SpokeTeamB with team B's); accept each attachment
+ *   npx cdk deploy EndpointHub       # again, once deployed-spokes.json holds the spokes' attachment IDs
+ *
+ * The Transit Gateway has no default route table: each spoke's attachment is associated with a table of its own that
+ * learns the hub's CIDR only (no spoke reaches another spoke), and the hub's table learns every spoke's.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -34,6 +38,11 @@ export const SPOKES = [
   { name: 'TeamB', account: '333333333333', cidr: '10.30.0.0/16' },
 ];
 
+/** The hub's deployed IDs (its outputs), recorded beside this file. */
+const deployedHub: { profileId: string; transitGatewayId: string } = JSON.parse(fs.readFileSync(path.join(__dirname, 'deployed-hub.json'), 'utf8'));
+/** Each spoke's Transit Gateway attachment (its output TransitGatewayAttachmentId), recorded beside this file. */
+const deployedSpokes: { [name: string]: { attachmentId?: string } } = JSON.parse(fs.readFileSync(path.join(__dirname, 'deployed-spokes.json'), 'utf8'));
+
 /** The network account: the hub VPC, its endpoints and the Transit Gateway. */
 export class HubStack extends Stack {
   public readonly hub: EndpointHub;
@@ -46,11 +55,39 @@ export class HubStack extends Stack {
       // Each spoke's attachment is accepted by the network account (aws ec2 accept-transit-gateway-vpc-attachment):
       // no account the gateway is shared with joins the network on its own (Control Tower CT.EC2.PR.6).
       autoAcceptSharedAttachments: 'disable',
-      defaultRouteTableAssociation: 'enable',
-      defaultRouteTablePropagation: 'enable',
+      // No default route table: with one table that every attachment propagates to, a spoke reaches every other spoke,
+      // and a spoke that adds a more specific CIDR takes the others' traffic. Each spoke gets its own table below.
+      defaultRouteTableAssociation: 'disable',
+      defaultRouteTablePropagation: 'disable',
     });
     // The way back: the hub's subnets route the spokes through the Transit Gateway.
-    network.attachToTransitGateway('Spokes', tgw.ref, SPOKES.map(s => s.cidr));
+    const hubAttachment = network.attachToTransitGateway('Spokes', tgw.ref, SPOKES.map(s => s.cidr));
+    // The hub's table: the hub's attachment uses it, and learns every spoke's CIDR from the spoke's attachment.
+    const hubRoutes = new ec2.CfnTransitGatewayRouteTable(this, 'TransitGatewayHubRoutes', { transitGatewayId: tgw.ref });
+    new ec2.CfnTransitGatewayRouteTableAssociation(this, 'TransitGatewayHubAssociation', {
+      transitGatewayRouteTableId: hubRoutes.ref,
+      transitGatewayAttachmentId: hubAttachment.ref,
+    });
+    for (const spoke of SPOKES) {
+      // Each spoke's table learns the hub's CIDR only: a spoke has no route to another spoke.
+      const routes = new ec2.CfnTransitGatewayRouteTable(this, `TransitGatewaySpoke${spoke.name}Routes`, { transitGatewayId: tgw.ref });
+      new ec2.CfnTransitGatewayRouteTablePropagation(this, `TransitGatewaySpoke${spoke.name}LearnsHub`, {
+        transitGatewayRouteTableId: routes.ref,
+        transitGatewayAttachmentId: hubAttachment.ref,
+      });
+      // The spoke's attachment exists once its stack is deployed (in its account) and the network account accepted
+      // it: its ID is recorded in deployed-spokes.json, and this stack's next deploy associates it with its table.
+      const attachmentId = deployedSpokes[spoke.name]?.attachmentId;
+      if (!attachmentId) continue;
+      new ec2.CfnTransitGatewayRouteTableAssociation(this, `TransitGatewaySpoke${spoke.name}Association`, {
+        transitGatewayRouteTableId: routes.ref,
+        transitGatewayAttachmentId: attachmentId,
+      });
+      new ec2.CfnTransitGatewayRouteTablePropagation(this, `TransitGatewayHubLearnsSpoke${spoke.name}`, {
+        transitGatewayRouteTableId: hubRoutes.ref,
+        transitGatewayAttachmentId: attachmentId,
+      });
+    }
     new ram.CfnResourceShare(this, 'TransitGatewayShare', {
       name: 'spoke-transit-gateway',
       resourceArns: [this.formatArn({ service: 'ec2', resource: 'transit-gateway', resourceName: tgw.ref })],
@@ -62,6 +99,8 @@ export class HubStack extends Stack {
       resolution: HubDnsResolution.ROUTE53_PROFILE,
       spokeCidrs: SPOKES.map(s => s.cidr),
       principalAccounts: SPOKES.map(s => s.account),
+      // Each team's credentials work through the hub from its own VPC only (aws:PrincipalAccount with aws:VpcSourceIp).
+      spokes: SPOKES.map(s => ({ account: s.account, cidrs: [s.cidr] })),
     });
     new CfnOutput(this, 'ProfileId', { value: this.hub.profile!.attrId });
     new CfnOutput(this, 'TransitGatewayId', { value: tgw.ref });
@@ -89,12 +128,11 @@ export class SpokeStack extends Stack {
       network: { cidr: props.cidr },
       sharedEndpoints: props.sharedEndpoints,
     });
-    this.eks.network!.attachToTransitGateway('Hub', props.transitGatewayId, props.sharedEndpoints.hubCidrs);
+    const attachment = this.eks.network!.attachToTransitGateway('Hub', props.transitGatewayId, props.sharedEndpoints.hubCidrs);
+    new CfnOutput(this, 'TransitGatewayAttachmentId', { value: attachment.ref });
   }
 }
 
-/** The hub's deployed IDs (its outputs), recorded beside this file. */
-const deployedHub: { profileId: string; transitGatewayId: string } = JSON.parse(fs.readFileSync(path.join(__dirname, 'deployed-hub.json'), 'utf8'));
 
 export function build(app: App): Stack[] {
   const hub = new HubStack(app, 'EndpointHub', { env: { account: HUB_ACCOUNT, region: REGION } });
@@ -111,7 +149,9 @@ export function build(app: App): Stack[] {
 }
 
 if (require.main === module) {
-  const app = new App();
+  // The lookups of the placeholder accounts, recorded beside this file (cdk.context.json): the header's command runs
+  // without AWS credentials. Context from the CLI (a real cdk.context.json, -c) takes precedence over these.
+  const app = new App({ context: JSON.parse(fs.readFileSync(path.join(__dirname, 'cdk.context.json'), 'utf8')) });
   build(app);
   app.synth();
 }

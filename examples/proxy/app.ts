@@ -11,7 +11,7 @@
  *
  * The Transit Gateway ID is the network team's (recorded beside this file, as cdk.context.json records lookups).
  *
- *   npx cdk synth --app 'npx ts-node --prefer-ts-exts -P examples/tsconfig.json examples/proxy/app.ts'
+ *   npx cdk synth --app 'npx ts-node --transpile-only --swc --prefer-ts-exts -P examples/tsconfig.json examples/proxy/app.ts'
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -77,7 +77,9 @@ export function build(app: App): Stack[] {
 }
 
 if (require.main === module) {
-  const app = new App();
+  // The lookups of the placeholder accounts, recorded beside this file (cdk.context.json): the header's command runs
+  // without AWS credentials. Context from the CLI (a real cdk.context.json, -c) takes precedence over these.
+  const app = new App({ context: JSON.parse(fs.readFileSync(path.join(__dirname, 'cdk.context.json'), 'utf8')) });
   build(app);
   app.synth();
 }

@@ -9,8 +9,9 @@
  * (to save its cost): nodes in public subnets with public IPs, and a PUBLIC API endpoint, so kubelet and kube-proxy
  * reach the API server over the internet.
  *
- * EKS no longer creates 1.24 clusters: synth warns (PEKS-VER-1, acknowledgeable as `cdk-private-eks:PEKS-VER-1`). To move to
- * a current version, change `version` to `eks.KubernetesVersion.V1_36` and the layer to `KubectlV36Layer` from
+ * EKS no longer creates 1.24 clusters: PEKS-VER-1 is an error, downgraded here to a warning with its reason (the app
+ * replays the workshop as written; it synthesizes, it does not deploy). To deploy it, drop the downgrade and move to
+ * a current version: change `version` to `eks.KubernetesVersion.V1_36` and the layer to `KubectlV36Layer` from
  * `@aws-cdk/lambda-layer-kubectl-v36`; the default AMI type moves from AL2 to AL2023 by itself.
  *
  *   npx cdk synth -a "npx ts-node --transpile-only -P examples/tsconfig.json examples/seed-workshop/app.ts"
@@ -60,6 +61,9 @@ export class SeedWorkshopStack extends Stack {
       clusterName: 'myeks',
       version: eks.KubernetesVersion.of('1.24'),
       kubectlLayer: new KubectlV24Layer(this, 'KubectlLayer'),
+      downgradeRules: { 'PEKS-VER-1': 'replays the 2024 workshop as written: synthesized, not deployed (EKS no longer creates 1.24)' },
+      // A downgrade turns the deploy-time probe on by default; this replay is not deployed, so it stays as the workshop had it.
+      preflight: false,
       vpc: this.vpc,
       nodeSubnets: { subnetGroupName: 'Public' },
       endpointAccess: eks.EndpointAccess.PUBLIC,

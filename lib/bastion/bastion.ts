@@ -9,7 +9,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ComponentContracts } from '../contracts/component-contracts';
 import { acknowledgeFindings, acknowledgeWildcards } from '../core/acknowledgements';
-import { ipv4CidrPrefix } from '../core/cidr';
+import { ipv4CidrPrefix, literalVpcCidr } from '../core/cidr';
 import { misuse } from '../core/errors';
 import { allow, ownPolicy } from '../core/iam';
 import { kubectlLayerAsset, kubectlLayerSha256 } from '../core/kubectl-asset';
@@ -42,7 +42,20 @@ export enum BastionClusterAccess {
   ADMIN = 'ADMIN',
   /** `AmazonEKSViewPolicy` on the cluster: read most objects, no secrets, no changes. */
   VIEW = 'VIEW',
-  /** `AmazonEKSEditPolicy` in the namespaces of `accessNamespaces`. */
+  /**
+   * `AmazonEKSEditPolicy` in the namespaces of `accessNamespaces`: create, change and delete most namespaced objects
+   * there (workloads, services, config maps, secrets), and read them; nothing cluster-scoped (no namespace, node,
+   * CRD, cluster role or admission webhook), no role or role binding (so no rights granted on), and no other
+   * namespace. It bounds the Kubernetes API calls of a stolen session, not what the pods it creates can do on a
+   * node: with `PrivateEksCluster` (and a kubectl layer) each namespace is created or labelled with Pod Security
+   * Admission `enforce` (`podSecurity`, baseline by default), so a pod that asks for `privileged`, host namespaces
+   * or `hostPath` is refused; `baseline` still admits pods that run as root with the default capabilities, and
+   * neither level limits what a pod reaches on the network (the node's IMDS is closed by hop limit 1 unless the pod
+   * uses the host's network, which baseline refuses), nor the service account tokens mounted in that namespace.
+   * A `ClusterBastion` built on its own labels nothing: label the namespaces yourself.
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html
+   * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/
+   */
   NAMESPACE_EDIT = 'NAMESPACE_EDIT',
   /** No access entry: grant the bastion's role yourself (`cluster.grantAccess`). */
   NONE = 'NONE',
@@ -136,6 +149,16 @@ export interface BastionOptions {
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly sessionLogRetention?: logs.RetentionDays;
+
+  /**
+   * The ID of the region's Amazon S3 managed prefix list (`com.amazonaws.<region>.s3`, from `aws ec2
+   * describe-managed-prefix-lists`): the bastion's HTTPS egress to S3 (the kubectl download through the gateway
+   * endpoint) goes to that list only. S3's addresses behind a gateway endpoint are public, and CloudFormation cannot
+   * look the list up, so without it that one rule is 443 to 0.0.0.0/0 (the other rules stay narrow).
+   * @see https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html
+   * @default - with a kubectl download, 443 to 0.0.0.0/0 for S3; without one, no egress to S3
+   */
+  readonly s3PrefixListId?: string;
 }
 
 /**
@@ -154,8 +177,19 @@ export interface ClusterBastionProps extends BastionOptions {
   readonly kubectlLayer?: lambda.ILayerVersion;
 
   /**
+   * IPv4 CIDR blocks the bastion calls on 443 beyond the VPC's primary block: its secondary blocks, a hub's
+   * (`sharedEndpoints`), where interface endpoints it uses are. The bastion's HTTPS egress is these, the VPC's primary
+   * block (endpoints, the API server) and S3 (`s3PrefixListId`), never every address.
+   * @default - none
+   */
+  readonly httpsCidrs?: string[];
+
+  /**
    * Whether to give the bastion's role cluster-admin through an EKS access entry
-   * (`AmazonEKSClusterAdminPolicy`, cluster scope).
+   * (`AmazonEKSClusterAdminPolicy`, cluster scope). The same as `clusterAccess`, which this maps to: `true` is
+   * `BastionClusterAccess.ADMIN` (the default), `false` is `BastionClusterAccess.NONE`.
+   * @deprecated use `clusterAccess` (`BastionClusterAccess.ADMIN`, the default, or `BastionClusterAccess.NONE`),
+   * the one way to say what the bastion may do in the cluster; see docs/operating.md
    * @default true
    */
   readonly clusterAdmin?: boolean;
@@ -256,8 +290,10 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
       description: `EKS bastion (${access})`,
       allowAllOutbound: false,
     });
-    // The cluster API, the VPC endpoints and S3 (through the gateway endpoint) are all HTTPS.
-    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS: cluster API, VPC endpoints, S3');
+    // What the bastion calls is all HTTPS: the API server and the interface endpoints (in the VPC's blocks, or a hub's,
+    // `httpsCidrs`), and S3 through the gateway endpoint (kubectl download). Only those: a route to a hub or a proxy
+    // does not make every HTTPS host of the internet reachable from the operators' shell.
+    this.httpsEgress(props);
     for (const cidr of props.sshAllowedCidrs ?? []) {
       this.securityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(22), `SSH from ${cidr}`);
     }
@@ -344,7 +380,7 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
           : 'No kubectlLayer was given: the bastion gets no kubectl.')
         + ' It cannot be downloaded from the internet in a VPC without one. Fix: pass `kubectlLayer: new KubectlV36Layer(this, \'KubectlLayer\')`'
         + ' from @aws-cdk/lambda-layer-kubectl-v36 (the package that matches your cluster version), or copy a kubectl binary'
-        + ' to the bastion through S3 (README, "A shell with kubectl: the bastion").');
+        + ' to the bastion through S3 (docs/operating.md, "A shell with kubectl: the bastion").');
     }
 
     // JSON (a kubeconfig may be YAML or JSON), put together on the host by python3's json module from files: a name or
@@ -435,6 +471,42 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
           : { accessScopeType: eks.AccessScopeType.CLUSTER })],
       });
     }
+  }
+
+  /** The bastion's HTTPS egress: the VPC's blocks, `httpsCidrs`, and S3 when it downloads kubectl. */
+  private httpsEgress(props: ClusterBastionProps) {
+    // A VPC imported without its CIDR block throws on `vpcCidrBlock`: without httpsCidrs, that bastion keeps 443 to
+    // every address (as before), and says how to narrow it.
+    let vpcCidr: string | undefined;
+    try {
+      vpcCidr = literalVpcCidr(props.cluster.vpc) ?? props.cluster.vpc.vpcCidrBlock;
+    } catch {
+      vpcCidr = undefined;
+    }
+    if (vpcCidr === undefined && (props.httpsCidrs ?? []).length === 0) {
+      this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS anywhere: the CIDR block of the VPC is not known (pass httpsCidrs to narrow)');
+      return;
+    }
+    const cidrs = [...new Set([...(vpcCidr !== undefined ? [vpcCidr] : []), ...(props.httpsCidrs ?? [])])];
+    for (const cidr of cidrs) {
+      if (!Token.isUnresolved(cidr) && ipv4CidrPrefix(cidr) === undefined) {
+        throw misuse(this, `httpsCidrs: "${cidr}" is not an IPv4 CIDR block`, 'write it as a.b.c.d/n, for example \'10.100.0.0/16\'');
+      }
+      if (!Token.isUnresolved(cidr) && ipv4CidrPrefix(cidr) === 0) {
+        throw misuse(this, `httpsCidrs: ${cidr} is every address, which is what the narrow egress is there to avoid`, 'name the blocks the bastion calls (the VPC\'s, a hub\'s)');
+      }
+      this.securityGroup.addEgressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), Token.isUnresolved(cidr)
+        ? 'HTTPS to the VPC: API server, interface endpoints' : `HTTPS to ${cidr}: API server, interface endpoints`);
+    }
+    const downloads = props.kubectlLayer !== undefined && kubectlLayerAsset(props.kubectlLayer) !== undefined;
+    if (props.s3PrefixListId !== undefined && !downloads) {
+      throw misuse(this, 's3PrefixListId was given, and the bastion downloads nothing from S3 (no kubectl layer built in this app)', 'remove s3PrefixListId');
+    }
+    if (!downloads) return;
+    // No apostrophe in a rule description: EC2 refuses it (lib/contracts/api-constraints.ts).
+    this.securityGroup.addEgressRule(props.s3PrefixListId !== undefined ? ec2.Peer.prefixList(props.s3PrefixListId) : ec2.Peer.anyIpv4(),
+      ec2.Port.tcp(443), props.s3PrefixListId !== undefined ? 'HTTPS to S3 (kubectl download through the gateway endpoint)'
+        : 'HTTPS to S3 (kubectl download through the gateway endpoint; the S3 addresses are public: pass s3PrefixListId to narrow)');
   }
 
   /** The access the bastion's role gets, after checking the props that choose it. */

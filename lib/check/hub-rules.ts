@@ -20,9 +20,18 @@ export interface HubFacts {
   readonly resolution: string;
   /** Zone names (with `*.` for wildcard records) or rule domains; undefined: every name the services are called by. */
   readonly names?: string[];
+  /**
+   * Private hosted zones the VPC has, read from the app, whether or not they hold a record for a name: a zone answers
+   * "no such name" for a name under it that it does not hold. Undefined: the zones are those of `names`.
+   */
+  readonly zones?: string[];
   readonly admittedCidrs?: string[];
   readonly admittedAccounts?: string[];
   readonly admittedOrganizationId?: string;
+  /** Whether the hub binds each admitted account to its spoke's CIDRs (`SharedEndpoints.accountsBoundToCidrs`); undefined: not known. */
+  readonly accountsBoundToCidrs?: boolean;
+  /** Whether the hub's ECR endpoints admit pulls only (`SharedEndpoints.ecrPullOnly`); undefined: not known. */
+  readonly ecrPullOnly?: boolean;
   /** The hub's region, when it differs from or is known without the stack's. */
   readonly region?: string;
 }
@@ -68,6 +77,16 @@ export interface HubCheckInput {
   readonly localPrivateDns: Array<{ service: string; name: string }>;
   /** The hub's private hosted zones that are in this app and not associated with this VPC (their names). */
   readonly zonesNotAssociated?: string[];
+  /** The hub's zones in this app that a nodegroup may be created before. */
+  readonly deployOrder?: HubDeployOrderGap[];
+}
+
+/** A nodegroup that CloudFormation may create before a hub zone that answers its names. */
+export interface HubDeployOrderGap {
+  readonly nodegroup: string;
+  readonly nodegroupStack: string;
+  readonly zone: string;
+  readonly zoneStack: string;
 }
 
 /** A finding of the rules beyond the VPC (hub, proxy), in the join analysis' shape. */
@@ -96,6 +115,7 @@ export const HUB_RULES = [
   { id: 'PEKS-HUB-9', severity: 'warning' as const, reason: 'this VPC creates an interface endpoint with private DNS for a service the hub serves through Resolver rules or a Route 53 Profile: one of the two answers goes unused, and both are paid for', source: `${R53_PRIVATE} ("the Resolver rule takes precedence"); https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/profile-associate-vpc-endpoints.html` },
   { id: 'PEKS-HUB-10', severity: 'warning' as const, reason: 'the names the clients call the shared services by cannot be checked: the stack has no region and sharedEndpoints.region is not given', source: `${EKS_ENDPOINTS}; ${ECR_ENDPOINTS}` },
   { id: 'PEKS-HUB-11', severity: 'error' as const, reason: 'the hub\'s private hosted zones are in this app and not associated with this VPC: the names resolve publicly', source: `${WHITEPAPER} (the private hosted zones are associated with every spoke VPC)` },
+  { id: 'PEKS-HUB-12', severity: 'error' as const, reason: 'a nodegroup may be created before the hub\'s private hosted zones that answer its names (another stack it does not depend on, or no dependency in the same stack): the first deploy boots nodes that cannot resolve the endpoints (NodeCreationFailure)', source: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html; https://docs.aws.amazon.com/cdk/v2/guide/stacks.html (cdk deploy --all deploys stacks in dependency order)' },
 ];
 
 /** A name a client calls a service by, as the hub must answer it. */
@@ -134,7 +154,7 @@ export function hubAnswer(hub: HubFacts, name: NeededName, region: string, suffi
   }
   // Private hosted zones: a zone holds its apex (alias record) and, as `*.zone`, a wildcard record.
   if (answered(hub.names)) return { answer: 'served' };
-  const zone = hub.names.map(n => n.replace(/^\*\./, '')).filter(z => inZone(z, name.sample))
+  const zone = [...(hub.zones ?? []), ...hub.names.map(n => n.replace(/^\*\./, ''))].filter(z => inZone(z, name.sample))
     .sort((a, b) => b.length - a.length)[0];
   return zone ? { answer: 'shadowed', by: `the private hosted zone ${zone}` } : { answer: 'public' };
 }
@@ -171,10 +191,38 @@ export function analyzeHub(input: HubCheckInput): HubFinding[] {
       fix: 'associate them: hub.associateVpc(cluster.vpc) (EndpointHub), or spokeVpcs; a VPC in another account cannot be associated from CloudFormation: use a Route 53 Profile (ROUTE53_PROFILE) for it',
     });
   }
+  deployOrderRule(input, findings);
   routeRules(input, takers, findings);
   nameRules(input, takers, findings);
   admissionRules(input, takers, findings);
   return findings;
+}
+
+/** PEKS-HUB-12: every nodegroup is created after the hub's zones that answer its names, in its stack or another. */
+function deployOrderRule(input: HubCheckInput, findings: HubFinding[]) {
+  const gaps = input.deployOrder ?? [];
+  if (gaps.length === 0) return;
+  const byNodegroup = new Map<string, HubDeployOrderGap[]>();
+  for (const g of gaps) byNodegroup.set(g.nodegroup, [...(byNodegroup.get(g.nodegroup) ?? []), g]);
+  for (const [nodegroup, list] of byNodegroup) {
+    const here = list[0].nodegroupStack;
+    const otherStacks = unique(list.filter(g => g.zoneStack !== here).map(g => g.zoneStack));
+    const where = otherStacks.length > 0
+      ? `stack ${here} does not depend on ${otherStacks.join(', ')}, which holds them, so \`cdk deploy --all\` may deploy it first`
+      : 'they are in the same stack with no dependency between them, so CloudFormation may create them at the same time';
+    findings.push({
+      ruleId: 'PEKS-HUB-12',
+      message: `nodegroup ${nodegroup} may be created before ${input.hub.name}'s private hosted zone${list.length > 1 ? 's' : ''} ${few(unique(list.map(g => g.zone)))}: ${where}; its nodes boot with no answer for the endpoints' names and never join (NodeCreationFailure)`,
+      fix: otherStacks.length > 0
+        ? 'make the cluster\'s stack depend on the hub\'s: clusterStack.addStackDependency(hubStack). Where the hub references the cluster\'s stack (hub.associateVpc(cluster.vpc) with the VPC built by the cluster), that is a cycle: build each spoke VPC (PrivateNetwork) in a stack of its own, give it to the hub (spokeVpcs or hub.associateVpc) and to the cluster (vpc), so the stacks deploy as spoke network, hub, cluster (docs/beyond-one-vpc.md, "Hub and spokes across stacks")'
+        : `order the nodegroup after the hub: ${nodegroup.split('/').pop()}.node.addDependency(hub)`,
+    });
+  }
+}
+
+/** `a, b, c and 7 more`. */
+function few(xs: string[], n = 3): string {
+  return xs.length <= n ? xs.join(', ') : `${xs.slice(0, n).join(', ')} and ${xs.length - n} more`;
 }
 
 /** PEKS-HUB-1 and -2: a route from every subnet to every hub CIDR. */

@@ -13,7 +13,9 @@
  * - a declaration by the user (`existingEndpointServices`) for what the construct cannot see.
  */
 
-import { analyzeHub, HUB_RULES, HubClient, HubFacts, RouteEntry } from './hub-rules';
+import { analyzeDnsFirewall, DNS_FIREWALL_RULES, DnsFirewallFacts } from './dns-firewall-rules';
+import { analyzeHub, HUB_RULES, HubClient, HubDeployOrderGap, HubFacts, RouteEntry } from './hub-rules';
+import { analyzePodSecurity, POD_SECURITY_RULES, PodSecurityFacts } from './pod-security-rules';
 import { analyzeProxy, PROXY_RULES, ProxyClient, ProxyFacts } from './proxy-rules';
 import { EndpointCatalogue } from '../contracts/endpoint-catalogue';
 
@@ -56,7 +58,7 @@ export interface SubnetFacts {
 }
 
 /** Who talks to the AWS services and the API server. Each kind reports under its own rule IDs. */
-export type ClientKind = 'nodes' | 'bastion' | 'kubectl' | 'component' | 'control-plane';
+export type ClientKind = 'nodes' | 'bastion' | 'kubectl' | 'component' | 'control-plane' | 'access';
 
 /** A service a client needs, and why. */
 export interface NeededService {
@@ -204,6 +206,15 @@ export interface VersionFacts {
   readonly creatable: boolean;
   readonly endOfExtendedSupport?: string;
   readonly oldestCreatable?: string;
+  /**
+   * true when the version is newer than the newest EKS offered on the day the calendar was read (`newestOffered`).
+   * @default false
+   */
+  readonly notOffered?: boolean;
+  /** The newest version EKS offered and the day that was read (`1.36 (read 2026-12-07)`), for messages. */
+  readonly newestOffered?: string;
+  /** The newest kubectl layer package published (`@aws-cdk/lambda-layer-kubectl-v36`), for fixes. */
+  readonly newestLayer?: string;
   /** The kubectl version of the layer given (`1.36`), when known. */
   readonly kubectlVersion?: string;
 }
@@ -226,6 +237,18 @@ export interface JoinModel {
   readonly version?: VersionFacts;
   /** Whether EKS Auto Mode is on (`ComputeConfig.Enabled`), through aws-eks-v2 or an escape hatch. */
   readonly autoMode?: boolean;
+  /**
+   * With CUSTOMER_ROUTED control-plane egress: the OIDC identity providers of the cluster (their issuer is fetched by
+   * the API server through the cluster subnets).
+   * @default - none
+   */
+  readonly identityProviders?: Array<{ readonly path: string; readonly issuerUrl?: string }>;
+  /**
+   * With CUSTOMER_ROUTED control-plane egress: the cluster subnets whose network ACL (of the app) denies flows the
+   * control plane needs (nacl-rules.ts), with the ACL's path and the flows.
+   * @default - none
+   */
+  readonly controlPlaneNacls?: Array<{ readonly subnet: string; readonly acl: string; readonly blocked: string[] }>;
   /** The region, when the stack names one. */
   readonly region?: string;
   /** Every container image the app deploys to the cluster (manifests, Helm values). */
@@ -238,12 +261,20 @@ export interface JoinModel {
   readonly hub?: HubFacts;
   /** The hub's private hosted zones that are in the app and not associated with this VPC. */
   readonly hubZonesNotAssociated?: string[];
+  /** What the hub rules read from the app instead of the declaration (names, admitted CIDRs). */
+  readonly hubReadFromApp?: string[];
+  /** The hub's zones in this app that nodegroups of this cluster may be created before. */
+  readonly hubDeployOrder?: HubDeployOrderGap[];
   /** The proxy the hosts use (`proxy`). */
   readonly proxy?: ProxyFacts;
   /** The VPC's IPv4 CIDR blocks, when literal (secondary ones too). */
   readonly vpcCidrs?: string[];
   /** The stack's account, when concrete. */
   readonly account?: string;
+  /** Pods of the app's manifests that reach their node outside the allowed namespaces (PEKS-PSA-*). */
+  readonly podSecurity?: PodSecurityFacts;
+  /** The VPC's DNS Firewall: its allow-list and the hosts the clients resolve (PEKS-DNS-*). */
+  readonly dnsFirewall?: DnsFirewallFacts;
 }
 
 /** How an image's registry relates to a cluster with no internet route. */
@@ -333,6 +364,7 @@ export const JOIN_RULES: JoinRule[] = [
   { id: 'PEKS-API-2', severity: 'warning', reason: 'the public API endpoint is restricted to CIDRs and there is no private access: the nodes\' egress IPs must be in them', source: `${EKS_ENDPOINT} (public access CIDR restrictions)` },
   { id: 'PEKS-API-3', severity: 'error', reason: 'the API server\'s security groups do not admit 443 from the nodes (private access)', source: `https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html; ${EKS_ENDPOINT} (private access: the control plane security group admits 443 from the clients)` },
   { id: 'PEKS-BASTION-1', severity: 'error', reason: 'the bastion cannot reach what it needs: SSM endpoints, S3 for kubectl, or the API server', source: 'https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html; https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-setting-up-messageAPIs.html' },
+  { id: 'PEKS-ACCESS-1', severity: 'error', reason: 'an API relay or a CI runner cannot reach what it needs: the Session Manager endpoints (relay), CloudWatch Logs and the EKS API (runner), or the API server', source: 'https://docs.aws.amazon.com/codebuild/latest/userguide/vpc-support.html; https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html' },
   { id: 'PEKS-KUBECTL-1', severity: 'error', reason: 'a Lambda function running kubectl cannot reach the API server or the endpoints it needs', source: 'https://github.com/aws/aws-cdk/blob/main/packages/aws-cdk-lib/aws-eks-v2/lib/kubectl-provider.ts (handler in the VPC, provider framework); https://docs.aws.amazon.com/eks/latest/userguide/vpc-interface-endpoints.html' },
   { id: 'PEKS-KUBECTL-2', severity: 'error', reason: 'a Helm chart comes from a public repository or another region\'s ECR and the kubectl handler has no internet route', source: `${EKS_PRIVATE} (no outbound internet access: what the cluster pulls comes from inside the VPC); ${ECR_ENDPOINTS} (an endpoint serves its own region's ECR names; older versions of the page: "VPC endpoints currently don't support cross-Region requests")` },
   { id: 'PEKS-REGION-1', severity: 'error', reason: 'a client with no internet route needs a service the region does not offer through PrivateLink (the EKS API in ap-southeast-5, ap-southeast-7, mx-central-1, ap-east-2)', source: 'https://docs.aws.amazon.com/eks/latest/userguide/vpc-interface-endpoints.html (regions without PrivateLink for the EKS API)' },
@@ -349,11 +381,14 @@ export const JOIN_RULES: JoinRule[] = [
   { id: 'PEKS-NET-2', severity: 'error', reason: 'the cluster subnets span fewer than 2 Availability Zones', source: `${EKS_NETWORK} (subnets in at least two Availability Zones)` },
   { id: 'PEKS-NET-3', severity: 'warning', reason: 'the node subnets have fewer addresses than max nodes x (max pods + 1)', source: 'https://docs.aws.amazon.com/eks/latest/userguide/choosing-instance-type.html (maximum Pods per instance type)' },
   { id: 'PEKS-EGRESS-1', severity: 'error', reason: 'control-plane egress is CUSTOMER_ROUTED and a cluster subnet reaches neither the internet nor an endpoint for what the API server calls itself (OIDC discovery with IRSA: oidc-eks)', source: 'https://docs.aws.amazon.com/eks/latest/userguide/control-plane-egress.html (read 2026-12-05); https://docs.aws.amazon.com/eks/latest/userguide/vpc-interface-endpoints.html (oidc-eks)' },
-  { id: 'PEKS-AUTO-1', severity: 'error', reason: 'EKS Auto Mode is on: no AWS page lists what Auto Mode nodes need with no internet route, so the library cannot prove they join', source: 'https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html (requirements for managed and self-managed nodes only, read 2026-12-05); https://github.com/aws/containers-roadmap/issues/2583 (Auto Mode nodes Not Ready in private subnets)' },
-  { id: 'PEKS-VER-1', severity: 'warning', reason: 'the Kubernetes version is past the end of EKS extended support: EKS no longer creates it', source: 'https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html' },
+  { id: 'PEKS-EGRESS-2', severity: 'error', reason: 'control-plane egress is CUSTOMER_ROUTED and a network ACL of the app on a cluster subnet denies 10250 to the nodes, 443 out, or the return ports (1024-65535) in', source: 'https://docs.aws.amazon.com/eks/latest/userguide/control-plane-egress-troubleshooting.html ("NACLs blocking webhook or control plane traffic": outbound 443, outbound 10250 to the VPC, inbound 1024-65535; read 2026-12-07)' },
+  { id: 'PEKS-AUTO-1', severity: 'error', reason: 'EKS Auto Mode is on: no AWS page lists what Auto Mode nodes need with no internet route, so the library cannot prove they join', source: 'https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html (awsdocs/amazon-eks-user-guide latest/ug/clusters/private-clusters.adoc at 101184ec, read 2026-12-07: its "Node requirements" and endpoint table name self-managed nodes and managed node groups, and the page does not mention Auto Mode)' },
+  { id: 'PEKS-VER-1', severity: 'error', reason: 'EKS does not create clusters of the Kubernetes version: past its end of extended support, or newer than EKS offers (as of the day the calendar was read)', source: 'https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html ("On the end of extended support date, you can no longer create new Amazon EKS clusters with the unsupported version"; release calendar, read 2026-12-07)' },
   { id: 'PEKS-VER-2', severity: 'warning', reason: 'the kubectl layer is more than one minor version away from the cluster (kubectl supports a skew of one)', source: 'https://docs.aws.amazon.com/eks/latest/userguide/install-kubectl.html ("within one minor version difference of your Amazon EKS cluster control plane")' },
   ...HUB_RULES,
   ...PROXY_RULES,
+  ...POD_SECURITY_RULES,
+  ...DNS_FIREWALL_RULES,
 ];
 
 const RULE_IDS = new Set(JOIN_RULES.map(r => r.id));
@@ -363,8 +398,8 @@ export function isJoinRule(id: string): boolean {
   return RULE_IDS.has(id);
 }
 
-const WHO: Record<ClientKind, string> = { 'nodes': 'node subnet', 'bastion': 'bastion subnet', 'kubectl': 'kubectl function subnet', 'component': 'node subnet', 'control-plane': 'cluster subnet' };
-const OWN_RULE: Record<ClientKind, string> = { 'nodes': 'PEKS-JOIN-1', 'bastion': 'PEKS-BASTION-1', 'kubectl': 'PEKS-KUBECTL-1', 'component': 'PEKS-ADDON-1', 'control-plane': 'PEKS-EGRESS-1' };
+const WHO: Record<ClientKind, string> = { 'nodes': 'node subnet', 'bastion': 'bastion subnet', 'kubectl': 'kubectl function subnet', 'component': 'node subnet', 'control-plane': 'cluster subnet', 'access': 'subnet' };
+const OWN_RULE: Record<ClientKind, string> = { 'nodes': 'PEKS-JOIN-1', 'bastion': 'PEKS-BASTION-1', 'kubectl': 'PEKS-KUBECTL-1', 'component': 'PEKS-ADDON-1', 'control-plane': 'PEKS-EGRESS-1', 'access': 'PEKS-ACCESS-1' };
 
 /**
  * What an image in another region's ECR needs through cross-Region PrivateLink: that region's ECR API and registry,
@@ -427,28 +462,39 @@ export function analyzeJoin(model: JoinModel): Finding[] {
   if (model.autoMode) {
     findings.push(finding('PEKS-AUTO-1',
       'EKS Auto Mode is on (ComputeConfig.Enabled): the EKS private-clusters guide lists what managed and self-managed nodes need with no internet route, '
-      + 'and no AWS page found lists it for Auto Mode nodes (read 2026-12-05; containers-roadmap #2583 reports Auto Mode nodes Not Ready in private subnets), so the library cannot prove they join',
+      + 'and does not mention Auto Mode (read 2026-12-07); no other AWS page found lists what Auto Mode nodes need, so the library cannot prove they join',
       'turn Auto Mode off (PrivateEksCluster uses managed nodegroups), or give the node subnets a NAT route; if you have proven Auto Mode in this network, '
       + 'downgradeRules: { \'PEKS-AUTO-1\': \'why\' }'));
   }
 
+  analyzeIdentityProviders(model, findings);
+
   const v = model.version;
-  if (v && !v.creatable) {
+  if (v && !v.creatable && v.notOffered) {
+    findings.push(finding('PEKS-VER-1',
+      `Kubernetes ${v.version} is not offered by EKS${v.newestOffered ? ` (the newest it offers is ${v.newestOffered})` : ''}, and npm has no kubectl layer package for it${v.newestLayer ? ` (the newest is ${v.newestLayer})` : ''}: `
+      + 'creating the cluster would fail at deploy',
+      `set \`version\` to a version EKS offers${v.newestOffered ? ` (${v.newestOffered.split(' ')[0]})` : ''}${v.newestLayer ? ` with the kubectl layer from ${v.newestLayer}` : ''}; `
+      + `if EKS offers ${v.version} by now, downgradeRules: { 'PEKS-VER-1': 'why' }`));
+  } else if (v && !v.creatable) {
     findings.push(finding('PEKS-VER-1',
       `Kubernetes ${v.version} is past the end of EKS extended support${v.endOfExtendedSupport ? ` (${v.endOfExtendedSupport})` : ''}: EKS no longer creates clusters of this version, so deploying will fail`,
-      `set \`version\` to a version EKS supports${v.oldestCreatable ? ` (${v.oldestCreatable} or newer; the newest is the better choice)` : ''} and use the matching @aws-cdk/lambda-layer-kubectl-vNN package`));
+      `set \`version\` to a version EKS supports${v.oldestCreatable ? ` (${v.oldestCreatable} or newer; the newest is the better choice)` : ''} and use the matching @aws-cdk/lambda-layer-kubectl-vNN package; `
+      + 'to synthesize it anyway (a replay that is not deployed), downgradeRules: { \'PEKS-VER-1\': \'why\' }'));
   }
 
   const skew = v?.kubectlVersion ? minorOf(v.kubectlVersion) - minorOf(v.version) : 0;
   if (v?.kubectlVersion && Math.abs(skew) > 1) {
     findings.push(finding('PEKS-VER-2',
       `the kubectl layer is kubectl ${v.kubectlVersion} and the cluster is ${v.version}: kubectl supports one minor version of skew, so the bastion's and the handler's kubectl may fail or misbehave`,
-      `use @aws-cdk/lambda-layer-kubectl-v${minorOf(v.version)} (KubectlV${minorOf(v.version)}Layer)`));
+      layerFix(v)));
   }
 
   analyzeImages(model, findings);
   analyzeComponents(model, findings);
   analyzeBeyondVpc(model, findings);
+  if (model.podSecurity) for (const f of analyzePodSecurity(model.podSecurity)) findings.push(finding(f.ruleId, f.message, f.fix));
+  if (model.dnsFirewall) for (const f of analyzeDnsFirewall(model.dnsFirewall)) findings.push(finding(f.ruleId, f.message, f.fix));
 
   const rank = (f: Finding) => (f.severity === 'error' ? 0 : 1);
   return findings.sort((a, b) => rank(a) - rank(b));
@@ -1002,6 +1048,7 @@ function analyzeBeyondVpc(model: JoinModel, findings: Finding[]) {
       vpcCidrs: model.vpcCidrs,
       localPrivateDns: local,
       zonesNotAssociated: model.hubZonesNotAssociated,
+      deployOrder: model.hubDeployOrder,
     })) findings.push(finding(f.ruleId, f.message, f.fix));
   }
   if (model.proxy) {
@@ -1013,5 +1060,46 @@ function analyzeBeyondVpc(model: JoinModel, findings: Finding[]) {
       return { label: label(c), subnets: c.subnets.map(subnetOf), uses };
     });
     for (const f of analyzeProxy(model.proxy, proxyClients, model.vpcCidrs)) findings.push(finding(f.ruleId, f.message, f.fix));
+  }
+}
+
+/** The kubectl layer package to name for a cluster version: its own, or the newest published when it has none. */
+function layerFix(v: VersionFacts): string {
+  const minor = minorOf(v.version);
+  const newest = v.newestLayer ? Number(/v(\d+)$/.exec(v.newestLayer)?.[1]) : undefined;
+  if (newest !== undefined && minor > newest) {
+    return `npm has no @aws-cdk/lambda-layer-kubectl-v${minor}: use a cluster version with a published layer (the newest is ${v.newestLayer}, KubectlV${newest}Layer)`;
+  }
+  return `use @aws-cdk/lambda-layer-kubectl-v${minor} (KubectlV${minor}Layer)`;
+}
+
+/**
+ * PEKS-EGRESS-1 for an external OIDC identity provider: with CUSTOMER_ROUTED egress the API server fetches the
+ * issuer's discovery document through the cluster subnets ("If your cluster uses an OIDC identity provider, the
+ * control plane must be able to reach the OIDC discovery endpoint over HTTPS (port 443). This applies to ... an OIDC
+ * identity provider you associate for cluster authentication"; "Custom OIDC provider: the issuer URL you configured",
+ * https://docs.aws.amazon.com/eks/latest/userguide/control-plane-egress.html, read 2026-12-07). No VPC endpoint serves
+ * another party's issuer: a cluster subnet needs a route out (NAT). A default route to a transit gateway or another
+ * target the app cannot follow is not judged (not seen, not refused).
+ */
+function analyzeIdentityProviders(model: JoinModel, findings: Finding[]) {
+  for (const n of model.controlPlaneNacls ?? []) {
+    findings.push(finding('PEKS-EGRESS-2',
+      `the network ACL ${n.acl} of cluster subnet ${n.subnet} denies what the control plane sends and receives through its network interfaces there `
+      + `(control-plane egress CUSTOMER_ROUTED; network ACLs are stateless): ${n.blocked.join('; ')}`,
+      'add entries that allow outbound TCP 10250 to the node subnets, outbound TCP 443 to the OIDC issuer and webhooks, and inbound TCP 1024-65535 for the return traffic, '
+      + 'numbered below any deny that covers them'));
+  }
+  const plane = model.clients.find(c => c.kind === 'control-plane');
+  if (!plane || !model.identityProviders?.length) return;
+  const closed = plane.subnets.filter(s => s.routes.known && !s.routes.otherDefaultRoute && !internetRoute(plane, s)).map(s => s.name);
+  if (closed.length === 0) return;
+  for (const idp of model.identityProviders) {
+    const issuer = idp.issuerUrl ?? 'its issuer URL';
+    findings.push(finding('PEKS-EGRESS-1',
+      `the OIDC identity provider ${idp.path} (${issuer}) is fetched by the API server through the cluster subnets (control-plane egress CUSTOMER_ROUTED), `
+      + `and cluster subnet${closed.length > 1 ? 's' : ''} ${closed.join(', ')} reach${closed.length > 1 ? '' : 'es'} no internet (no NAT route): OIDC authentication fails`,
+      'give the cluster subnets a route to the issuer (a NAT route, or a transit gateway to a central egress) with 443 out and the return ports (1024-65535) in their network ACLs, '
+      + 'or leave controlPlaneEgressMode AWS_MANAGED'));
   }
 }

@@ -2,15 +2,19 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { componentFacts } from './component-facts';
-import { HubFacts } from './hub-rules';
-import { imageFacts } from './image-facts';
+import { dnsFirewallFacts, DnsFirewallSettings } from './dns-firewall-rules';
+import { hubFromApp } from './hub-app-facts';
+import { HubDeployOrderGap, HubFacts } from './hub-rules';
+import { imageFacts, PLACEHOLDER, readResolvedJson } from './image-facts';
 import { CapacityFacts, ClientFacts, InterfaceEndpointFacts, JoinModel, NeededByDefault, NeededService, SubnetFacts, VersionFacts, waiveReachedSettings } from './join-analysis';
+import { controlPlaneFlows, naclBlocks } from './nacl-rules';
 import { apiBlocked, ClientNetwork, hasGatewayEndpoint, interfaceEndpoints, literalOfKey, subnetFacts as subnetFactsOf, usableAddresses } from './network-facts';
+import { podSecurityFacts, PodSecuritySettings } from './pod-security-rules';
 import { ProxyFacts } from './proxy-rules';
-import { ClusterRef, ClusterScope, HelmChartRef, LayerRef, SubnetRef, TreeRecords } from './tree-records';
+import { ClusterRef, ClusterScope, HelmChartRef, LayerRef, NodegroupRecord, SubnetRef, TreeRecords } from './tree-records';
 import { ComponentContracts } from '../contracts/component-contracts';
 import { EndpointCatalogue } from '../contracts/endpoint-catalogue';
-import { oldestCreatableVersion, versionSupport } from '../contracts/kubernetes-versions';
+import { EKS_NEWEST_OFFERED, KUBECTL_LAYER_NEWEST, oldestCreatableVersion, versionSupport } from '../contracts/kubernetes-versions';
 import { maxPodsFor } from '../contracts/max-pods';
 import { AwsLocation } from '../core/aws-env';
 import { literal } from '../core/cidr';
@@ -50,6 +54,10 @@ export interface JoinSettings {
   readonly hub?: HubFacts;
   /** The proxy the hosts use (`proxy`). */
   readonly proxy?: ProxyFacts;
+  /** The namespaces where pods may reach their node, and the level the library labels namespaces with (PEKS-PSA-*). */
+  readonly podSecurity?: PodSecuritySettings;
+  /** The VPC's DNS Firewall (`dnsFirewall`), as the check reads it (PEKS-DNS-*). */
+  readonly dnsFirewall?: DnsFirewallSettings;
 }
 
 const EKS_DEFAULT_INSTANCE_TYPE = 't3.medium';
@@ -126,6 +134,23 @@ export function buildJoinModel(facts: TreeRecords, scope: ClusterScope, settings
     });
   }
 
+  // The API relays and CI runners that reach this cluster (lib/access): their subnets must reach what they call, and
+  // the API server on 443, like the bastion's.
+  for (const a of facts.accessClients.filter(x => x.clusterPath === cluster.path)) {
+    const name = a.path;
+    const what = a.role === 'relay' ? 'the API relay' : 'the CI runner';
+    networks.push({ name, description: `${what} ${name}`, securityGroups: a.securityGroupKeys, cidrs: a.subnetKeys.map(subnetCidr) });
+    clients.push({
+      kind: 'access',
+      name,
+      label: `${what} ${name}`,
+      inVpc: true,
+      subnets: a.subnetKeys.map(id => subnetFacts(id, a.associatePublicIp)),
+      services: a.services.map(s => ({ service: s.service, feature: s.why })),
+      needsApi: true,
+    });
+  }
+
   // The control plane, when it routes its own egress through the cluster subnets (CUSTOMER_ROUTED, set by the
   // library or an escape hatch): it then resolves names with the VPC's DNS and needs, from the cluster subnets, what
   // the API server calls itself. With IRSA that is OIDC discovery at oidc.eks.<region> (control-plane-egress.html:
@@ -198,7 +223,9 @@ export function buildJoinModel(facts: TreeRecords, scope: ClusterScope, settings
     .map(i => (settings.proxy && i.registry && (i.registryClass === 'public' || i.registryClass === 'unclassified' || i.registryClass === 'ecr-other-region')
       && proxyServes(settings.proxy.hosts, i.registry) ? { ...i, throughProxy: true } : i));
 
-  return waiveReachedSettings({
+  const hubRead = settings.hub ? hubFromApp(facts, settings.hub, vpc.key) : undefined;
+  const readManifest = (m: unknown) => readResolvedJson(m, cluster.location.regionKnown ? cluster.location : PLACEHOLDER);
+  const model = waiveReachedSettings({
     clients: withApi,
     clusterSubnetAzs: clusterSubnetIds.map(id => subnetFacts(id).az),
     interfaceEndpoints: withComponents(interfaceEndpoints(facts, vpc.key, networks), clients),
@@ -215,14 +242,33 @@ export function buildJoinModel(facts: TreeRecords, scope: ClusterScope, settings
     capacity: capacityFacts(capacity, subnetsById),
     version: versionFacts(settings.version, scope.kubectlLayer),
     autoMode: cfnCluster.autoMode,
+    // CUSTOMER_ROUTED: the API server fetches an external OIDC issuer's discovery document through the cluster subnets.
+    ...(egressMode !== undefined && egressMode !== 'AWS_MANAGED' && (cfnCluster.oidcIdentityProviders ?? []).length > 0
+      ? { identityProviders: cfnCluster.oidcIdentityProviders } : {}),
+    ...(egressMode !== undefined && egressMode !== 'AWS_MANAGED' ? {
+      controlPlaneNacls: controlPlaneNacls(facts, cfnCluster.subnetKeys,
+        nodegroups.flatMap(ng => ng.subnetKeys.map(subnetCidr)).filter((c): c is string => c !== undefined),
+        features.some(f => f.service === 'sts') || (cfnCluster.oidcIdentityProviders ?? []).length > 0,
+        id => subnetFacts(id).name),
+    } : {}),
     ...regionFacts(cluster.location),
     images,
     components: components.components,
-    ...(settings.hub ? { hub: settings.hub, hubZonesNotAssociated: zonesNotAssociated(facts, settings.hub, vpc.key) } : {}),
+    ...(settings.hub ? {
+      hub: hubRead!.hub,
+      hubReadFromApp: hubRead!.readFromApp,
+      hubZonesNotAssociated: zonesNotAssociated(facts, settings.hub, vpc.key),
+      hubDeployOrder: deployOrderGaps(facts, settings.hub, vpc.key, nodegroups),
+    } : {}),
     ...(settings.proxy ? { proxy: settings.proxy } : {}),
+    ...(settings.podSecurity ? { podSecurity: podSecurityFacts(facts, cluster, settings.podSecurity, readManifest) } : {}),
     ...(vpcCidrs ? { vpcCidrs } : {}),
     ...(/^\d{12}$/.test(cluster.location.account) ? { account: cluster.location.account } : {}),
   });
+  if (!settings.dnsFirewall) return model;
+  // The firewall's allow-list is derived from the model: the region is the images' (a placeholder when not literal).
+  const region = (cluster.location.regionKnown ? cluster.location : PLACEHOLDER).region;
+  return { ...model, dnsFirewall: dnsFirewallFacts(facts, cluster, vpc.key, model, region, settings.dnsFirewall) };
 }
 
 const ECR_OCI = /^oci:\/\/\d{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\//;
@@ -277,6 +323,29 @@ function zonesNotAssociated(facts: TreeRecords, hub: HubFacts, vpcKey: string | 
     .filter(z => z.name !== undefined && names.has(z.name) && z.vpcKeys.length > 0)
     .filter(z => z.vpcKeys.every(k => k !== undefined) && !z.vpcKeys.includes(vpcKey))
     .map(z => z.name!);
+}
+
+/**
+ * The hub's private hosted zones in this app that answer this VPC's names, and the nodegroups CloudFormation may
+ * create before them: a nodegroup in another stack whose stack does not depend on the zone's, or in the zone's stack
+ * with no dependency on it. `cdk deploy --all` deploys stacks in dependency order, and within a stack CloudFormation
+ * creates resources with no dependency between them in parallel
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html, read 2026-12-07).
+ */
+function deployOrderGaps(facts: TreeRecords, hub: HubFacts, vpcKey: string | undefined, nodegroups: NodegroupRecord[]): HubDeployOrderGap[] {
+  if (hub.resolution !== 'private-hosted-zones' || vpcKey === undefined) return [];
+  const names = new Set((hub.names ?? []).map(n => n.toLowerCase().replace(/^\*\./, '').replace(/\.$/, '')));
+  const zones = facts.hostedZones.filter(z => z.name !== undefined && (hub.names === undefined || names.has(z.name)) && z.vpcKeys.includes(vpcKey));
+  const gaps: HubDeployOrderGap[] = [];
+  for (const ng of nodegroups) {
+    for (const z of zones) {
+      const ordered = z.stackPath === ng.stackPath
+        ? ng.afterConstructs.some(p => z.path === p || z.path.startsWith(`${p}/`))
+        : ng.afterStacks.includes(z.stackPath);
+      if (!ordered) gaps.push({ nodegroup: ng.path, nodegroupStack: ng.stackPath, zone: z.name!, zoneStack: z.stackPath });
+    }
+  }
+  return gaps;
 }
 
 /** The region, and what the catalogue says it does not offer through PrivateLink. */
@@ -373,10 +442,31 @@ function versionFacts(version: string, layer?: LayerRef): VersionFacts | undefin
     creatable: support.creatable,
     endOfExtendedSupport: support.endOfExtendedSupport,
     oldestCreatable: oldestCreatableVersion(),
+    notOffered: support.notOffered,
+    newestOffered: `${EKS_NEWEST_OFFERED.version} (read ${EKS_NEWEST_OFFERED.read})`,
+    newestLayer: `@aws-cdk/lambda-layer-kubectl-v${KUBECTL_LAYER_NEWEST.minor}`,
     kubectlVersion: layerMinor ? `1.${layerMinor}` : undefined,
   };
 }
 
 function isUnder(path: string, ancestor: string): boolean {
   return path.startsWith(ancestor + '/');
+}
+
+/**
+ * The flows a CUSTOMER_ROUTED control plane needs that a network ACL of the app on a cluster subnet denies
+ * (nacl-rules.ts). A subnet with no ACL of the app (the VPC's default ACL, or one made elsewhere) is not judged.
+ */
+function controlPlaneNacls(facts: TreeRecords, clusterSubnetKeys: Array<string | undefined>, nodeCidrs: string[], external: boolean,
+  nameOf: (key: string) => string): Array<{ subnet: string; acl: string; blocked: string[] }> {
+  const out: Array<{ subnet: string; acl: string; blocked: string[] }> = [];
+  const flows = controlPlaneFlows(nodeCidrs, external);
+  for (const k of clusterSubnetKeys) {
+    const acl = facts.networkAcls.find(a => k !== undefined && a.subnetKeys.includes(k));
+    if (!acl?.entries) continue;
+    const blocked = flows.map(f => ({ f, ports: naclBlocks(acl.entries!, f) })).filter(x => x.ports !== undefined)
+      .map(({ f, ports }) => `${f.what}${f.fromPort !== f.toPort ? ` (denied: ${ports!.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(', ')})` : ''}`);
+    if (blocked.length > 0) out.push({ subnet: nameOf(k!), acl: acl.path, blocked });
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
 import { cidrContains } from './tree-facts';
-import { SPOKE_CIDRS_METADATA } from '../core/metadata';
+import { isPrivateIpv4Cidr } from '../core/cidr';
+import { SPOKE_CIDRS_METADATA, SPOKE_CIDRS_REASON_METADATA } from '../core/metadata';
 
 /**
  * The checks of the `PrivateEksChecks` pack over a synthesized CloudFormation template: what cdk-nag and the
@@ -133,9 +134,12 @@ function endpointGroupsWiderThanVpc(endpointId: string, p: Json, resources: Reco
     const sgId = refOf(sgRef);
     const sg = sgId ? resources[sgId] : undefined;
     if (!sgId || sg?.Type !== 'AWS::EC2::SecurityGroup') continue;
-    // A hub's endpoints serve the spoke VPCs `EndpointHub` was given (`spokeCidrs`), which it records on the group:
-    // exactly those are admitted, anything else (0.0.0.0/0, a rule added later) is still reported.
-    const spokes: string[] = Array.isArray(sg.Metadata?.[SPOKE_CIDRS_METADATA]) ? sg.Metadata[SPOKE_CIDRS_METADATA] : [];
+    // A hub's endpoints serve the spoke VPCs `EndpointHub` was given (`spokeCidrs`), which it records on the group with
+    // the reason: exactly those are admitted when the reason is recorded and the CIDR is private; anything else
+    // (0.0.0.0/0, a public range, a rule added later, a list without its reason) is still reported.
+    const reason = sg.Metadata?.[SPOKE_CIDRS_REASON_METADATA];
+    const spokes: string[] = typeof reason === 'string' && reason.trim() !== '' && Array.isArray(sg.Metadata?.[SPOKE_CIDRS_METADATA])
+      ? sg.Metadata[SPOKE_CIDRS_METADATA] : [];
     const rules: Array<[string, string, Json]> = (Array.isArray(sg.Properties?.SecurityGroupIngress) ? sg.Properties.SecurityGroupIngress : [])
       .map((rule: Json, i: number) => [sgId, `Properties/SecurityGroupIngress/${i}`, rule]);
     for (const [id, r] of Object.entries(resources)) {
@@ -150,7 +154,11 @@ function endpointGroupsWiderThanVpc(endpointId: string, p: Json, resources: Reco
       if (typeof rule?.CidrIp === 'object' && refOf(rule.CidrIp) === vpcId && rule.CidrIp['Fn::GetAtt']?.[1] === 'CidrBlock') continue;
       if (typeof cidr !== 'string') continue; // a source group, or a value that cannot be read: not a CIDR to judge
       // Exactly what the hub wrote: HTTPS from a listed spoke CIDR (any other port, protocol or CIDR is judged).
-      if (spokes.includes(cidr) && cidr !== '0.0.0.0/0' && String(rule?.IpProtocol) === 'tcp' && Number(rule?.FromPort) === 443 && Number(rule?.ToPort) === 443) continue;
+      if (spokes.includes(cidr) && !isPrivateIpv4Cidr(cidr)) {
+        out.push({ ruleId: 'PEKS-SEC-5', logicalId: id, location, detail: `${endpointId}'s security group admits ${cidr}, a public range: the hub's spoke exemption covers private CIDRs only` });
+        continue;
+      }
+      if (spokes.includes(cidr) && String(rule?.IpProtocol) === 'tcp' && Number(rule?.FromPort) === 443 && Number(rule?.ToPort) === 443) continue;
       if (cidr === '0.0.0.0/0' || (typeof vpcCidr === 'string' && !cidrContains(vpcCidr, cidr))) {
         out.push({ ruleId: 'PEKS-SEC-5', logicalId: id, location, detail: `${endpointId}'s security group admits ${cidr}${typeof vpcCidr === 'string' ? `, outside the VPC's ${vpcCidr}` : ''}` });
       }

@@ -5,12 +5,16 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { IConstruct } from 'constructs';
+import type { NaclEntryFacts } from './nacl-rules';
 import {
-  AddonRecord, BastionRecord, CacheWarmupRecord, ClusterScope, EksClusterRecord, EndpointRecord, FunctionRecord,
-  GroupRuleRecord, KubectlProviderRecord, KubernetesResourceRecord, NatGatewayRecord, NodeEndpointsRecord, NodegroupRecord,
+  AccessClientRecord, AddonRecord, HostedZoneRecord, BastionRecord, CacheWarmupRecord, ClusterScope, EksClusterRecord, EndpointRecord, FunctionRecord,
+  GroupRuleRecord, KubectlProviderRecord, KubernetesResourceRecord, NatGatewayRecord, NetworkAclRecord, NodeEndpointsRecord, NodegroupRecord,
   PodIdentityAssociationRecord, PreflightRecord, PullThroughCacheRuleRecord, RouteRecord, RouteTableAssociationRecord,
   RuleRecord, SecurityGroupRecord, SubnetRecord, SubnetRef, TreeRecords, VpcRecord,
 } from './tree-records';
+import { ACCESS_NEEDS_BY_SERVICE } from '../access/access-facts';
+import { ApiRelay } from '../access/api-relay';
+import { PrivateCiRunner } from '../access/ci-runner';
 import { ClusterBastion } from '../bastion/bastion';
 import { blockedNeed, INTERFACE_PURPOSES, NeedPurpose } from '../contracts/endpoint-policy';
 import { locationOf } from '../core/aws-env';
@@ -48,10 +52,12 @@ export class TreeFacts implements TreeRecords {
   public readonly egressRules: GroupRuleRecord[] = [];
   public readonly vpcs = new Map<string, VpcRecord>();
   public readonly vpcCidrBlocks: Array<{ readonly vpcKey?: string; readonly cidr?: string }> = [];
-  public readonly hostedZones: Array<{ readonly name?: string; readonly vpcKeys: Array<string | undefined> }> = [];
+  public readonly hostedZones: HostedZoneRecord[] = [];
+  public readonly recordSets: Array<{ readonly zoneKey?: string; readonly name?: string }> = [];
   public readonly natGateways: NatGatewayRecord[] = [];
   public readonly transitGatewayAttachments: Array<{ readonly vpcKey?: string }> = [];
   public readonly eksClusters: EksClusterRecord[] = [];
+  public readonly networkAcls: NetworkAclRecord[] = [];
   /** Every managed nodegroup in the tree. */
   public readonly nodegroups: NodegroupRecord[] = [];
   /** Every Lambda function in the tree. */
@@ -66,6 +72,7 @@ export class TreeFacts implements TreeRecords {
   /** Every pull-through cache warm-up (`Custom::PrivateEksCacheWarmup`) in the tree. */
   public readonly cacheWarmups: CacheWarmupRecord[] = [];
   public readonly bastions: BastionRecord[] = [];
+  public readonly accessClients: AccessClientRecord[] = [];
   public readonly kubectlProviders: KubectlProviderRecord[] = [];
   public readonly nodeEndpoints: NodeEndpointsRecord[] = [];
   public readonly preflights: PreflightRecord[] = [];
@@ -85,6 +92,10 @@ export class TreeFacts implements TreeRecords {
     const egress: ec2.CfnSecurityGroupEgress[] = [];
     const groups: ec2.CfnSecurityGroup[] = [];
     const preflights: NetworkPreflight[] = [];
+    const identityProviders: eks.CfnIdentityProviderConfig[] = [];
+    const acls: ec2.CfnNetworkAcl[] = [];
+    const aclEntries: ec2.CfnNetworkAclEntry[] = [];
+    const aclAssociations: ec2.CfnSubnetNetworkAclAssociation[] = [];
     this.all.forEach((c, order) => {
       if (c instanceof ec2.CfnRoute) routes.push(c);
       else if (c instanceof ec2.CfnSubnetRouteTableAssociation) this.routeTableAssociations.push(associationRecord(c));
@@ -95,7 +106,8 @@ export class TreeFacts implements TreeRecords {
       else if (c instanceof eks.CfnNodegroup) nodegroups.push(c);
       else if (c instanceof eks.CfnAddon) this.addons.push(addonRecord(c, order));
       else if (c instanceof eks.CfnPodIdentityAssociation) this.podIdentityAssociations.push(podIdentityAssociationRecord(c, order));
-      else if (c instanceof eks.CfnCluster) this.eksClusters.push(eksClusterRecord(c));
+      else if (c instanceof eks.CfnCluster) this.eksClusters.push(eksClusterRecord(c, identityProviders));
+      else if (c instanceof eks.CfnIdentityProviderConfig) identityProviders.push(c);
       else if (c instanceof ecr.CfnPullThroughCacheRule) this.pullThroughCacheRules.push(pullThroughCacheRuleRecord(c));
       else if (c instanceof ec2.CfnNatGateway) this.natGateways.push({ path: c.node.path, subnetKey: key(c.subnetId) });
       else if (c instanceof ec2.CfnTransitGatewayAttachment) this.transitGatewayAttachments.push({ vpcKey: key(c.vpcId) });
@@ -104,9 +116,14 @@ export class TreeFacts implements TreeRecords {
       else if (c instanceof ec2.CfnVPC) this.vpcs.set(resourceKey(c), vpcRecord(c));
       else if (c instanceof ec2.CfnVPCCidrBlock) this.vpcCidrBlocks.push({ vpcKey: key(c.vpcId), cidr: literal(c.cidrBlock) });
       else if (c instanceof route53.CfnHostedZone) this.hostedZones.push(hostedZoneRecord(c));
+      else if (c instanceof route53.CfnRecordSet) this.recordSets.push({ zoneKey: key(c.hostedZoneId), name: literal(c.name)?.toLowerCase().replace(/\.$/, '') });
       else if (c instanceof ec2.CfnInternetGateway || c instanceof ec2.CfnLaunchTemplate) byKey.set(resourceKey(c), c);
+      else if (c instanceof ec2.CfnNetworkAclEntry) aclEntries.push(c);
+      else if (c instanceof ec2.CfnSubnetNetworkAclAssociation) aclAssociations.push(c);
+      else if (c instanceof ec2.CfnNetworkAcl) acls.push(c);
       else if (c instanceof CfnResource) this.readCustomResource(c);
       else if (c instanceof ClusterBastion) this.bastions.push(bastionRecord(c));
+      else if (c instanceof ApiRelay || c instanceof PrivateCiRunner) this.accessClients.push(accessClientRecord(c));
       else if (c instanceof eks.KubectlProvider) this.kubectlProviders.push({ path: c.node.path });
       else if (c instanceof NodeEndpoints) this.nodeEndpoints.push(nodeEndpointsRecord(c));
       else if (c instanceof NetworkPreflight) preflights.push(c);
@@ -123,6 +140,7 @@ export class TreeFacts implements TreeRecords {
     for (const r of ingress) this.ingressRules.push({ groupKey: key(r.groupId), ...ruleRecord(r, r.sourceSecurityGroupId) });
     for (const r of egress) this.egressRules.push({ groupKey: key(r.groupId), ...ruleRecord(r, r.destinationSecurityGroupId) });
     for (const p of preflights) this.preflights.push(preflightRecord(p, this.all));
+    for (const a of acls) this.networkAcls.push(networkAclRecord(a, aclEntries, aclAssociations));
   }
 
   /** aws-eks-v2's manifests and charts, and the cache warm-ups: custom resources of known types. */
@@ -216,9 +234,33 @@ function subnetRecord(c: ec2.CfnSubnet): SubnetRecord {
   };
 }
 
-function hostedZoneRecord(c: route53.CfnHostedZone): { name?: string; vpcKeys: Array<string | undefined> } {
+function hostedZoneRecord(c: route53.CfnHostedZone): HostedZoneRecord {
   const name = literal(c.name)?.toLowerCase().replace(/\.$/, '');
-  return { name, vpcKeys: rawList(c.vpcs).map(v => key((v as { vpcId?: unknown } | undefined)?.vpcId)) };
+  return {
+    name,
+    vpcKeys: rawList(c.vpcs).map(v => key((v as { vpcId?: unknown } | undefined)?.vpcId)),
+    path: c.node.path,
+    stackPath: Stack.of(c).node.path,
+    key: resourceKey(c),
+  };
+}
+
+/**
+ * The stacks `stack` depends on, transitively, by path. Read at validation, after aws-cdk-lib's prepare step has
+ * turned cross-stack references into stack dependencies (what `cdk deploy --all` orders by).
+ */
+function stacksBefore(stack: Stack, seen = new Set<string>()): string[] {
+  for (const d of stack.dependencies) {
+    if (seen.has(d.node.path)) continue;
+    seen.add(d.node.path);
+    stacksBefore(d, seen);
+  }
+  return [...seen];
+}
+
+/** The constructs a construct deploys after: its own dependencies and those of its scopes (CDK applies both). */
+function constructsBefore(c: IConstruct): string[] {
+  return c.node.scopes.flatMap(s => s.node.dependencies.map(d => d.node.path));
 }
 
 function vpcRecord(c: ec2.CfnVPC): VpcRecord {
@@ -303,12 +345,14 @@ function ruleRecord(rule: RawRule | undefined, peerGroup: unknown): RuleRecord {
   };
 }
 
-function eksClusterRecord(c: eks.CfnCluster): EksClusterRecord {
+function eksClusterRecord(c: eks.CfnCluster, identityProviders: eks.CfnIdentityProviderConfig[]): EksClusterRecord {
   const vpcConfig = (rawValue(c.resourcesVpcConfig) ?? {}) as Record<string, unknown>;
   const publicAccess = rawValue(vpcConfig.endpointPublicAccess);
   const privateAccess = rawValue(vpcConfig.endpointPrivateAccess);
   const enabledTypes = (rawValue((rawValue(c.logging) as any)?.clusterLogging) as any)?.enabledTypes ?? [];
   const egressMode = once(() => controlPlaneEgressMode(c));
+  // Auto Mode as the template will carry it: the L1 property or an escape hatch (`addPropertyOverride('ComputeConfig', ...)`).
+  const autoMode = once(() => renderedProperties(c)?.ComputeConfig?.Enabled === true);
   return {
     key: resourceKey(c),
     path: c.node.path,
@@ -322,8 +366,10 @@ function eksClusterRecord(c: eks.CfnCluster): EksClusterRecord {
     publicAccessCidrs: rawList(vpcConfig.publicAccessCidrs).map(literal).filter((x): x is string => x !== undefined),
     logging: (Array.isArray(enabledTypes) ? enabledTypes : []).map((t: any) => t?.type).filter(Boolean),
     secretsEncryption: rawList(c.encryptionConfig).length > 0,
-    autoMode: bool(rawValue((rawValue(c.computeConfig) as Record<string, unknown> | undefined)?.enabled)) === true,
+    get autoMode() { return autoMode(); },
     get egressMode() { return egressMode(); },
+    // Read when asked, after the walk: the identity provider configs may come after the cluster in the tree.
+    get oidcIdentityProviders() { return oidcIdentityProviders(c, identityProviders); },
   };
 }
 
@@ -332,9 +378,73 @@ function eksClusterRecord(c: eks.CfnCluster): EksClusterRecord {
  * from the L1 property or a property override); undefined when not set (EKS's default, AWS_MANAGED).
  */
 export function controlPlaneEgressMode(cfn: eks.CfnCluster): string | undefined {
-  const rendered = Stack.of(cfn).resolve((cfn as any)._toCloudFormation()) as { Resources: Record<string, { Properties?: any }> };
-  const mode = Object.values(rendered.Resources)[0]?.Properties?.ResourcesVpcConfig?.ControlPlaneEgressMode;
+  const mode = renderedProperties(cfn)?.ResourcesVpcConfig?.ControlPlaneEgressMode;
   return typeof mode === 'string' ? mode : undefined;
+}
+
+/**
+ * A network ACL of the app (`AWS::EC2::NetworkAcl`), its entries and the subnets associated with it. `entries` is
+ * undefined when an entry is not spelled out (a token CIDR, protocol, port or rule number): the ACL is then not judged.
+ */
+function networkAclRecord(acl: ec2.CfnNetworkAcl, entries: ec2.CfnNetworkAclEntry[],
+  associations: ec2.CfnSubnetNetworkAclAssociation[]): NetworkAclRecord {
+  const aclKey = resourceKey(acl);
+  const mine = entries.filter(e => key(e.networkAclId) === aclKey);
+  const num = (v: unknown) => {
+    const n = rawValue(v);
+    return typeof n === 'number' ? n : typeof n === 'string' && /^-?\d+$/.test(n) ? Number(n) : undefined;
+  };
+  const facts: NaclEntryFacts[] = [];
+  let known = true;
+  for (const e of mine) {
+    const ports = rawValue(e.portRange) as Record<string, unknown> | undefined;
+    const ruleNumber = num(e.ruleNumber);
+    const protocol = num(e.protocol);
+    const action = literal(e.ruleAction);
+    const cidr = literal(e.cidrBlock);
+    const from = ports ? num(ports.from) : undefined;
+    const to = ports ? num(ports.to) : undefined;
+    if (ruleNumber === undefined || protocol === undefined || action === undefined || (e.cidrBlock !== undefined && cidr === undefined)
+      || (ports !== undefined && (from === undefined || to === undefined))) {
+      known = false;
+      break;
+    }
+    facts.push({
+      ruleNumber,
+      egress: rawValue(e.egress) === true,
+      protocol,
+      allow: action.toLowerCase() === 'allow',
+      cidr,
+      // Ports apply to TCP and UDP only; for all protocols (-1) every port is covered.
+      ...(ports && protocol !== -1 ? { fromPort: from, toPort: to } : {}),
+    });
+  }
+  return {
+    key: aclKey,
+    // The L2's path (`ec2.NetworkAcl`), not its `Resource`.
+    path: acl.node.id === 'Resource' && acl.node.scope ? acl.node.scope.node.path : acl.node.path,
+    entries: known ? facts : undefined,
+    subnetKeys: associations.filter(a => key(a.networkAclId) === aclKey).map(a => key(a.subnetId)).filter((k): k is string => k !== undefined),
+  };
+}
+
+/**
+ * The OIDC identity provider configs (`AWS::EKS::IdentityProviderConfig`, type oidc) of a cluster: those naming it by
+ * reference or by its literal name, with their issuer as written.
+ */
+function oidcIdentityProviders(c: eks.CfnCluster, configs: eks.CfnIdentityProviderConfig[]): Array<{ path: string; issuerUrl?: string }> {
+  const clusterKey = resourceKey(c);
+  const name = literal(c.name);
+  return configs
+    .filter(p => (literal(p.type) ?? 'oidc').toLowerCase() === 'oidc')
+    .filter(p => key(p.clusterName) === clusterKey || (name !== undefined && literal(p.clusterName) === name))
+    .map(p => ({ path: p.node.path, issuerUrl: literal((rawValue(p.oidc) as Record<string, unknown> | undefined)?.issuerUrl) }));
+}
+
+/** An L1 resource's properties as the template will carry them: its properties with every override applied, resolved. */
+function renderedProperties(cfn: eks.CfnCluster): Record<string, any> | undefined {
+  const rendered = Stack.of(cfn).resolve((cfn as any)._toCloudFormation()) as { Resources: Record<string, { Properties?: any }> };
+  return Object.values(rendered.Resources)[0]?.Properties;
 }
 
 function nodegroupRecord(ng: eks.CfnNodegroup, byKey: Map<string, IConstruct>): NodegroupRecord {
@@ -349,6 +459,9 @@ function nodegroupRecord(ng: eks.CfnNodegroup, byKey: Map<string, IConstruct>): 
     name: literal(ng.nodegroupName),
     subnetKeys: rawList(ng.subnets).map(id => key(id)),
     instanceTypes: rawList(ng.instanceTypes).map(literal),
+    stackPath: Stack.of(ng).node.path,
+    afterStacks: stacksBefore(Stack.of(ng)),
+    afterConstructs: constructsBefore(ng),
     amiType: literal(ng.amiType),
     capacityType: literal(ng.capacityType),
     minSize: num(scaling.minSize),
@@ -433,6 +546,35 @@ function bastionRecord(b: ClusterBastion): BastionRecord {
     requiredServices: b.requiredServices,
     access: b.access,
     kubectlInstalled: b.kubectlInstalled,
+  };
+}
+
+/** A relay's instance or a runner's project, as the L1 resource deploys it. */
+function accessClientRecord(c: ApiRelay | PrivateCiRunner): AccessClientRecord {
+  const services = c.requiredServices.map(service => ({ service, why: ACCESS_NEEDS_BY_SERVICE(c instanceof ApiRelay ? 'relay' : 'runner', service) }));
+  if (c instanceof ApiRelay) {
+    const cfn = c.instance.instance;
+    const nic = rawList(cfn.networkInterfaces)[0] as Record<string, unknown> | undefined;
+    const publicIp = rawValue(nic?.associatePublicIpAddress);
+    return {
+      path: c.node.path,
+      role: 'relay',
+      clusterPath: c.cluster.node.path,
+      subnetKeys: [key(cfn.subnetId ?? nic?.subnetId)],
+      associatePublicIp: typeof publicIp === 'boolean' ? publicIp : undefined,
+      securityGroupKeys: keys(rawList(cfn.securityGroupIds ?? nic?.groupSet)),
+      services,
+    };
+  }
+  const cfn = c.project.node.defaultChild as CfnResource & { vpcConfig?: unknown };
+  const vpc = rawValue(cfn.vpcConfig) as Record<string, unknown> | undefined;
+  return {
+    path: c.node.path,
+    role: 'runner',
+    clusterPath: c.cluster.node.path,
+    subnetKeys: rawList(vpc?.subnets).map(s => key(s)),
+    securityGroupKeys: keys(rawList(vpc?.securityGroupIds)),
+    services,
   };
 }
 

@@ -7,6 +7,7 @@
  * synth is undefined, never a guess. A list of subnet keys keeps its length and order: an entry that cannot be read is
  * undefined.
  */
+import type { NaclEntryFacts } from './nacl-rules';
 import { AwsLocation } from '../core/aws-env';
 
 /** An `AWS::EC2::Subnet` of the app. */
@@ -133,10 +134,16 @@ export interface EksClusterRecord {
   /** The control plane log types turned on. */
   readonly logging: string[];
   readonly secretsEncryption: boolean;
-  /** EKS Auto Mode (`ComputeConfig.Enabled`). */
+  /** EKS Auto Mode: `ComputeConfig.Enabled` as the template carries it (the L1 property or an override; read when first asked). */
   readonly autoMode: boolean;
   /** `ResourcesVpcConfig.ControlPlaneEgressMode` as the template carries it (read when first asked); undefined: not set. */
   readonly egressMode?: string;
+  /**
+   * The OIDC identity providers associated with the cluster in the app (`AWS::EKS::IdentityProviderConfig`), with the
+   * issuer URL when it is a literal.
+   * @default - none
+   */
+  readonly oidcIdentityProviders?: Array<{ readonly path: string; readonly issuerUrl?: string }>;
 }
 
 /** An `AWS::EKS::Nodegroup`. */
@@ -148,6 +155,12 @@ export interface NodegroupRecord {
   readonly subnetKeys: Array<string | undefined>;
   /** Literal instance types; undefined for a token. */
   readonly instanceTypes: Array<string | undefined>;
+  /** Its stack's path. */
+  readonly stackPath: string;
+  /** What CloudFormation deploys before it: the stacks its stack depends on (transitively), by path. */
+  readonly afterStacks: string[];
+  /** The constructs it (or a scope of it) was made to depend on, by path: everything under them deploys before it. */
+  readonly afterConstructs: string[];
   readonly amiType?: string;
   readonly capacityType?: string;
   readonly minSize?: number;
@@ -247,6 +260,22 @@ export interface BastionRecord {
   readonly kubectlInstalled: boolean;
 }
 
+/** An `ApiRelay` or a `PrivateCiRunner`: a client that reaches the API server for people or pipelines. */
+export interface AccessClientRecord {
+  readonly path: string;
+  /** `relay` (Session Manager port forwarding) or `runner` (a CodeBuild project in the VPC). */
+  readonly role: 'relay' | 'runner';
+  /** The path of the cluster it reaches. */
+  readonly clusterPath: string;
+  /** Its subnets as the L1 resource deploys them (the instance's, the project's `VpcConfig`). */
+  readonly subnetKeys: Array<string | undefined>;
+  /** `AssociatePublicIpAddress` of the relay's network interface; undefined when not set or a token. */
+  readonly associatePublicIp?: boolean;
+  readonly securityGroupKeys: string[];
+  /** The services it calls, with what each is for. */
+  readonly services: Array<{ readonly service: string; readonly why: string }>;
+}
+
 /** An aws-eks-v2 `KubectlProvider`. */
 export interface KubectlProviderRecord {
   readonly path: string;
@@ -272,6 +301,25 @@ export interface PreflightRecord {
   readonly dependents: string[];
 }
 
+/** A private hosted zone (`AWS::Route53::HostedZone` with VPCs). */
+export interface HostedZoneRecord {
+  /** Lower case, without the final dot. */
+  readonly name?: string;
+  readonly vpcKeys: Array<string | undefined>;
+  readonly path: string;
+  readonly stackPath: string;
+  /** Its key, as records that name it (a record set's `HostedZoneId`) refer to it. */
+  readonly key?: string;
+}
+
+/** A network ACL of the app: its entries (undefined when one is not spelled out) and the subnets associated with it (keys). */
+export interface NetworkAclRecord {
+  readonly key: string;
+  readonly path: string;
+  readonly entries?: NaclEntryFacts[];
+  readonly subnetKeys: string[];
+}
+
 /** Everything the checks and the report read of the tree. */
 export interface TreeRecords {
   readonly subnets: ReadonlyMap<string, SubnetRecord>;
@@ -283,13 +331,17 @@ export interface TreeRecords {
   readonly egressRules: GroupRuleRecord[];
   readonly vpcs: ReadonlyMap<string, VpcRecord>;
   /** Private hosted zones (`AWS::Route53::HostedZone` with VPCs): the name, lower case without the final dot, and the VPC keys. */
-  readonly hostedZones: Array<{ readonly name?: string; readonly vpcKeys: Array<string | undefined> }>;
+  readonly hostedZones: HostedZoneRecord[];
+  /** DNS records (`AWS::Route53::RecordSet`): the zone they are in (key) and the name, lower case without the final dot. */
+  readonly recordSets: Array<{ readonly zoneKey?: string; readonly name?: string }>;
   /** Secondary IPv4 CIDR blocks (`AWS::EC2::VPCCidrBlock`): the VPC (key) and the block, when literal. */
   readonly vpcCidrBlocks: Array<{ readonly vpcKey?: string; readonly cidr?: string }>;
   readonly natGateways: NatGatewayRecord[];
   /** Transit Gateway attachments (`AWS::EC2::TransitGatewayAttachment`): the VPC they attach (key). */
   readonly transitGatewayAttachments: Array<{ readonly vpcKey?: string }>;
   readonly eksClusters: EksClusterRecord[];
+  /** Network ACLs (`AWS::EC2::NetworkAcl`) with their entries and subnet associations. */
+  readonly networkAcls: NetworkAclRecord[];
   readonly nodegroups: NodegroupRecord[];
   readonly functions: FunctionRecord[];
   readonly addons: AddonRecord[];
@@ -298,6 +350,8 @@ export interface TreeRecords {
   readonly pullThroughCacheRules: PullThroughCacheRuleRecord[];
   readonly cacheWarmups: CacheWarmupRecord[];
   readonly bastions: BastionRecord[];
+  /** Every `ApiRelay` and `PrivateCiRunner` in the tree. */
+  readonly accessClients: AccessClientRecord[];
   readonly kubectlProviders: KubectlProviderRecord[];
   readonly nodeEndpoints: NodeEndpointsRecord[];
   readonly preflights: PreflightRecord[];

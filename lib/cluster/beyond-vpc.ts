@@ -1,4 +1,4 @@
-import { IResolveContext, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { IResolveContext, Lazy, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as route53profiles from 'aws-cdk-lib/aws-route53profiles';
@@ -11,8 +11,11 @@ import { literalVpcCidr } from '../core/cidr';
 import { misuse } from '../core/errors';
 import { writeFileLine } from '../core/user-data';
 import { EgressProxy } from '../network/egress-proxy';
-import { noProxyList } from '../network/proxy-settings';
 import { HubDnsResolution, SharedEndpoints } from '../network/shared-endpoints';
+import { noProxyList, secondaryCidrs, serviceCidrOf } from '../nodes/node-proxy';
+
+// The VPC's secondary CIDR blocks, as NO_PROXY and the probe count them (nodes/node-proxy.ts holds the one reading).
+export { secondaryCidrs };
 
 // What `PrivateEksCluster` wires for reaching beyond its VPC: the hub's Route 53 Profile associated with the VPC
 // (`sharedEndpoints.profileId`), and the proxy's settings with the generated `NO_PROXY` (`proxy`).
@@ -33,10 +36,11 @@ export function useSharedEndpoints(scope: Construct, vpc: ec2.IVpc, hub: SharedE
 
 /**
  * The proxy as the cluster's hosts get it: `noProxy` is one lazily joined entry (the generated list and the user's),
- * complete when the template is written, after every endpoint was added.
+ * complete when the template is written, after every endpoint was added. Used for the cluster's `proxy`, and for a
+ * nodegroup given its own `httpsProxy` on a cluster without one (its nodes need the same list).
  */
 export function proxyForHosts(scope: Construct, proxy: EgressProxy, vpc: ec2.IVpc, cluster: eks.Cluster, needs: EndpointNeeds,
-  hub: SharedEndpoints | undefined): EgressProxy {
+  hub: { readonly services: string[] } | undefined): EgressProxy {
   const vpcCidr = literalVpcCidr(vpc);
   if (!vpcCidr) {
     throw misuse(scope, 'proxy: the VPC\'s CIDR is not a literal value, and NO_PROXY must name it (or in-VPC traffic goes to the proxy)',
@@ -91,26 +95,6 @@ export function bastionProxyLines(proxy: EgressProxy): string[] {
   return [writeFileLine('/etc/profile.d/private-eks-proxy.sh', script)];
 }
 
-/** The service CIDR the cluster sets, when literal. */
-function serviceCidrOf(cluster: eks.Cluster): string | undefined {
-  const cfn = cluster.node.defaultChild as eks.CfnCluster;
-  const net = cfn.kubernetesNetworkConfig as eks.CfnCluster.KubernetesNetworkConfigProperty | undefined;
-  const cidr = net && !Token.isUnresolved(net) ? net.serviceIpv4Cidr : undefined;
-  return cidr && !Token.isUnresolved(cidr) ? cidr : undefined;
-}
-
-/**
- * The VPC's secondary IPv4 CIDR blocks created in its stack so far (`AWS::EC2::VPCCidrBlock` on this VPC), when
- * literal: what the probe and NO_PROXY must count as inside the VPC.
- */
-export function secondaryCidrs(vpc: ec2.IVpc): string[] {
-  const out: string[] = [];
-  for (const c of Stack.of(vpc).node.findAll()) {
-    if (c instanceof ec2.CfnVPCCidrBlock && c.vpcId === vpc.vpcId && typeof c.cidrBlock === 'string' && !Token.isUnresolved(c.cidrBlock)) out.push(c.cidrBlock);
-  }
-  return out;
-}
-
 /** The hub as the check reads it. */
 export function hubFactsOf(hub: SharedEndpoints): HubFacts {
   return {
@@ -122,6 +106,8 @@ export function hubFactsOf(hub: SharedEndpoints): HubFacts {
     admittedCidrs: hub.admittedCidrs,
     admittedAccounts: hub.admittedAccounts,
     admittedOrganizationId: hub.admittedOrganizationId,
+    accountsBoundToCidrs: hub.accountsBoundToCidrs,
+    ecrPullOnly: hub.ecrPullOnly,
     region: hub.region !== undefined && !Token.isUnresolved(hub.region) ? hub.region : undefined,
   };
 }

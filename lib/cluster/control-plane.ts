@@ -106,10 +106,21 @@ function newSecretsKey(scope: Construct): kms.IKey {
 }
 
 /**
- * aws-eks-v2 gives the control plane's ENIs a security group open to everything (it has no prop for it). The control
- * plane talks from those ENIs to kubelets, webhooks and aggregated APIs on nodes and pods, all in this VPC (its own
- * traffic to AWS leaves through the EKS-managed VPC): egress to the VPC's CIDR blocks only. Applied to the VPC this
- * construct creates, whose CIDR blocks it knows; with a VPC of yours (secondary CIDRs, hybrid nodes) it is left as is.
+ * aws-eks-v2 gives the control plane's ENIs an additional security group open to everything (it has no prop for it);
+ * this narrows that group's egress to the VPC's CIDR blocks (the control plane talks from those ENIs to kubelets,
+ * webhooks and aggregated APIs on nodes and pods, all in this VPC). Applied to the VPC this construct creates, whose
+ * CIDR blocks it knows; with a VPC of yours (secondary CIDRs, hybrid nodes) it is left as is.
+ *
+ * What it does NOT bound: EKS attaches its own cluster security group (`eks-cluster-sg-<name>-<id>`, created by EKS
+ * outside this template) to the same ENIs, and that group's default outbound rule is all traffic to `0.0.0.0/0`
+ * ("Amazon EKS also associates the security groups that you specify to the network interfaces that it creates for
+ * your cluster"; default rules table: Outbound, All, All, 0.0.0.0/0:
+ * https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html, read 2026-12-07). Security group rules only
+ * allow and an ENI's groups add up, so while that rule stands the control plane's ENIs may still send anywhere their
+ * subnets route: this rule restricts nothing. It takes effect only if the cluster security group's `0.0.0.0/0` rule
+ * is removed (the same page allows it, keeping the minimum rules of "Restricting cluster traffic"); that group is
+ * also on the managed nodes, so removing it bounds them too. Kept so that the group this template owns admits no
+ * more than the control plane needs; it is not a control of the control plane's egress.
  */
 export function keepControlPlaneEgressInVpc(cluster: eks.Cluster, vpc: ec2.IVpc): void {
   const sg = cluster.node.tryFindChild('ControlPlaneSecurityGroup');

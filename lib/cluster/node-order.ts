@@ -1,9 +1,10 @@
-import { AspectPriority, Aspects, IAspect } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, IAspect, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct, IConstruct } from 'constructs';
 import { CoreAddons } from './core-addons';
 import { EndpointNeeds } from './endpoint-needs';
-import { key } from '../check/tree-facts';
+import { key, rawList } from '../check/tree-facts';
 
 // The order between a cluster's nodes and the rest: every managed nodegroup of the cluster, however it was added,
 // boots after the endpoints, the deploy-time probe and the core add-ons; what runs as pods (coredns, add-ons, Helm
@@ -19,6 +20,11 @@ export class NodeOrder {
   /** Makes every `AWS::EKS::Nodegroup` of `cluster` in the app (a construct of this library or not) boot after what nodes need. */
   public orderEveryNodegroup(cluster: eks.Cluster) {
     Aspects.of(cluster.node.root).add(new NodegroupOrdering(cluster, this), { priority: AspectPriority.MUTATING });
+  }
+
+  /** Whether the cluster takes services from a hub (`sharedEndpoints`). */
+  public get takesFromHub(): boolean {
+    return this.needs.hubServices.length > 0;
   }
 
   /** Makes a nodegroup (construct or L1) boot after the endpoints and the CNI and kube-proxy add-ons. */
@@ -56,5 +62,15 @@ class NodegroupOrdering implements IAspect {
     if (key(node.clusterName) !== key(this.cluster.clusterName)) return;
     // The coredns add-on waits for the first nodegroup; a nodegroup never waits for coredns.
     this.order.orderNodegroup(node);
+    // A hub's private hosted zones in this stack answer the names the nodes call the shared services by: created before
+    // the nodes boot. Across stacks the stacks' order decides, which the check proves (PEKS-HUB-12).
+    if (this.order.takesFromHub) {
+      const vpcKey = key(this.cluster.vpc.vpcId);
+      for (const zone of Stack.of(node).node.findAll()) {
+        if (!(zone instanceof route53.CfnHostedZone)) continue;
+        // The L2 renders its VPCs lazily (addVpc): read as the check reads them.
+        if (rawList(zone.vpcs).some(v => key((v as { vpcId?: unknown } | undefined)?.vpcId) === vpcKey)) node.node.addDependency(zone);
+      }
+    }
   }
 }

@@ -1,3 +1,4 @@
+import { Aws, Lazy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -15,10 +16,14 @@ import { EndpointNeeds } from './endpoint-needs';
 import { KubectlAccess } from './kubectl-access';
 import { NodeOrder } from './node-order';
 import { placeInVpc } from './placement';
-import { AddNodegroupOptions, AddPullThroughCacheOptions, PrivateEksClusterProps } from './props';
+import { AddNodegroupOptions, AddPullThroughCacheOptions, PodSecurityStandard, PrivateEksClusterProps } from './props';
 import { clusterSettings } from './props-checks';
+import { checkUpgrade } from './upgrade-checks';
+import { addUpgradeParts } from './upgrade-guard';
 import { addBastion, addClusterOutputs, addDefaultNodegroup } from './wiring';
-import { BastionAccess, ClusterBastion } from '../bastion/bastion';
+import { BastionAccess, BastionClusterAccess, ClusterBastion } from '../bastion/bastion';
+import { ArgoCdCapability, ArgoCdCapabilityOptions } from '../capabilities/argocd-capability';
+import { derivedDomains, privateZoneNames } from '../check/dns-firewall-rules';
 import { HubFacts } from '../check/hub-rules';
 import { Finding, JoinModel } from '../check/join-analysis';
 import { ProxyFacts } from '../check/proxy-rules';
@@ -30,6 +35,7 @@ import { ClusterFeatures, IPrivateEksCluster } from '../components/private-clust
 import { literalVpcCidr } from '../core/cidr';
 import { cloudWatchLogsKey } from '../core/logs-key';
 import { proxyHost, proxyPort } from '../core/proxy-values';
+import { DnsFirewall, DnsFirewallOptions } from '../network/dns-firewall';
 import { EgressProxy } from '../network/egress-proxy';
 import { PrivateNetwork } from '../network/network';
 import { NodeEndpoints } from '../network/node-endpoints';
@@ -94,6 +100,8 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
   public readonly controlPlaneLogGroup?: logs.LogGroup;
   /** The deploy-time network probe (undefined when off; see the `preflight` prop). */
   public readonly preflight?: NetworkPreflight;
+  /** The VPC's DNS Firewall (undefined without `dnsFirewall`). */
+  public readonly dnsFirewall?: DnsFirewall;
 
   private readonly needs: EndpointNeeds;
   private readonly addons: CoreAddons;
@@ -102,6 +110,10 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
   private readonly kubectl: KubectlAccess;
   private readonly declaredRegistries: string[];
   private readonly downgrades: { [ruleId: string]: string };
+  /** `dnsFirewall`, as the checks read it. */
+  private readonly dnsFirewallOptions?: DnsFirewallOptions;
+  /** `privilegedNamespaces` and `podSecurity`, as the checks read them. */
+  private readonly podSecurity: { privilegedNamespaces: { [namespace: string]: string }; enforce: string };
   private readonly version: eks.KubernetesVersion;
   private readonly checks = new ClusterChecks(() => this.checkInput());
   /** The key and retention of the log groups this construct creates. */
@@ -152,6 +164,17 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
     this.cluster = controlPlane.cluster;
     this.controlPlaneLogGroup = controlPlane.controlPlaneLogGroup;
     this.connections = this.cluster.connections;
+    // Upgrades: the synth-time check with upgradeFrom, and the guard the cluster's update waits for.
+    addUpgradeParts(this, this.cluster, { ...props, clusterName: settings.clusterName },
+      () => ({ key: this.logsEncryptionKey, retention: settings.logRetention }),
+      from => checkUpgrade({
+        owner: this,
+        cluster: this.cluster,
+        from,
+        to: props.version.version,
+        kubectlLayer: props.kubectlLayer,
+        downgrades: settings.downgrades,
+      }));
 
     this.beyondVpc = {
       hub: settings.hub ? hubFactsOf(settings.hub) : undefined,
@@ -178,6 +201,12 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
     }
     if (settings.withBastion) this.bastion = addBastion(this, props, placement, this.cluster, this.logSettings, this.needs, vpcCidrs);
     if (this.bastion && this.hostProxy) this.bastion.instance.addUserData(...bastionProxyLines(this.hostProxy));
+    // The bastion's shell uses the proxy: its port, at its addresses (every address when proxyCidrs are not given).
+    if (this.bastion && settings.proxy) {
+      for (const peer of settings.proxy.proxyCidrs?.map(c => ec2.Peer.ipv4(c)) ?? [ec2.Peer.anyIpv4()]) {
+        this.bastion.securityGroup.addEgressRule(peer, ec2.Port.tcp(proxyPort(settings.proxy.url)), 'The egress proxy (HTTPS_PROXY of the shell)');
+      }
+    }
 
     // 4. The node role, the core add-ons, then the nodes (after the endpoints, the probe and the add-ons they need).
     this.nodeRole = PrivateNodegroup.createNodeRole(this, 'NodeRole', { cniPolicy: this.nodeRoleCniPolicy });
@@ -187,6 +216,7 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
     if (settings.cniRole) this.vpcCniRole = this.addons.giveVpcCniItsRole(this.nodeRole);
     this.order = new NodeOrder(this.needs, this.addons);
     this.caches = new ClusterCaches(this, this.logSettings);
+    this.podSecurity = { privilegedNamespaces: props.privilegedNamespaces ?? {}, enforce: props.podSecurity ?? PodSecurityStandard.BASELINE };
     this.kubectl = new KubectlAccess({
       owner: this,
       cluster: this.cluster,
@@ -201,8 +231,16 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
       caches: this.caches,
       afterFirstNodegroup: c => this.order.afterFirstNodegroup(c),
       environment: this.hostProxy ? proxyEnvironment(this.hostProxy) : undefined,
+      podSecurity: { enforce: props.podSecurity ?? PodSecurityStandard.BASELINE, privilegedNamespaces: props.privilegedNamespaces ?? {} },
     });
+    // The namespaces the bastion may edit exist, labelled with Pod Security Admission (edit rights cannot relabel them).
+    if (this.bastion && props.bastionOptions?.clusterAccess === BastionClusterAccess.NAMESPACE_EDIT) {
+      this.kubectl.grantNamespaces(props.bastionOptions.accessNamespaces ?? [], 'bastionOptions.accessNamespaces');
+    }
     this.nodegroup = addDefaultNodegroup(this, props, this.bastion, (nid, options) => this.addNodegroup(nid, options));
+
+    this.dnsFirewallOptions = props.dnsFirewall;
+    if (props.dnsFirewall) this.dnsFirewall = this.createDnsFirewall(props.dnsFirewall, settings.logRetention);
 
     // 5. The outputs; every managed nodegroup of this cluster, however it was added (cluster.cluster.addNodegroupCapacity,
     // an L1 in another stack), boots after the endpoints and the CNI and kube-proxy add-ons; the checks run at synth.
@@ -216,14 +254,18 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
    * boots only after the endpoints exist, and the synth-time checks cover it like the default nodegroup.
    */
   public addNodegroup(id: string, options: AddNodegroupOptions = {}): PrivateNodegroup {
+    // A nodegroup's own proxy on a cluster without one gets the cluster's generated list too (a hub's services and the
+    // declared endpoints included), as the cluster's proxy would.
+    const hostProxy = this.hostProxy ?? (options.httpsProxy
+      ? proxyForHosts(this, { url: options.httpsProxy }, this.vpc, this.cluster, this.needs, this.beyondVpc.hub) : undefined);
     const nodes = new PrivateNodegroup(this, id, {
       ...options,
       cluster: this.cluster,
       subnets: options.subnets ?? this.nodeSubnets,
       role: options.role ?? this.nodeRole,
-      httpsProxy: options.httpsProxy ?? this.hostProxy?.url,
+      httpsProxy: options.httpsProxy ?? hostProxy?.url,
       // A nodegroup's own entries add to the cluster's generated list (the VPC, the API server, the endpoints).
-      noProxy: this.hostProxy || options.noProxy ? [...(this.hostProxy?.noProxy ?? []), ...(options.noProxy ?? [])] : undefined,
+      noProxy: hostProxy || options.noProxy ? [...(hostProxy?.noProxy ?? []), ...(options.noProxy ?? [])] : undefined,
     });
     this.order.nodegroupAdded(nodes);
     return nodes;
@@ -326,7 +368,25 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
     return this.caches.imageUri(image, this.imageUri);
   }
 
-  /** Makes an IAM principal (role or user ARN) cluster admin through an access entry. */
+  /**
+   * Adds the managed Argo CD capability (EKS Capabilities) with private UI access (an `eks-capabilities` endpoint in
+   * this VPC admitting only the CIDR blocks named, or a hub's endpoints), Identity Center sign-in, a role that reads
+   * only the repositories named, Kubernetes permissions on the namespaces named, and registers this cluster by its ARN
+   * (a Secret applied through the kubectl handler). Needs `kubectlLayer`.
+   */
+  public addArgoCd(options: ArgoCdCapabilityOptions): ArgoCdCapability {
+    this.kubectl.checkLayer('addArgoCd');
+    const argo = new ArgoCdCapability(this, 'ArgoCd', { ...options, cluster: this, logsEncryptionKey: this.logsEncryptionKey });
+    this._applyManifest(argo, 'LocalCluster', [argo.localClusterSecret]).node.addDependency(argo.capability);
+    return argo;
+  }
+
+  /**
+   * Makes an IAM principal (role or user ARN) cluster admin through an access entry (`AmazonEKSClusterAdminPolicy`,
+   * cluster scope), in the template. The one way to grant cluster admin: it is the aws-eks-v2 cluster's
+   * `grantClusterAdmin` (`cluster.cluster.grantClusterAdmin` is the same call), and the bastion's admin entry goes
+   * through it. Narrower access: `grantAccess`. See docs/operating.md.
+   */
   public grantClusterAdmin(id: string, principalArn: string): eks.AccessEntry {
     return this.cluster.grantClusterAdmin(id, principalArn);
   }
@@ -360,6 +420,11 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
     return this.kubectl.manifest(scope, id, manifest, 'addManifest');
   }
 
+  /** @internal The proxy the cluster's nodes get (`proxy`, with the generated NO_PROXY), for Karpenter's node class. */
+  public _nodeProxy(): { readonly url: string; readonly noProxy: string[] } | undefined {
+    return this.hostProxy ? { url: this.hostProxy.url, noProxy: [...(this.hostProxy.noProxy ?? [])] } : undefined;
+  }
+
   /** @internal An image's URI in the cluster's pull-through cache, when one of its rules serves the image's registry. */
   public _cachedImage(image: string): string | undefined {
     return this.caches.cachedImage(image);
@@ -388,6 +453,33 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
     return this.checks.model(facts);
   }
 
+  /**
+   * The VPC's DNS Firewall, whose allow-list (unless pinned) is derived when the template is written, from the same
+   * model the checks prove: every construct of the app is in the tree by then.
+   */
+  private createDnsFirewall(options: DnsFirewallOptions, logRetention: logs.RetentionDays): DnsFirewall {
+    DnsFirewall.checkDomains(this, [...options.domains ?? [], ...options.additionalDomains ?? []]);
+    const domains = Lazy.list({
+      produce: () => {
+        const facts = new TreeFacts(this.node.root);
+        const scope = this.checks.scope(facts);
+        const location = scope.cluster.location;
+        const derived = options.domains ?? derivedDomains(this.checks.model(facts), location.regionKnown ? location.region : Aws.REGION,
+          location.regionKnown ? location.urlSuffix : Aws.URL_SUFFIX, privateZoneNames(facts, scope.vpc.key), this.declaredRegistries);
+        return [...derived, ...(options.additionalDomains ?? [])];
+      },
+    });
+    const logging = options.queryLogging ?? true;
+    return new DnsFirewall(this, 'DnsFirewall', {
+      ...options,
+      logKey: logging ? options.logKey ?? this.logsEncryptionKey : undefined,
+      logRetention: logging ? options.logRetention ?? logRetention : undefined,
+      domains,
+      additionalDomains: undefined,
+      vpc: this.vpc,
+    });
+  }
+
   /** What the synth-time checks read of this construct that the tree does not say (read when they run). */
   private checkInput(): ClusterCheckInput {
     const inThis = (c: IConstruct) => c.node.path.startsWith(`${this.node.path}/`);
@@ -413,6 +505,17 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
         version: this.version.version,
         helmCharts: (facts: TreeFacts) => facts.all.filter((c): c is eks.HelmChart => c instanceof eks.HelmChart && inThis(c)),
         declaredRegistries: this.declaredRegistries,
+        dnsFirewall: this.dnsFirewall ? {
+          pinnedDomains: this.dnsFirewallOptions?.domains,
+          additionalDomains: this.dnsFirewallOptions?.additionalDomains ?? [],
+          action: this.dnsFirewall.action,
+          declaredRegistries: this.declaredRegistries,
+        } : undefined,
+        podSecurity: {
+          ...this.podSecurity,
+          // The library's controllers: their charts' namespaces hold what they need of the node.
+          controllerPaths: this.node.findAll().filter(c => c instanceof Karpenter || c instanceof LoadBalancerController).map(c => c.node.path),
+        },
         ...this.beyondVpc,
       },
     };

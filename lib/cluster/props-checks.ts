@@ -1,4 +1,4 @@
-import { Annotations, Names, Token } from 'aws-cdk-lib';
+import { Annotations, Names, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -7,6 +7,7 @@ import { ControlPlaneEgressMode, PrivateEksClusterProps } from './props';
 import { isJoinRule, JOIN_RULES } from '../check/join-analysis';
 import { EndpointCatalogue } from '../contracts/endpoint-catalogue';
 import { validateInstanceType } from '../contracts/instance-types';
+import { kubernetesVersionProblem } from '../contracts/kubernetes-versions';
 import { ipv4CidrPrefix } from '../core/cidr';
 import { misuse } from '../core/errors';
 import { EgressProxy } from '../network/egress-proxy';
@@ -50,6 +51,8 @@ export function clusterSettings(scope: Construct, props: PrivateEksClusterProps)
   if (props.vpc && props.network) {
     throw misuse(scope, '`network` configures the VPC this construct creates, and a `vpc` was given too', 'remove `network`, or remove `vpc`');
   }
+  checkRegion(scope);
+  checkKubernetesVersion(scope, props.version);
   const createEndpoints = props.createVpcEndpoints ?? true;
   if (!createEndpoints && props.additionalEndpoints && props.additionalEndpoints.length > 0) {
     throw misuse(scope, `additionalEndpoints (${props.additionalEndpoints.join(', ')}) were given with createVpcEndpoints: false`,
@@ -113,6 +116,27 @@ export function clusterSettings(scope: Construct, props: PrivateEksClusterProps)
       (props.vpc !== undefined && !(props.vpc.node.defaultChild instanceof ec2.CfnVPC))
       || declaredServices.length > 0 || Object.keys(downgrades).length > 0),
   };
+}
+
+/**
+ * The stack's region as written, when it is a literal: AWS writes region codes as `<area>-<direction>-<n>`
+ * (`eu-west-1`, `us-gov-west-1`, `cn-north-1`; https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html,
+ * read 2026-12-07). A code of another shape (`eu-west1`) names no region: the endpoint service names, the ECR hosts
+ * and the bucket names the library derives from it would all be wrong, and nothing was checked against it.
+ */
+export function checkRegion(scope: Construct) {
+  const region = Stack.of(scope).region;
+  if (Token.isUnresolved(region) || /^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) return;
+  const guess = region.trim().toLowerCase().replace(/_/g, '-').replace(/([a-z])(\d+)$/, '$1-$2');
+  throw misuse(scope, `the stack's region "${region}" is not an AWS region code (written like eu-west-1): no endpoint service, ECR host or bucket name can be derived from it`,
+    `${/^[a-z]{2}(-[a-z]+)+-\d+$/.test(guess) ? `did you mean '${guess}'? ` : ''}set env: { region: ... } of the stack to a region code, such as 'eu-west-1'`);
+}
+
+/** The cluster's Kubernetes version as written, when it is a literal (`KubernetesVersion.of('v1.30')` is refused). */
+export function checkKubernetesVersion(scope: Construct, version: eks.KubernetesVersion) {
+  if (Token.isUnresolved(version.version)) return;
+  const problem = kubernetesVersionProblem(version.version);
+  if (problem) throw misuse(scope, `version: ${problem.problem}, so EKS would refuse it at deploy`, problem.fix);
 }
 
 /**

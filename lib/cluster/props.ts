@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { BastionOptions } from '../bastion/bastion';
 import { ClusterFeatures } from '../components/private-cluster';
+import { DnsFirewallOptions } from '../network/dns-firewall';
 import { EgressProxy } from '../network/egress-proxy';
 import { PrivateNetworkProps } from '../network/network';
 import { SharedEndpoints } from '../network/shared-endpoints';
@@ -82,6 +83,20 @@ export class ControlPlaneEgressMode {
 }
 
 /**
+ * The Pod Security Standard Pod Security Admission enforces in the namespaces the library creates or labels.
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/
+ */
+export enum PodSecurityStandard {
+  /**
+   * Refuses the known privilege escalations: privileged containers, the host's PID, IPC and network namespaces,
+   * `hostPath` volumes, host ports, added capabilities beyond the default set. Pods may still run as root.
+   */
+  BASELINE = 'baseline',
+  /** Baseline, and pods must run as non-root, drop all capabilities, forbid privilege escalation and use a seccomp profile. */
+  RESTRICTED = 'restricted',
+}
+
+/**
  * Properties of a `PrivateEksCluster`.
  */
 export interface PrivateEksClusterProps {
@@ -90,6 +105,23 @@ export interface PrivateEksClusterProps {
    * `KubernetesVersion.of('1.24')` works for versions the module has no constant for.
    */
   readonly version: eks.KubernetesVersion;
+
+  /**
+   * The Kubernetes version the cluster runs before this deploy, while you move `version` up. Synth then checks the
+   * upgrade: one minor at a time, the kubectl layer of the new minor, controller releases that support it (contract
+   * rows), nodegroup AMI releases of the new minor, and says which nodegroups and add-ons CloudFormation leaves behind.
+   * It also turns `upgradeGuard` on. Remove it once the upgrade is done.
+   * @default - no upgrade under way: no upgrade checks
+   */
+  readonly upgradeFrom?: eks.KubernetesVersion;
+
+  /**
+   * A deploy-time guard ordered before the cluster's creation and update: a function reads the running version
+   * (eks:DescribeCluster) and fails the deploy, before anything changes, on a downgrade or a jump of more than one
+   * minor version. Needs a literal cluster name (`clusterName`, or the derived one with `controlPlaneLogGroup` on).
+   * @default - true when `upgradeFrom` is given, false otherwise
+   */
+  readonly upgradeGuard?: boolean;
 
   /**
    * The cluster's name.
@@ -112,16 +144,22 @@ export interface PrivateEksClusterProps {
   readonly network?: PrivateNetworkProps;
 
   /**
-   * Whether to create the VPC endpoints the nodes and the enabled features need (see `EndpointCatalogue`).
-   * `false` creates none and relies on what the VPC already has (endpoints, NAT, a proxy).
+   * Which endpoints this VPC has, form 1 of 4 (create): whether to create the VPC endpoints the cluster's clients
+   * need (the nodes, the bastion, the kubectl handler, enabled features, add-ons and controllers; see
+   * `EndpointCatalogue`) and the S3 gateway endpoint. `false` creates none and relies on what the VPC already has
+   * (endpoints elsewhere in the app, `existingEndpointServices`, `sharedEndpoints`, a NAT route, a proxy). The four
+   * forms (`createVpcEndpoints`, `additionalEndpoints`, `existingEndpointServices`, `sharedEndpoints`) are one
+   * concept, tabled in docs/existing-or-shared-vpc.md ("Which endpoints this VPC has").
    * @default true
    */
   readonly createVpcEndpoints?: boolean;
 
   /**
-   * Further interface endpoints to create, by short service name (`logs`, `eks`, `sts`, `eks-auth`, ...).
-   * Each one costs money per AZ-hour. Refused with `createVpcEndpoints: false`.
-   * @default - none
+   * Which endpoints this VPC has, form 2 of 4 (add): further interface endpoints to create, by short service name
+   * (`monitoring`, `logs`, `eks`, `sts`, `eks-auth`, ...); `cluster.endpoints.addInterfaceEndpoint(name)` is the
+   * same after construction. Each one costs money per AZ-hour. Refused with `createVpcEndpoints: false`. See
+   * docs/existing-or-shared-vpc.md ("Which endpoints this VPC has").
+   * @default - none: only the endpoints the cluster's clients need
    */
   readonly additionalEndpoints?: string[];
 
@@ -154,10 +192,12 @@ export interface PrivateEksClusterProps {
   readonly features?: ClusterFeatures;
 
   /**
-   * Services the VPC reaches by means this construct cannot see: endpoints in a shared or peered VPC, a proxy, an
-   * on-premises route. Short names as in `com.amazonaws.<region>.<name>` (`ec2`, `ecr.api`, `ecr.dkr`, `s3`, `sts`).
-   * The synth-time join check counts them as reachable, and `createVpcEndpoints` does not create them.
-   * @default - none
+   * Which endpoints this VPC has, form 3 of 4 (declare existing): services the VPC reaches by means this construct
+   * cannot see: endpoints a network account runs in a shared VPC, a proxy, an on-premises route. Short names as in
+   * `com.amazonaws.<region>.<name>` (`ec2`, `ecr.api`, `ecr.dkr`, `s3`, `sts`). The synth-time join check counts
+   * them as reachable, `createVpcEndpoints` does not create them, and the preflight probes them at deploy. See
+   * docs/existing-or-shared-vpc.md ("Which endpoints this VPC has").
+   * @default - none: every service is proven from what the app holds
    */
   readonly existingEndpointServices?: string[];
 
@@ -167,6 +207,9 @@ export interface PrivateEksClusterProps {
    * for these services (it keeps its S3 gateway endpoint), associates the hub's Route 53 Profile with its VPC when
    * `profileId` is given, and the synth-time check proves each client's route to the hub, each name it calls the
    * services by, and that the hub admits its CIDRs and account (PEKS-HUB-*). The preflight accepts the hub's CIDRs.
+   * Form 4 of 4 of which endpoints this VPC has (take from a hub), with `createVpcEndpoints`, `additionalEndpoints`
+   * and `existingEndpointServices`: docs/existing-or-shared-vpc.md ("Which endpoints this VPC has") and
+   * docs/beyond-one-vpc.md ("Endpoints shared from a hub").
    * @see https://docs.aws.amazon.com/whitepapers/latest/building-scalable-secure-multi-vpc-network-infrastructure/centralized-access-to-vpc-private-endpoints.html
    * @default - no hub: the services' endpoints are created in this VPC
    */
@@ -190,7 +233,7 @@ export interface PrivateEksClusterProps {
   readonly existingRegistries?: string[];
 
   /**
-   * Synth-time check rules to report as warnings instead of errors, by rule ID (see the README's rule table), each
+   * Synth-time check rules to report as warnings instead of errors, by rule ID (see the rule reference in docs/plan-and-checks.md), each
    * with the reason you know better. Unknown IDs and empty reasons are refused.
    * @default - every rule at its own severity
    */
@@ -349,4 +392,45 @@ export interface PrivateEksClusterProps {
    * @default false
    */
   readonly bootstrapClusterCreatorAdmin?: boolean;
+
+  /**
+   * The Pod Security Standard enforced in every namespace the library creates or grants: the namespaces of the
+   * bastion's `accessNamespaces` (created, labelled, through the kubectl handler) and every `Namespace` of a manifest
+   * added through this construct (labels merged). Each gets `pod-security.kubernetes.io/enforce` at this level, pinned
+   * to the cluster's Kubernetes minor version (`enforce-version`: an upgrade of the control plane does not change what
+   * is refused until you move it), with `warn` and `audit` at `restricted` on the `latest` version (what a stricter
+   * or newer policy would refuse shows in `kubectl` warnings and the audit log first). The labels are applied by the
+   * handler (cluster admin); edit rights in a namespace cannot change them (a Namespace is cluster-scoped). Namespaces
+   * created by other means (`kubectl`, a Helm chart's own) are not labelled, and a Namespace manifest that sets a
+   * weaker `enforce` fails synth unless it is in `privilegedNamespaces`.
+   * @see https://kubernetes.io/docs/concepts/security/pod-security-admission/
+   * @see https://kubernetes.io/docs/tasks/configure-pod-container/enforce-standards-namespace-labels/
+   * @default PodSecurityStandard.BASELINE
+   */
+  readonly podSecurity?: PodSecurityStandard;
+
+  /**
+   * Namespaces whose pods may reach their node (privileged containers, host namespaces, `hostPath`: a node agent, a
+   * CSI driver), each with the reason: they are labelled `enforce: privileged`, and PEKS-PSA-1 does not fire for
+   * manifests in them. Whoever may create pods there is root on the nodes: do not grant them to tenants.
+   * `kube-system`, `kube-public`, `kube-node-lease` and the namespaces of the controllers the library installs need
+   * no entry.
+   * @default - none
+   */
+  readonly privilegedNamespaces?: { [namespace: string]: string };
+
+  /**
+   * A Route 53 Resolver DNS Firewall on the VPC (`DnsFirewall`): DNS is the one way out of a VPC with no internet
+   * route (a pod can send data in queries for a domain it controls, and flow logs do not record it). The rule group
+   * allows the names derived from what the synth-time check proved (the names of every AWS service the clients call
+   * or an endpoint serves, the API server's `*.<region>.eks.amazonaws.com`, the EC2 host names, S3's names, the
+   * `existingRegistries`, the proxy's host, the VPC's private hosted zones) and blocks (or alerts on) every other
+   * name; queries are logged to an encrypted log group (the cluster's logs key, `logRetention`). PEKS-DNS-1 fails
+   * synth when an image registry, chart host or proxy the cluster resolves is not allowed. What it does not cover:
+   * names resolved by a proxy (the proxy resolves them), a resolver other than the VPC's, and traffic that needs no
+   * name. Costs per domain and per million queries (the plan shows the fixed part).
+   * @see https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-dns-firewall.html
+   * @default - no DNS Firewall
+   */
+  readonly dnsFirewall?: DnsFirewallOptions;
 }

@@ -28,6 +28,8 @@ export function addBastion(scope: Construct, props: PrivateEksClusterProps, plac
     subnets: placement.bastionSubnets,
     cluster,
     kubectlLayer: props.kubectlLayer,
+    // HTTPS to what the bastion calls only: the VPC's blocks and the hub's (not every address).
+    httpsCidrs: vpcCidrs,
   });
   // At first boot the bastion registers with SSM and downloads kubectl through the endpoints.
   if (needs.endpoints) bastion.node.addDependency(needs.endpoints);
@@ -70,8 +72,14 @@ export function addClusterOutputs(scope: Construct, cluster: eks.Cluster, bastio
     description: 'EKS cluster name',
     value: cluster.clusterName,
   });
+  // True for the endpoint access chosen: a private-only endpoint answers inside the VPC (and networks routed to it)
+  // only, so from a laptop the command writes a kubeconfig that times out; the tunnel is an ApiRelay's (lib/access).
+  const vpcConfig = Stack.of(scope).resolve((cluster.node.defaultChild as eks.CfnCluster | undefined)?.resourcesVpcConfig);
+  const publicEndpoint = vpcConfig?.endpointPublicAccess === true;
   new CfnOutput(scope, 'UpdateKubeconfigCommand', {
-    description: 'Writes a kubeconfig for this cluster where the EKS API and the cluster endpoint are reachable (the bastion has one already)',
+    description: publicEndpoint
+      ? `Writes a kubeconfig for this cluster: the API endpoint is public (from the CIDRs it allows)${vpcConfig?.endpointPrivateAccess === true ? ' and private (inside the VPC)' : ''}`
+      : 'From inside the VPC only (the API endpoint is private; the bastion has a kubeconfig already): writes a kubeconfig for this cluster. From a laptop, use an ApiRelay and its KubeconfigCommand output (docs/access-and-ci.md)',
     value: `aws eks update-kubeconfig --name ${cluster.clusterName} --region ${region}`,
   });
   if (bastion) {

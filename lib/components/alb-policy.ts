@@ -13,6 +13,20 @@
  *   https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html, and the VPC guide's
  *   "Manage security groups" example, https://docs.aws.amazon.com/vpc/latest/userguide/vpc-policy-examples.html
  * - `elasticloadbalancing:SetWebAcl` takes no resource type (same reference, list_elasticloadbalancingv2.html).
+ *
+ * Read 2026-12-07:
+ * - A VPC shared through RAM belongs to its owner: its ARN, the `ec2:Vpc` value and CreateSecurityGroup's `vpc`
+ *   resource carry the owner's account (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-sharing.html), while the
+ *   security groups the controller creates in it are the stack account's.
+ * - Listeners and rules carry the cluster tag: the `ListenerRulesTagging` feature gate, on by default from v2.3.1
+ *   (kubernetes-sigs/aws-load-balancer-controller pkg/config/feature_gates.go:42 @ v2.3.1, :61 @ v2.17.1, :72 @ v3.2.2),
+ *   adds the tracking tags (`elbv2.k8s.aws/cluster`) to CreateListener and CreateRule (pkg/deploy/elbv2/listener_manager.go:89-97,
+ *   listener_rule_manager.go:68-78 @ v2.17.1). The SAR lists `aws:ResourceTag` for CreateListener (on the load
+ *   balancer), CreateRule, DeleteListener, DeleteRule, ModifyListener, ModifyRule, Add/RemoveListenerCertificates,
+ *   Register/DeregisterTargets, and `aws:RequestTag` with `elasticloadbalancing:CreateAction` for AddTags; it lists no
+ *   key for SetRulePriorities, which stays on this account's rules in this region.
+ * - CreateLoadBalancer takes `elasticloadbalancing:Subnet` (the SAR); CreateTargetGroup takes only the tag keys (its
+ *   VpcId is no condition key), so a target group is pinned by its tag alone.
  */
 
 /** Why a statement is as wide as it is; each kind becomes one managed policy with its own acknowledgement. */
@@ -23,12 +37,23 @@ export interface AlbPolicyScope {
   readonly partition: string;
   readonly region: string;
   readonly account: string;
+  /** The account that owns the VPC (another account's for a VPC shared through RAM). */
+  readonly vpcAccount: string;
   readonly vpcId: string;
   readonly clusterName: string;
   /** Whether the chart's enableWaf, enableWafv2, enableShield are on: their actions are kept only then. */
   readonly waf: boolean;
   readonly wafv2: boolean;
   readonly shield: boolean;
+  /**
+   * Whether the controller tags listeners and rules (`ListenerRulesTagging`, on unless the chart values turn it off):
+   * listener, rule, certificate changes are then pinned to the cluster tag.
+   */
+  readonly listenerRulesTagging: boolean;
+  /** Register and deregister targets in untagged target groups (TargetGroupBinding to target groups made elsewhere). */
+  readonly untaggedTargetGroups: boolean;
+  /** The VPC's subnets, when all are known: CreateLoadBalancer is pinned to them. */
+  readonly subnetIds?: string[];
 }
 
 /** A policy statement as JSON. */
@@ -52,6 +77,15 @@ const REGIONAL = new Set(['ec2', 'elasticloadbalancing', 'acm', 'cognito-idp', '
 const ELB_UNTAGGED = new Set(['elasticloadbalancing:CreateListener', 'elasticloadbalancing:DeleteListener', 'elasticloadbalancing:CreateRule',
   'elasticloadbalancing:DeleteRule', 'elasticloadbalancing:ModifyListener', 'elasticloadbalancing:AddListenerCertificates',
   'elasticloadbalancing:RemoveListenerCertificates', 'elasticloadbalancing:ModifyRule', 'elasticloadbalancing:SetRulePriorities']);
+/** The ELB changes that create a listener or rule (they carry the tags of the new resource). */
+const ELB_CREATE = new Set(['elasticloadbalancing:CreateListener', 'elasticloadbalancing:CreateRule']);
+/**
+ * ELB actions kept on `*`: SetWebAcl takes no resource type, and the SAR gives CreateLoadBalancer's load balancer as
+ * optional (not required), so it may be authorized without one.
+ */
+const ELB_ON_ANY = new Set(['elasticloadbalancing:SetWebAcl', 'elasticloadbalancing:CreateLoadBalancer']);
+const TAGGING = new Set(['elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags']);
+const TARGETS = new Set(['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets']);
 const SG_CHANGES = new Set(['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress', 'ec2:DeleteSecurityGroup']);
 
 const asList = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v as string[] : [v as string]);
@@ -59,7 +93,7 @@ const asList = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v
 /** Upstream's statements, narrowed to `scope`, in upstream's order. */
 export function scopeAlbPolicy(policy: { Statement: any[] }, scope: AlbPolicyScope): ScopedStatement[] {
   const arn = (service: string, resource: string) => `arn:${scope.partition}:${service}:${scope.region}:${scope.account}:${resource}`;
-  const vpcArn = arn('ec2', `vpc/${scope.vpcId}`);
+  const vpcArn = `arn:${scope.partition}:ec2:${scope.region}:${scope.vpcAccount}:vpc/${scope.vpcId}`;
   const elbArns = ['loadbalancer/*', 'listener/*', 'listener-rule/*', 'targetgroup/*', 'truststore/*'].map(r => arn('elasticloadbalancing', r));
   const out: ScopedStatement[] = [];
 
@@ -69,17 +103,38 @@ export function scopeAlbPolicy(policy: { Statement: any[] }, scope: AlbPolicySco
     // Upstream writes ARNs for any region and account (arn:aws:ec2:*:*:...): this account, this region, this partition.
     const resources = asList(upstream.Resource).map(r => r.replace(/^arn:aws:(ec2|elasticloadbalancing):\*:\*:/,
       (_m, service: string) => `arn:${scope.partition}:${service}:${scope.region}:${scope.account}:`));
-    let condition = pinClusterTag(upstream.Condition, scope.clusterName);
-    // Releases before 2.3 create the service-linked role with no condition: only Elastic Load Balancing's, as later
-    // releases write it.
-    if (actions.includes('iam:CreateServiceLinkedRole') && !condition?.StringEquals?.['iam:AWSServiceName']) {
-      const stringEquals = { ...(condition?.StringEquals ?? {}), 'iam:AWSServiceName': 'elasticloadbalancing.amazonaws.com' };
-      condition = { ...(condition ?? {}), StringEquals: stringEquals };
-    }
+    const condition = pinClusterTag(upstream.Condition, scope.clusterName);
 
     if (!(resources.length === 1 && resources[0] === '*')) {
+      if (!condition && scope.listenerRulesTagging && actions.every(a => TAGGING.has(a)) && resources.every(r => /:listener(-rule)?\//.test(r))) {
+        // Upstream tags listeners and rules with no condition: anyone holding the role could give another team's
+        // listener this cluster's tag and then change it. Tags go on at creation (the create action names the
+        // cluster) or on what already carries this cluster's tag, without moving it to another cluster. That ELB sends
+        // `elasticloadbalancing:CreateAction` = CreateListener on a CreateListener with tags is a user's report, not an
+        // AWS page: kubernetes-sigs/aws-load-balancer-controller#3086 (2023-03-02, "I saw the error occurred on
+        // CreateListener. So I added the action to condition, it works"); CreateRule is taken to behave the same
+        // (read 2026-12-07). The simulator cannot decide it (iam-data merges Classic and v2 ELB): the test names it.
+        out.push(classify({
+          Effect: upstream.Effect,
+          Action: ['elasticloadbalancing:AddTags'],
+          Resource: resources,
+          Condition: { StringEquals: { 'elasticloadbalancing:CreateAction': ['CreateListener', 'CreateRule'], [CLUSTER_TAG_KEYS[1]]: scope.clusterName } },
+        }, scope, vpcArn));
+        out.push(classify({
+          Effect: upstream.Effect,
+          Action: actions,
+          Resource: resources,
+          Condition: { StringEquals: { [CLUSTER_TAG_KEYS[0]]: scope.clusterName }, Null: { [CLUSTER_TAG_KEYS[1]]: 'true' } },
+        }, scope, vpcArn));
+        continue;
+      }
+      const targets = !condition && !scope.untaggedTargetGroups && actions.every(a => TARGETS.has(a));
       const statement: StatementJson = {
-        Effect: upstream.Effect, Action: actions, Resource: resources, ...(condition ? { Condition: condition } : {}),
+        Effect: upstream.Effect,
+        Action: actions,
+        Resource: resources,
+        // Targets only in this cluster's target groups, unless untagged ones were asked for (TargetGroupBinding).
+        ...(targets ? { Condition: { StringEquals: { [CLUSTER_TAG_KEYS[0]]: scope.clusterName } } } : condition ? { Condition: condition } : {}),
       };
       out.push(classify(statement, scope, vpcArn));
       continue;
@@ -88,8 +143,11 @@ export function scopeAlbPolicy(policy: { Statement: any[] }, scope: AlbPolicySco
     const groups = new Map<string, string[]>();
     for (const a of actions) {
       const service = a.split(':')[0];
-      const group = SG_CHANGES.has(a) ? 'sg' : a === 'ec2:CreateSecurityGroup' ? 'createSg' : ELB_UNTAGGED.has(a) ? 'elb'
-        : REGIONAL.has(service) ? 'regional' : 'global';
+      const tagged = scope.listenerRulesTagging && ELB_UNTAGGED.has(a) && a !== 'elasticloadbalancing:SetRulePriorities';
+      const group = SG_CHANGES.has(a) ? 'sg' : a === 'ec2:CreateSecurityGroup' ? 'createSg'
+        : tagged ? (ELB_CREATE.has(a) ? 'elbCreate' : 'elbTagged') : ELB_UNTAGGED.has(a) ? 'elb'
+          : a === 'elasticloadbalancing:CreateLoadBalancer' && scope.subnetIds ? 'createLb'
+            : REGIONAL.has(service) ? 'regional' : 'global';
       groups.set(group, [...(groups.get(group) ?? []), a]);
     }
     for (const [group, list] of groups) {
@@ -105,8 +163,43 @@ export function scopeAlbPolicy(policy: { Statement: any[] }, scope: AlbPolicySco
       } else if (group === 'createSg') {
         // Security groups are created only in this VPC (the action's vpc resource; upstream: any VPC).
         statement = { Effect: upstream.Effect, Action: list, Resource: [vpcArn, arn('ec2', 'security-group/*')], ...(condition ? { Condition: condition } : {}) };
+      } else if (group === 'elbCreate') {
+        // On this cluster's load balancers and listeners, and the new listener or rule carries this cluster's tag.
+        statement = {
+          Effect: upstream.Effect,
+          Action: list,
+          Resource: elbArns,
+          Condition: {
+            ...(condition ?? {}),
+            StringEquals: { ...(condition?.StringEquals ?? {}), [CLUSTER_TAG_KEYS[0]]: scope.clusterName, [CLUSTER_TAG_KEYS[1]]: scope.clusterName },
+          },
+        };
+      } else if (group === 'elbTagged') {
+        // Listener, rule and certificate changes on this cluster's listeners and rules only (upstream: any).
+        statement = {
+          Effect: upstream.Effect,
+          Action: list,
+          Resource: elbArns,
+          Condition: { ...(condition ?? {}), StringEquals: { ...(condition?.StringEquals ?? {}), [CLUSTER_TAG_KEYS[0]]: scope.clusterName } },
+        };
+      } else if (group === 'createLb') {
+        // Load balancers only in the VPC's subnets (the SAR's elasticloadbalancing:Subnet; upstream: any subnet).
+        statement = {
+          Effect: upstream.Effect,
+          Action: list,
+          Resource: ['*'],
+          Condition: {
+            ...(condition ?? {}),
+            'StringEquals': { ...(condition?.StringEquals ?? {}), 'aws:RequestedRegion': scope.region },
+            'ForAllValues:StringEquals': { 'elasticloadbalancing:Subnet': scope.subnetIds! },
+          },
+        };
       } else if (group === 'elb') {
         // This account's load balancers, listeners, rules and target groups in this region (upstream: any).
+        statement = { Effect: upstream.Effect, Action: list, Resource: elbArns, ...(condition ? { Condition: condition } : {}) };
+      } else if (group === 'regional' && list.every(a => a.startsWith('elasticloadbalancing:') && !ELB_ON_ANY.has(a) && !READ.test(a))) {
+        // Elastic Load Balancing changes on `*`: this account's load balancers, listeners, rules and target groups in
+        // this region (upstream: any account's, for the tag conditions).
         statement = { Effect: upstream.Effect, Action: list, Resource: elbArns, ...(condition ? { Condition: condition } : {}) };
       } else if (group === 'regional') {
         statement = {
@@ -120,6 +213,21 @@ export function scopeAlbPolicy(policy: { Statement: any[] }, scope: AlbPolicySco
       }
       out.push(classify(statement, scope, vpcArn));
     }
+  }
+  // Tagging on create needs AddTags too
+  // (https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/tagging-resources-during-creation.html, read
+  // 2026-12-07); upstream added the statement in v2.4.7 (kubernetes-sigs/aws-load-balancer-controller #3046,
+  // commit 8632213c9, docs/install/iam_policy.json), and the policies of v2.4.1 to v2.4.6 lack it: without it the
+  // controller cannot create a load balancer or target group.
+  const tagsOnCreate = out.some(s => s.statement.Action.includes('elasticloadbalancing:AddTags')
+    && asList(s.statement.Condition?.StringEquals?.['elasticloadbalancing:CreateAction']).includes('CreateLoadBalancer'));
+  if (!tagsOnCreate && policy.Statement.some(s => asList(s.Action).includes('elasticloadbalancing:CreateLoadBalancer'))) {
+    out.push(classify({
+      Effect: 'Allow',
+      Action: ['elasticloadbalancing:AddTags'],
+      Resource: ['targetgroup/*/*', 'loadbalancer/net/*/*', 'loadbalancer/app/*/*'].map(r => arn('elasticloadbalancing', r)),
+      Condition: { StringEquals: { 'elasticloadbalancing:CreateAction': ['CreateTargetGroup', 'CreateLoadBalancer'], [CLUSTER_TAG_KEYS[1]]: scope.clusterName } },
+    }, scope, vpcArn));
   }
   return out;
 }

@@ -3,7 +3,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ComponentContract, ComponentContracts } from '../contracts/component-contracts';
-import { unknownAddonName } from '../contracts/eks-addon-names';
+import { addonVersionProblem, unknownAddonName } from '../contracts/eks-addon-names';
 import { acknowledgeCfnJsonProvider } from '../core/acknowledgements';
 import { misuse } from '../core/errors';
 import { allow, irsaRole, podIdentityRole } from '../core/iam';
@@ -82,6 +82,12 @@ export class ClusterAddon extends Construct {
     super(scope, id);
     if (Token.isUnresolved(props.addonName) || !/^[a-z0-9][a-z0-9_-]*$/.test(props.addonName)) {
       throw misuse(this, `"${props.addonName}" is not an EKS add-on name`, 'use the name `aws eks describe-addon-versions` lists, for example \'aws-ebs-csi-driver\'');
+    }
+    const version = props.addonVersion;
+    const versionProblem = version !== undefined && !Token.isUnresolved(version) ? addonVersionProblem(version) : undefined;
+    if (versionProblem) {
+      throw misuse(this, `${props.addonName} addonVersion: ${versionProblem.problem}: EKS would refuse it at deploy`,
+        versionProblem.suggestion ? `did you mean addonVersion '${versionProblem.suggestion}'?` : `use a version \`aws eks describe-addon-versions --addon-name ${props.addonName}\` lists`);
     }
     this.contract = ComponentContracts.forAddon(props.addonName);
     const unknown = unknownAddonName(props.addonName);

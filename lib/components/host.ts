@@ -12,6 +12,8 @@ export interface ComponentHost extends IPrivateEksCluster {
   _applyManifest(scope: Construct, id: string, manifest: Record<string, any>[]): eks.KubernetesManifest;
   _needsFromNodes(contract: string, services: string[], features: ClusterFeatures, setValues?: string[]): void;
   _cachedImage(image: string): string | undefined;
+  /** The proxy the cluster's nodes get (its `proxy`: the URL and the generated NO_PROXY entries), if any. */
+  _nodeProxy(): { readonly url: string; readonly noProxy: string[] } | undefined;
 }
 
 /** The host behind the public interface: a component installed in something other than a `PrivateEksCluster` fails. */

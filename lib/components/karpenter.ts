@@ -1,4 +1,4 @@
-import { Annotations, Aws, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -11,9 +11,11 @@ import { hostOf } from './host';
 import { deepMerge } from './load-balancer-controller';
 import { IPrivateEksCluster } from './private-cluster';
 import { ComponentContracts } from '../contracts/component-contracts';
+import { karpenterInterruptionRules } from '../contracts/karpenter-interruption';
 import { AcknowledgementSite, acknowledgeFindings, acknowledgeWildcards } from '../core/acknowledgements';
 import { misuse } from '../core/errors';
 import { podIdentityAssociation, podIdentityRole } from '../core/iam';
+import { amazonLinuxProxyLines, nodeNoProxy, userDataSizeProblem } from '../nodes/node-proxy';
 import { PrivateNodegroup } from '../nodes/private-nodegroup';
 
 /**
@@ -22,7 +24,7 @@ import { PrivateNodegroup } from '../nodes/private-nodegroup';
 export interface KarpenterOptions {
   /**
    * The Karpenter chart version (`1.14.0`), which is also its controller image tag. From 1.0.0 (the v1 APIs the default
-   * NodePool uses); below 1.9.0 synth warns (an isolated VPC keeps NodeClasses from being deleted); above the newest
+   * NodePool uses); from 1.7.2 to before 1.8.3 synth warns (an isolated VPC keeps NodeClasses from being deleted); above the newest
    * version whose policy the library was checked against, synth warns.
    */
   readonly version: string;
@@ -111,6 +113,14 @@ export class Karpenter extends Construct {
   public readonly interruptionQueue?: sqs.Queue;
   /** The Helm chart. */
   public readonly chart: eks.HelmChart;
+  /**
+   * The `spec.userData` that gives Karpenter's Amazon Linux 2023 nodes the cluster's `proxy`, as the managed nodegroups
+   * get it: a shell script writing the containerd, kubelet and nodeadm-run drop-ins (files from base64) with the
+   * generated NO_PROXY. The default EC2NodeClass carries it; put it in an AL2023 EC2NodeClass of yours (Karpenter merges
+   * it with its own NodeConfig). Undefined when the cluster has no `proxy`.
+   * @see https://karpenter.sh/docs/concepts/nodeclasses/#specuserdata
+   */
+  public readonly nodeProxyUserData?: string;
 
   constructor(scope: Construct, id: string, props: KarpenterProps) {
     super(scope, id);
@@ -160,15 +170,13 @@ export class Karpenter extends Construct {
         enforceSSL: true,
       });
       acknowledgeFindings(this.interruptionQueue, 'interruptionQueue');
-      // https://karpenter.sh/docs/concepts/disruption/ (interruption) and the getting-started cloudformation.yaml rules.
-      const patterns: Array<[string, events.EventPattern]> = [
-        ['ScheduledChange', { source: ['aws.health'], detailType: ['AWS Health Event'] }],
-        ['SpotInterruption', { source: ['aws.ec2'], detailType: ['EC2 Spot Instance Interruption Warning'] }],
-        ['Rebalance', { source: ['aws.ec2'], detailType: ['EC2 Instance Rebalance Recommendation'] }],
-        ['InstanceStateChange', { source: ['aws.ec2'], detailType: ['EC2 Instance State-change Notification'] }],
-      ];
-      for (const [name, eventPattern] of patterns) {
-        new events.Rule(this, `${name}Rule`, { eventPattern, targets: [new targets.SqsQueue(this.interruptionQueue)] });
+      // https://karpenter.sh/docs/concepts/disruption/ (interruption) and the getting-started cloudformation.yaml rules,
+      // as the release reads them (contracts/karpenter-interruption.ts: the fifth from 1.10).
+      for (const rule of karpenterInterruptionRules(props.version)) {
+        new events.Rule(this, `${rule.name}Rule`, {
+          eventPattern: { source: [rule.source], detailType: [rule.detailType] },
+          targets: [new targets.SqsQueue(this.interruptionQueue)],
+        });
       }
     }
 
@@ -216,6 +224,26 @@ export class Karpenter extends Construct {
     this.chart.node.addDependency(association, this.role);
     cluster._needsFromNodes(CONTRACT, ['eks-auth'], { podIdentity: true }, this.interruptionQueue ? ['settings.interruptionQueue'] : []);
 
+    // The cluster's proxy for the nodes Karpenter launches, as the managed nodegroups get it. AL2023's spec.userData may
+    // be "a MIME multi part archive, a NodeConfig YAML / JSON string, or a shell script"; Karpenter makes it a MIME part
+    // before its generated NodeConfig (karpenter-provider-aws v1.14.0 website/content/en/docs/concepts/nodeclasses.md
+    // lines 1393-1394; pkg/providers/amifamily/bootstrap/nodeadm.go lines 49 and 128-150, read 2026-12-07). cloud-init
+    // runs the script before nodeadm's run phase starts containerd and kubelet (nodes/node-proxy.ts, NODE_PROXY_UNITS).
+    const proxy = cluster._nodeProxy();
+    if (proxy) {
+      const generated = nodeNoProxy(this, eksCluster);
+      if (typeof generated !== 'function') throw misuse(this, generated.problem, generated.fix);
+      this.nodeProxyUserData = ['#!/bin/bash', ...amazonLinuxProxyLines(proxy.url, proxy.noProxy, generated), ''].join('\n');
+      const defaultClass = props.defaultNodePool ?? true;
+      const script = this.nodeProxyUserData;
+      this.node.addValidation({
+        validate: () => {
+          const tooBig = userDataSizeProblem(Stack.of(this).resolve(script));
+          return tooBig ? [`the cluster's proxy in nodeProxyUserData: ${tooBig}.`] : warnNodeClassesWithoutProxy(this, defaultClass);
+        },
+      });
+    }
+
     if (props.defaultNodePool ?? true) {
       const subnets = cluster.vpc.selectSubnets(cluster.nodeSubnets).subnetIds;
       // Shapes of https://karpenter.sh/docs/concepts/nodeclasses/ and https://karpenter.sh/docs/concepts/nodepools/ (v1).
@@ -234,6 +262,7 @@ export class Karpenter extends Construct {
             // Private subnets only; the role also denies launches that ask for a public IP.
             associatePublicIPAddress: false,
             blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeSize: '30Gi', volumeType: 'gp3', encrypted: true } }],
+            ...(this.nodeProxyUserData ? { userData: this.nodeProxyUserData } : {}),
           },
         },
         {
@@ -260,22 +289,53 @@ export class Karpenter extends Construct {
   }
 }
 
+/** The custom resource type of aws-eks-v2's `KubernetesManifest` (k8s-manifest.ts). */
+const MANIFEST_TYPE = 'Custom::AWSCDK-EKS-KubernetesResource';
+
+/**
+ * With the cluster's proxy, the EC2NodeClasses this app shows besides the default one, and whether each gives its
+ * nodes the proxy (the drop-in `nodeProxyUserData` writes). The synth-time check counts images reached through the
+ * proxy for every node; a node class that does not carry the proxy, or one the app does not show (applied by GitOps,
+ * a chart), is named in a warning rather than assumed.
+ */
+function warnNodeClassesWithoutProxy(k: Karpenter, defaultClass: boolean): string[] {
+  const own = `${k.node.path}/DefaultNodePool`;
+  const classes = k.node.root.node.findAll()
+    .filter((c): c is CfnResource => c instanceof CfnResource && c.cfnResourceType === MANIFEST_TYPE && !(c.node.path + '/').startsWith(own + '/'))
+    // The KubernetesManifest's path: its CustomResource's scope.
+    .map(c => ({ path: c.node.scope?.node.scope?.node.path ?? c.node.path, text: manifestText(c) }))
+    .filter(c => /EC2NodeClass/.test(c.text));
+  const without = classes.filter(c => !c.text.includes('/etc/systemd/system/containerd.service.d/http-proxy.conf'));
+  const fix = 'Fix: set spec.userData of the EC2NodeClass (AL2023) to Karpenter.nodeProxyUserData, which Karpenter merges with its NodeConfig; '
+    + 'for Bottlerocket, put [settings.network] https-proxy and no-proxy in it. Then acknowledge this warning if the node class is shown nowhere in this app.';
+  if (without.length > 0) {
+    Annotations.of(k).addWarningV2('cdk-private-eks:karpenterNodeClassProxy',
+      `the cluster has a proxy, and the EC2NodeClass in ${without.map(c => c.path).join(', ')} gives its nodes no proxy: containerd and kubelet on `
+      + `those nodes pull without it, while the synth-time check counts images reached through the proxy. ${fix}`);
+  } else if (!defaultClass && classes.length === 0) {
+    Annotations.of(k).addWarningV2('cdk-private-eks:karpenterNodeClassProxy',
+      'the cluster has a proxy, and with defaultNodePool false this app shows no EC2NodeClass: nodes Karpenter launches from a node class made '
+      + `elsewhere get the proxy only if its spec.userData carries it, while the synth-time check counts images reached through the proxy. ${fix}`);
+  }
+  return [];
+}
+
+/** A manifest custom resource's `Manifest`, resolved, as text ('' when it cannot be read). */
+function manifestText(r: CfnResource): string {
+  try {
+    const props = ((r as any)._cfnProperties ?? {}) as Record<string, unknown>;
+    return JSON.stringify(Stack.of(r).resolve(props.Manifest) ?? '');
+  } catch {
+    return '';
+  }
+}
+
 /**
  * The Karpenter versions the library's contract holds for, with their sources (read 2026-12-05).
  */
 const KARPENTER_VERSIONS = {
   /** karpenter.sh/v1 NodePool and karpenter.k8s.aws/v1 EC2NodeClass, which the default node pool uses. https://karpenter.sh/docs/upgrading/v1-migration/ */
   minimum: '1.0.0',
-  /**
-   * From 1.7.2 Karpenter garbage-collects instance profiles through IAM, which an isolated VPC cannot reach, and a
-   * NodeClass's finalizer waits on it (https://github.com/aws/karpenter-provider-aws/issues/8609); #8617 skips that
-   * with `isolatedVPC` (merged on main, first in 1.9.0: https://github.com/aws/karpenter-provider-aws/pull/8617).
-   * #8749 cherry-picked it on 2025-12-05 to a release branch the stored copy does not name
-   * (https://github.com/aws/karpenter-provider-aws/pull/8749), so a later 1.8 patch may hold it too: the sources do
-   * not settle it, so versions in this range warn rather than fail.
-   */
-  finalizerBrokenFrom: '1.7.2',
-  finalizerFixedIn: '1.9.0',
   /** The newest getting-started policy the controller statements were compared with (v1.14 cloudformation.yaml). */
   policyCheckedThrough: '1.14',
   /** What the example and the README install. */
@@ -301,12 +361,14 @@ function checkKarpenterVersion(scope: Construct, version: string) {
     throw misuse(scope, `Karpenter ${version} predates the v1 APIs (karpenter.sh/v1 NodePool) the default node pool and the controller policy are written for`,
       `use ${v.minimum} or later, for example ${v.recommended}`);
   }
-  if (compareVersions(version, v.finalizerBrokenFrom) >= 0 && compareVersions(version, v.finalizerFixedIn) < 0) {
-    Annotations.of(scope).addWarningV2('cdk-private-eks:karpenterIsolatedVpcFinalizer',
-      `Karpenter ${version} calls IAM before it removes an EC2NodeClass's finalizer, and IAM is not reachable from an isolated VPC: `
-      + '`cdk destroy` and a rolled-back first deploy hang on the default NodePool (karpenter-provider-aws #8609, fixed on main by #8617 in '
-      + `${v.finalizerFixedIn}; #8749 backported it to a release branch the library could not confirm). Fix: use ${v.finalizerFixedIn} or later `
-      + `(for example ${v.recommended}), or acknowledge this warning if your patch release carries #8749.`);
+  // The isolated-VPC finalizer defect, as a contracts row (>= 1.7.2 and < 1.8.3, read 2026-12-07).
+  for (const d of ComponentContracts.versionDefects('karpenter')) {
+    if (compareVersions(version, d.from) >= 0 && compareVersions(version, d.fixedIn) < 0) {
+      Annotations.of(scope).addWarningV2('cdk-private-eks:karpenterIsolatedVpcFinalizer',
+        `Karpenter ${version} ${d.why}: \`cdk destroy\` and a rolled-back first deploy hang on the default NodePool `
+        + `(karpenter-provider-aws #8609; fixed by #8617 and its 1.8 backport #8749, first in ${d.fixedIn}, in every later release, and in no 1.7 patch). `
+        + `Fix: use ${d.fixedIn} or later (for example ${v.recommended}).`);
+    }
   }
   if (compareVersions(version, `${v.policyCheckedThrough}.999`) > 0) {
     Annotations.of(scope).addWarningV2('cdk-private-eks:karpenterPolicyUnchecked',
@@ -355,7 +417,18 @@ function controllerStatements(scope: Construct, cluster: eks.Cluster, nodeRole: 
     new iam.PolicyStatement({
       sid: 'AllowScopedEC2InstanceAccessActions',
       actions: ['ec2:RunInstances', 'ec2:CreateFleet'],
-      resources: [ec2Arn('image/*', ''), ec2Arn('snapshot/*', ''), ec2Arn('capacity-reservation/*'), ec2Arn('placement-group/*')],
+      resources: [ec2Arn('snapshot/*', ''), ec2Arn('capacity-reservation/*'), ec2Arn('placement-group/*')],
+    }),
+    new iam.PolicyStatement({
+      // Deviation (issue 30 item 5): upstream allows any image. The default EC2NodeClass's alias al2023@latest resolves,
+      // through SSM, to Amazon's EKS-optimized AMIs; `ec2:Owner` on the image resource of RunInstances and CreateFleet
+      // (SAR list_amazonec2.html) takes `amazon` for them (EC2 example policies, "Launch instances from specific AMIs":
+      // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ExamplePolicies_EC2.html), read 2026-12-07. A node class of
+      // yours with its own AMIs needs a statement of yours on the role.
+      sid: 'AllowAmazonImages',
+      actions: ['ec2:RunInstances', 'ec2:CreateFleet'],
+      resources: [ec2Arn('image/*', '')],
+      conditions: { StringEquals: { 'ec2:Owner': 'amazon' } },
     }),
     new iam.PolicyStatement({
       // Deviation: upstream allows security-group/* and subnet/* here. Subnet and security group IDs are unique, so the
@@ -400,12 +473,40 @@ function controllerStatements(scope: Construct, cluster: eks.Cluster, nodeRole: 
       resources: [ec2Arn('instance/*', Aws.ACCOUNT_ID), ec2Arn('launch-template/*', Aws.ACCOUNT_ID)],
       conditions: { StringEquals: resourceTag, StringLike: { 'aws:ResourceTag/karpenter.sh/nodepool': '*' } },
     }),
+    // IMDS on direct launches (read 2026-12-07). EC2 fills `ec2:MetadataHttpTokens` and
+    // `ec2:MetadataHttpPutResponseHopLimit` (instance resource of RunInstances, SAR list_amazonec2.html) from the
+    // request's MetadataOptions only, not from a referenced launch template (karpenter-provider-aws #9018, PR #9256).
+    // Karpenter's EC2NodeClass validation (from v1.3.3: pkg/controllers/nodeclass/validation.go:370-401 @ v1.14.0)
+    // dry-runs RunInstances through its launch template with no MetadataOptions. A negated operator (StringNotEquals)
+    // is true when the key is absent, and so is any "...IfExists" operator
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html: "If the
+    // policy key is present in the context of the request, process the key as specified in the policy. If the key is
+    // not present, evaluate the condition element as true"): either form denies the dry run and the node class is never
+    // Ready. The shape that holds: deny only when the key is present (`Null: false`, same page, "Condition operator to
+    // check for the existence of condition keys") and not `required`; the hop limit with NumericGreaterThan, false
+    // when the key is absent. The third deny refuses a launch with neither MetadataOptions nor a launch template (the
+    // account default would apply). Real launches go through CreateFleet, which the SAR gives no metadata key: their
+    // IMDS settings are the launch template's, written from the EC2NodeClass (IMDSv2, hop limit 1).
     new iam.PolicyStatement({
       sid: 'DenyLaunchWithoutIMDSv2',
       effect: iam.Effect.DENY,
       actions: ['ec2:RunInstances'],
       resources: [ec2Arn('instance/*', Aws.ACCOUNT_ID)],
-      conditions: { StringNotEquals: { 'ec2:MetadataHttpTokens': 'required' } },
+      conditions: { StringNotEquals: { 'ec2:MetadataHttpTokens': 'required' }, Null: { 'ec2:MetadataHttpTokens': 'false' } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'DenyLaunchWithHopLimitAboveOne',
+      effect: iam.Effect.DENY,
+      actions: ['ec2:RunInstances'],
+      resources: [ec2Arn('instance/*', Aws.ACCOUNT_ID)],
+      conditions: { NumericGreaterThan: { 'ec2:MetadataHttpPutResponseHopLimit': '1' } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'DenyLaunchWithoutMetadataOptionsOrLaunchTemplate',
+      effect: iam.Effect.DENY,
+      actions: ['ec2:RunInstances'],
+      resources: [ec2Arn('instance/*', Aws.ACCOUNT_ID)],
+      conditions: { Null: { 'ec2:MetadataHttpTokens': 'true', 'ec2:LaunchTemplate': 'true' } },
     }),
     new iam.PolicyStatement({
       sid: 'DenyLaunchWithPublicIp',

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Aws, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
@@ -59,6 +60,24 @@ export interface LoadBalancerControllerOptions {
    * @default - none
    */
   readonly values?: { [key: string]: any };
+
+  /**
+   * Let the controller register and deregister targets in target groups it did not create: a `TargetGroupBinding` to a
+   * target group made outside the controller (by CloudFormation, Terraform, the console), which carries no
+   * `elbv2.k8s.aws/cluster` tag. The role may then change the targets of every target group of this account in this
+   * region.
+   * @default false - targets only in target groups tagged `elbv2.k8s.aws/cluster: <cluster name>` (the ones the
+   * controller creates for Ingresses and Services)
+   */
+  readonly untaggedTargetGroups?: boolean;
+
+  /**
+   * The account that owns the cluster's VPC, when it is shared with this account through AWS RAM and was imported
+   * with `Vpc.fromVpcAttributes` (a shared VPC's ARN carries its owner's account, and the controller's security-group
+   * permissions name the VPC by ARN). `Vpc.fromLookup` reads the owner itself.
+   * @default - the account of the VPC construct (the owner `Vpc.fromLookup` found; else the stack's account)
+   */
+  readonly vpcOwnerAccount?: string;
 }
 
 /**
@@ -103,6 +122,7 @@ export class LoadBalancerController extends Construct {
       imageExample: '<account>.dkr.ecr.<region>.amazonaws.com/aws-load-balancer-controller:<tag>',
     };
     checkChartSource(this, props, home);
+    checkAlbVersion(this, version.version);
     if (version.custom && !props.policy) {
       throw misuse(this, `${version.version} is a custom version and no policy was given`,
         'pass policy: the iam_policy.json of that release (https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/main/docs/install/iam_policy.json at its tag)');
@@ -143,15 +163,23 @@ export class LoadBalancerController extends Construct {
     // Upstream's policy narrowed to this cluster, VPC, account and region (lib/components/alb-policy.ts), one managed
     // policy per kind of statement, each acknowledged with a reason true of every statement in it.
     const stack = Stack.of(this);
+    const vpc = cluster.vpc;
     const scoped = scopeAlbPolicy(props.policy ?? albPolicy(version.version), {
       partition: Aws.PARTITION,
       region: stack.region,
       account: stack.account,
-      vpcId: cluster.vpc.vpcId,
+      // A shared VPC's ARN carries its owner's account: Vpc.fromLookup sets the construct's account to the owner.
+      vpcAccount: props.vpcOwnerAccount ?? vpc.env.account,
+      vpcId: vpc.vpcId,
       clusterName: cluster.cluster.clusterName,
       waf: values.enableWaf !== false,
       wafv2: values.enableWafv2 !== false,
       shield: values.enableShield !== false,
+      // The chart passes controllerConfig.featureGates as --feature-gates (helm/.../templates/deployment.yaml:172 @ v2.17.1).
+      listenerRulesTagging: values.controllerConfig?.featureGates?.ListenerRulesTagging !== false,
+      untaggedTargetGroups: props.untaggedTargetGroups ?? false,
+      // Every subnet is known only for a VPC built in the app; an imported one may have subnets the app does not list.
+      subnetIds: vpc instanceof ec2.Vpc ? [...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets].map(s => s.subnetId) : undefined,
     });
     const policies: iam.ManagedPolicy[] = [];
     for (const [kind, site] of ALB_POLICY_KINDS) {
@@ -192,10 +220,30 @@ const ALB_POLICY_PURPOSE: Record<AlbStatementKind, string> = {
   discovery: 'read-only discovery',
   clusterTagged: 'changes to resources tagged with this cluster\'s name',
   vpcScoped: 'security groups of this VPC',
-  accountRegion: 'listeners, rules and targets of this account in this region',
+  accountRegion: 'changes the Service Authorization Reference gives no tag key for (rule priorities), or untagged resources asked for, in this account and region',
   serviceLinkedRole: 'the Elastic Load Balancing service-linked role',
   unreviewed: 'statements of a custom policy the library could not narrow',
 };
+
+/**
+ * The oldest controller the library installs (read 2026-12-07): releases before v2.4.0 watch Ingresses as
+ * `networking.k8s.io/v1beta1` (controllers/ingress/eventhandlers/ingress_events.go:8 @ v2.3.1; `networking/v1` from
+ * v2.4.0), an API Kubernetes 1.22 removed (https://kubernetes.io/docs/reference/using-api/deprecation-guide/#v1-22),
+ * and "AWS Load Balancer Controller v2.4.0+ requires Kubernetes 1.19+" (docs/deploy/installation.md:6 @ v2.4.1,
+ * https://github.com/kubernetes-sigs/aws-load-balancer-controller). No EKS version the library offers can run them.
+ */
+export const ALB_CONTROLLER_MINIMUM = '2.4.0';
+
+function checkAlbVersion(scope: Construct, version: string) {
+  const parts = /^v?(\d+)\.(\d+)\.(\d+)/.exec(version);
+  if (!parts) return; // a custom version name: its policy is the user's
+  const [x, y, z] = parts.slice(1).map(Number);
+  const [a, b, c] = ALB_CONTROLLER_MINIMUM.split('.').map(Number);
+  if (x * 1e6 + y * 1e3 + z < a * 1e6 + b * 1e3 + c) {
+    throw misuse(scope, `AWS Load Balancer Controller ${version} watches Ingresses as networking.k8s.io/v1beta1, which Kubernetes 1.22 removed: no EKS version offered can run it`,
+      `use v${ALB_CONTROLLER_MINIMUM} or later, for example eks.AlbControllerVersion.V2_17_1 (v2.4.0+ requires Kubernetes 1.19+: docs/deploy/installation.md)`);
+  }
+}
 
 /** The controller's policy aws-cdk-lib ships for a version (aws-eks-v2/lib/addons/alb-iam_policy-<version>.json). */
 function albPolicy(version: string): any {

@@ -157,7 +157,8 @@ const CLIENTS: ComponentContract[] = [
       { service: 's3', purpose: 'ecr-layers', why: 'containerd downloading ECR image layers', source: `${ECR_ENDPOINTS} (Amazon S3 gateway endpoint: "Amazon ECR uses Amazon S3 to store your image layers")` },
     ],
     source: `${EKS_PRIVATE} (VPC endpoints)`,
-    read: '2026-11-25',
+    // Re-read 2026-12-07: the private-clusters copies (endpoint-catalogue.ts): ec2, and ECR "com.amazonaws.region-code.ecr.api, ...ecr.dkr, and ...s3"; ECR vpc-endpoints page (stored copy: the Amazon S3 gateway endpoint)
+    read: '2026-12-07',
   },
   {
     name: 'bastion',
@@ -171,7 +172,8 @@ const CLIENTS: ComponentContract[] = [
       { service: 's3', when: 'kubectl-download', purpose: 'cdk-asset', why: 'kubectl download at boot', source: 'https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html (gateway endpoints)' },
     ],
     source: SSM_ENDPOINTS,
-    read: '2026-11-25',
+    // Re-read 2026-12-07: awsdocs/aws-systems-manager-user-guide setup-create-vpc.md (ssm, ec2messages, ssmmessages "required only if you're connecting ... using Session Manager", logs "if you want to use Amazon CloudWatch Logs (CloudWatch Logs) for Session Manager", the s3 gateway endpoint); systems-manager-setting-up-messageAPIs and amazon-ssm-agent RELEASENOTES 3.3.40.0 (ec2messages); vpc/latest/privatelink/gateway-endpoints.md (S3 gateway endpoints)
+    read: '2026-12-07',
   },
   {
     name: 'kubectl-handler',
@@ -181,7 +183,8 @@ const CLIENTS: ComponentContract[] = [
       { service: 'eks', why: 'aws eks update-kubeconfig', source: `${KUBECTL_PROVIDER}; https://docs.aws.amazon.com/eks/latest/userguide/vpc-interface-endpoints.html` },
     ],
     source: KUBECTL_PROVIDER,
-    read: '2026-11-25',
+    // Re-read 2026-12-07: aws-cdk aws-eks-v2/kubectl-handler/apply/__init__.py at 2efc2784 ("aws eks update-kubeconfig --name"); vpc-interface-endpoints.adoc at 2d5965b6
+    read: '2026-12-07',
   },
   {
     name: 'kubectl-provider-framework',
@@ -192,7 +195,8 @@ const CLIENTS: ComponentContract[] = [
       { service: 's3', purpose: 'cloudformation-response', why: 'the CloudFormation response', source: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/vpc-interface-endpoints.html (custom resource response buckets)' },
     ],
     source: KUBECTL_PROVIDER,
-    read: '2026-11-25',
+    // Re-read 2026-12-07: aws-cdk provider-framework/runtime/outbound.ts at 074a4e22 (invokeFunction: lambda.invoke; httpRequest: the https PUT of the response)
+    read: '2026-12-07',
   },
 ];
 
@@ -223,17 +227,21 @@ const COMPONENTS: ComponentContract[] = [
         + `${POD_ID_TABLE} (Yes from v1.15.5-eksbuild.1); ${ADDONS_PAGE} names only IRSA for this add-on`,
     },
     source: ADDONS_PAGE,
-    read: '2026-11-25',
+    // Re-read 2026-12-07: awsdocs/amazon-eks-user-guide workloads-add-ons-available-eks.adoc at 027430e0 ("uses the IAM roles for service accounts capability", AmazonEKS_CNI_Policy, aws-node in kube-system); retreive-iam-info.adoc at 1fe584bb (Pod Identity "Yes", v1.15.5-eksbuild.1)
+    read: '2026-12-07',
   },
-  { name: 'kube-proxy', kind: ComponentKind.EKS_ADDON, description: 'Service networking rules on each node; no AWS call', services: [], source: ADDONS_PAGE, read: '2026-11-25' },
-  { name: 'coredns', kind: ComponentKind.EKS_ADDON, description: 'Cluster DNS; no AWS call', services: [], source: ADDONS_PAGE, read: '2026-11-25' },
+  // Re-read 2026-12-07: awsdocs/amazon-eks-user-guide workloads-add-ons-available-eks.adoc at 027430e0 ("This add-on doesn't require any permissions")
+  { name: 'kube-proxy', kind: ComponentKind.EKS_ADDON, description: 'Service networking rules on each node; no AWS call', services: [], source: ADDONS_PAGE, read: '2026-12-07' },
+  // Re-read 2026-12-07: awsdocs/amazon-eks-user-guide workloads-add-ons-available-eks.adoc at 027430e0 ("This add-on doesn't require any permissions")
+  { name: 'coredns', kind: ComponentKind.EKS_ADDON, description: 'Cluster DNS; no AWS call', services: [], source: ADDONS_PAGE, read: '2026-12-07' },
   {
     name: 'eks-pod-identity-agent',
     kind: ComponentKind.EKS_ADDON,
     description: 'EKS Pod Identity agent: exchanges pod tokens for role credentials with the node role',
     services: [{ service: 'eks-auth', why: 'AssumeRoleForPodIdentity', source: 'https://docs.aws.amazon.com/eks/latest/userguide/pod-id-agent-setup.html ("For private clusters, the eks-auth endpoint in AWS PrivateLink is required")' }],
     source: 'https://docs.aws.amazon.com/eks/latest/userguide/pod-id-agent-setup.html',
-    read: '2026-11-25',
+    // Re-read 2026-12-07: pod-id-agent-setup.adoc at 390223ef ("For private clusters, the eks-auth endpoint in AWS PrivateLink is required"); node role AssumeRoleForPodIdentity
+    read: '2026-12-07',
   },
   {
     name: 'aws-ebs-csi-driver',
@@ -248,7 +256,8 @@ const COMPONENTS: ComponentContract[] = [
       source: `https://docs.aws.amazon.com/eks/latest/userguide/ebs-csi.html ("AWS suggests using EKS Pod Identities"); ${POD_ID_TABLE} (Yes from v1.26.0-eksbuild.1)`,
     },
     source: 'https://docs.aws.amazon.com/eks/latest/userguide/ebs-csi.html',
-    read: '2026-11-25',
+    // Re-read 2026-12-07: awsdocs/amazon-eks-user-guide workloads-add-ons-available-eks.adoc at 027430e0 (ebs-csi-controller-sa, AmazonEBSCSIDriverPolicy); the policy's description ("make calls to related services such as EC2"); retreive-iam-info.adoc (Yes, v1.26.0-eksbuild.1)
+    read: '2026-12-07',
   },
   {
     name: 'aws-efs-csi-driver',
@@ -266,7 +275,8 @@ const COMPONENTS: ComponentContract[] = [
       source: `https://docs.aws.amazon.com/eks/latest/userguide/efs-csi.html ("AWS suggests using EKS Pod Identities"); ${POD_ID_TABLE} (Yes from v2.0.5-eksbuild.1)`,
     },
     source: 'https://docs.aws.amazon.com/eks/latest/userguide/efs-csi.html',
-    read: '2026-11-25',
+    // Re-read 2026-12-07: aws-managed-policy AmazonEFSCSIDriverPolicy.html (elasticfilesystem:DescribeAccessPoints/DescribeFileSystems/DescribeMountTargets, ec2:DescribeAvailabilityZones, CreateAccessPoint); workloads-add-ons-available-eks.adoc at 027430e0 (efs-csi-controller-sa); retreive-iam-info.adoc at 1fe584bb (Yes, v2.0.5-eksbuild.1); efs-vpc-endpoints.html (com.amazonaws.region.elasticfilesystem)
+    read: '2026-12-07',
   },
   {
     name: 'aws-mountpoint-s3-csi-driver',
@@ -284,18 +294,23 @@ const COMPONENTS: ComponentContract[] = [
         + 'https://github.com/awslabs/mountpoint-s3-csi-driver says v2 adds EKS Pod Identity support: the sources disagree, IRSA is used)',
     },
     source: 'https://docs.aws.amazon.com/eks/latest/userguide/s3-csi.html',
-    read: '2026-11-25',
+    // Re-read 2026-12-07: awsdocs/amazon-eks-user-guide workloads-add-ons-available-eks.adoc at 027430e0 (s3-csi-driver-sa, "a policy that gives access to S3", AmazonS3FullAccess "grants more permissions than are needed"); retreive-iam-info.adoc (No)
+    read: '2026-12-07',
   },
-  { name: 'snapshot-controller', kind: ComponentKind.EKS_ADDON, description: 'CSI snapshot controller; no AWS call', services: [], source: ADDONS_PAGE, read: '2026-11-25' },
-  { name: 'metrics-server', kind: ComponentKind.EKS_ADDON, description: 'Kubernetes metrics API from kubelets; no AWS call', services: [], source: 'https://docs.aws.amazon.com/eks/latest/userguide/community-addons.html', read: '2026-11-25' },
-  { name: 'eks-node-monitoring-agent', kind: ComponentKind.EKS_ADDON, description: 'Node health monitoring; no AWS call ("no additional permissions")', services: [], source: 'https://docs.aws.amazon.com/eks/latest/userguide/node-health.html', read: '2026-11-25' },
+  // Re-read 2026-12-07: awsdocs/amazon-eks-user-guide workloads-add-ons-available-eks.adoc at 027430e0 ("This add-on doesn't require any permissions")
+  { name: 'snapshot-controller', kind: ComponentKind.EKS_ADDON, description: 'CSI snapshot controller; no AWS call', services: [], source: ADDONS_PAGE, read: '2026-12-07' },
+  // Re-read 2026-12-07: community-addons.adoc at 01385604 (metrics-server: service account, managed IAM policy and custom IAM permissions all "None")
+  { name: 'metrics-server', kind: ComponentKind.EKS_ADDON, description: 'Kubernetes metrics API from kubelets; no AWS call', services: [], source: 'https://docs.aws.amazon.com/eks/latest/userguide/community-addons.html', read: '2026-12-07' },
+  // Re-read 2026-12-07: awsdocs/amazon-eks-user-guide workloads-add-ons-available-eks.adoc at 027430e0 ("This add-on doesn't require additional permissions"); node-health.adoc itself not re-read
+  { name: 'eks-node-monitoring-agent', kind: ComponentKind.EKS_ADDON, description: 'Node health monitoring; no AWS call ("no additional permissions")', services: [], source: 'https://docs.aws.amazon.com/eks/latest/userguide/node-health.html', read: '2026-12-07' },
   {
     name: 'aws-guardduty-agent',
     kind: ComponentKind.EKS_ADDON,
     description: 'GuardDuty Runtime Monitoring agent (authenticates with the instance identity, no role). With GuardDuty\'s automated agent configuration, GuardDuty creates the guardduty-data endpoint itself: declare it (existingEndpointServices) instead of creating a second one',
     services: [{ service: 'guardduty-data', why: 'sending runtime events', source: 'https://docs.aws.amazon.com/guardduty/latest/ug/eksrunmon-prereq-deploy-security-agent.html ("Before you can install the GuardDuty security agent, you must create an Amazon VPC endpoint")' }],
     source: 'https://docs.aws.amazon.com/guardduty/latest/ug/runtime-monitoring-agent-connectivity.html',
-    read: '2026-11-25',
+    // Re-read 2026-12-07: awsdocs/amazon-eks-user-guide workloads-add-ons-available-eks.adoc at 027430e0 ("This add-on doesn't require any permissions"); eksrunmon-prereq-deploy-security-agent.html ("you must create an Amazon VPC endpoint", com.amazonaws.us-east-1.guardduty-data); runtime-monitoring-agent-connectivity.html ("Automated agent configuration - GuardDuty establishes connectivity automatically")
+    read: '2026-12-07',
   },
   {
     name: 'amazon-cloudwatch-observability',
@@ -313,7 +328,8 @@ const COMPONENTS: ComponentContract[] = [
       source: `${ADDONS_PAGE} ("AWSXrayWriteOnlyAccess and CloudWatchAgentServerPolicy"); https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-setup-EKS-addon.html ("version 3.1.0 or later ... EKS Pod Identity")`,
     },
     source: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-setup-EKS-addon.html',
-    read: '2026-11-25',
+    // Re-read 2026-12-07: awsdocs/amazon-eks-user-guide workloads-add-ons-available-eks.adoc at 027430e0 (cloudwatch-agent in amazon-cloudwatch, AWSXrayWriteOnlyAccess and CloudWatchAgentServerPolicy); Container-Insights-setup-EKS-addon.html ("If you use version 3.1.0 or later of the add-on, you can use EKS Pod Identity"; CloudWatch agent for metrics, Fluent Bit for container logs). The Pod Identity table of retreive-iam-info.adoc (updated 2024-10-28) says No: the CloudWatch page is later and is followed
+    read: '2026-12-07',
   },
   {
     name: 'adot',
@@ -321,7 +337,8 @@ const COMPONENTS: ComponentContract[] = [
     description: 'AWS Distro for OpenTelemetry operator (needs cert-manager). Its opt-in collectors need endpoints by exporter: aps-workspaces (Prometheus), xray (traces), logs (container logs, EMF), each with its own role',
     services: [],
     source: `${ADDONS_PAGE} ("only requires IAM permissions if you're using one of the preconfigured custom resources")`,
-    read: '2026-11-25',
+    // Re-read 2026-12-07: awsdocs/amazon-eks-user-guide workloads-add-ons-available-eks.adoc at 027430e0 ("only requires IAM permissions if you're using one of the preconfigured custom resources"; needs cert-manager)
+    read: '2026-12-07',
   },
   {
     name: 'aws-load-balancer-controller',
@@ -339,6 +356,9 @@ const COMPONENTS: ComponentContract[] = [
       managedPolicies: [],
       policy: 'the controller\'s iam_policy.json for its version (aws-cdk-lib ships it with aws-eks-v2 AlbControllerVersion)',
       // Pod Identity is not in the official installation docs: IRSA, as they show.
+      // Re-read 2026-12-07, not re-dated: docs/deploy/installation.md at 225f4456 (v3.5.0-8; since 99676e05, 2025-11-24) has "Option B:
+      // Recommended, Pod Identity" beside IRSA (Option A): podIdentity should be true. Left for the lead: the contract table in docs/ and
+      // the load-balancer-controller.ts comment change with it (the construct keeps IRSA, which the guide still documents).
       podIdentity: false,
       source: 'https://docs.aws.amazon.com/eks/latest/userguide/lbc-helm.html (IRSA service account aws-load-balancer-controller in kube-system)',
     },
@@ -369,7 +389,8 @@ const COMPONENTS: ComponentContract[] = [
         why: 'the controller calls WAFv2 and times out when the node subnets reach neither a wafv2 endpoint nor the internet',
         source: `${EKS_PRIVATE} ("set enable-shield, enable-waf, and enable-wafv2 to false"); ${LBC_VALUES} (enableWafv2)`,
       },
-      { path: 'clusterName', why: 'the controller does not start without it', source: `${LBC_VALUES} ("A non-empty value is required")` },
+      // Re-read 2026-12-07 in kubernetes-sigs/aws-load-balancer-controller at 225f4456 (v3.5.0-8): values.yaml "A non-empty value is required".
+      { path: 'clusterName', read: '2026-12-07', why: 'the controller does not start without it', source: `${LBC_VALUES} ("A non-empty value is required")` },
     ],
     source: EKS_PRIVATE,
     read: '2026-11-25',
@@ -409,7 +430,10 @@ const COMPONENTS: ComponentContract[] = [
       { path: 'settings.clusterName', why: 'Karpenter does not start without it', source: `${KARPENTER_CHART} (settings.clusterName)` },
     ],
     source: KARPENTER_START,
-    read: '2026-11-25',
+    // Re-read 2026-12-07 in aws/karpenter-provider-aws at 1d927085 (2026-08-21): getting-started _index.md "Private Clusters"
+    // (ec2, ecr.api, ecr.dkr, s3, sts, ssm, sqs "if using interruption handling", eks), step02-create-cluster.sh
+    // (podIdentityAssociations, serviceAccountName: karpenter), charts/karpenter/README.md (settings.clusterName, clusterEndpoint).
+    read: '2026-12-07',
   },
   {
     name: 'cluster-autoscaler',
@@ -432,7 +456,8 @@ const COMPONENTS: ComponentContract[] = [
       { path: 'awsRegion', value: '{region}', why: 'the chart defaults to us-east-1, whose endpoints the VPC does not have', source: `${CA_README} (awsRegion, default "us-east-1")` },
     ],
     source: EKS_PRIVATE,
-    read: '2026-11-25',
+    // Re-read 2026-12-07: the private-clusters copies (endpoint-catalogue.ts) ("--aws-use-static-instance-list=true"; "the AWS STS VPC endpoint and autoscaling VPC endpoint"); kubernetes/autoscaler charts/cluster-autoscaler/README.md at 00648424 (awsRegion default "us-east-1", extraArgs, rbac.serviceAccount.annotations eks.amazonaws.com/role-arn)
+    read: '2026-12-07',
   },
   {
     name: 'external-dns',
@@ -450,6 +475,43 @@ const COMPONENTS: ComponentContract[] = [
     },
     source: 'https://github.com/kubernetes-sigs/external-dns/blob/master/docs/tutorials/aws.md',
     read: '2026-11-25',
+  },
+];
+
+/** A range of a component's releases with a known defect in a private cluster, and the first release without it. */
+export interface ComponentVersionDefect {
+  /** The component (a contract's name). */
+  readonly component: string;
+  /** The first release with the defect. */
+  readonly from: string;
+  /** The first release without it (every later release holds the fix). */
+  readonly fixedIn: string;
+  /** What goes wrong. */
+  readonly why: string;
+  /** Where the range comes from (repository, path and line at a tag, or the issue). */
+  readonly source: string;
+  /** The day the source was read (YYYY-MM-DD). */
+  readonly read: string;
+}
+
+/**
+ * Karpenter from 1.7.2 garbage-collects instance profiles through IAM before it removes an EC2NodeClass's finalizer
+ * (karpenter-provider-aws#8609); an isolated VPC has no IAM endpoint, so the NodeClass is never deleted. The fix
+ * (#8617, `isolatedVPC` skips the cleanup) is commit db9076ae3 on main, first tagged v1.9.0, and its cherry-pick
+ * 9a5d821ec (#8749) on the 1.8 branch, first tagged v1.8.3 and in every tag to v1.8.8 (`git tag --contains 9a5d821ec`).
+ * No 1.7 patch holds it: v1.7.4 to v1.7.6 (the last, 2026-07-15) have no `IsolatedVPC` check in
+ * pkg/controllers/nodeclass/controller.go. So the defect spans >= 1.7.2 and < 1.8.3.
+ */
+const VERSION_DEFECTS: ComponentVersionDefect[] = [
+  {
+    component: 'karpenter',
+    from: '1.7.2',
+    fixedIn: '1.8.3',
+    why: 'calls IAM before it removes an EC2NodeClass\'s finalizer, and IAM is not reachable from an isolated VPC',
+    source: 'https://github.com/aws/karpenter-provider-aws/issues/8609; https://github.com/aws/karpenter-provider-aws/pull/8749 (commit 9a5d821ec, '
+      + 'tags v1.8.3 to v1.8.8); https://github.com/aws/karpenter-provider-aws/blob/v1.8.3/pkg/controllers/nodeclass/controller.go#L196-L197 '
+      + '("Instance profile cleanup should be skipped in isolated VPCs"), absent at v1.7.6 and v1.8.2',
+    read: '2026-12-07',
   },
 ];
 
@@ -495,6 +557,11 @@ export class ComponentContracts {
     const c = ComponentContracts.describe(name);
     if (!c) throw new Error(`no contract named ${name}`);
     return c.services.filter(s => s.when === undefined || conditions.includes(s.when));
+  }
+
+  /** The releases of a component with a known defect in a private cluster (every component when no name is given). */
+  public static versionDefects(name?: string): ComponentVersionDefect[] {
+    return VERSION_DEFECTS.filter(d => name === undefined || d.component === name).map(d => ({ ...d }));
   }
 
   private constructor() {}

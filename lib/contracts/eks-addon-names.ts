@@ -29,3 +29,20 @@ export function unknownAddonName(name: string): { closest: string } | undefined 
   const closest = byPrefix ?? [...EKS_ADDON_NAMES].sort((x, y) => editDistance(name, x) - editDistance(name, y))[0];
   return { closest };
 }
+
+/**
+ * How EKS writes the versions of its add-ons: `v<major>.<minor>.<patch>-eksbuild.<build>` (`v1.11.1-eksbuild.9`), as
+ * `aws eks describe-addon-versions` lists them (https://docs.aws.amazon.com/eks/latest/APIReference/API_DescribeAddonVersions.html,
+ * `addonVersion`; the version tables of https://docs.aws.amazon.com/eks/latest/userguide/workloads-add-ons-available-eks.html),
+ * read 2026-12-07. Only a version that names an EKS build (`eksbuild`) is judged: other publishers' versions may
+ * take other shapes.
+ */
+const EKS_BUILD_VERSION = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
+
+/** The problem with an add-on version that names an EKS build but is not written as EKS writes it, and the likely intent. */
+export function addonVersionProblem(version: string): { readonly problem: string; readonly suggestion?: string } | undefined {
+  if (!/eksbuild/i.test(version) || EKS_BUILD_VERSION.test(version)) return undefined;
+  const m = /^\s*v?(\d+)\.(\d+)\.(\d+)\s*-?\s*eksbuild\s*[.-]?\s*(\d+)\s*$/i.exec(version);
+  const suggestion = m ? `v${m[1]}.${m[2]}.${m[3]}-eksbuild.${m[4]}` : undefined;
+  return { problem: `"${version}" is not an EKS add-on version (EKS writes them v<major>.<minor>.<patch>-eksbuild.<build>, such as v1.11.1-eksbuild.9)`, suggestion };
+}

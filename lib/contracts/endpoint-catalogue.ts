@@ -142,28 +142,45 @@ const CDK_LIST = 'aws-cdk-lib aws-ec2/lib/vpc-endpoint InterfaceVpcEndpointAwsSe
 const CDK_VERSION = '2.276.0';
 
 const POLICY_FACTS: EndpointPolicyFact[] = [
-  { service: 'ec2', takesPolicy: true, source: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/interface-vpc-endpoints.html', read: '2026-11-25' },
+  // Re-read 2026-12-07: "Create an endpoint policy ... attach a custom endpoint policy to the interface endpoint".
+  { service: 'ec2', takesPolicy: true, source: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/interface-vpc-endpoints.html', read: '2026-12-07' },
   // The EKS guide has said both "VPC endpoint policies are not supported for Amazon EKS" and, later, "use VPC endpoint
   // policies to control access to Amazon EKS through the interface endpoint" (read 2026-12-05): the later page is followed.
   { service: 'eks', takesPolicy: true, source: `${EKS_ENDPOINTS} ("use VPC endpoint policies to control access to Amazon EKS through the interface endpoint")`, read: '2026-12-05' },
   { service: 'oidc-eks', takesPolicy: false, source: `${EKS_ENDPOINTS} ("This endpoint does not support VPC endpoint policies ... accepts only the default full-access policy")`, read: '2026-12-05' },
   { service: 'eks-capabilities', takesPolicy: false, source: `${ARGOCD_PRIVATE} ("AWS doesn't currently support VPC endpoint policies for the eks-capabilities service endpoint")`, read: '2026-12-05' },
-  { service: 'ecr.api', takesPolicy: true, source: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-vpc-endpoint-policy', read: '2026-11-25' },
-  { service: 'ecr.dkr', takesPolicy: true, source: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-vpc-endpoint-policy', read: '2026-11-25' },
-  { service: 'sts', takesPolicy: true, source: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sts_vpc_endpoint_policies.html', read: '2026-11-25' },
-  { service: 'ssm', takesPolicy: true, source: 'https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html#sysman-endpoint-policies', read: '2026-11-25' },
-  { service: 'ssmmessages', takesPolicy: true, source: 'https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html#sysman-endpoint-policies (Systems Manager endpoints)', read: '2026-11-25' },
-  { service: 'ec2messages', takesPolicy: true, source: 'https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html#sysman-endpoint-policies (Systems Manager endpoints)', read: '2026-11-25' },
-  { service: 'lambda', takesPolicy: true, source: 'https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc-endpoints.html#vpc-endpoint-policy', read: '2026-11-25' },
-  { service: 'logs', takesPolicy: true, source: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch-logs-and-interface-VPC.html', read: '2026-11-25' },
-  { service: 'kms', takesPolicy: true, source: 'https://docs.aws.amazon.com/kms/latest/developerguide/security-iam.html', read: '2026-11-25' },
-  { service: 'elasticloadbalancing', takesPolicy: true, source: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/load-balancer-vpc-endpoints.html', read: '2026-11-25' },
-  { service: 'sqs', takesPolicy: true, source: 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-internetwork-traffic-privacy.html', read: '2026-11-25' },
-  { service: 'autoscaling', takesPolicy: true, source: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-vpc-endpoints.html', read: '2026-11-25' },
-  { service: 'elasticfilesystem', takesPolicy: true, source: 'https://docs.aws.amazon.com/efs/latest/ug/efs-vpc-endpoints.html', read: '2026-11-25' },
-  { service: 'monitoring', takesPolicy: true, source: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-interface-VPC.html', read: '2026-11-25' },
-  { service: 'guardduty-data', takesPolicy: true, source: 'https://docs.aws.amazon.com/guardduty/latest/ug/eksrunmon-prereq-deploy-security-agent.html', read: '2026-11-25' },
-  { service: 'xray', takesPolicy: true, source: 'https://docs.aws.amazon.com/xray/latest/devguide/xray-security-vpc-endpoint.html', read: '2026-11-25' },
+  // Re-read 2026-12-07: awsdocs/amazon-ecr-user-guide doc_source/vpc-endpoints.md at 1e8d7c3f, "Create an endpoint policy for your Amazon ECR VPC endpoints" ("attaching it to both of the Amazon ECR VPC endpoints").
+  { service: 'ecr.api', takesPolicy: true, source: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-vpc-endpoint-policy', read: '2026-12-07' },
+  // Re-read 2026-12-07: awsdocs/amazon-ecr-user-guide doc_source/vpc-endpoints.md at 1e8d7c3f, "Create an endpoint policy for your Amazon ECR VPC endpoints" ("attaching it to both of the Amazon ECR VPC endpoints").
+  { service: 'ecr.dkr', takesPolicy: true, source: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-vpc-endpoint-policy', read: '2026-12-07' },
+  // Re-read 2026-12-07: "When you create an interface VPC endpoint for AWS STS, you can attach an endpoint policy".
+  { service: 'sts', takesPolicy: true, source: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sts_vpc_endpoint_policies.html', read: '2026-12-07' },
+  // Re-read 2026-12-07: awsdocs/aws-systems-manager-user-guide setup-create-vpc.md (stored copy with the sysman-endpoint-policies anchor), "Create an interface VPC endpoint policy ... for VPC interface endpoints for AWS Systems Manager".
+  { service: 'ssm', takesPolicy: true, source: 'https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html#sysman-endpoint-policies', read: '2026-12-07' },
+  // Re-read 2026-12-07: awsdocs/aws-systems-manager-user-guide setup-create-vpc.md (stored copy with the sysman-endpoint-policies anchor), "Create an interface VPC endpoint policy ... for VPC interface endpoints for AWS Systems Manager".
+  { service: 'ssmmessages', takesPolicy: true, source: 'https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html#sysman-endpoint-policies (Systems Manager endpoints)', read: '2026-12-07' },
+  // Re-read 2026-12-07: awsdocs/aws-systems-manager-user-guide setup-create-vpc.md (stored copy with the sysman-endpoint-policies anchor), "Create an interface VPC endpoint policy ... for VPC interface endpoints for AWS Systems Manager".
+  { service: 'ec2messages', takesPolicy: true, source: 'https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html#sysman-endpoint-policies (Systems Manager endpoints)', read: '2026-12-07' },
+  // Re-read 2026-12-07: "Creating an interface endpoint policy for Lambda".
+  { service: 'lambda', takesPolicy: true, source: 'https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc-endpoints.html#vpc-endpoint-policy', read: '2026-12-07' },
+  // Re-read 2026-12-07: awsdocs/amazon-cloudwatch-logs-user-guide doc_source/cloudwatch-logs-and-interface-VPC.md at f7d74a66, "Controlling Access to Your CloudWatch Logs VPC Endpoint".
+  { service: 'logs', takesPolicy: true, source: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch-logs-and-interface-VPC.html', read: '2026-12-07' },
+  // Re-read 2026-12-07: security-iam.html: "You can also use VPC endpoint policies to determine which principals can access your AWS KMS endpoint".
+  { service: 'kms', takesPolicy: true, source: 'https://docs.aws.amazon.com/kms/latest/developerguide/security-iam.html', read: '2026-12-07' },
+  // Re-read 2026-12-07: "Create a VPC endpoint policy for ELB".
+  { service: 'elasticloadbalancing', takesPolicy: true, source: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/load-balancer-vpc-endpoints.html', read: '2026-12-07' },
+  // Re-read 2026-12-07: "working with VPC endpoints and creating VPC endpoint policies".
+  { service: 'sqs', takesPolicy: true, source: 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-internetwork-traffic-privacy.html', read: '2026-12-07' },
+  // Re-read 2026-12-07: "Create a VPC endpoint policy ... to control access to the Amazon EC2 Auto Scaling API".
+  { service: 'autoscaling', takesPolicy: true, source: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-vpc-endpoints.html', read: '2026-12-07' },
+  // Re-read 2026-12-07: "Creating a VPC endpoint policy for Amazon EFS".
+  { service: 'elasticfilesystem', takesPolicy: true, source: 'https://docs.aws.amazon.com/efs/latest/ug/efs-vpc-endpoints.html', read: '2026-12-07' },
+  // Re-read 2026-12-07: awsdocs/amazon-cloudwatch-user-guide doc_source/cloudwatch-and-interface-VPC.md at 20a560c1, "Controlling access to your CloudWatch VPC endpoint".
+  { service: 'monitoring', takesPolicy: true, source: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-interface-VPC.html', read: '2026-12-07' },
+  // Re-read 2026-12-07: "Add the following policy to restrict VPC endpoint usage to specified account only".
+  { service: 'guardduty-data', takesPolicy: true, source: 'https://docs.aws.amazon.com/guardduty/latest/ug/eksrunmon-prereq-deploy-security-agent.html', read: '2026-12-07' },
+  // Re-read 2026-12-07: awsdocs/aws-xray-developer-guide doc-source/xray-security-vpc-endpoint.md at ba244165, "Controlling access to your X-Ray VPC endpoint".
+  { service: 'xray', takesPolicy: true, source: 'https://docs.aws.amazon.com/xray/latest/devguide/xray-security-vpc-endpoint.html', read: '2026-12-07' },
 ];
 
 const LBC_PROVIDER = 'https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/main/pkg/aws/provider/default_aws_clients_provider.go';
@@ -228,6 +245,9 @@ const CLAIMS: EndpointClaim[] = [
     awsCdkLib: AwsCdkListing.GLOBAL,
     awsCdkLibVersion: CDK_VERSION,
   },
+  // Re-read 2026-12-07, not re-dated: the stored copies of the private-clusters page have no Route 53 row in their endpoint table, and
+  // the later one says "Route53 does not support AWS PrivateLink. You cannot manage Route53 DNS records from a private Amazon EKS cluster"
+  // (external-dns). The page version with com.amazonaws.route53 in its table is not in the stored corpus: the sources disagree.
   {
     service: 'route53',
     hasInterfaceEndpoint: true,
@@ -259,6 +279,11 @@ const CLAIMS: EndpointClaim[] = [
   })),
 ];
 
+/*
+ * "The private-clusters copies" in the 2026-12-07 re-read notes below: the stored copies of https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html
+ * read that day, awsdocs/amazon-eks-user-guide latest/ug/clusters/private-clusters.adoc at 2ef9e386 and a later Markdown copy of the page whose
+ * endpoint table has the eks-auth and eks rows. Neither has a Route 53 row (see the route53 claim).
+ */
 const CATALOGUE: EndpointServiceInfo[] = [
   {
     name: 'ec2',
@@ -266,7 +291,8 @@ const CATALOGUE: EndpointServiceInfo[] = [
     usedBy: 'kubelet and the AWS cloud provider (DescribeInstances at node registration), the VPC CNI plugin (ENIs and IP addresses)',
     createdWhen: NODE_JOIN,
     source: 'https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html (VPC endpoints table)',
-    read: '2026-11-25',
+    // Re-read 2026-12-07: the private-clusters copies: table row "Amazon EC2 | com.amazonaws.region-code.ec2"
+    read: '2026-12-07',
   },
   {
     name: 'ecr.api',
@@ -274,7 +300,8 @@ const CATALOGUE: EndpointServiceInfo[] = [
     usedBy: 'the ECR credential provider (GetAuthorizationToken) before any image pull, including the pause/sandbox image',
     createdWhen: NODE_JOIN,
     source: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html (Amazon ECR VPC endpoints; S3 gateway endpoint for image layers)',
-    read: '2026-11-25',
+    // Re-read 2026-12-07: ECR vpc-endpoints page (stored copy: ecr.dkr and ecr.api endpoints "as well as the Amazon S3 gateway endpoint"); the private-clusters copies: ECR row
+    read: '2026-12-07',
   },
   {
     name: 'ecr.dkr',
@@ -282,7 +309,8 @@ const CATALOGUE: EndpointServiceInfo[] = [
     usedBy: 'containerd pulling image manifests from ECR (the EKS add-on images: vpc-cni, kube-proxy, coredns, pause)',
     createdWhen: NODE_JOIN,
     source: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html (Amazon ECR VPC endpoints; S3 gateway endpoint for image layers)',
-    read: '2026-11-25',
+    // Re-read 2026-12-07: ECR vpc-endpoints page (stored copy: ecr.dkr and ecr.api endpoints "as well as the Amazon S3 gateway endpoint"); the private-clusters copies: ECR row
+    read: '2026-12-07',
   },
   {
     name: 's3',
@@ -290,7 +318,8 @@ const CATALOGUE: EndpointServiceInfo[] = [
     usedBy: 'containerd downloading ECR image layers (stored in S3); the bastion fetching kubectl from the CDK asset bucket',
     createdWhen: NODE_JOIN + ' (gateway endpoint on the node subnets\' route tables)',
     source: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html (Amazon ECR VPC endpoints; S3 gateway endpoint for image layers)',
-    read: '2026-11-25',
+    // Re-read 2026-12-07: ECR vpc-endpoints page (stored copy: "the Amazon S3 gateway endpoint"); the private-clusters copies: ECR row (ecr.api, ecr.dkr and s3)
+    read: '2026-12-07',
   },
   {
     name: 'ssm',
@@ -298,7 +327,8 @@ const CATALOGUE: EndpointServiceInfo[] = [
     usedBy: 'the SSM agent on the bastion (registration as a managed instance, Session Manager)',
     createdWhen: 'the bastion uses SSM access (the default)',
     source: 'https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html (VPC endpoints for Systems Manager)',
-    read: '2026-11-25',
+    // Re-read 2026-12-07: Systems Manager setup-create-vpc page (stored copy, "create VPC endpoints": ssm, ssmmessages, ec2messages); the private-clusters copies: SSM row
+    read: '2026-12-07',
   },
   {
     name: 'ssmmessages',
@@ -306,7 +336,8 @@ const CATALOGUE: EndpointServiceInfo[] = [
     usedBy: 'Session Manager\'s session channels to the bastion; SSM Agent 3.3.40.0 and later also receive commands through it',
     createdWhen: 'the bastion uses SSM access (the default)',
     source: `${SSM_MESSAGES} ("This endpoint is required to create and delete session channels with the Session Manager service")`,
-    read: '2026-11-25',
+    // Re-read 2026-12-07: systems-manager-setting-up-messageAPIs page (stored copy: ssmmessages "is required to create and delete session channels with the Session Manager service")
+    read: '2026-12-07',
   },
   {
     name: 'ec2messages',
@@ -315,7 +346,8 @@ const CATALOGUE: EndpointServiceInfo[] = [
     createdWhen: 'the bastion uses SSM access with a `machineImage` of yours (its agent version is unknown); not for the default Amazon Linux 2023 image',
     source: `${SSM_MESSAGES} ("If connectivity isn't allowed, SSM Agent receives Command documents through the Amazon Message Delivery Service"); `
       + 'agent 3.3.40.0 release notes, https://github.com/aws/amazon-ssm-agent/blob/mainline/RELEASENOTES.md ("switch off ec2messages when ssmmessages connected successfully")',
-    read: '2026-11-25',
+    // Re-read 2026-12-07: systems-manager-setting-up-messageAPIs page (stored copy: Command documents through the Message Delivery Service when ssmmessages is not allowed); amazon-ssm-agent RELEASENOTES 3.3.40.0 (2024-02-07, "switch off ec2messages when ssmmessages connected successfully"), two stored copies
+    read: '2026-12-07',
   },
   {
     name: 'sts',
@@ -323,7 +355,8 @@ const CATALOGUE: EndpointServiceInfo[] = [
     usedBy: 'pods using IAM roles for service accounts (AssumeRoleWithWebIdentity); SDKs must use the regional STS endpoint',
     createdWhen: 'IRSA is used',
     source: `${EKS_PRIVATE} ("required when using IAM roles for service accounts")`,
-    read: '2026-11-25',
+    // Re-read 2026-12-07: the private-clusters copies: "AWS Security Token Service (required when using IAM roles for service accounts)"
+    read: '2026-12-07',
   },
   {
     name: 'eks-auth',
@@ -331,7 +364,8 @@ const CATALOGUE: EndpointServiceInfo[] = [
     usedBy: 'the EKS Pod Identity agent (AssumeRoleForPodIdentity)',
     createdWhen: 'EKS Pod Identity is used',
     source: `${EKS_PRIVATE} ("required when using Pod Identity associations")`,
-    read: '2026-11-25',
+    // Re-read 2026-12-07: the private-clusters copies: "Amazon EKS Auth (required when using Pod Identity associations)"; the stored interface-endpoint page at 2d5965b6 (eks-auth in ap-southeast-5)
+    read: '2026-12-07',
     // Not in `unavailableIn` where the EKS API is: the interface-endpoint page names eks-auth apart (read 2026-12-05).
     availability: `${EKS_ENDPOINTS} ("AWS PrivateLink support for eks-auth (EKS Pod Identity) is available in the Asia Pacific (Malaysia) `
       + '(ap-southeast-5) region"), read 2026-12-05',
@@ -346,8 +380,9 @@ const CATALOGUE: EndpointServiceInfo[] = [
     unavailableInSource: 'https://docs.aws.amazon.com/eks/latest/userguide/vpc-interface-endpoints.html ("AWS PrivateLink for the EKS API is not '
       + 'available in Asia Pacific (Malaysia) (ap-southeast-5), Asia Pacific (Thailand) (ap-southeast-7), Mexico (Central) (mx-central-1), and '
       + 'Asia Pacific (Taipei) (ap-east-2) regions"), read 2026-11-25 from awsdocs/amazon-eks-user-guide latest/ug/security/vpc-interface-endpoints.adoc '
-      + `and again 2026-12-05 (${EKS_ENDPOINTS_COPY}): the same four regions`,
-    read: '2026-11-25',
+      + `and again 2026-12-05 and 2026-12-07 (${EKS_ENDPOINTS_COPY}): the same four regions`,
+    // Re-read 2026-12-07: vpc-interface-endpoints.adoc at 2d5965b6 (the same four regions without PrivateLink for the EKS API); aws-cdk custom-resource-handlers aws-eks-v2/kubectl-handler/apply/__init__.py at 2efc2784 (runs `aws eks update-kubeconfig`)
+    read: '2026-12-07',
   },
   {
     name: 'oidc-eks',
@@ -383,7 +418,7 @@ const CATALOGUE: EndpointServiceInfo[] = [
     name: 'eks-capabilities',
     kind: EndpointKind.INTERFACE,
     usedBy: 'private access to a managed Argo CD capability\'s endpoint (its UI and API), named in the capability\'s networkAccess.vpceIds',
-    createdWhen: 'on request (`additionalEndpoints`); takes no endpoint policy',
+    createdWhen: 'with `addArgoCd` or `ArgoCdCapability` (`uiAccess.allowedCidrs`; its security group admits only those, on 443), or on request (`additionalEndpoints`); takes no endpoint policy',
     // Not on the interface-endpoint page (stored copy of 2026-12-05): the Argo CD private access page names it.
     source: `${ARGOCD_PRIVATE} ("You create a VPC endpoint for the com.amazonaws.region-code.eks-capabilities service"; "AWS doesn't currently `
       + 'support VPC endpoint policies for the eks-capabilities service endpoint"); not listed on the interface-endpoint page '
@@ -396,7 +431,8 @@ const CATALOGUE: EndpointServiceInfo[] = [
     usedBy: 'the kubectl provider\'s framework function, which invokes the kubectl handler (lambda:InvokeFunction) from the VPC',
     createdWhen: 'the kubectl handler is created with private API access',
     source: 'https://github.com/aws/aws-cdk/blob/main/packages/aws-cdk-lib/custom-resources/lib/provider-framework/runtime/outbound.ts (invokeFunction)',
-    read: '2026-11-25',
+    // Re-read 2026-12-07: aws-cdk custom-resources/lib/provider-framework/runtime/outbound.ts at 074a4e22 (defaultInvokeFunction: lambda.invoke)
+    read: '2026-12-07',
   },
   {
     name: 'logs',
@@ -404,7 +440,8 @@ const CATALOGUE: EndpointServiceInfo[] = [
     usedBy: 'Fluent Bit / CloudWatch agent shipping logs from the nodes',
     createdWhen: 'log shipping is declared (`features: { logShipping: true }`); on request (`additionalEndpoints`)',
     source: `${EKS_PRIVATE} ("com.amazonaws.region-code.logs")`,
-    read: '2026-11-25',
+    // Re-read 2026-12-07: the private-clusters copies: "Amazon CloudWatch Logs | com.amazonaws.region-code.logs"
+    read: '2026-12-07',
   },
   {
     name: 'elasticloadbalancing',
@@ -412,7 +449,8 @@ const CATALOGUE: EndpointServiceInfo[] = [
     usedBy: 'the AWS Load Balancer Controller',
     createdWhen: 'on request (`additionalEndpoints`)',
     source: `${EKS_PRIVATE} ("com.amazonaws.region-code.elasticloadbalancing")`,
-    read: '2026-11-25',
+    // Re-read 2026-12-07: the private-clusters copies: "Application Load Balancers and Network Load Balancers | com.amazonaws.region-code.elasticloadbalancing"
+    read: '2026-12-07',
   },
   {
     name: 'autoscaling',
@@ -420,7 +458,8 @@ const CATALOGUE: EndpointServiceInfo[] = [
     usedBy: 'the Cluster Autoscaler',
     createdWhen: 'on request (`additionalEndpoints`)',
     source: `${EKS_PRIVATE} (Cluster Autoscaler: "must also include the AWS STS VPC endpoint and autoscaling VPC endpoint")`,
-    read: '2026-11-25',
+    // Re-read 2026-12-07: the private-clusters copies: "The worker node VPC must also include the AWS STS VPC endpoint and autoscaling VPC endpoint"
+    read: '2026-12-07',
   },
   {
     name: 'kms',
@@ -428,7 +467,8 @@ const CATALOGUE: EndpointServiceInfo[] = [
     usedBy: 'workloads that call KMS themselves (Encrypt, Decrypt, GenerateDataKey with the AWS SDK)',
     createdWhen: 'on request (`additionalEndpoints`)',
     source: 'https://docs.aws.amazon.com/kms/latest/developerguide/kms-vpc-endpoint.html',
-    read: '2026-11-25',
+    // Re-read 2026-12-07: kms developer guide security-iam.html ("you can create an interface VPC endpoint to AWS KMS") and vpce-connect.html (stored copies); kms-vpc-endpoint.html itself is not in the stored corpus
+    read: '2026-12-07',
   },
 ];
 

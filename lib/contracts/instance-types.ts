@@ -47,7 +47,7 @@ export function checkInstanceTypeName(name: string): InstanceTypeVerdict {
   const m = /^([a-z0-9-]+)\.([a-z0-9-]+)$/.exec(name);
   if (!m) {
     const parts = name.toLowerCase().replace(/\s+/g, '').split(/[._-]/);
-    const guess = parts.length >= 2 ? `${closest(parts[0], KNOWN_INSTANCE_FAMILIES)}.${closest(parts.slice(1).join('-'), KNOWN_INSTANCE_SIZES)}` : undefined;
+    const guess = parts.length >= 2 ? `${closest(parts[0], KNOWN_INSTANCE_FAMILIES)}.${closest(parts.slice(1).join('-'), KNOWN_INSTANCE_SIZES)}` : joinedGuess(parts[0]);
     return { verdict: 'error', suggestion: guess && checkInstanceTypeName(guess).verdict === 'ok' ? guess : undefined };
   }
   const [, family, size] = m;
@@ -57,6 +57,19 @@ export function checkInstanceTypeName(name: string): InstanceTypeVerdict {
   const suggestion = `${familyKnown ? family : closest(family, KNOWN_INSTANCE_FAMILIES)}.${sizeKnown ? size : closest(size, KNOWN_INSTANCE_SIZES)}`;
   if (!sizeKnown && !INSTANCE_SIZE_SHAPE.test(size)) return { verdict: 'error', suggestion };
   return { verdict: 'warn', suggestion: suggestion !== name ? suggestion : undefined };
+}
+
+/**
+ * For a name written without its period (`m5large`, `t3medium`): a known family followed by a known size, the
+ * longest family first (`m5dn` before `m5`); undefined when no split gives one.
+ */
+function joinedGuess(word: string): string | undefined {
+  const families = [...KNOWN_INSTANCE_FAMILIES].filter(f => word.startsWith(f)).sort((a, b) => b.length - a.length);
+  for (const f of families) {
+    const size = word.slice(f.length);
+    if (KNOWN_INSTANCE_SIZES.has(size)) return `${f}.${size}`;
+  }
+  return undefined;
 }
 
 /** The known name nearest to `word` (edit distance; ties: the first in aws-cdk-lib's order). */

@@ -196,7 +196,7 @@ export const ACKNOWLEDGEMENTS = {
   albClusterTagged: [
     {
       ids: ['AwsSolutions::AwsSolutions-IAM5[{finding}]'],
-      reason: 'Every statement here requires the tag elbv2.k8s.aws/cluster with this cluster\'s name, on the resource changed or in the create request (upstream only requires the tag to exist), in this account and region: the controller creates and changes only load balancers, target groups and security groups of this cluster.',
+      reason: 'Every statement here requires the tag elbv2.k8s.aws/cluster with this cluster\'s name, on the resource changed or in the create request (upstream only requires the tag to exist), in this account and region: the controller creates and changes only load balancers, listeners, rules, target groups (and their targets) and security groups of this cluster; listeners and rules are tagged by the controller\'s ListenerRulesTagging gate, on by default from v2.3.1.',
     },
   ],
   albVpcScoped: [
@@ -208,7 +208,7 @@ export const ACKNOWLEDGEMENTS = {
   albAccountRegion: [
     {
       ids: ['AwsSolutions::AwsSolutions-IAM5[{finding}]'],
-      reason: 'Listener, rule and target registration changes on load balancers of this account in this region (ARNs with the account and region), or on * with aws:RequestedRegion where the action takes no resource (SetWebAcl); listeners and rules carry no cluster tag a condition could require.',
+      reason: 'Changes on load balancers of this account in this region (ARNs with the account and region) that no tag condition can pin: rule priorities (SetRulePriorities, for which the Service Authorization Reference lists no condition key), targets of untagged target groups when untaggedTargetGroups is set, listener and rule changes when the ListenerRulesTagging gate is turned off in the values; or on * with aws:RequestedRegion where the action takes no resource (SetWebAcl).',
     },
   ],
   albServiceLinkedRole: [
@@ -221,7 +221,7 @@ export const ACKNOWLEDGEMENTS = {
   karpenterNodeLifecycle: [
     {
       ids: ['AwsSolutions::AwsSolutions-IAM5[{finding}]'],
-      reason: 'Launches only into this cluster\'s node subnets and security group, with IMDSv2 required and public IPs denied; what it creates, tags and deletes (instances, volumes, interfaces, fleets, launch templates) must carry eks:eks-cluster-name with this cluster\'s name and a karpenter.sh/nodepool tag. AMIs, snapshots, capacity reservations and placement groups are any: node classes select them at run time.',
+      reason: 'Launches only into this cluster\'s node subnets and security group, with IMDSv2 required and public IPs denied; what it creates, tags and deletes (instances, volumes, interfaces, fleets, launch templates) must carry eks:eks-cluster-name with this cluster\'s name and a karpenter.sh/nodepool tag. AMIs only Amazon\'s (ec2:Owner amazon: the al2023 alias resolves to them); snapshots, capacity reservations and placement groups are any: node classes select them at run time.',
     },
   ],
   karpenterResourceDiscovery: [
@@ -237,7 +237,7 @@ export const ACKNOWLEDGEMENTS = {
       reason: 'Interruption notices are only useful within minutes: the queue keeps them 5 minutes, as Karpenter\'s template does, and a dead-letter queue would hold stale notices nobody acts on.',
     },
   ],
-  /** aws-cdk-lib's CfnJson provider function (IRSA trust conditions whose keys hold the OIDC issuer, a token). */
+  /** aws-cdk-lib's CfnJson provider function (IRSA trust conditions whose keys hold the OIDC issuer, a token): every IRSA role, `irsaRole` in iam.ts. */
   cfnJsonProvider: [
     {
       ids: ['cdk-validator-cfnguard::lambda_inside_vpc_check'],
@@ -263,7 +263,7 @@ export const ACKNOWLEDGEMENTS = {
     },
     {
       ids: ['NIST.800.53.R5::NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security::HIPAA.Security-LambdaDLQ'],
-      reason: 'CloudFormation invokes the probes synchronously as custom resources: a failure fails the stack with the probe\'s reason, so no event waits to be retried and a dead-letter queue would stay empty.',
+      reason: 'CloudFormation invokes the probes asynchronously (Lambda guide, services-cloudformation.html: "invokes your Lambda function asynchronously with an event that includes a callback URL"; aws-cdk #5873) and waits for their answer at that URL: each probe answers every request, failures included, with its reason. An event Lambda gives up on (a crash or timeout, after its retries) fails the custom resource at its service timeout; a dead-letter queue would only keep a request whose response URL nothing replays.',
     },
     {
       ids: ['cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check'],
@@ -287,7 +287,171 @@ export const ACKNOWLEDGEMENTS = {
     },
     {
       ids: ['NIST.800.53.R5::NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security::HIPAA.Security-LambdaDLQ'],
-      reason: 'CloudFormation invokes the warm-up synchronously as a custom resource: a failure fails the stack with the image, the upstream and the cause, so no event waits to be retried and a dead-letter queue would stay empty.',
+      reason: 'CloudFormation invokes the warm-up asynchronously (Lambda guide, services-cloudformation.html: "invokes your Lambda function asynchronously with an event that includes a callback URL"; aws-cdk #5873) and waits for its answer at that URL: the handler answers every request, a failure with the image, the upstream and the cause. An event Lambda gives up on (a crash or timeout, after its retries) fails the custom resource at its service timeout; a dead-letter queue would only keep a request whose response URL nothing replays.',
+    },
+  ],
+  /** The API relay's instance (`ApiRelay`). */
+  relayInstance: [
+    {
+      ids: ['AwsSolutions::AwsSolutions-EC26'],
+      reason: 'The relay\'s root volume is encrypted (BlockDeviceMappings Ebs.Encrypted true, gp3); the rule looks for a launch template the instance does not use and reports it wrongly.',
+    },
+    {
+      ids: ['NIST.800.53.R5::NIST.800.53.R5-EC2InstancesInVPC', 'HIPAA.Security::HIPAA.Security-EC2InstancesInVPC',
+        'PCI.DSS.321::PCI.DSS.321-EC2InstancesInVPC', 'NIST.800.53.R4::NIST.800.53.R4-EC2InstancesInVPC'],
+      reason: 'Scanner false positive: the relay is in the VPC through its network interface (NetworkInterfaces[0].SubnetId, set to give it no public IP); the rule reads only the top-level SubnetId.',
+    },
+    {
+      ids: ['AwsSolutions::AwsSolutions-EC29'],
+      reason: 'The relay holds no state and no credentials beyond its Session Manager role: CloudFormation replaces it on updates, and termination protection would block those replacements.',
+    },
+    {
+      ids: ['cdk-validator-cfnguard::ec2_instance_nitro_encryption_in_transit_check'],
+      reason: 'The relay carries TLS only (Session Manager\'s channel, and kubectl\'s TLS to the API server inside it); Nitro in-transit encryption covers traffic between instances, which it has none of.',
+    },
+  ],
+  /** The API relay's `SessionManagerPolicy` (its role's only policy). */
+  relaySessionManager: [
+    {
+      ids: ['AwsSolutions::AwsSolutions-IAM5[{finding}]'],
+      appliesTo: /^Resource::\*$/,
+      reason: 'The Session Manager guide\'s custom instance profile, as written: ssm:UpdateInstanceInformation (the agent registers its own instance, which does not exist when the role is created) and the four ssmmessages channel actions, which take no resource ARN. The relay has no other permission.',
+    },
+  ],
+  /** The CI runner's build role policy (`PrivateCiRunner`). */
+  ciRunnerRole: [
+    {
+      ids: ['AwsSolutions::AwsSolutions-IAM5[{finding}]'],
+      appliesTo: /^Resource::\*$/,
+      reason: 'The network interface permissions of a CodeBuild build in a VPC, as the CodeBuild guide writes them: the Describe actions take no resource, and the interface does not exist before the build (CreateNetworkInterfacePermission is limited to the runner\'s subnets and to CodeBuild); with a build image in ECR, ecr:GetAuthorizationToken, which has no resource-level permission (the pulls are granted on that repository only).',
+    },
+    {
+      ids: ['AwsSolutions::AwsSolutions-IAM5[{finding}]'],
+      appliesTo: arnPattern('ec2', 'network-interface/\\*'),
+      reason: 'ec2:CreateNetworkInterfacePermission on the build\'s interface, which does not exist before the build; the conditions limit it to the runner\'s subnets (ec2:Subnet) and to CodeBuild (ec2:AuthorizedService).',
+    },
+    {
+      ids: ['AwsSolutions::AwsSolutions-IAM5[{finding}]'],
+      appliesTo: /^Action::kms:(ReEncrypt|GenerateDataKey)\*$/,
+      reason: 'The runner\'s own key only (the resource is its ARN): CodeBuild encrypts the build\'s logs and artifacts with it; the wildcards name the variants of two actions on that one key.',
+    },
+  ],
+  /** An API relay's tunnel policy (`portForwardPolicy`, for permission sets). */
+  relayTunnelPolicy: [
+    {
+      ids: ['AwsSolutions::AwsSolutions-IAM5[{finding}]'],
+      appliesTo: arnPattern('ssm', 'session/<aws:userid>-\\*'),
+      reason: 'ssm:TerminateSession and ssm:ResumeSession on the caller\'s own sessions only: a session ID starts with the caller\'s user ID (${aws:userid}) and is made when the session starts, as the Session Manager guide\'s end-user policies write it.',
+    },
+  ],
+  /** The CI runner's CodeBuild project, with a build image from ECR (\`LinuxBuildImage.fromEcrRepository\`). */
+  ciRunnerEcrImage: [
+    {
+      ids: ['AwsSolutions::AwsSolutions-CB5'],
+      reason: 'The build image was chosen by the user from an ECR repository of theirs (their approved image, with kubectl and helm, since the build has no internet); cdk-nag cannot read an image URI built from the repository\'s tokens.',
+    },
+  ],
+  /** The CI runner's CodeBuild project. */
+  ciRunnerProject: [
+    {
+      ids: ['HIPAA.Security::HIPAA.Security-CodeBuildProjectSourceRepoUrl', 'PCI.DSS.321::PCI.DSS.321-CodeBuildProjectSourceRepoUrl',
+        'NIST.800.53.R4::NIST.800.53.R4-CodeBuildProjectSourceRepoUrl'],
+      reason: 'The project has no source repository (source type NO_SOURCE, the build spec inline): there is no GitHub or Bitbucket URL that could carry credentials; the rule reports every project without OAuth source credentials.',
+    },
+  ],
+  /** The role GitHub Actions assumes to start the CI runner's builds. */
+  ciRunnerGitHub: [
+    {
+      ids: ['AwsSolutions::AwsSolutions-IAM5[{finding}]'],
+      appliesTo: /:log-stream:\*$/,
+      reason: 'logs:GetLogEvents on the streams of the runner\'s own log group (a build\'s stream is named when it starts): what aws-actions/aws-codebuild-run-build calls to show the build log.',
+    },
+  ],
+  /** The managed Argo CD capability's `RepositoryPolicy` (ECR repositories named). */
+  argoCdRepositories: [
+    {
+      ids: ['AwsSolutions::AwsSolutions-IAM5[{finding}]'],
+      appliesTo: /^Resource::\*$/,
+      reason: 'ecr:GetAuthorizationToken has no resource-level permissions (the ECR IAM reference lists no resource type for it), so the registry login is granted on *; the pulls themselves are granted on the repositories named only.',
+    },
+  ],
+  /** The upgrade guard (`upgradeGuard`): its function, role and log group. */
+  upgradeGuard: [
+    {
+      ids: ['cdk-validator-cfnguard::lambda_inside_vpc_check', 'NIST.800.53.R5::NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security::HIPAA.Security-LambdaInsideVPC',
+        'PCI.DSS.321::PCI.DSS.321-LambdaInsideVPC', 'NIST.800.53.R4::NIST.800.53.R4-LambdaInsideVPC'],
+      reason: 'The guard runs outside the VPC on purpose: it calls eks:DescribeCluster and answers CloudFormation before the cluster changes, so it needs no eks endpoint in the VPC; it touches nothing there and holds no data.',
+    },
+    {
+      ids: ['AwsSolutions::AwsSolutions-L1'],
+      reason: 'The guard is pinned to Node.js 22 (supported by Lambda, with the AWS SDK for JavaScript v3 it uses) so that its behaviour changes only with a deliberate upgrade and a re-run of its tests against the local EKS fake, not with an aws-cdk-lib release.',
+    },
+    {
+      ids: ['NIST.800.53.R5::NIST.800.53.R5-LambdaConcurrency', 'HIPAA.Security::HIPAA.Security-LambdaConcurrency'],
+      reason: 'CloudFormation invokes the guard once per deploy that creates the cluster or changes its version; reserved concurrency would take capacity from the account for a function that is idle otherwise.',
+    },
+    {
+      ids: ['NIST.800.53.R5::NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security::HIPAA.Security-LambdaDLQ'],
+      reason: 'CloudFormation invokes the guard synchronously as a custom resource: a refusal fails the stack with the running and the asked version, so no event waits to be retried and a dead-letter queue would stay empty.',
+    },
+  ],
+  /** The upgrade guard's `Policy`. */
+  upgradeGuardPolicy: [
+    {
+      ids: ['AwsSolutions::AwsSolutions-IAM5[{finding}]'],
+      appliesTo: /:log-stream:\*$/,
+      reason: 'Lambda names its log streams at run time: the grant covers the streams of the guard\'s own log group, nothing else.',
+    },
+  ],
+  /** The managed Argo CD capability: the Secret that registers the local cluster, applied through the kubectl handler. */
+  argoCdLocalCluster: [
+    {
+      ids: ['Annotation::cdk-private-eks:secretInKubectlLog'],
+      reason: 'The Secret that registers the cluster with Argo CD holds no secret: the cluster\'s name and ARN, the project and the namespaces Argo CD may use. Argo CD reads clusters from Secrets of this label only.',
+    },
+  ],
+  /** The managed Argo CD capability's `AccessPolicyGrant` (associates its Kubernetes access policy). */
+  capabilityAccessPolicy: [
+    {
+      ids: ['AwsSolutions::AwsSolutions-IAM5[{finding}]'],
+      appliesTo: /access-entry\/.*\/\*$/,
+      reason: 'EKS names an access entry with a suffix it generates (access-entry/<cluster>/role/<account>/<role>/<uuid>): the grant covers the capability role\'s entry on this cluster and nothing else, for eks:AssociateAccessPolicy and eks:DisassociateAccessPolicy only.',
+    },
+  ],
+  /** The role of the function that associates the Argo CD capability's access policy. */
+  capabilityAccessRole: [
+    {
+      ids: ['AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]'],
+      reason: 'AWSLambdaBasicExecutionRole lets the function write its own log streams, nothing else; the EKS calls are in AccessPolicyGrant, scoped to the capability role\'s access entry.',
+    },
+  ],
+  /** The log group of that function, when no logs key is given (`ArgoCdCapability` used on its own). */
+  capabilityAccessLogs: [
+    {
+      ids: ['cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check', 'NIST.800.53.R5::NIST.800.53.R5-CloudWatchLogGroupEncrypted',
+        'HIPAA.Security::HIPAA.Security-CloudWatchLogGroupEncrypted', 'PCI.DSS.321::PCI.DSS.321-CloudWatchLogGroupEncrypted',
+        'NIST.800.53.R4::NIST.800.53.R4-CloudWatchLogGroupEncrypted'],
+      reason: 'The log holds the EKS calls (cluster name, role ARN, policy ARN, namespaces), no data or secrets; CloudWatch Logs encrypts it at rest by default. PrivateEksCluster.addArgoCd passes the cluster\'s logs key.',
+    },
+  ],
+  /** aws-cdk-lib's AwsCustomResource function (one per stack), which associates the capability's access policy. */
+  capabilityAccessFunction: [
+    {
+      ids: ['AwsSolutions::AwsSolutions-L1'],
+      reason: 'aws-cdk-lib picks the runtime of its AwsCustomResource function and moves it with its releases; the function calls the EKS API once per deploy of the capability.',
+    },
+    {
+      ids: ['cdk-validator-cfnguard::lambda_inside_vpc_check', 'NIST.800.53.R5::NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security::HIPAA.Security-LambdaInsideVPC',
+        'PCI.DSS.321::PCI.DSS.321-LambdaInsideVPC', 'NIST.800.53.R4::NIST.800.53.R4-LambdaInsideVPC'],
+      reason: 'The function calls the EKS API (eks:AssociateAccessPolicy) and answers CloudFormation; it touches nothing in the VPC, and outside it needs no eks endpoint there. It holds no data.',
+    },
+    {
+      ids: ['NIST.800.53.R5::NIST.800.53.R5-LambdaConcurrency', 'HIPAA.Security::HIPAA.Security-LambdaConcurrency'],
+      reason: 'CloudFormation invokes the function once per deploy that changes the capability\'s access; reserved concurrency would take capacity from the account for a function that is idle otherwise.',
+    },
+    {
+      ids: ['NIST.800.53.R5::NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security::HIPAA.Security-LambdaDLQ'],
+      reason: 'CloudFormation invokes the function synchronously as a custom resource: a failure fails the stack with the EKS error, so no event waits to be retried and a dead-letter queue would stay empty.',
     },
   ],
 } satisfies Record<string, Acknowledgement[]>;
@@ -364,7 +528,7 @@ export function acknowledgeWildcards(policy: iam.ManagedPolicy, site: Acknowledg
  * The cdk-nag IAM5 finding of every wildcard in a policy document (`Action::ec2:Describe*`,
  * `Resource::arn:<AWS::Partition>:ec2:*:*:security-group/*`), in the form cdk-nag prints them.
  */
-export function wildcardFindings(policy: iam.ManagedPolicy): string[] {
+export function wildcardFindings(policy: iam.ManagedPolicy | iam.Policy): string[] {
   const doc = Stack.of(policy).resolve(policy.document.toJSON()) as { Statement?: Array<Record<string, unknown>> };
   const out = new Set<string>();
   const asList = (v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -376,7 +540,8 @@ export function wildcardFindings(policy: iam.ManagedPolicy): string[] {
 }
 
 function nagForm(v: unknown): string {
-  if (typeof v === 'string') return v;
+  // cdk-nag prints an IAM policy variable (`${aws:userid}`) as `<aws:userid>`, as it prints tokens.
+  if (typeof v === 'string') return v.replace(/\$\{([^}]+)\}/g, '<$1>');
   const o = v as Record<string, any>;
   if (o?.Ref) return `<${o.Ref}>`;
   if (o?.['Fn::GetAtt']) return `<${o['Fn::GetAtt'].join('.')}>`;
@@ -410,6 +575,21 @@ export const ACKNOWLEDGEMENT_SITES: Record<AcknowledgementSite, string> = {
   cfnJsonProvider: 'aws-cdk-lib\'s CfnJson function (IRSA trust conditions)',
   preflight: 'network preflight',
   cacheWarmup: 'pull-through cache warm-up (`warmImages`, on by default with `addPullThroughCache`)',
+  argoCdRepositories: 'managed Argo CD `RepositoryPolicy` (ECR repositories named)',
+  relayInstance: 'API relay instance (`ApiRelay`)',
+  relaySessionManager: 'API relay\'s `SessionManagerPolicy`',
+  ciRunnerRole: 'CI runner\'s build role policy (`PrivateCiRunner`)',
+  ciRunnerProject: 'CI runner\'s CodeBuild project',
+  relayTunnelPolicy: 'API relay\'s tunnel policy (`portForwardPolicy`)',
+  ciRunnerEcrImage: 'CI runner\'s CodeBuild project (only with a build image from ECR)',
+  ciRunnerGitHub: 'CI runner\'s GitHub Actions role policy',
+  upgradeGuard: 'upgrade guard (`upgradeGuard`, on by default with `upgradeFrom`)',
+  upgradeGuardPolicy: 'upgrade guard `Policy`',
+  argoCdLocalCluster: 'managed Argo CD capability (its `in-cluster` Secret, `addArgoCd`)',
+  capabilityAccessPolicy: 'managed Argo CD `AccessPolicyGrant`',
+  capabilityAccessRole: 'managed Argo CD `AccessPolicyRole` (the function that associates its access policy)',
+  capabilityAccessLogs: 'managed Argo CD `AccessPolicyLogs` (only when no logs key is given)',
+  capabilityAccessFunction: 'aws-cdk-lib\'s AwsCustomResource function (managed Argo CD access policy)',
 };
 
 /** The README's table of acknowledgements, rendered from `ACKNOWLEDGEMENTS` (a test compares the two). */

@@ -54,3 +54,14 @@ export function cidrContains(outer: string, inner: string): boolean {
   return Math.floor(o.n / size) === Math.floor(i.n / size);
 }
 
+/**
+ * The private IPv4 ranges: RFC 1918's three blocks and RFC 6598's shared address space (100.64.0.0/10), which a VPC
+ * may also take. A VPC can use a publicly routable block, which AWS advises against
+ * (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html, read 2026-12-07).
+ */
+export const PRIVATE_IPV4_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'];
+
+/** Whether a literal IPv4 CIDR lies inside one of `PRIVATE_IPV4_RANGES`. */
+export function isPrivateIpv4Cidr(cidr: string): boolean {
+  return ipv4CidrPrefix(cidr) !== undefined && PRIVATE_IPV4_RANGES.some(r => cidrContains(r, cidr));
+}

@@ -5,6 +5,7 @@ import { IConstruct } from 'constructs';
 const LIBRARY_CONSTRUCTS = new Set([
   'PrivateEksCluster', 'PrivateNetwork', 'VpcFlowLogs', 'NodeEndpoints', 'ClusterBastion', 'PrivateNodegroup',
   'WorkloadServiceAccount', 'NetworkPreflight', 'EcrPullThroughCache', 'ClusterAddon', 'LoadBalancerController', 'Karpenter',
+  'EndpointHub', 'EgressProxy', 'DnsFirewall', 'ApiRelay', 'PrivateCiRunner', 'ArgoCdCapability',
 ]);
 
 /**

@@ -1,6 +1,7 @@
 import { ContextProvider, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
+import { PROVIDER_ERROR_KEY } from 'aws-cdk-lib/cx-api';
 import { IConstruct } from 'constructs';
 
 /**
@@ -56,7 +57,10 @@ export function endpointAzsRecorded(scope: IConstruct, serviceName: string): boo
     provider: cxschema.ContextProvider.ENDPOINT_SERVICE_AVAILABILITY_ZONE_PROVIDER,
     props: { serviceName: name },
   });
-  return scope.node.tryGetContext(key) !== undefined;
+  const value = scope.node.tryGetContext(key);
+  // A lookup that failed (no credentials, say) is recorded by the CLI as `{ $providerError: ... }`
+  // (cx-api PROVIDER_ERROR_KEY) for the next pass; aws-cdk-lib then hands back its dummy value, so it is no answer.
+  return value !== undefined && !(value !== null && typeof value === 'object' && PROVIDER_ERROR_KEY in value);
 }
 
 /**
@@ -84,4 +88,29 @@ export function requestEndpointAzs(scope: IConstruct, serviceName: string): void
 export function placeholderSafeSelection(vpc: ec2.IVpc, selection: ec2.SubnetSelection, fallback: ec2.SubnetSelection): ec2.SubnetSelection {
   if (!subnetsPendingLookup(vpc, selection)) return selection;
   return vpc.selectSubnets(selection).subnets.length === 0 ? fallback : selection;
+}
+
+/**
+ * aws-cdk-lib's placeholder Availability Zones: `Stack.availabilityZones` before its lookup is answered (core/lib/stack.js,
+ * dummyValue) and the subnets of `Vpc.fromLookup`'s dummy VPC.
+ */
+const PLACEHOLDER_AZS = new Set(['dummy1a', 'dummy1b', 'dummy1c']);
+
+/**
+ * Whether an `InterfaceVpcEndpoint` of `serviceName` in `subnets` may set `lookupSupportedAzs` in this pass: only when
+ * the stack has a concrete account and region, the answer is recorded (not a failed lookup), the subnets are not a
+ * pending VPC lookup's placeholders, and their AZs are not the placeholders. Otherwise aws-cdk-lib would filter the
+ * subnets by its dummy answer and throw `LookupSupportedAzsReturned`; the lookup is requested instead, so the CLI
+ * runs it and the next pass filters (the reasoning of `NodeEndpoints`, for endpoints built elsewhere: `EndpointHub`).
+ */
+export function supportedAzsLookupReady(scope: IConstruct, vpc: ec2.IVpc, subnets: ec2.SubnetSelection, serviceName: string): boolean {
+  const stack = Stack.of(scope);
+  if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)) return false;
+  if (!endpointAzsRecorded(scope, serviceName)) {
+    requestEndpointAzs(scope, serviceName);
+    return false;
+  }
+  if (subnetsPendingLookup(vpc, subnets)) return false;
+  const azs = vpc.selectSubnets({ ...subnets, onePerAz: true }).subnets.map(s => s.availabilityZone);
+  return !azs.some(az => !Token.isUnresolved(az) && PLACEHOLDER_AZS.has(az));
 }

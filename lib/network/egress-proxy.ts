@@ -1,6 +1,6 @@
 /**
  * An explicit HTTP(S) proxy the cluster's hosts use for what no endpoint serves. Public struct only: the settings it
- * becomes (`NO_PROXY`, systemd drop-ins, Bottlerocket settings) are pure functions in `proxy-settings.ts`.
+ * becomes (`NO_PROXY`, systemd drop-ins, Bottlerocket settings) are pure functions in `nodes/node-proxy.ts`.
  */
 
 /**

@@ -1,19 +1,32 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ram from 'aws-cdk-lib/aws-ram';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as route53profiles from 'aws-cdk-lib/aws-route53profiles';
 import { Construct } from 'constructs';
-import { admitOnly, endpointId } from './endpoint-parts';
+import { admitOnly, ECR_FIRST_PULL_ACTIONS, ECR_PULL_ACTIONS, endpointId } from './endpoint-parts';
 import { HubDnsResolution, SharedEndpoints } from './shared-endpoints';
 import { EndpointCatalogue } from '../contracts/endpoint-catalogue';
 import { dnsName, dnsNameFact } from '../contracts/private-dns-names';
 import { locationOf } from '../core/aws-env';
-import { ipv4CidrPrefix, literalVpcCidr } from '../core/cidr';
+import { cidrContains, ipv4CidrPrefix, isPrivateIpv4Cidr, literalVpcCidr, PRIVATE_IPV4_RANGES } from '../core/cidr';
 import { misuse } from '../core/errors';
-import { SPOKE_CIDRS_METADATA } from '../core/metadata';
+import { supportedAzsLookupReady } from '../core/lookups';
+import { SPOKE_CIDRS_METADATA, SPOKE_CIDRS_REASON_METADATA } from '../core/metadata';
 import { defaultPrivateSelection } from '../core/subnets';
+
+/**
+ * A spoke account and the CIDR blocks its VPC's clients call from: the hub's endpoint policies admit that account's
+ * principals only from those addresses (`aws:PrincipalAccount` with `aws:VpcSourceIp`).
+ */
+export interface HubSpoke {
+  /** The spoke's account ID (12 digits). */
+  readonly account: string;
+  /** The spoke VPC's IPv4 CIDR blocks (each inside one of the hub's `spokeCidrs`). */
+  readonly cidrs: string[];
+}
 
 /**
  * Properties of `EndpointHub`.
@@ -60,8 +73,37 @@ export interface EndpointHubProps {
   readonly principalAccounts?: string[];
 
   /**
+   * Bind each spoke account to its VPC's CIDRs: the endpoint policies admit the account's principals only when the
+   * request comes from those addresses (`aws:VpcSourceIp`, which IAM puts in the request context of every request made
+   * through a VPC endpoint; the Transit Gateway keeps the spoke's source address). Without it, an admitted account's
+   * credentials work from any VPC attached to the hub, another spoke's included. The accounts listed here are the
+   * admitted ones (with `principalAccounts`, each of them must be bound or is admitted from every spoke CIDR, and the
+   * plan says so); with `organizationId` a principal must also be in the organization.
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-vpcsourceip
+   * @default - accounts are admitted from every CIDR the security group admits
+   */
+  readonly spokes?: HubSpoke[];
+
+  /**
+   * Give the ECR endpoints (`ecr.api`, `ecr.dkr`) a policy that admits only image pulls by the admitted principals
+   * (`GetAuthorizationToken`, `BatchGetImage`, `GetDownloadUrlForLayer`, `BatchCheckLayerAvailability`, on any
+   * repository: the EKS add-on images live in AWS's registries) and the first pull through a pull-through cache
+   * (`BatchImportUpstreamImage`, `CreateRepository`, on the caller's own account's repositories only), as a cluster's
+   * own endpoints do (`NodeEndpoints` `pullOnlyEcrPolicies`). Pushing through the hub needs `false` (every ECR action).
+   * @default true
+   */
+  readonly pullOnlyEcrPolicies?: boolean;
+
+  /**
    * With `ROUTE53_PROFILE`: the AWS RAM principals the profile is shared with (account IDs, an organization or OU ARN).
-   * @default - principalAccounts, when given
+   *
+   * An account outside the hub's organization (or any account, when RAM sharing with AWS Organizations is off) gets
+   * an invitation: the share does nothing until that account accepts it (`aws ram accept-resource-share-invitation`),
+   * so a spoke's profile association fails until then. Within an organization with sharing on, RAM sends no
+   * invitation. And a VPC takes one Profile only: a spoke VPC that already has a Profile cannot take this one.
+   * @see https://docs.aws.amazon.com/ram/latest/userguide/getting-started-sharing.html (invitations, read 2026-12-07)
+   * @see https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/sharing-profiles.html (read 2026-12-07)
+   * @default - principalAccounts, when given (else the accounts of `spokes`)
    */
   readonly shareWith?: string[];
 
@@ -114,6 +156,8 @@ export class EndpointHub extends Construct {
   private readonly organizationId?: string;
   private readonly principalAccounts?: string[];
   private readonly services: string[];
+  private readonly spokes: HubSpoke[];
+  private readonly pullOnlyEcr: boolean;
 
   constructor(scope: Construct, id: string, props: EndpointHubProps) {
     super(scope, id);
@@ -138,8 +182,14 @@ export class EndpointHub extends Construct {
       // A VPC's CIDR block is /16 to /28 (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html); a
       // supernet of several spokes is fine, a quarter of the internet is not.
       if (prefix < 8) throw misuse(this, `spokeCidrs: "${c}" admits more than a /8`, 'list the spoke VPCs\' CIDR blocks (or a private supernet of them, /8 or longer)');
+      // The endpoints' group would take HTTPS from a public range: a spoke VPC on a publicly routable block (which AWS
+      // advises against) or a typo. PEKS-SEC-5 exempts private spoke CIDRs only.
+      if (!isPrivateIpv4Cidr(c)) {
+        throw misuse(this, `spokeCidrs: "${c}" is not a private range (${PRIVATE_IPV4_RANGES.join(', ')})`,
+          'list the spoke VPCs\' private CIDR blocks; a spoke on a public block should take its own endpoints');
+      }
     }
-    if (!props.organizationId && !(props.principalAccounts && props.principalAccounts.length > 0)) {
+    if (!props.organizationId && !(props.principalAccounts && props.principalAccounts.length > 0) && !(props.spokes && props.spokes.length > 0)) {
       throw misuse(this, 'neither organizationId nor principalAccounts was given: the endpoints that take a policy would admit any account\'s credentials',
         'pass organizationId: \'o-...\' (every account of the organization) or principalAccounts: [...] (the spokes\' accounts)');
     }
@@ -163,6 +213,25 @@ export class EndpointHub extends Construct {
       }
     }
     this.services = [...new Set(services)];
+    this.spokes = props.spokes ?? [];
+    this.pullOnlyEcr = props.pullOnlyEcrPolicies ?? true;
+    if (props.spokes && props.spokes.length === 0) throw misuse(this, 'spokes is empty: no account would be admitted', 'list each spoke account with its VPC CIDRs, or leave spokes out');
+    for (const sp of this.spokes) {
+      if (!/^\d{12}$/.test(sp.account)) throw misuse(this, `spokes: "${sp.account}" is not a 12-digit account ID`, 'write the spoke\'s account ID out');
+      if (props.principalAccounts && !props.principalAccounts.includes(sp.account)) {
+        throw misuse(this, `spokes: account ${sp.account} is not in principalAccounts (${props.principalAccounts.join(', ')})`, `add ${sp.account} to principalAccounts, or remove its spoke entry`);
+      }
+      if (sp.cidrs.length === 0) throw misuse(this, `spokes: account ${sp.account} has no CIDR`, 'list the spoke VPC\'s CIDR blocks');
+      for (const c of sp.cidrs) {
+        if (Token.isUnresolved(c) || ipv4CidrPrefix(c) === undefined) throw misuse(this, `spokes: "${c}" (account ${sp.account}) is not a literal IPv4 CIDR`, 'write each spoke CIDR block out, such as \'10.1.0.0/16\'');
+        if (!props.spokeCidrs.some(o => cidrContains(o, c))) {
+          throw misuse(this, `spokes: ${c} (account ${sp.account}) is inside none of spokeCidrs (${props.spokeCidrs.join(', ')}): the security group would refuse it`, `add ${c} to spokeCidrs`);
+        }
+      }
+    }
+    if (new Set(this.spokes.map(sp => sp.account)).size !== this.spokes.length) {
+      throw misuse(this, 'spokes: an account is listed twice', 'list each account once, with all its VPC CIDRs');
+    }
     this.spokeCidrs = props.spokeCidrs;
     this.organizationId = props.organizationId;
     this.principalAccounts = props.principalAccounts;
@@ -174,14 +243,22 @@ export class EndpointHub extends Construct {
     });
     for (const c of [cidr, ...props.spokeCidrs]) this.securityGroup.addIngressRule(ec2.Peer.ipv4(c), ec2.Port.tcp(443), `HTTPS from ${c}`);
     // What the group admits on purpose, for PrivateEksChecks' PEKS-SEC-5 (an endpoint group admitting outside its VPC).
-    (this.securityGroup.node.defaultChild as ec2.CfnSecurityGroup).cfnOptions.metadata = { [SPOKE_CIDRS_METADATA]: [...props.spokeCidrs] };
+    // The reason is recorded beside them: the rule exempts nothing that does not say why.
+    (this.securityGroup.node.defaultChild as ec2.CfnSecurityGroup).cfnOptions.metadata = {
+      [SPOKE_CIDRS_METADATA]: [...props.spokeCidrs],
+      [SPOKE_CIDRS_REASON_METADATA]: `EndpointHub ${this.node.path} serves the spoke VPCs reached over a Transit Gateway or peering: HTTPS (443) from the spokeCidrs it was given`,
+    };
 
     const profileMode = this.resolution === HubDnsResolution.ROUTE53_PROFILE;
     const subnets = props.subnets ?? defaultPrivateSelection(props.vpc);
     for (const service of this.services) {
+      const awsService = new ec2.InterfaceVpcEndpointAwsService(service);
       const endpoint = new ec2.InterfaceVpcEndpoint(this, endpointId(service), {
         vpc: props.vpc,
-        service: new ec2.InterfaceVpcEndpointAwsService(service),
+        service: awsService,
+        // In a concrete environment, only the hub subnets' AZs where the service is offered (DescribeVpcEndpointServices,
+        // as NodeEndpoints does); asked for on the CLI's first pass, used on the next (core/lookups.ts).
+        lookupSupportedAzs: supportedAzsLookupReady(this, props.vpc, subnets, awsService.name),
         // Zones mode: private DNS off, the zones below answer (the managed zone would serve the hub VPC only).
         privateDnsEnabled: profileMode,
         subnets: { ...subnets, onePerAz: true },
@@ -195,14 +272,18 @@ export class EndpointHub extends Construct {
     if (profileMode) {
       this.profile = new route53profiles.CfnProfile(this, 'Profile', { name: `${stack.stackName}-endpoints`.slice(0, 64) });
       for (const [service, endpoint] of this.endpoints) {
+        // The construct ID stays (renaming it would replace the association); the name may not hold a dot: the Route 53
+        // Profiles API's Name pattern is ^(?!^[0-9]+$)([a-zA-Z0-9\-_' ']+)$ (lib/contracts/api-constraints.ts, from
+        // botocore's route53profiles model; CloudFormation's schema has no pattern, so only the API call would fail).
         new route53profiles.CfnProfileResourceAssociation(this, `Profile${endpointId(service)}`, {
-          name: `endpoint-${service}`,
+          name: profileResourceName(service),
           profileId: this.profile.attrId,
           resourceArn: stack.formatArn({ service: 'ec2', resource: 'vpc-endpoint', resourceName: endpoint.vpcEndpointId }),
         });
       }
-      const principals = props.shareWith ?? props.principalAccounts?.filter(a => a !== stack.account) ?? [];
-      if (principals.length === 0 && props.organizationId && !props.principalAccounts) {
+      const accounts = props.principalAccounts ?? (this.spokes.length > 0 ? this.spokes.map(sp => sp.account) : undefined);
+      const principals = props.shareWith ?? accounts?.filter(a => a !== stack.account) ?? [];
+      if (principals.length === 0 && props.organizationId && !accounts) {
         throw misuse(this, 'the Route 53 Profile would be shared with nobody: organizationId scopes the policies, and RAM shares with accounts, OUs or the organization\'s ARN',
           'pass shareWith: [\'arn:aws:organizations::<management account>:organization/<organization ID>\'] (or the spokes\' accounts)');
       }
@@ -242,26 +323,83 @@ export class EndpointHub extends Construct {
     }
   }
 
-  /** Endpoint policies that admit the organization's or the accounts' principals only. */
+  /**
+   * Endpoint policies that admit the organization's or the accounts' principals only: every action, except on the ECR
+   * endpoints (pulls and the cache's first pull, unless `pullOnlyEcrPolicies: false`); each account bound to its
+   * spoke's CIDRs when `spokes` is given. Statement IDs are stable: tests and the IAM simulation read them.
+   */
   private scopePolicy(service: string, endpoint: ec2.InterfaceVpcEndpoint) {
     if (!EndpointCatalogue.ENDPOINT_POLICY_SUPPORT[service]) return;
-    const byOrg = this.organizationId !== undefined;
-    const byAccounts = this.principalAccounts !== undefined && this.principalAccounts.length > 0;
-    // Both given: principals of those accounts, in the organization (both conditions hold).
-    const principal = {
-      ...(byOrg ? { 'aws:PrincipalOrgID': this.organizationId } : {}),
-      ...(byAccounts ? { 'aws:PrincipalAccount': this.principalAccounts } : {}),
-    };
-    admitOnly(endpoint, service, {
-      sid: byAccounts ? 'SpokeAccountsPrincipals' : 'OrganizationPrincipals',
-      principal,
-      webIdentitySid: 'WebIdentityToAdmittedRoles',
-      // Web identities (IRSA) by the role's organization or account.
-      resource: {
-        ...(byOrg ? { 'aws:ResourceOrgID': this.organizationId } : {}),
-        ...(byAccounts ? { 'aws:ResourceAccount': this.principalAccounts } : {}),
-      },
-    });
+    const org = this.organizationId !== undefined ? { 'aws:PrincipalOrgID': this.organizationId } : {};
+    const resourceOrg = this.organizationId !== undefined ? { 'aws:ResourceOrgID': this.organizationId } : {};
+    const bound = new Set(this.spokes.map(sp => sp.account));
+    const unbound = (this.principalAccounts ?? []).filter(a => !bound.has(a));
+    // Who is admitted, one entry per statement: each bound spoke from its CIDRs, then the accounts (or the organization) unbound.
+    const admissions: Admission[] = [
+      ...this.spokes.map(sp => ({
+        sid: `Spoke${sp.account}`,
+        principal: { ...org, 'aws:PrincipalAccount': sp.account },
+        resource: { ...resourceOrg, 'aws:ResourceAccount': sp.account },
+        source: sp.cidrs,
+        accounts: [sp.account],
+      })),
+      ...(unbound.length > 0 ? [{
+        sid: 'SpokeAccounts',
+        principal: { ...org, 'aws:PrincipalAccount': unbound },
+        resource: { ...resourceOrg, 'aws:ResourceAccount': unbound },
+        accounts: unbound,
+      }] : []),
+      ...(this.spokes.length === 0 && unbound.length === 0 ? [{ sid: 'Organization', principal: org, resource: resourceOrg }] : []),
+    ];
+    const ecr = service === 'ecr.api' || service === 'ecr.dkr';
+    const stack = Stack.of(this);
+    for (const a of admissions) {
+      const conditions = (keys: { [k: string]: unknown }) => ({
+        StringEquals: keys,
+        ...(a.source ? { IpAddress: { 'aws:VpcSourceIp': a.source } } : {}),
+      });
+      if (ecr && this.pullOnlyEcr) {
+        endpoint.addToPolicy(new iam.PolicyStatement({
+          sid: `${a.sid}ImagePullsOnly`,
+          principals: [new iam.AnyPrincipal()],
+          actions: ECR_PULL_ACTIONS,
+          resources: ['*'],
+          conditions: conditions(a.principal),
+        }));
+        // The cache's first pull creates and imports into the caller's own registry: its account's repositories only
+        // (any account of the organization when only organizationId admits).
+        endpoint.addToPolicy(new iam.PolicyStatement({
+          sid: `${a.sid}PullThroughCacheFirstPull`,
+          principals: [new iam.AnyPrincipal()],
+          actions: ECR_FIRST_PULL_ACTIONS,
+          resources: (a.accounts ?? ['*']).map(account => stack.formatArn({ service: 'ecr', account, resource: 'repository', resourceName: '*' })),
+          conditions: conditions(a.principal),
+        }));
+        continue;
+      }
+      if (a.source === undefined) {
+        // The statements of the first release, unchanged (Sids `SpokeAccountsPrincipals` / `OrganizationPrincipals`).
+        admitOnly(endpoint, service, { sid: `${a.sid}Principals`, principal: a.principal, webIdentitySid: 'WebIdentityToAdmittedRoles', resource: a.resource });
+        continue;
+      }
+      endpoint.addToPolicy(new iam.PolicyStatement({
+        sid: `${a.sid}Principals`,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['*'],
+        resources: ['*'],
+        conditions: conditions(a.principal),
+      }));
+      if (service === 'sts') {
+        // IRSA's AssumeRoleWithWebIdentity carries no principal: the role's account, from the spoke's addresses.
+        endpoint.addToPolicy(new iam.PolicyStatement({
+          sid: `WebIdentityTo${a.sid}Roles`,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['sts:AssumeRoleWithWebIdentity'],
+          resources: ['*'],
+          conditions: conditions(a.resource),
+        }));
+      }
+    }
   }
 
   /** Associates the zones with a spoke VPC of this stack's account (`PRIVATE_HOSTED_ZONES`). */
@@ -288,11 +426,37 @@ export class EndpointHub extends Construct {
       resolution: this.resolution,
       names: this.resolution === HubDnsResolution.PRIVATE_HOSTED_ZONES ? [...this.names] : undefined,
       admittedCidrs: [this.hubCidr, ...this.spokeCidrs],
-      admittedAccounts: this.principalAccounts ? [...this.principalAccounts] : undefined,
+      admittedAccounts: this.principalAccounts ? [...this.principalAccounts]
+        : (this.spokes.length > 0 ? this.spokes.map(sp => sp.account) : undefined),
+      accountsBoundToCidrs: this.spokes.length > 0 && (this.principalAccounts ?? []).every(a => this.spokes.some(sp => sp.account === a)),
+      ecrPullOnly: this.pullOnlyEcr,
       admittedOrganizationId: this.organizationId,
       profileId: this.profile?.attrId,
       region: Stack.of(this).region,
       hubName: `the endpoint hub ${this.node.path}`,
     };
   }
+}
+
+/** Whom one statement of a hub endpoint's policy admits. */
+interface Admission {
+  /** The Sid prefix (`Spoke222222222222`, `SpokeAccounts`, `Organization`). */
+  readonly sid: string;
+  /** `StringEquals` on the caller. */
+  readonly principal: { [k: string]: unknown };
+  /** `StringEquals` on the role a web identity assumes. */
+  readonly resource: { [k: string]: unknown };
+  /** `aws:VpcSourceIp`: the spoke's CIDRs, when the account is bound to them. */
+  readonly source?: string[];
+  /** The accounts admitted (undefined: the organization's). */
+  readonly accounts?: string[];
+}
+
+/**
+ * The name of a service's endpoint in the Route 53 Profile: `endpoint-ecr-api` for `ecr.api`. The Route 53 Profiles
+ * API refuses a dot in a name (botocore route53profiles service-2.json, shape `Name`, read 2026-12-07; terraform-provider-aws
+ * #39793 hit the same ValidationException).
+ */
+function profileResourceName(service: string): string {
+  return `endpoint-${service.replace(/[^a-zA-Z0-9_-]/g, '-')}`.slice(0, 64);
 }

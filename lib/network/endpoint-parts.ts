@@ -46,3 +46,17 @@ export function admitOnly(endpoint: ec2.InterfaceVpcEndpoint, service: string, w
     }));
   }
 }
+
+/**
+ * The ECR actions of an image pull: the registry login (`GetAuthorizationToken`, on `*`, the only resource it takes) and
+ * the three reads. The same list as `NodeEndpoints`' pull-only policy and `EcrPullThroughCache.PULL_ACTIONS` (test/
+ * endpoint-hub.test.ts compares them). https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html
+ */
+export const ECR_PULL_ACTIONS = ['ecr:GetAuthorizationToken', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'];
+
+/**
+ * What a first pull through a pull-through cache adds to a pull: the import of the upstream image and the creation of
+ * its repository, both in the caller's own registry (`EcrPullThroughCache.FIRST_PULL_ACTIONS`).
+ * https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-iam.html (read 2026-12-07)
+ */
+export const ECR_FIRST_PULL_ACTIONS = ['ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'];

@@ -28,6 +28,13 @@ export interface PrivateNetworkProps {
   readonly maxAzs?: number;
 
   /**
+   * The Availability Zones to place the subnets in, written out (`['eu-west-1a', 'eu-west-1b']`), instead of the
+   * first `maxAzs` of the stack's. At least two (EKS needs cluster subnets in two AZs); not with `maxAzs`.
+   * @default - the first `maxAzs` Availability Zones of the stack
+   */
+  readonly availabilityZones?: string[];
+
+  /**
    * Whether to create public subnets (with an internet gateway and default routes to it) beside the private isolated
    * ones. They hold internet-facing load balancers or an SSH bastion; nodes never need them. Off by default: a VPC
    * with no route to the internet at all (NIST 800-53 R5 and HIPAA: VPCNoUnrestrictedRouteToIGW).
@@ -91,7 +98,14 @@ export class PrivateNetwork extends Construct {
   constructor(scope: Construct, id: string, props: PrivateNetworkProps = {}) {
     super(scope, id);
 
-    const maxAzs = props.maxAzs ?? 2;
+    const azs = props.availabilityZones;
+    if (azs !== undefined) {
+      if (props.maxAzs !== undefined) throw misuse(this, 'availabilityZones and maxAzs were both given', 'keep availabilityZones (the zones written out), or maxAzs (how many of the stack\'s)');
+      const bad = azs.find(az => !Token.isUnresolved(az) && !/^[a-z]{2}(-[a-z]+)+-\d+[a-z]$/.test(az));
+      if (bad !== undefined) throw misuse(this, `availabilityZones: "${bad}" is not an Availability Zone name`, 'write zone names such as \'eu-west-1a\'');
+      if (new Set(azs).size < 2) throw misuse(this, `availabilityZones names ${new Set(azs).size} zone(s) (${azs.join(', ')}), and EKS needs cluster subnets in two Availability Zones`, 'name at least two zones, such as [\'eu-west-1a\', \'eu-west-1b\']');
+    }
+    const maxAzs = azs !== undefined ? new Set(azs).size : props.maxAzs ?? 2;
     if (!Number.isInteger(maxAzs) || maxAzs < 2) {
       throw misuse(this, `maxAzs must be a whole number of at least 2 (EKS needs cluster subnets in two Availability Zones), got ${maxAzs}`,
         'set maxAzs to 2 or more');
@@ -127,7 +141,7 @@ export class PrivateNetwork extends Construct {
 
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(cidr),
-      maxAzs,
+      ...(azs !== undefined ? { availabilityZones: [...new Set(azs)] } : { maxAzs }),
       natGateways: 0,
       enableDnsHostnames: true,
       enableDnsSupport: true,

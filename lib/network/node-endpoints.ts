@@ -192,7 +192,7 @@ export class NodeEndpoints extends Construct {
     // included) can write one object to it; the bucket is AWS-owned and admits only CloudFormation-presigned requests,
     // and what is written is read back only as that stack's custom-resource response (status, reason, data), which
     // CloudFormation accepts up to 4,096 bytes (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html).
-    // README, Security: "What the S3 gateway still admits".
+    // docs/security.md: what the S3 gateway still admits.
     // This account's buckets, by this account's principals (workloads' own data, Mountpoint volumes): nothing leaves
     // for another account's bucket through this endpoint.
     endpoint.addToPolicy(new iam.PolicyStatement({

@@ -65,8 +65,27 @@ export interface SharedEndpoints {
    */
   readonly admittedOrganizationId?: string;
   /**
+   * Whether the hub's endpoint policies bind each admitted account to its spoke's CIDRs (`aws:PrincipalAccount` with
+   * `aws:VpcSourceIp`, `EndpointHub` `spokes`). When false, an admitted account's credentials work through the hub from
+   * any VPC attached to it: the hub is wider than a spoke's own endpoints.
+   * @default - not known to this app
+   */
+  readonly accountsBoundToCidrs?: boolean;
+  /**
+   * Whether the hub's ECR endpoints admit only image pulls and the pull-through cache's first pull (`EndpointHub`
+   * `pullOnlyEcrPolicies`), as a cluster's own ECR endpoints do.
+   * @default - not known to this app
+   */
+  readonly ecrPullOnly?: boolean;
+  /**
    * With `ROUTE53_PROFILE`: the profile (`rp-...`) to associate with this VPC. The association is created in this
-   * stack (the VPC's account); the profile must be shared with it through AWS RAM first.
+   * stack (the VPC's account); the profile must be shared with it through AWS RAM first, and, when this account is
+   * outside the hub's organization (or RAM sharing with AWS Organizations is off), this account must accept the RAM
+   * invitation before deploying (`aws ram accept-resource-share-invitation`). A VPC takes one Profile only ("A VPC can
+   * have only one Profile associated with it", AssociateProfile in the Route 53 Profiles API reference and botocore's
+   * route53profiles model, read 2026-12-07): a VPC that has a Profile already cannot take the hub's.
+   * @see https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/sharing-profiles.html
+   * @see https://docs.aws.amazon.com/ram/latest/userguide/getting-started-sharing.html
    * @default - the profile is associated outside this app
    */
   readonly profileId?: string;

@@ -1,16 +1,15 @@
-import { IResolveContext, Lazy, Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { bottlerocketProxySettings, checkProxyValues, systemdProxyDropIn } from './node-proxy';
+import { amazonLinuxProxyLines, bottlerocketProxySettings, bottlerocketProxyToml, checkProxyValues, nodeNoProxy, userDataSizeProblem } from './node-proxy';
 import { validateInstanceType } from '../contracts/instance-types';
 import { defaultAmiFamily } from '../contracts/kubernetes-versions';
 import { acknowledgeFindings } from '../core/acknowledgements';
 import { isConcreteNumber, misuse } from '../core/errors';
 import { ALWAYS_NO_PROXY } from '../core/proxy-values';
 import { defaultPrivateSelection } from '../core/subnets';
-import { writeFileLine } from '../core/user-data';
 
 /**
  * Settings of a managed nodegroup for a private cluster.
@@ -133,16 +132,23 @@ export interface PrivateNodegroupOptions {
 
   /**
    * An HTTP(S) proxy for containerd, kubelet and nodeadm's run phase (`http://host:port`): systemd drop-ins on Amazon Linux (before the
-   * nodes join), `settings.network` on Bottlerocket. `PrivateEksCluster` sets it from its `proxy`, with the
-   * generated `noProxy`.
+   * nodes join), `settings.network` on Bottlerocket. `PrivateEksCluster` sets it from its `proxy`. Whoever sets it,
+   * the nodes' `NO_PROXY` keeps what they must reach directly off the proxy (kubelet's calls to the API server, the ECR
+   * credential provider, containerd's pulls from ECR and S3: see `noProxy`); it needs a stack with a concrete region
+   * and a VPC with a literal CIDR.
    * @default - no proxy
    */
   readonly httpsProxy?: string;
 
   /**
-   * What stays off the proxy (hosts, `.domains`, CIDRs); with `PrivateEksCluster`, added to its generated list. Besides `localhost`, `127.0.0.1`, `169.254.169.254`,
-   * `169.254.170.23`, `.svc`, `.cluster.local` and `.internal`, always kept off: the VPC's CIDRs, the service CIDR,
-   * `.eks.amazonaws.com` and the names of the endpoints the nodes use.
+   * More of what stays off the proxy (hosts, `.domains`, CIDRs), added to the generated list. Always kept off, with
+   * `PrivateEksCluster` or alone: `localhost`, `127.0.0.1`, `169.254.169.254`, `169.254.170.23`, `.svc`,
+   * `.cluster.local`, `.internal`, the VPC's CIDR blocks, the cluster's service CIDR (both EKS defaults when it sets
+   * none), the API server's domain (`.eks.amazonaws.com`, the partition's suffix), and every name of the endpoints the
+   * VPC serves privately (interface endpoints with private DNS, and S3's names with the gateway endpoint; with
+   * `PrivateEksCluster`, also a hub's services and `existingEndpointServices`). The stack needs a concrete region and the
+   * VPC a literal CIDR, so that the list can be written.
+   * @see https://repost.aws/knowledge-center/eks-http-proxy-configuration-automation
    * @default - only those always kept off
    */
   readonly noProxy?: string[];
@@ -271,9 +277,27 @@ export class PrivateNodegroup extends Construct {
       throw misuse(this, 'httpsProxy with a MultipartUserData of yours: the library adds the proxy as a part of its own multi-part document',
         'pass your commands as ec2.UserData.forLinux() (the library wraps them into a part), or write the drop-ins yourself and leave httpsProxy out');
     }
-    const userData = props.httpsProxy ? proxyUserData(props.httpsProxy, props.noProxy ?? [], amiType, props.userData) : props.userData;
+    let generated: (() => string[]) | undefined;
+    if (props.httpsProxy) {
+      // What the nodes must reach directly (the VPC, the API server, the endpoints), whoever gives the proxy.
+      const node = nodeNoProxy(this, props.cluster);
+      if (typeof node !== 'function') throw misuse(this, node.problem, node.fix);
+      generated = node;
+    }
+    const userData = props.httpsProxy && generated
+      ? proxyUserData(props.httpsProxy, generated, props.noProxy ?? [], amiType, props.userData) : props.userData;
+    const launchUserData = nodeUserData(userData, amiType);
+    if (props.httpsProxy && launchUserData) {
+      // Written when the template is: the generated NO_PROXY is complete then.
+      this.node.addValidation({
+        validate: () => {
+          const problem = userDataSizeProblem(Stack.of(this).resolve(launchUserData.render()));
+          return problem ? [`httpsProxy: ${problem}.`] : [];
+        },
+      });
+    }
     this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
-      userData: nodeUserData(userData, amiType),
+      userData: launchUserData,
       requireImdsv2: true,
       httpPutResponseHopLimit: hopLimit,
       keyPair: props.sshKeyPair,
@@ -341,35 +365,16 @@ function nodeUserData(userData: ec2.UserData | undefined, amiType: eks.Nodegroup
 
 /**
  * The nodes' user data with the proxy: for Amazon Linux a shell part writing the drop-ins for containerd, kubelet and nodeadm-run
- * (files from base64) before the user's part, for Bottlerocket the TOML settings. NO_PROXY entries may be tokens
- * (the cluster's generated list, complete at synth): they are resolved when the template is written.
+ * (files from base64) before the user's part, for Bottlerocket the TOML settings. NO_PROXY is the entries given, then
+ * what the nodes must reach directly (`generated`: the VPC's CIDRs, the service CIDR, the API server's domain, the names
+ * of the endpoints the VPC serves privately), without repeats. The entries given may be tokens (the cluster's generated
+ * list, complete at synth): they are resolved when the template is written.
  */
-function proxyUserData(url: string, noProxy: string[], amiType: eks.NodegroupAmiType, userData: ec2.UserData | undefined): ec2.UserData {
-  const entries = (ctx: IResolveContext) => {
-    const list = [...ALWAYS_NO_PROXY, ...noProxy.flatMap(n => {
-      if (!Token.isUnresolved(n)) return [n];
-      const resolved = ctx.resolve(n);
-      // A value CloudFormation fills in at deploy would reach the drop-in unchecked: only values known at synth.
-      if (typeof resolved !== 'string' || Token.isUnresolved(resolved)) {
-        throw new Error('cdk-private-eks: noProxy entries must be known at synth (a deploy-time value cannot be checked before it reaches the nodes\' systemd drop-ins). Fix: write them out.');
-      }
-      return resolved.split(',');
-    })].filter((n, i, all) => n.length > 0 && all.indexOf(n) === i);
-    const problem = checkProxyValues(url, list);
-    if (problem) throw new Error(`cdk-private-eks: noProxy: ${problem}. Fix: list hosts, .domains or CIDRs.`);
-    return list;
-  };
-  if (isBottlerocket(amiType)) {
-    return ec2.UserData.custom(Lazy.uncachedString({ produce: (ctx: IResolveContext) => bottlerocketProxySettings(url, entries(ctx)) }));
-  }
-  const dropIn = Lazy.uncachedString({ produce: (ctx: IResolveContext) => systemdProxyDropIn(url, entries(ctx).join(',')) });
+function proxyUserData(url: string, generated: () => string[], noProxy: string[], amiType: eks.NodegroupAmiType,
+  userData: ec2.UserData | undefined): ec2.UserData {
+  if (isBottlerocket(amiType)) return ec2.UserData.custom(bottlerocketProxyToml(url, noProxy, generated));
   const proxy = ec2.UserData.forLinux();
-  // containerd and kubelet, and nodeadm's run phase, which starts after cloud-init's scripts ("start after cloud-init,
-  // in order to pickup changes the user may have applied via cloud-init scripts": amazon-eks-ami
-  // templates/al2023/runtime/rootfs/etc/systemd/system/nodeadm-run.service, read 2026-12-05). Its config phase runs
-  // before cloud-init (nodeadm-config.service: "Before=cloud-init.service") and reaches EC2 and IMDS, which stay off
-  // the proxy anyway.
-  proxy.addCommands(...NODE_PROXY_UNITS.map(unit => writeFileLine(`/etc/systemd/system/${unit}.d/http-proxy.conf`, dropIn)), 'systemctl daemon-reload');
+  proxy.addCommands(...amazonLinuxProxyLines(url, noProxy, generated));
   const multipart = new ec2.MultipartUserData();
   multipart.addUserDataPart(proxy, ec2.MultipartBody.SHELL_SCRIPT, true);
   if (userData) {
@@ -377,9 +382,6 @@ function proxyUserData(url: string, noProxy: string[], amiType: eks.NodegroupAmi
   }
   return multipart;
 }
-
-/** The systemd units of an Amazon Linux node that get the proxy. */
-const NODE_PROXY_UNITS = ['containerd.service', 'kubelet.service', 'nodeadm-run.service'];
 
 function isBottlerocket(amiType: eks.NodegroupAmiType): boolean {
   return amiType.startsWith('BOTTLEROCKET');

@@ -48,7 +48,7 @@ export function diagramDot(r: JoinReport): string {
   const names = new Map((r.clients ?? []).map(c => [c.path, c.name]));
   const clients = [...new Map(r.reachability.map(x => [x.client, x.kind])).entries()];
   for (const [c, kind] of clients) {
-    const fill = kind === 'nodes' ? '#d7ecff' : kind === 'bastion' ? '#f3e5f5' : '#fff8e1';
+    const fill = kind === 'nodes' ? '#d7ecff' : kind === 'bastion' || kind === 'access' ? '#f3e5f5' : '#fff8e1';
     const subnets = [...new Set(r.reachability.filter(x => x.client === c && !x.subnet.startsWith('(')).map(x => x.subnet.split('/').pop()))];
     lines.push(`    ${id('client', c)} [label="${label(`${kind}: ${names.get(c) ?? short(c)}\nin ${subnets.join(', ')}`)}", fillcolor="${fill}"];`);
   }
@@ -69,6 +69,8 @@ export function diagramDot(r: JoinReport): string {
   // What a client cannot reach (or what cannot be seen) points at the box of that service: S3, the API server, or the
   // other AWS APIs.
   const failing = new Map<string, { from: string; to: string; via: string; services: string[] }>();
+  const hubEdges = new Map<string, string[]>();
+  let hubName = 'endpoint hub';
   const nodesOnEni = new Set(clients.filter(([c, kind]) => kind === 'nodes' && r.reachability.some(x => x.client === c && x.via === 'private-endpoint')).map(([c]) => c));
   for (const [k, list] of services) {
     const [client, via, detail] = k.split('|');
@@ -84,6 +86,10 @@ export function diagramDot(r: JoinReport): string {
       // Nodes: the API server also calls the kubelet back on the same path (exec, logs).
       if (nodesOnEni.has(client)) edge(c, 'eni', '443 API\n10250 exec/logs', 'dir=both');
       else edge(c, 'eni', '443 API');
+    } else if (via === 'hub') {
+      // The services a client takes from the hub: one edge to the hub's box, red when a hub rule failed.
+      hubEdges.set(c, [...new Set([...(hubEdges.get(c) ?? []), ...list])]);
+      hubName = detail || hubName;
     } else if (via === 'public-endpoint') {
       edge(c, 'internet', 'API 443 (public endpoint)');
     } else if (via === 'nat' || via === 'internet') {
@@ -97,6 +103,32 @@ export function diagramDot(r: JoinReport): string {
       }
     }
   }
+  if (hubEdges.size > 0) {
+    // Beyond the VPC: the hub's endpoints, over a Transit Gateway or peering (issue 29: the plan showed no hub).
+    const hubFindings = [...new Set(r.findings.filter(f => f.ruleId.startsWith('PEKS-HUB-') && !f.acknowledged).map(f => f.ruleId))];
+    lines.push('  subgraph cluster_hub { label="hub VPC (Transit Gateway or peering)"; style="rounded"; color="#1565c0";',
+      `    hub [label="${label(`${hubName.replace(/^the endpoint hub /, 'endpoint hub ')}\ninterface endpoints (443)`)}", fillcolor="#e8f5e9"];`, '  }');
+    for (const [c, list] of hubEdges) {
+      const text = `${list.length > 4 ? `${list.slice(0, 4).join(', ')} +${list.length - 4}` : list.join(', ')}`;
+      if (hubFindings.length > 0) edge(c, 'hub', `${text}: ${hubFindings.join(', ')}`, 'color="#c62828", fontcolor="#c62828", style=bold');
+      else edge(c, 'hub', text);
+    }
+    edges.add('  hub -> aws [style=dashed, label="PrivateLink"];');
+  }
+  const proxied = [...new Set((r.images ?? []).filter(i => /^through the proxy/.test(i.reached)).map(i => i.registry))];
+  if (proxied.length > 0) {
+    const proxyFindings = [...new Set(r.findings.filter(f => f.ruleId.startsWith('PEKS-PROXY-') && !f.acknowledged).map(f => f.ruleId))];
+    const url = /^through the proxy (\S+)/.exec((r.images ?? []).find(i => /^through the proxy/.test(i.reached))!.reached)?.[1] ?? '';
+    lines.push(`  proxy [label="${label(`egress proxy\n${url.replace(/,$/, '')}`)}", fillcolor="#fff3e0"];`);
+    lines.push('  internet [label="internet\\n(NAT or internet gateway)", shape=ellipse];');
+    for (const [c, kind] of clients) {
+      if (kind !== 'nodes') continue;
+      const text = `images: ${proxied.join(', ')}`;
+      if (proxyFindings.length > 0) edge(id('client', c), 'proxy', `${text}: ${proxyFindings.join(', ')}`, 'color="#c62828", fontcolor="#c62828", style=bold');
+      else edge(id('client', c), 'proxy', text);
+    }
+    edges.add('  proxy -> internet [style=dashed];');
+  }
   for (const f of failing.values()) {
     edge(f.from, f.to, `${f.services.join(', ')}: ${f.via.toUpperCase()}`, 'color="#c62828", fontcolor="#c62828", style=bold');
   }
@@ -106,7 +138,7 @@ export function diagramDot(r: JoinReport): string {
     if (kind === 'nodes' && !nodesOnEni.has(c)) edges.add(`  eni -> ${id('client', c)} [label="10250 exec/logs", style=dashed];`);
   }
   if (r.reachability.some(x => x.via === 'nat' || x.via === 'internet' || x.via === 'public-endpoint')) {
-    lines.push('  internet [label="internet\\n(NAT or internet gateway)", shape=ellipse];');
+    if (!lines.some(l => l.startsWith('  internet ['))) lines.push('  internet [label="internet\\n(NAT or internet gateway)", shape=ellipse];');
     edges.add('  internet -> api [style=dashed];');
     edges.add('  internet -> aws [style=dashed];');
   }

@@ -20,6 +20,19 @@ export const REGION_RATES: Record<string, RegionRates> = {
   'us-east-2': { interfaceEndpointAzHour: 0.01, natGatewayHour: 0.045, publicIpv4Hour: 0.005 },
 };
 
+/**
+ * Route 53 Resolver DNS Firewall (`dnsFirewall`), in USD, all regions alike: per domain name of the lists per month
+ * (prorated hourly), and per million queries processed (the first billion of a month). The live page renders its
+ * table with JavaScript; the figures are those of a transcription of https://aws.amazon.com/route53/pricing/ dated
+ * 2026-09-20 (github.com/api-evangelist/amazon-route53-resolver, plans/amazon-route53-resolver-plans-pricing.yml:
+ * "$0.0005 per month (prorated hourly)", "$0.60 per million queries (first 1 billion queries per month)"), read
+ * 2026-12-07: check them against the live page before a budget rests on them. Resolver query logging itself is not
+ * charged; CloudWatch Logs ingestion and storage of the logs are.
+ */
+export const DNS_FIREWALL_RATES = { domainMonth: 0.0005, perMillionQueries: 0.6 };
+export const DNS_FIREWALL_RATES_SOURCE = 'https://aws.amazon.com/route53/pricing/ (Resolver DNS Firewall: per domain name and month, per million queries; '
+  + 'as transcribed 2026-09-20, read 2026-12-07)';
+
 /** One priced line. */
 export interface CostLine {
   readonly item: string;
@@ -45,7 +58,8 @@ function ratesFor(region: string | undefined): { ratesOf: string; rates: RegionR
  * The cost of `interfaceEndpointAzs` endpoint-AZ pairs, `natGateways` NAT gateways and `transitGatewayAttachments`
  * attachments of the VPC to a Transit Gateway (a hub's, a proxy's) in `region`.
  */
-export function estimate(region: string | undefined, interfaceEndpointAzs: number, natGateways: number, transitGatewayAttachments = 0): CostEstimate {
+export function estimate(region: string | undefined, interfaceEndpointAzs: number, natGateways: number, transitGatewayAttachments = 0,
+  dnsFirewallDomains = 0): CostEstimate {
   const { ratesOf, rates } = ratesFor(region);
   const round = (n: number) => Math.round(n * 100) / 100;
   const tgwHour = (HUB_RATES[ratesOf] ?? HUB_RATES['us-east-1']).transitGatewayAttachmentHour;
@@ -53,6 +67,8 @@ export function estimate(region: string | undefined, interfaceEndpointAzs: numbe
     { item: 'interface endpoint x AZ', count: interfaceEndpointAzs, monthlyUsd: round(interfaceEndpointAzs * rates.interfaceEndpointAzHour * HOURS_PER_MONTH) },
     { item: 'NAT gateway (with its public IPv4 address)', count: natGateways, monthlyUsd: round(natGateways * (rates.natGatewayHour + rates.publicIpv4Hour) * HOURS_PER_MONTH) },
     { item: 'Transit Gateway attachment', count: transitGatewayAttachments, monthlyUsd: round(transitGatewayAttachments * tgwHour * HOURS_PER_MONTH) },
+    // The allow-list and the `*` list of the firewall; queries are charged per million on top.
+    { item: 'DNS Firewall domain name', count: dnsFirewallDomains, monthlyUsd: round(dnsFirewallDomains * DNS_FIREWALL_RATES.domainMonth) },
   ].filter(l => l.count > 0);
   return { region: region ?? 'unknown (environment-agnostic stack)', ratesOf, lines, monthlyUsd: round(lines.reduce((a, l) => a + l.monthlyUsd, 0)) };
 }

@@ -1,8 +1,9 @@
-import { compareHubDesigns, CostEstimate, estimate, HUB_RATES_SOURCE, HubComparison, RATES_AS_OF, RATES_SOURCE } from './network-costs';
+import { compareHubDesigns, CostEstimate, DNS_FIREWALL_RATES, DNS_FIREWALL_RATES_SOURCE, estimate, HUB_RATES_SOURCE, HubComparison, RATES_AS_OF, RATES_SOURCE } from './network-costs';
 import { Finding, JoinModel, reachability, ReachRow } from '../check/join-analysis';
 import { ClusterScope, SubnetRef, TreeRecords, VpcRef } from '../check/tree-records';
 import { EndpointCatalogue } from '../contracts/endpoint-catalogue';
 import { dnsNameFact } from '../contracts/private-dns-names';
+import { ProofRow, proofRows, ProofSource } from '../contracts/proof-sources';
 
 /** The cluster's settings, as `eksctl create cluster --dry-run` would print them. */
 export interface ClusterSettings {
@@ -113,6 +114,11 @@ export interface JoinReport {
   readonly images: Array<{
     workload: string; where: string; image: string; registry: string; reached: string; throughCache: boolean; warmed: boolean;
   }>;
+  /**
+   * What is proven about the library's resources and against which source (simulated, API model, schema, the join
+   * proof, our reading), from the data the proofs run on (`lib/contracts/proof-sources.ts`), and the hub's widening.
+   */
+  readonly proven: ProofRow[];
 }
 
 /**
@@ -148,7 +154,9 @@ export function buildReport(facts: TreeRecords, scope: ClusterScope, model: Join
   const rows = reachability(model);
   const usedBy = (e: Omit<EndpointEntry, 'usedBy'>) => [...new Set(rows
     .filter(r => (r.via === 'interface-endpoint' && r.detail === e.path) || (r.via === 'gateway-endpoint' && e.type === 'Gateway' && r.service === e.service))
-    .map(r => `${r.kind} ${r.client}`))];
+    .map(r => `${r.kind} ${r.client}`)
+    // Not a client of the checks: people reach a managed Argo CD's UI and API through it (ArgoCdCapability).
+    .concat(e.service === 'eks-capabilities' ? ['people: the managed Argo CD UI and API (EKS Capabilities)'] : []))];
 
   const vpcSubnetKeys = new Set<string | undefined>(vpc.subnets.map(s => s.key));
   const natGateways = facts.natGateways.filter(n => vpcSubnetKeys.has(n.subnetKey)).length;
@@ -194,6 +202,12 @@ export function buildReport(facts: TreeRecords, scope: ClusterScope, model: Join
     unverifiedAzs.length > 0
       ? `Availability Zones of the interface endpoints not verified (${unverifiedAzs.map(e => e.path).join(', ')}): the stack has no concrete account and region, so each endpoint is placed in every node AZ without asking whether the service is offered there`
       : nodeEndpoints.length > 0 ? 'Availability Zones of the interface endpoints looked up (lookupSupportedAzs, recorded in cdk.context.json)' : 'no endpoints created by this library',
+    // The hub: what the rules read from the app, and what they took from the declaration (issue 29).
+    ...(model.hub ? [`${model.hub.name}: ${[
+      ...(model.hubReadFromApp ?? []).map(x => `${x} (read from the app)`),
+      ...(model.hubReadFromApp ?? []).some(x => x.startsWith('names:')) ? [] : [`names: ${model.hub.names ? 'sharedEndpoints.names' : 'every name its services are called by'} (declared)`],
+      ...(model.hubReadFromApp ?? []).some(x => x.startsWith('admitted CIDRs:')) ? [] : [`admitted CIDRs: ${model.hub.admittedCidrs ? 'sharedEndpoints.admittedCidrs' : 'not declared, not checked'} (declared)`],
+    ].join('; ')}`] : []),
   ];
 
   const reachedBy: Record<string, string> = {
@@ -254,17 +268,44 @@ export function buildReport(facts: TreeRecords, scope: ClusterScope, model: Join
     cost: {
       ratesAsOf: RATES_AS_OF,
       source: RATES_SOURCE,
-      thisDesign: estimate(region, interfaceAzs, natGateways, transitGatewayAttachments),
+      // The firewall's domains: its allow-list and its `*` list.
+      thisDesign: estimate(region, interfaceAzs, natGateways, transitGatewayAttachments, (model.dnsFirewall?.allowed.length ?? -1) + 1),
       natDesign: estimate(region, 0, azs),
-      note: `fixed charges only; per-GB data processing and transfer come on top in both designs. The NAT design has one NAT gateway per AZ (${azs}) and keeps the free S3 gateway endpoint.`,
+      note: `fixed charges only; per-GB data processing and transfer come on top in both designs. The NAT design has one NAT gateway per AZ (${azs}) and keeps the free S3 gateway endpoint.`
+        + (model.dnsFirewall ? ` DNS Firewall (${model.dnsFirewall.allowed.length} allowed domains and *): ${DNS_FIREWALL_RATES.perMillionQueries.toFixed(2)} per million queries on top, `
+          + `and the query logs' CloudWatch Logs ingestion (${DNS_FIREWALL_RATES_SOURCE}).` : ''),
     },
     hubComparison: hubComparisonOf(model, rows, region, azs),
+    proven: provenRows(model),
     preflights: preflightEntries(facts, vpc),
     findings: findings.map(f => {
       const reason = f.severity === 'warning' ? acknowledged.get(f.ruleId) : undefined;
       return reason === undefined ? f : { ...f, acknowledged: reason };
     }),
   };
+}
+
+/**
+ * The proof table (`proofRows`), and for a cluster that takes endpoints from a hub, what the hub's policies admit as
+ * the declaration says: wider than the cluster's own endpoints when the accounts are not bound to their spokes' CIDRs
+ * or ECR admits more than pulls (issue 30).
+ */
+export function provenRows(model: Pick<JoinModel, 'hub'>): ProofRow[] {
+  const rows = proofRows();
+  const hub = model.hub;
+  if (!hub) return rows;
+  const wider: string[] = [];
+  if (hub.accountsBoundToCidrs === false) wider.push('an admitted account\'s credentials work from any VPC attached to the hub (not bound to its spoke\'s CIDRs: `EndpointHub` `spokes`)');
+  if (hub.ecrPullOnly === false) wider.push('its ECR endpoints admit every ECR action (pushes included), not pulls only');
+  if (hub.accountsBoundToCidrs === undefined || hub.ecrPullOnly === undefined) wider.push('what its policies admit beyond the accounts is not known to this app');
+  rows.push({
+    kind: `endpoint policies of ${hub.name}`,
+    source: ProofSource.OUR_READING,
+    proven: wider.length === 0 ? 'as narrow as this cluster\'s own endpoints: pulls only on ECR, each account from its spoke\'s CIDRs'
+      : `wider than this cluster's own endpoints: ${wider.join('; ')}`,
+    where: 'the declaration (`sharedEndpoints`), not the hub\'s template',
+  });
+  return rows;
 }
 
 /**
@@ -411,7 +452,7 @@ export function reportMarkdown(r: JoinReport): string {
   }
   lines.push('', '## Network preflight at deploy', '');
   if (r.preflights.length === 0) {
-    lines.push('None: nothing probes the node subnets at deploy (`preflight: true` adds one; see the README, Preflight at deploy).');
+    lines.push('None: nothing probes the node subnets at deploy (`preflight: true` adds one; see docs/troubleshooting.md, "Preflight at deploy").');
   }
   for (const p of r.preflights) {
     lines.push(`- ${p.path}: runs at deploy, not at synth: CloudFormation invokes one probe function in each node subnet `
@@ -419,6 +460,10 @@ export function reportMarkdown(r: JoinReport): string {
     lines.push(`- interface endpoint addresses must fall in ${p.vpcCidrs.join(', ')}${p.anyAddressServices.length > 0 ? `; any address allowed for ${p.anyAddressServices.join(', ')} (reached by a route this app cannot see)` : ''}`);
     if (p.before.length > 0) lines.push(`- waiting for it (created only after every probe passed): ${p.before.join(', ')}`);
   }
+  // A `##` section like the others: the guides embed the report fenced, so it never becomes a page's heading.
+  lines.push('', '## What is proven, and against which source', '');
+  lines.push('| what | source | proven | where |', '|---|---|---|---|');
+  for (const p of r.proven) lines.push(`| ${p.kind} | ${p.source} | ${p.proven} | ${p.where} |`);
   lines.push('', '## Synth-time checks', '');
   const open = r.findings.filter(f => f.acknowledged === undefined);
   const acknowledged = r.findings.filter(f => f.acknowledged !== undefined);

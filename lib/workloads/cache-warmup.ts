@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { parseReference } from './image-reference';
 import { EcrPullThroughCache } from './pull-through-cache';
 import { acknowledgeFindings } from '../core/acknowledgements';
 import { misuse } from '../core/errors';
@@ -79,14 +80,27 @@ interface WarmupItem {
  * VPC, with a NAT gateway", https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html, read
  * 2026-12-05).
  *
- * CloudFormation invokes the function directly (`ServiceToken` = the function ARN). On update it pulls only the images
- * it had not pulled before; on delete nothing. A failure fails the stack with the image, the upstream, the cause (not
- * found, credentials, the upstream's rate limit) and the fix. Make the manifests and charts that use the images depend
- * on it (`PrivateEksCluster` does, for the caches it adds).
+ * CloudFormation invokes the function directly (`ServiceToken` = the function ARN), asynchronously ("CloudFormation
+ * invokes your Lambda function asynchronously with an event that includes a callback URL":
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-cloudformation.html, read 2026-12-07; aws-cdk #5873), and the
+ * resource completes when the function answers at that URL, not when the invocation returns: what depends on the
+ * resource waits for the answer. On update it pulls only the images it had not pulled before; on delete nothing. A
+ * failure fails the stack with the image, the upstream, the cause (not found, credentials, the upstream's rate limit)
+ * and the fix; a function that never answers (a crash or timeout, which Lambda retries as an asynchronous event) fails
+ * it at `serviceTimeout`. Make the manifests and charts that use the images depend on it (`PrivateEksCluster` does, for
+ * the caches it adds).
  *
- * Container images only: the ECR pull-through cache pages speak of images and say nothing of Helm charts or other OCI
- * artifacts (https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html, read 2026-12-05), so
- * charts are not pulled through the cache here; push them to this region's ECR.
+ * Container images only. containers-roadmap#1855 ("Pull-Through Cache Helm Support") is closed and labelled Shipped, but
+ * the ECR user guide's pull-through cache page, which says what a rule covers, speaks of images only ("pull an image
+ * from that upstream registry using your Amazon ECR private registry URI. Amazon ECR then creates a repository and
+ * caches that image") and says nothing of Helm charts or other OCI artifacts
+ * (https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html, read 2026-12-07); the issue
+ * names no announcement or page either. A behaviour no AWS page states is not one the check may count on, so
+ * charts are not warmed here and the chart rule (PEKS-KUBECTL-2) stands: push charts to this region's ECR.
+ *
+ * Digests: ECR imports on a first pull by tag, not by digest (aws/containers-roadmap#2837, read 2026-12-07): an
+ * image pinned by digest only is refused (`addImage`); `name:tag@digest` is pulled by its tag, its digest checked,
+ * then pulled by the digest.
  */
 export class PullThroughCacheWarmup extends Construct {
   /** The function (outside the VPC). */
@@ -146,7 +160,8 @@ export class PullThroughCacheWarmup extends Construct {
     });
 
     this.resource = new CustomResource(this, 'Resource', {
-      // CloudFormation invokes the function itself: no provider framework.
+      // CloudFormation invokes the function itself (asynchronously; it waits for the answer at the response URL): no
+      // provider framework.
       serviceToken: this.function.functionArn,
       resourceType: CACHE_WARMUP_RESOURCE_TYPE,
       serviceTimeout,
@@ -167,6 +182,18 @@ export class PullThroughCacheWarmup extends Construct {
    * cache. Fails when no rule of the cache serves it.
    */
   public addImage(image: string): string {
+    // ECR's pull-through cache imports an image on a first pull by tag; a first pull by digest finds nothing and is
+    // not imported ("Allow a pull-through cache rule to populate the cache when an image is referenced by digest ...
+    // not only when it's pulled by tag"; "This also happens when an image has both a tag and a digest",
+    // https://github.com/aws/containers-roadmap/issues/2837, open, read 2026-12-07). So an image pinned by digest
+    // only cannot be warmed, and the nodes' first pull of it fails; `name:tag@digest` is warmed by its tag, then the
+    // digest is checked (the handler's warmImage).
+    const parsed = Token.isUnresolved(image) ? undefined : parseReference(image);
+    if (parsed?.ok && parsed.digest !== undefined && parsed.tag === undefined) {
+      throw misuse(this, `${image} is pinned by digest only: ECR's pull-through cache does not import an image on a first pull by digest `
+        + '(aws/containers-roadmap#2837), so neither this warm-up nor the nodes can pull it through the cache',
+      `write it with its tag too (${parsed.registry}/${parsed.repository}:<tag>@${parsed.digest}): the warm-up pulls the tag, checks that it is this digest, and the nodes then pull the digest from the cache`);
+    }
     const rule = this.cache.ruleOfUri(image);
     let item: WarmupItem;
     if (rule) {

@@ -1,7 +1,7 @@
 /**
  * Integration test of the default example: deployed, the cluster must have private API access only and an ACTIVE
  * nodegroup of 2 nodes. The assertions run as custom resources of the `DeployAssert` stack, so deploying this app
- * runs them (see the README, "Integration test"); the committed snapshot is checked offline by the test suite.
+ * runs them (see docs/plan-and-checks.md, "The integration test"); the committed snapshot is checked offline by the test suite.
  */
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration } from 'aws-cdk-lib';

@@ -35,6 +35,7 @@
 // 2026-12-05), loaded only when no token function is given (tests give one). The `.cjs` extension keeps it CommonJS
 // and out of the compiled-output patterns in .gitignore; Lambda loads `index.cjs` for `index.handler`.
 
+const crypto = require('crypto');
 const http = require('http');
 const https = require('https');
 
@@ -83,7 +84,10 @@ class WarmupError extends Error {
   }
 }
 
-/** `<host>/<name>(:<tag>|@<digest>)` -> `{ host, name, reference }`. */
+/**
+ * `<host>/<name>(:<tag>|@<digest>|:<tag>@<digest>)` -> `{ host, name, reference }`, with `tag` too when both are
+ * written (the reference is then the digest).
+ */
 function parseImage(image) {
   const slash = image.indexOf('/');
   if (slash < 0) throw new WarmupError('BAD_IMAGE', `"${image}" has no registry host`, 'pass the image URI in the cache (cluster.imageUri(...))');
@@ -94,6 +98,11 @@ function parseImage(image) {
   if (at >= 0) {
     reference = rest.slice(at + 1);
     rest = rest.slice(0, at);
+    const colon = rest.lastIndexOf(':');
+    if (colon > rest.lastIndexOf('/')) {
+      const tag = rest.slice(colon + 1);
+      return { host, name: rest.slice(0, colon), reference, tag };
+    }
   } else {
     const colon = rest.lastIndexOf(':');
     if (colon > rest.lastIndexOf('/')) {
@@ -278,7 +287,12 @@ function parseJson(res, what) {
 
 /** Warms one image: manifest (index -> the node architectures' manifests), then every blob. `{ manifests, blobs, bytes }`. */
 async function warmImage(item, getClient, cfg) {
-  const { host, name, reference } = parseImage(item.image);
+  const { host, name, reference, tag } = parseImage(item.image);
+  if (!tag && reference.includes(':')) {
+    // ECR imports on a first pull by tag, never by digest (aws/containers-roadmap#2837): refused at synth as well.
+    throw new WarmupError('DIGEST_ONLY', `${name}@${reference} is pinned by digest only, and ECR's pull-through cache does not import an image on a first pull by digest`,
+      `write it as ${name}:<tag>@${reference}: the warm-up pulls the tag and checks the digest`);
+  }
   const client = await getClient(host);
   const stats = { manifests: 0, blobs: 0, bytes: 0 };
 
@@ -289,10 +303,23 @@ async function warmImage(item, getClient, cfg) {
     stats.manifests++;
     const body = parseJson(res, what);
     const type = body.mediaType || String(res.headers['content-type'] || '').split(';')[0].trim();
-    return { body, type };
+    const digest = res.headers['docker-content-digest'] || `sha256:${crypto.createHash('sha256').update(res.body).digest('hex')}`;
+    return { body, type, digest };
   };
 
-  const top = await getManifest(reference);
+  let top;
+  if (tag) {
+    // `name:tag@digest`: pulled by the tag (what the cache imports), then the digest checked, then pulled by the
+    // digest as the nodes will (from the cache now).
+    const byTag = await getManifest(tag);
+    if (byTag.digest !== reference) {
+      throw new WarmupError('DIGEST_MISMATCH', `${name}:${tag} is ${byTag.digest} at ${item.upstream}, not the pinned ${reference}`,
+        `the tag moved upstream: pin the digest ${tag} has now, or the tag that still has ${reference}`);
+    }
+    top = await getManifest(reference);
+  } else {
+    top = await getManifest(reference);
+  }
   let images;
   if (INDEX_TYPES.has(top.type) || Array.isArray(top.body.manifests)) {
     const wanted = (top.body.manifests || []).filter(m => m.platform && m.platform.os === 'linux' && cfg.architectures.includes(m.platform.architecture));
