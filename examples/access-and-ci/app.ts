@@ -11,12 +11,12 @@
  * started by GitHub Actions through OIDC (the `production` environment of my-org/platform only). Its image, with
  * kubectl and helm, is in this account's ECR (`ci-tools:kubectl-1.36`): nothing is downloaded from the internet.
  *
- * Set your own roles with context (the defaults are placeholders of the documentation account 111122223333):
+ *   npx cdk synth --app 'npx ts-node --transpile-only --swc -P examples/tsconfig.json examples/access-and-ci/app.ts'
  *
- *   npx cdk synth --app 'npx ts-node --prefer-ts-exts -P examples/tsconfig.json examples/access-and-ci/app.ts' \
- *     -c platformRoleArn=arn:aws:iam::<account>:role/aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_Platform_<suffix> \
- *     -c sreRoleArn=arn:aws:iam::<account>:role/aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_SRE_<suffix>
- *   npx cdk deploy AccessAndCiEks      # then: the ApiRelay's KubeconfigCommand output (docs/access-and-ci.md)
+ * The roles default to placeholders of the documentation account 111122223333; set your own with context, added to
+ * that command: -c platformRoleArn=arn:aws:iam::<account>:role/aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_Platform_<suffix>
+ * -c sreRoleArn=arn:aws:iam::<account>:role/aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_SRE_<suffix>. Then
+ * `npx cdk deploy AccessAndCiEks`, and the ApiRelay's KubeconfigCommand output (docs/access-and-ci.md).
  */
 import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
 import { App, Stack, StackProps } from 'aws-cdk-lib';

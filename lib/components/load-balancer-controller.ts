@@ -138,7 +138,8 @@ export class LoadBalancerController extends Construct {
       throw misuse(this, `image "${image}" has no tag`, `write it as <repository>:<tag>, for example '<account>.dkr.ecr.<region>.amazonaws.com/aws-load-balancer-controller:${version.version}'`);
     }
 
-    // IRSA: the installation guide's identity (Pod Identity is not in it).
+    // IRSA: the installation guide's Option A. The guide also documents Pod Identity (Option B, since 2025-11-24:
+    // docs/deploy/installation.md at 225f4456, read 2026-12-07); IRSA works on every version the library accepts.
     this.role = irsaRole(this, 'Role', cluster.cluster, identity.namespace, identity.serviceAccount,
       `IRSA of the AWS Load Balancer Controller ${version.version} (${identity.namespace}/${identity.serviceAccount})`);
     const values = deepMerge({

@@ -355,11 +355,10 @@ const COMPONENTS: ComponentContract[] = [
       serviceAccount: 'aws-load-balancer-controller',
       managedPolicies: [],
       policy: 'the controller\'s iam_policy.json for its version (aws-cdk-lib ships it with aws-eks-v2 AlbControllerVersion)',
-      // Pod Identity is not in the official installation docs: IRSA, as they show.
-      // Re-read 2026-12-07, not re-dated: docs/deploy/installation.md at 225f4456 (v3.5.0-8; since 99676e05, 2025-11-24) has "Option B:
-      // Recommended, Pod Identity" beside IRSA (Option A): podIdentity should be true. Left for the lead: the contract table in docs/ and
-      // the load-balancer-controller.ts comment change with it (the construct keeps IRSA, which the guide still documents).
-      podIdentity: false,
+      // Re-read 2026-12-07: docs/deploy/installation.md at 225f4456 (v3.5.0-8; since 99676e05, 2025-11-24) has "Option B:
+      // Recommended, Pod Identity" beside IRSA (Option A), so the controller supports Pod Identity. The construct keeps IRSA (Option A,
+      // which the guide still documents and every version the library accepts supports).
+      podIdentity: true,
       source: 'https://docs.aws.amazon.com/eks/latest/userguide/lbc-helm.html (IRSA service account aws-load-balancer-controller in kube-system)',
     },
     settings: [
@@ -393,7 +392,7 @@ const COMPONENTS: ComponentContract[] = [
       { path: 'clusterName', read: '2026-12-07', why: 'the controller does not start without it', source: `${LBC_VALUES} ("A non-empty value is required")` },
     ],
     source: EKS_PRIVATE,
-    read: '2026-11-25',
+    read: '2026-12-07',
   },
   {
     name: 'karpenter',
@@ -464,17 +463,21 @@ const COMPONENTS: ComponentContract[] = [
     kind: ComponentKind.HELM_CHART,
     description: 'ExternalDNS with the aws provider: Route 53 records for Services and Ingresses. Route 53 has a global endpoint service name, com.amazonaws.route53',
     endpointClaims: ['route53'],
+    // Re-read 2026-12-07: kubernetes-sigs/external-dns docs/tutorials/aws.md at 2bf1bf8a (v0.22.0-12, 2026-08-22) lists
+    // "EKS Pod Identity: Native EKS alternative to IRSA", and its policy grants route53:ChangeResourceRecordSets,
+    // ListResourceRecordSets and ListTagsForResources on hostedzone/*, ListHostedZones on *. The route53 endpoint
+    // (com.amazonaws.route53) holds: see the route53 claim.
     services: [{ service: 'route53', why: 'ChangeResourceRecordSets, ListHostedZones', source: `${EKS_PRIVATE} (endpoint table: "Amazon Route 53 | com.amazonaws.route53")` }],
     identity: {
       namespace: 'default',
       serviceAccount: 'external-dns',
       managedPolicies: [],
-      policy: 'route53:ChangeResourceRecordSets on hostedzone/*, route53:ListHostedZones and ListResourceRecordSets (its AWS tutorial)',
-      podIdentity: false,
+      policy: 'route53:ChangeResourceRecordSets, ListResourceRecordSets and ListTagsForResources on hostedzone/*, ListHostedZones on * (its AWS tutorial)',
+      podIdentity: true,
       source: 'https://github.com/kubernetes-sigs/external-dns/blob/master/docs/tutorials/aws.md',
     },
     source: 'https://github.com/kubernetes-sigs/external-dns/blob/master/docs/tutorials/aws.md',
-    read: '2026-11-25',
+    read: '2026-12-07',
   },
 ];
 

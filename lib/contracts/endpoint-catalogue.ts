@@ -245,18 +245,21 @@ const CLAIMS: EndpointClaim[] = [
     awsCdkLib: AwsCdkListing.GLOBAL,
     awsCdkLibVersion: CDK_VERSION,
   },
-  // Re-read 2026-12-07, not re-dated: the stored copies of the private-clusters page have no Route 53 row in their endpoint table, and
-  // the later one says "Route53 does not support AWS PrivateLink. You cannot manage Route53 DNS records from a private Amazon EKS cluster"
-  // (external-dns). The page version with com.amazonaws.route53 in its table is not in the stored corpus: the sources disagree.
+  // Re-read 2026-12-07: the AWS PrivateLink Guide's "AWS services that integrate with AWS PrivateLink" (stored copy of the guide's PDF,
+  // docslib.org 8153284, which lists 2025 services such as Route 53 Global Resolver) has "Amazon Route 53 | com.amazonaws.route53".
+  // The sources disagree: the stored copies of the EKS private-clusters page have no Route 53 row, and the later one says "Route53 does
+  // not support AWS PrivateLink. You cannot manage Route53 DNS records from a private Amazon EKS cluster". The PrivateLink Guide is the
+  // service list and the later document: it is followed (the claim is unchanged).
   {
     service: 'route53',
     hasInterfaceEndpoint: true,
     claim: 'Route 53 has a global endpoint service, com.amazonaws.route53 (GLOBAL_SERVICE_NAMES)',
-    source: 'https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html (endpoint table: "Amazon Route 53 | com.amazonaws.route53")',
-    read: '2026-11-25',
+    source: 'https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html ("Amazon Route 53 | com.amazonaws.route53"); '
+      + 'https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html (endpoint table: "Amazon Route 53 | com.amazonaws.route53"; not in the copies stored)',
+    read: '2026-12-07',
     awsCdkLib: AwsCdkListing.ABSENT,
     awsCdkLibVersion: CDK_VERSION,
-    disagreement: 'the EKS private-clusters page lists com.amazonaws.route53; aws-cdk-lib 2.276.0 has no member for it (create it with ec2.InterfaceVpcEndpointService)',
+    disagreement: 'the AWS PrivateLink Guide lists com.amazonaws.route53; aws-cdk-lib 2.276.0 has no member for it (create it with ec2.InterfaceVpcEndpointService)',
   },
   ...['oidc-eks', 'eks-fips', 'eks-capabilities'].map(service => ({
     service,
