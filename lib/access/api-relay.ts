@@ -9,6 +9,7 @@ import { ApiAccessOptions } from './api-access';
 import { apiAccessEntry } from './cluster-access';
 import { acknowledgeFindings, acknowledgeWildcards } from '../core/acknowledgements';
 import { misuse } from '../core/errors';
+import { sessionManagerAgentPolicy } from '../core/iam';
 import { defaultPrivateSelection } from '../core/subnets';
 
 /** The port the EKS API server listens on. */
@@ -118,18 +119,8 @@ export class ApiRelay extends Construct implements ec2.IConnectable {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: 'EKS API relay: Session Manager only, no cluster permissions',
     });
-    const sessions = new iam.ManagedPolicy(this.role, 'SessionManagerPolicy', {
-      description: `Session Manager for ${this.node.path}: register the instance, open session channels`,
-      statements: [new iam.PolicyStatement({
-        // The Session Manager guide's custom instance profile without S3 or KMS (getting-started-create-iam-instance-profile.html,
-        // read 2026-12-07): the agent registers its own instance, and the channel actions take no resource ARN.
-        sid: 'SessionManagerAgent',
-        actions: ['ssm:UpdateInstanceInformation', 'ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel',
-          'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'],
-        resources: ['*'],
-      })],
-    });
-    this.role.addManagedPolicy(sessions);
+    // The Session Manager agent's calls only: no cluster permission.
+    const sessions = sessionManagerAgentPolicy(this.role, this.node.path);
     acknowledgeWildcards(sessions, 'relaySessionManager');
 
     const instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.NANO);

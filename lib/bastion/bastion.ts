@@ -11,7 +11,7 @@ import { ComponentContracts } from '../contracts/component-contracts';
 import { acknowledgeFindings, acknowledgeWildcards } from '../core/acknowledgements';
 import { ipv4CidrPrefix, literalVpcCidr } from '../core/cidr';
 import { misuse } from '../core/errors';
-import { allow, ownPolicy } from '../core/iam';
+import { allow, ownPolicy, sessionManagerAgentPolicy } from '../core/iam';
 import { kubectlLayerAsset, kubectlLayerSha256 } from '../core/kubectl-asset';
 import { cloudWatchLogsKey } from '../core/logs-key';
 import { defaultBastionSubnets, defaultPrivateSelection } from '../core/subnets';
@@ -313,20 +313,7 @@ export class ClusterBastion extends Construct implements ec2.IConnectable {
       // (getting-started-create-iam-instance-profile.html, read 2026-12-05), without S3 or KMS (sessions log to
       // CloudWatch Logs, below). AmazonSSMManagedInstanceCore would also let the host read every SSM parameter of the
       // account. The legacy agent's ec2messages channel (a `machineImage` of yours) is Run Command, not sessions.
-      const sessions = new iam.ManagedPolicy(this.role, 'SessionManagerPolicy', {
-        description: `Session Manager for ${this.node.path}: register the instance, open session channels`,
-        statements: [
-          new iam.PolicyStatement({
-            // As the guide writes it (on *): the agent registers its own instance, which does not exist yet when the
-            // role is created, and the channel actions take no resource ARN.
-            sid: 'SessionManagerAgent',
-            actions: ['ssm:UpdateInstanceInformation', 'ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel',
-              'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'],
-            resources: ['*'],
-          }),
-        ],
-      });
-      this.role.addManagedPolicy(sessions);
+      const sessions = sessionManagerAgentPolicy(this.role, this.node.path);
       acknowledgeWildcards(sessions, 'bastionSessionManager');
     }
     // `aws eks update-kubeconfig` / `describe-cluster`, where the EKS API is reachable.

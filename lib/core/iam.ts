@@ -91,3 +91,23 @@ export function podIdentityAssociation(scope: Construct, id: string, cluster: ek
   if (agent) association.node.addDependency(agent);
   return association;
 }
+
+/**
+ * The Session Manager agent's own calls, as a managed policy on an instance role (the bastion, the API relay): the
+ * Session Manager guide's custom instance profile without S3 or KMS (getting-started-create-iam-instance-profile.html,
+ * read 2026-12-05 and 2026-12-07). As the guide writes it, on `*`: the agent registers its own instance, which does
+ * not exist yet when the role is created, and the channel actions take no resource ARN.
+ */
+export function sessionManagerAgentPolicy(role: iam.Role, ownerPath: string): iam.ManagedPolicy {
+  const policy = new iam.ManagedPolicy(role, 'SessionManagerPolicy', {
+    description: `Session Manager for ${ownerPath}: register the instance, open session channels`,
+    statements: [new iam.PolicyStatement({
+      sid: 'SessionManagerAgent',
+      actions: ['ssm:UpdateInstanceInformation', 'ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel',
+        'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'],
+      resources: ['*'],
+    })],
+  });
+  role.addManagedPolicy(policy);
+  return policy;
+}
