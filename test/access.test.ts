@@ -348,11 +348,16 @@ describe('PrivateCiRunner', () => {
     }]);
   });
 
-  // What aws-actions/aws-codebuild-run-build calls, and what a workflow must not do: another project, another build spec
-  // or image, privileged mode, another role (the override keys are in the request only when a field is overridden).
+  // What the documented workflow calls (aws codebuild start-build with no override, batch-get-builds), and what a
+  // workflow must not do: another project, another build spec, source, image, privileged mode, role, environment
+  // variables (BASH_ENV runs a command in the pinned build's shell) or logs (the override keys are in the request only
+  // when a field is overridden). aws-actions/aws-codebuild-run-build always sends a source type and location override
+  // and every GITHUB_* variable (code-build.js, inputs2Parameters): refused, as any override is.
   test.each([
     ['codebuild:StartBuild', 'this project', {}, 'Allowed'],
-    ['codebuild:StartBuild', 'this project', { 'codebuild:environment.environmentVariables.name': ['IMAGE_TAG'] }, 'Allowed'],
+    ['codebuild:StartBuild', 'this project', { 'codebuild:environment.environmentVariables': 'true', 'codebuild:environment.environmentVariables.name': ['BASH_ENV'] }, 'ImplicitlyDenied'],
+    ['codebuild:StartBuild', 'this project', { 'codebuild:source': 'true', 'codebuild:source.location': 'https://github.com/my-org/platform.git' }, 'ImplicitlyDenied'],
+    ['codebuild:StartBuild', 'this project', { 'codebuild:logsConfig': 'true' }, 'ImplicitlyDenied'],
     ['codebuild:BatchGetBuilds', 'this project', {}, 'Allowed'],
     ['codebuild:StartBuild', 'another project', {}, 'ImplicitlyDenied'],
     ['codebuild:StartBuild', 'this project', { 'codebuild:source.buildspec': 'version: 0.2' }, 'ImplicitlyDenied'],

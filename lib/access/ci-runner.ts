@@ -230,7 +230,7 @@ export class PrivateCiRunner extends Construct implements ec2.IConnectable {
 
     this.accessEntry = apiAccessEntry(this, 'ClusterAccess', props.cluster, this.role.roleArn, props);
 
-    new CfnOutput(this, 'ProjectName', { description: 'The CI runner\'s CodeBuild project (project-name of aws-actions/aws-codebuild-run-build)', value: this.project.projectName });
+    new CfnOutput(this, 'ProjectName', { description: 'The CI runner\'s CodeBuild project (aws codebuild start-build --project-name)', value: this.project.projectName });
     if (props.gitHub) {
       this.gitHubRole = this.gitHubActionsRole(props.gitHub);
       new CfnOutput(this, 'GitHubActionsRoleArn', {
@@ -240,7 +240,7 @@ export class PrivateCiRunner extends Construct implements ec2.IConnectable {
     }
   }
 
-  /** Lets a principal start builds of this project and follow them (what `aws-actions/aws-codebuild-run-build` calls). */
+  /** Lets a principal start builds of this project with no override and follow them (`aws codebuild start-build`, `batch-get-builds`, the log). */
   public grantStartBuild(grantee: iam.IGrantable): iam.Grant {
     return this.startBuildStatements().map(s => iam.Grant.addToPrincipal({
       grantee, actions: s.actions ?? [], resourceArns: s.resources ?? [], conditions: s.conditions,
@@ -248,10 +248,9 @@ export class PrivateCiRunner extends Construct implements ec2.IConnectable {
   }
 
   /**
-   * Starting builds with the project's own build spec, source, image, privileged mode and role (a caller may pass
-   * environment variables, not other commands or another identity: the keys are present only when the request
-   * overrides them; CodeBuild guide, action-context-keys.html, "supports only the Null operator", read 2026-12-07),
-   * following them, and reading their logs.
+   * Starting builds as the project defines them: no override of what runs or as whom (`START_BUILD_OVERRIDES`: the
+   * keys are present only when the request overrides a field; CodeBuild guide, action-context-keys.html, "supports
+   * only the Null operator", read 2026-12-07), following them, and reading their logs.
    */
   private startBuildStatements(): iam.PolicyStatementProps[] {
     return [
@@ -261,7 +260,7 @@ export class PrivateCiRunner extends Construct implements ec2.IConnectable {
         conditions: { Null: Object.fromEntries(START_BUILD_OVERRIDES.map(k => [k, 'true'])) },
       },
       { actions: ['codebuild:BatchGetBuilds'], resources: [this.project.projectArn] },
-      // aws-actions/aws-codebuild-run-build tails the build's log stream: this project's group only.
+      // The workflow prints the build's log stream: this project's group only.
       { actions: ['logs:GetLogEvents'], resources: [this.logStreamsArn] },
     ];
   }

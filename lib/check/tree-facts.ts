@@ -564,9 +564,10 @@ function accessClientRecord(c: ApiRelay | PrivateCiRunner): AccessClientRecord {
       associatePublicIp: typeof publicIp === 'boolean' ? publicIp : undefined,
       securityGroupKeys: keys(rawList(cfn.securityGroupIds ?? nic?.groupSet)),
       services,
+      size: literalText(rawValue(cfn.instanceType)),
     };
   }
-  const cfn = c.project.node.defaultChild as CfnResource & { vpcConfig?: unknown };
+  const cfn = c.project.node.defaultChild as CfnResource & { vpcConfig?: unknown; environment?: unknown };
   const vpc = rawValue(cfn.vpcConfig) as Record<string, unknown> | undefined;
   return {
     path: c.node.path,
@@ -575,7 +576,24 @@ function accessClientRecord(c: ApiRelay | PrivateCiRunner): AccessClientRecord {
     subnetKeys: rawList(vpc?.subnets).map(s => key(s)),
     securityGroupKeys: keys(rawList(vpc?.securityGroupIds)),
     services,
+    size: runnerSize(rawValue(cfn.environment) as Record<string, unknown> | undefined),
   };
+}
+
+/**
+ * The runner's compute type as the plan prices it: `BUILD_GENERAL1_SMALL` on Linux (x86_64) containers, the environment
+ * type before it otherwise (`ARM_CONTAINER BUILD_GENERAL1_SMALL`, billed at another rate); undefined when a token.
+ */
+function runnerSize(environment: Record<string, unknown> | undefined): string | undefined {
+  const compute = literalText(rawValue(environment?.computeType));
+  const type = literalText(rawValue(environment?.type));
+  if (compute === undefined || type === undefined) return undefined;
+  return type === 'LINUX_CONTAINER' ? compute : `${type} ${compute}`;
+}
+
+/** A literal string as written, or undefined (a token, or absent). */
+function literalText(v: unknown): string | undefined {
+  return typeof v === 'string' && !Token.isUnresolved(v) ? v : undefined;
 }
 
 function preflightRecord(p: NetworkPreflight, all: IConstruct[]): PreflightRecord {

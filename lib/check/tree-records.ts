@@ -274,6 +274,8 @@ export interface AccessClientRecord {
   readonly securityGroupKeys: string[];
   /** The services it calls, with what each is for. */
   readonly services: Array<{ readonly service: string; readonly why: string }>;
+  /** What it runs on, for the plan's cost: the relay's instance type (`t4g.nano`), the runner's compute type (`BUILD_GENERAL1_SMALL`); undefined when a token. */
+  readonly size?: string;
 }
 
 /** An aws-eks-v2 `KubectlProvider`. */

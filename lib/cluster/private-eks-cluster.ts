@@ -20,7 +20,7 @@ import { AddNodegroupOptions, AddPullThroughCacheOptions, PodSecurityStandard, P
 import { clusterSettings } from './props-checks';
 import { checkUpgrade } from './upgrade-checks';
 import { addUpgradeParts } from './upgrade-guard';
-import { addBastion, addClusterOutputs, addDefaultNodegroup } from './wiring';
+import { addBastion, addClusterOutputs, addDefaultNodegroup, proveRelayPaths } from './wiring';
 import { BastionAccess, BastionClusterAccess, ClusterBastion } from '../bastion/bastion';
 import { ArgoCdCapability, ArgoCdCapabilityOptions } from '../capabilities/argocd-capability';
 import { derivedDomains, privateZoneNames } from '../check/dns-firewall-rules';
@@ -198,6 +198,8 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
         logsEncryptionKey: this.logsEncryptionKey,
         logRetention: settings.logRetention,
       });
+      // An ApiRelay of this cluster (added now or later) is proven too: the endpoint on 443 from its subnet.
+      proveRelayPaths(this.cluster, this.preflight);
     }
     if (settings.withBastion) this.bastion = addBastion(this, props, placement, this.cluster, this.logSettings, this.needs, vpcCidrs);
     if (this.bastion && this.hostProxy) this.bastion.instance.addUserData(...bastionProxyLines(this.hostProxy));

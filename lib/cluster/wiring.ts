@@ -1,12 +1,15 @@
-import { Annotations, CfnOutput, Stack } from 'aws-cdk-lib';
+import { Annotations, AspectPriority, Aspects, CfnOutput, IAspect, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { ClusterLogs } from './control-plane';
 import { EndpointNeeds } from './endpoint-needs';
 import { Placement } from './placement';
 import { AddNodegroupOptions, PrivateEksClusterProps } from './props';
+import { ApiRelay } from '../access/api-relay';
 import { BastionAccess, BastionOptions, ClusterBastion } from '../bastion/bastion';
 import { misuse } from '../core/errors';
+import { NetworkPreflight } from '../network/preflight';
 import { PrivateNodegroup } from '../nodes/private-nodegroup';
 
 // Pieces of `PrivateEksCluster`'s wiring that need only what they are given: the bastion, the default nodegroup, the
@@ -93,5 +96,39 @@ export function addClusterOutputs(scope: Construct, cluster: eks.Cluster, bastio
         value: `ssh -i <your-key>.pem ec2-user@${bastion.instance.instancePublicIp}`,
       });
     }
+  }
+}
+
+/**
+ * Every `ApiRelay` of `cluster` in the preflight's stack, however late it is added, gets the preflight's probe of the API
+ * endpoint from its subnet with its security group (and of the Session Manager services it calls, where the preflight
+ * probes them), and its instance boots after that check.
+ */
+export function proveRelayPaths(cluster: eks.Cluster, preflight: NetworkPreflight) {
+  Aspects.of(cluster.node.root).add(new RelayPathProof(cluster, preflight), { priority: AspectPriority.MUTATING });
+}
+
+class RelayPathProof implements IAspect {
+  private readonly done = new Set<ApiRelay>();
+  constructor(private readonly cluster: eks.Cluster, private readonly preflight: NetworkPreflight) {}
+
+  public visit(node: IConstruct): void {
+    if (!(node instanceof ApiRelay) || node.cluster !== this.cluster || this.done.has(node)) return;
+    // A relay in another stack is not probed (addApiEndpointCheck refuses it); such a relay does not synthesize today
+    // anyway (its rule on the cluster security group and the cluster's references make a cycle between the stacks).
+    if (Stack.of(node) !== Stack.of(this.preflight)) return;
+    this.done.add(node);
+    const checks = this.preflight.addApiEndpointCheck(node, 'Preflight', {
+      endpointHost: node.endpointHost,
+      subnets: [node.subnet],
+      securityGroups: [node.securityGroup],
+      services: node.requiredServices,
+    });
+    // The cluster security group's rule that admits the relay is what the probe proves: created first.
+    const relayGroup = Stack.of(node).resolve(node.securityGroup.securityGroupId);
+    const admits = Stack.of(node).node.findAll().filter(c => c instanceof ec2.CfnSecurityGroupIngress
+      && JSON.stringify(Stack.of(node).resolve(c.sourceSecurityGroupId)) === JSON.stringify(relayGroup));
+    for (const check of checks) admits.forEach(a => check.node.addDependency(a));
+    node.instance.node.addDependency(...checks);
   }
 }

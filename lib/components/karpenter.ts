@@ -7,7 +7,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { checkChartSource, controllerImage, ControllerHome } from './controller-source';
-import { hostOf } from './host';
+import { hostOf, systemPlacementProblem } from './host';
 import { deepMerge } from './load-balancer-controller';
 import { IPrivateEksCluster } from './private-cluster';
 import { ComponentContracts } from '../contracts/component-contracts';
@@ -200,6 +200,7 @@ export class Karpenter extends Construct {
     this.policies = policies;
     const association = podIdentityAssociation(this, 'Association', eksCluster, identity.namespace, identity.serviceAccount, this.role);
 
+    const system = cluster._systemPlacement();
     this.chart = cluster._installChart(this, 'Chart', {
       chart: props.chartAsset ? undefined : 'karpenter',
       repository: props.chartRepository,
@@ -219,6 +220,10 @@ export class Karpenter extends Construct {
         // The region from the environment, not IMDS: nodes keep pods off IMDS (hop limit 1). `controller.env` is the
         // chart's list of extra variables (charts/karpenter/README.md).
         controller: { image: imageValues, env: [{ name: 'AWS_REGION', value: Stack.of(this).region }] },
+        // With systemNodes: the chart's top-level `nodeSelector` and `tolerations` (charts/karpenter/values.yaml,
+        // aws/karpenter-provider-aws at 0003697d, read 2026-12-07), so the controller never runs on a node it manages
+        // (those carry no system label). The chart's own `kubernetes.io/os: linux` selector is kept.
+        ...(system ? { nodeSelector: { 'kubernetes.io/os': 'linux', ...system.nodeSelector }, tolerations: system.tolerations } : {}),
       }, props.values ?? {}),
     }, 'addKarpenter');
     this.chart.node.addDependency(association, this.role);

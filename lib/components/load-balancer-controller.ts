@@ -8,7 +8,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { AlbStatementKind, scopeAlbPolicy } from './alb-policy';
 import { checkChartSource, controllerImage, ControllerHome } from './controller-source';
-import { hostOf } from './host';
+import { hostOf, systemPlacementProblem } from './host';
 import { IPrivateEksCluster } from './private-cluster';
 import { ComponentContracts } from '../contracts/component-contracts';
 import { AcknowledgementSite, acknowledgeCfnJsonProvider, acknowledgeWildcards } from '../core/acknowledgements';
@@ -159,7 +159,15 @@ export class LoadBalancerController extends Construct {
           'eks.amazonaws.com/sts-regional-endpoints': 'true',
         },
       },
+      // With systemNodes: the chart's top-level `nodeSelector` and `tolerations` (helm/aws-load-balancer-controller/
+      // values.yaml, kubernetes-sigs/aws-load-balancer-controller at 00793771, read 2026-12-07).
+      ...cluster._systemPlacement(),
     }, props.values ?? {});
+    const placement = cluster._systemPlacement() && systemPlacementProblem(values.nodeSelector, values.tolerations);
+    if (placement) {
+      throw misuse(this, `the cluster has systemNodes, and the controller's values would run it on tenants' nodes: ${placement}`,
+        'leave nodeSelector and tolerations to the library, or keep its selector and toleration in yours');
+    }
 
     // Upstream's policy narrowed to this cluster, VPC, account and region (lib/components/alb-policy.ts), one managed
     // policy per kind of statement, each acknowledged with a reason true of every statement in it.

@@ -32,6 +32,8 @@ export enum Caller {
   KUBECTL_HANDLER = 'kubectl-handler',
   /** The pull-through cache's warm-up function. */
   CACHE_WARMUP = 'cache-warmup',
+  /** The network preflight's probe functions (NetworkPreflight, `preflight: true`). */
+  NETWORK_PREFLIGHT = 'network-preflight',
 }
 
 /** Whether a call must be allowed or denied. */
@@ -784,4 +786,9 @@ export const MANAGED_POLICY_CALLERS: ReadonlyArray<{ caller: Caller; policies: s
   { caller: Caller.VPC_CNI, policies: ['AmazonEKS_CNI_Policy'], source: 'https://docs.aws.amazon.com/eks/latest/userguide/cni-iam-role.html' },
   { caller: Caller.EBS_CSI, policies: ['AmazonEBSCSIDriverPolicy'], source: 'https://docs.aws.amazon.com/eks/latest/userguide/ebs-csi.html' },
   { caller: Caller.NODE, policies: ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly'], source: 'https://docs.aws.amazon.com/eks/latest/userguide/create-node-role.html' },
+  // The probe (lib/network/preflight-probe/index.cjs) makes no signed AWS call: DNS look-ups, TCP connects, an unsigned
+  // HEAD to a gateway service (index.cjs:154, any HTTP answer counts) and the PUT of its answer to CloudFormation's
+  // presigned ResponseURL (index.cjs:346, authorized by the URL's signature, not by the role). What its role allows is
+  // what Lambda itself does with it: the ENIs of a function in a VPC and its log streams (read 2026-12-07).
+  { caller: Caller.NETWORK_PREFLIGHT, policies: ['AWSLambdaVPCAccessExecutionRole'], source: 'https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaVPCAccessExecutionRole.html (v3: logs and ENI actions on *), https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html' },
 ];

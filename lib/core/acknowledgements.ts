@@ -270,6 +270,24 @@ export const ACKNOWLEDGEMENTS = {
       reason: 'The probe log holds service names, IP addresses and pass/fail lines, no data or secrets; CloudWatch Logs encrypts it at rest by default. A customer managed key per preflight would cost more than the log is worth.',
     },
   ],
+  /**
+   * The preflight's probe of the API endpoint from an API relay's subnet (NetworkPreflight.addApiEndpointCheck): its
+   * functions and custom resources only (the role and log group are the preflight's, acknowledged there).
+   */
+  preflightApiProbe: [
+    {
+      ids: ['AwsSolutions::AwsSolutions-L1'],
+      reason: 'The probe is pinned to Node.js 22 (supported by Lambda) so that its DNS and socket behaviour changes only with a deliberate upgrade and a re-run of its tests, not with an aws-cdk-lib release.',
+    },
+    {
+      ids: ['NIST.800.53.R5::NIST.800.53.R5-LambdaConcurrency', 'HIPAA.Security::HIPAA.Security-LambdaConcurrency'],
+      reason: 'CloudFormation invokes each probe once per deploy of the stack; reserved concurrency would take capacity from the account for functions that are idle otherwise.',
+    },
+    {
+      ids: ['NIST.800.53.R5::NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security::HIPAA.Security-LambdaDLQ'],
+      reason: 'CloudFormation invokes the probes asynchronously and waits for their answer at the callback URL: each probe answers every request, failures included, with its reason, and a probe that never answers fails the custom resource at its service timeout; a dead-letter queue would only keep a request whose response URL nothing replays.',
+    },
+  ],
   /** The pull-through cache warm-up (PullThroughCacheWarmup): its function, its role's log policy and log group. */
   cacheWarmup: [
     {
@@ -364,7 +382,7 @@ export const ACKNOWLEDGEMENTS = {
     {
       ids: ['AwsSolutions::AwsSolutions-IAM5[{finding}]'],
       appliesTo: /:log-stream:\*$/,
-      reason: 'logs:GetLogEvents on the streams of the runner\'s own log group (a build\'s stream is named when it starts): what aws-actions/aws-codebuild-run-build calls to show the build log.',
+      reason: 'logs:GetLogEvents on the streams of the runner\'s own log group (a build\'s stream is named when it starts): what the workflow calls to print the build log (aws logs get-log-events).',
     },
   ],
   /** The managed Argo CD capability's `RepositoryPolicy` (ECR repositories named). */
@@ -574,6 +592,7 @@ export const ACKNOWLEDGEMENT_SITES: Record<AcknowledgementSite, string> = {
   interruptionQueue: 'Karpenter interruption queue',
   cfnJsonProvider: 'aws-cdk-lib\'s CfnJson function (IRSA trust conditions)',
   preflight: 'network preflight',
+  preflightApiProbe: 'network preflight\'s API endpoint probe from an API relay\'s subnet',
   cacheWarmup: 'pull-through cache warm-up (`warmImages`, on by default with `addPullThroughCache`)',
   argoCdRepositories: 'managed Argo CD `RepositoryPolicy` (ECR repositories named)',
   relayInstance: 'API relay instance (`ApiRelay`)',

@@ -119,6 +119,28 @@ export interface NetworkPreflightProps {
 }
 
 /**
+ * Where a client of the API endpoint runs (an API relay), for `NetworkPreflight.addApiEndpointCheck`.
+ */
+export interface PreflightApiEndpointOptions {
+  /** The cluster API endpoint's hostname (the cluster endpoint without `https://`; a deploy-time value is fine). */
+  readonly endpointHost: string;
+
+  /** The subnets the client runs in: one probe function runs in each. */
+  readonly subnets: ec2.ISubnet[];
+
+  /** The client's security groups: the probe goes through the rules the client gets (its egress, the cluster's ingress). */
+  readonly securityGroups: ec2.ISecurityGroup[];
+
+  /**
+   * Services the client also calls from these subnets (`ssm`, `ssmmessages` for a Session Manager relay). Only those this
+   * preflight probes from the node subnets are probed here, with the same expectations: a service the app reaches by a
+   * way the preflight was not told about is never judged from the client's subnets alone.
+   * @default - none: the API endpoint only
+   */
+  readonly services?: string[];
+}
+
+/**
  * A deploy-time check of the network that synth cannot see: in each node subnet, a small Lambda function resolves
  * every service's regional name (expecting addresses inside the VPC for interface endpoints), opens TCP 443 to each
  * address, and sends one HTTPS request to S3. CloudFormation invokes it directly (no provider framework, so no
@@ -189,6 +211,9 @@ export class NetworkPreflight extends Construct {
   public readonly role: iam.Role;
   private readonly serviceList: string[];
   private readonly anyAddressList: string[];
+  private readonly vpc: ec2.IVpc;
+  private readonly logGroup: logs.LogGroup;
+  private readonly serviceTimeout: Duration;
   /** The CIDR blocks interface endpoint addresses must fall in. */
   public readonly vpcCidrs: string[];
 
@@ -196,6 +221,8 @@ export class NetworkPreflight extends Construct {
     super(scope, id);
     const serviceTimeout = props.serviceTimeout ?? Duration.minutes(2);
     this.validateServiceTimeout(serviceTimeout);
+    this.serviceTimeout = serviceTimeout;
+    this.vpc = props.vpc;
     this.serviceList = this.validateServices(props.services);
     this.anyAddressList = [];
     for (const s of props.anyAddressServices ?? []) this.addService(s, true);
@@ -221,7 +248,7 @@ export class NetworkPreflight extends Construct {
       // ENI create/describe/delete for a function in a VPC, and CloudWatch Logs: what Lambda in a VPC needs.
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole')],
     });
-    const logGroup = new logs.LogGroup(this, 'Logs', {
+    const logGroup = this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       encryptionKey: props.logsEncryptionKey,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -278,6 +305,74 @@ export class NetworkPreflight extends Construct {
     });
 
     acknowledgeFindings(this, 'preflight');
+  }
+
+  /**
+   * Proves at deploy that a client of the API endpoint (an `ApiRelay`) reaches it: in each of `options.subnets`, with the
+   * client's security groups, a probe function (this preflight's role, log group, CIDR blocks and timeout) resolves the
+   * endpoint's hostname to private addresses and connects to each on 443, and probes the `services` given that this
+   * preflight probes. The probes are created in `scope` (the client's), not in this construct, so what waits for the node
+   * preflight does not wait for the cluster; make the client wait for the returned checks.
+   */
+  public addApiEndpointCheck(scope: Construct, id: string, options: PreflightApiEndpointOptions): CustomResource[] {
+    if (Stack.of(scope) !== Stack.of(this)) {
+      throw misuse(scope, `the API endpoint check must be in the preflight's stack ${Stack.of(this).stackName}, not in ${Stack.of(scope).stackName}`,
+        'create the client in the cluster\'s stack, or probe it with a NetworkPreflight of its own stack');
+    }
+    if (options.subnets.length === 0) {
+      throw misuse(scope, 'the API endpoint check was given no subnet', 'pass the subnets the client runs in');
+    }
+    if (options.securityGroups.length === 0) {
+      throw misuse(scope, 'the API endpoint check was given no security group', 'pass the client\'s security groups, so the probe goes through its rules');
+    }
+    const stack = Stack.of(this);
+    const container = new Construct(scope, id);
+    // The client's services that the node preflight probes, as it probes them (read at synth: services added later count).
+    const wanted = options.services ?? [];
+    const services = () => this.serviceList.filter(s => wanted.includes(s)).join(',') || '-';
+    const anyAddress = () => this.anyAddressList.filter(s => wanted.includes(s)).join(',') || '-';
+    const checks = options.subnets.map((subnet, i) => {
+      const fn = new lambda.Function(container, `Probe${i + 1}`, {
+        description: `Network preflight: the cluster API endpoint on 443 from a client's subnet (${i + 1} of ${options.subnets.length})`,
+        runtime: lambda.Runtime.NODEJS_22_X,
+        handler: 'index.handler',
+        code: lambda.Code.fromAsset(PROBE_DIR),
+        role: this.role,
+        timeout: Duration.seconds(60),
+        memorySize: 256,
+        vpc: this.vpc,
+        vpcSubnets: { subnets: [subnet] },
+        allowPublicSubnet: true,
+        securityGroups: options.securityGroups,
+        logGroup: this.logGroup,
+        environment: {
+          PROBE_SERVICES: Lazy.string({ produce: services }),
+          PROBE_ANY_ADDRESS: Lazy.string({ produce: anyAddress }),
+          PROBE_API_HOST: options.endpointHost,
+          PROBE_VPC_CIDRS: this.vpcCidrs.join(','),
+          PROBE_REGION: stack.region,
+          PROBE_URL_SUFFIX: stack.urlSuffix,
+          PROBE_ACCOUNT: stack.account,
+          PROBE_SUBNET_ID: subnet.subnetId,
+          PROBE_AZ: availabilityZoneOf(subnet),
+        },
+      });
+      return new CustomResource(container, `Check${i + 1}`, {
+        serviceToken: fn.functionArn,
+        resourceType: 'Custom::PrivateEksNetworkPreflight',
+        serviceTimeout: this.serviceTimeout,
+        properties: {
+          SubnetId: subnet.subnetId,
+          ApiEndpointHost: options.endpointHost,
+          Services: Lazy.string({ produce: services }),
+          AnyAddressServices: Lazy.string({ produce: anyAddress }),
+          VpcCidrs: this.vpcCidrs.join(','),
+          SecurityGroupIds: options.securityGroups.map(sg => sg.securityGroupId).join(','),
+        },
+      });
+    });
+    acknowledgeFindings(container, 'preflightApiProbe');
+    return checks;
   }
 
   /** The services checked. */

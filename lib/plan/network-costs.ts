@@ -33,6 +33,50 @@ export const DNS_FIREWALL_RATES = { domainMonth: 0.0005, perMillionQueries: 0.6 
 export const DNS_FIREWALL_RATES_SOURCE = 'https://aws.amazon.com/route53/pricing/ (Resolver DNS Firewall: per domain name and month, per million queries; '
   + 'as transcribed 2026-09-20, read 2026-12-07)';
 
+/**
+ * The access clients (lib/access), in USD, us-east-1 on-demand Linux list prices. AWS's pricing pages render their
+ * tables with JavaScript and no stored copy holds them; the figures are third-party transcriptions, read 2026-12-07:
+ * - EC2 t4g.nano, 0.0042 per hour: https://aws.amazon.com/ec2/pricing/on-demand/ as transcribed in several public
+ *   repositories' us-east-1 price tables (found by searching public code for `"t4g.nano": 0.0042`; all agree). One
+ *   other table (autoscaled-masterkube-aws, templates/machines/arm64.json) lists 0.0046 with no region named: another
+ *   region's price, or an older one. The relay's 8 GiB gp3 volume is not priced here.
+ * - CodeBuild BUILD_GENERAL1_SMALL on Linux, 0.005 per build minute: https://aws.amazon.com/codebuild/pricing/ as
+ *   transcribed by https://c3x.dev/resources/aws/aws_codebuild_project/ ("general1.small is roughly $0.005/minute";
+ *   "The first 100 build-minutes per month on small Linux are free") and
+ *   https://kindatechnical.com/aws-codebuild/understanding-codebuild-pricing.html. CodeBuild bills build minutes only,
+ *   so it is priced per use (per 100 build minutes), never as a monthly figure.
+ * Check them against the live pages before a budget rests on them.
+ */
+export const INSTANCE_HOUR_RATES: Record<string, number> = { 't4g.nano': 0.0042 };
+/** By compute type, on Linux (x86_64) containers (`LINUX_CONTAINER`); other environment types are not priced. */
+export const BUILD_MINUTE_RATES: Record<string, number> = { BUILD_GENERAL1_SMALL: 0.005 };
+export const ACCESS_RATES_SOURCE = 'https://aws.amazon.com/ec2/pricing/on-demand/ and https://aws.amazon.com/codebuild/pricing/ (us-east-1, Linux; '
+  + 'as transcribed by third parties, read 2026-12-07)';
+
+/**
+ * The API relays' instance hours, as fixed monthly cost lines (one per instance type priced here), and the types that
+ * have no rate in the library.
+ */
+export function relayCostLines(instanceTypes: Array<string | undefined>): { lines: CostLine[]; unpriced: string[] } {
+  const round = (n: number) => Math.round(n * 100) / 100;
+  const counts = new Map<string, number>();
+  for (const t of instanceTypes) counts.set(t ?? 'unknown', (counts.get(t ?? 'unknown') ?? 0) + 1);
+  const lines: CostLine[] = [];
+  const unpriced: string[] = [];
+  for (const [type, count] of counts) {
+    const rate = INSTANCE_HOUR_RATES[type];
+    if (rate === undefined) unpriced.push(type);
+    else lines.push({ item: `API relay instance (${type}, on-demand, us-east-1 rate)`, count, monthlyUsd: round(count * rate * HOURS_PER_MONTH) });
+  }
+  return { lines, unpriced };
+}
+
+/** What a CI runner's builds cost, per 100 build minutes (CodeBuild bills per use), or undefined without a rate. */
+export function buildCostPer100Minutes(computeType: string | undefined): number | undefined {
+  const rate = computeType === undefined ? undefined : BUILD_MINUTE_RATES[computeType];
+  return rate === undefined ? undefined : Math.round(rate * 100 * 100) / 100;
+}
+
 /** One priced line. */
 export interface CostLine {
   readonly item: string;
@@ -59,7 +103,7 @@ function ratesFor(region: string | undefined): { ratesOf: string; rates: RegionR
  * attachments of the VPC to a Transit Gateway (a hub's, a proxy's) in `region`.
  */
 export function estimate(region: string | undefined, interfaceEndpointAzs: number, natGateways: number, transitGatewayAttachments = 0,
-  dnsFirewallDomains = 0): CostEstimate {
+  dnsFirewallDomains = 0, fixedLines: CostLine[] = []): CostEstimate {
   const { ratesOf, rates } = ratesFor(region);
   const round = (n: number) => Math.round(n * 100) / 100;
   const tgwHour = (HUB_RATES[ratesOf] ?? HUB_RATES['us-east-1']).transitGatewayAttachmentHour;
@@ -69,6 +113,8 @@ export function estimate(region: string | undefined, interfaceEndpointAzs: numbe
     { item: 'Transit Gateway attachment', count: transitGatewayAttachments, monthlyUsd: round(transitGatewayAttachments * tgwHour * HOURS_PER_MONTH) },
     // The allow-list and the `*` list of the firewall; queries are charged per million on top.
     { item: 'DNS Firewall domain name', count: dnsFirewallDomains, monthlyUsd: round(dnsFirewallDomains * DNS_FIREWALL_RATES.domainMonth) },
+    // Lines priced elsewhere in this module (the API relays' instances: us-east-1 rates whatever the region).
+    ...fixedLines,
   ].filter(l => l.count > 0);
   return { region: region ?? 'unknown (environment-agnostic stack)', ratesOf, lines, monthlyUsd: round(lines.reduce((a, l) => a + l.monthlyUsd, 0)) };
 }

@@ -1,4 +1,4 @@
-import { compareHubDesigns, CostEstimate, DNS_FIREWALL_RATES, DNS_FIREWALL_RATES_SOURCE, estimate, HUB_RATES_SOURCE, HubComparison, RATES_AS_OF, RATES_SOURCE } from './network-costs';
+import { ACCESS_RATES_SOURCE, buildCostPer100Minutes, compareHubDesigns, CostEstimate, DNS_FIREWALL_RATES, DNS_FIREWALL_RATES_SOURCE, estimate, HUB_RATES_SOURCE, HubComparison, RATES_AS_OF, RATES_SOURCE, relayCostLines } from './network-costs';
 import { Finding, JoinModel, reachability, ReachRow } from '../check/join-analysis';
 import { ClusterScope, SubnetRef, TreeRecords, VpcRef } from '../check/tree-records';
 import { EndpointCatalogue } from '../contracts/endpoint-catalogue';
@@ -253,6 +253,10 @@ export function buildReport(facts: TreeRecords, scope: ClusterScope, model: Join
     };
   });
 
+  // The API relays and CI runners of this cluster (lib/access): the relays' instance hours are fixed, the builds per use.
+  const access = facts.accessClients.filter(a => a.clusterPath === cluster.path);
+  const relays = relayCostLines(access.filter(a => a.role === 'relay').map(a => a.size));
+
   return {
     cluster: path,
     settings,
@@ -269,11 +273,13 @@ export function buildReport(facts: TreeRecords, scope: ClusterScope, model: Join
       ratesAsOf: RATES_AS_OF,
       source: RATES_SOURCE,
       // The firewall's domains: its allow-list and its `*` list.
-      thisDesign: estimate(region, interfaceAzs, natGateways, transitGatewayAttachments, (model.dnsFirewall?.allowed.length ?? -1) + 1),
-      natDesign: estimate(region, 0, azs),
+      thisDesign: estimate(region, interfaceAzs, natGateways, transitGatewayAttachments, (model.dnsFirewall?.allowed.length ?? -1) + 1, relays.lines),
+      // The relays run in either design.
+      natDesign: estimate(region, 0, azs, 0, 0, relays.lines),
       note: `fixed charges only; per-GB data processing and transfer come on top in both designs. The NAT design has one NAT gateway per AZ (${azs}) and keeps the free S3 gateway endpoint.`
         + (model.dnsFirewall ? ` DNS Firewall (${model.dnsFirewall.allowed.length} allowed domains and *): ${DNS_FIREWALL_RATES.perMillionQueries.toFixed(2)} per million queries on top, `
-          + `and the query logs' CloudWatch Logs ingestion (${DNS_FIREWALL_RATES_SOURCE}).` : ''),
+          + `and the query logs' CloudWatch Logs ingestion (${DNS_FIREWALL_RATES_SOURCE}).` : '')
+        + accessCostNote(relays.unpriced, access.filter(a => a.role === 'runner').map(a => a.size)),
     },
     hubComparison: hubComparisonOf(model, rows, region, azs),
     proven: provenRows(model),
@@ -510,4 +516,22 @@ export function reportSummary(r: JoinReport, files: string[]): string {
     + `fixed network cost ${r.cost.thisDesign.monthlyUsd.toFixed(2)} USD/month (NAT design: ${r.cost.natDesign.monthlyUsd.toFixed(2)}); `
     + (r.regionNotChecked ? `${r.regionNotChecked}; ` : '')
     + `${errors} check error(s). Report: ${files.join(', ')}`;
+}
+
+/**
+ * What the cost leaves to use: each CI runner's builds (CodeBuild bills build minutes, so they are priced per 100 build
+ * minutes, not guessed into the month), and relay instance types with no rate in the library.
+ */
+function accessCostNote(unpricedRelays: string[], runnerComputeTypes: Array<string | undefined>): string {
+  const parts: string[] = [];
+  if (unpricedRelays.length > 0) parts.push(` API relay instance type(s) ${unpricedRelays.join(', ')}: no rate in the library, not priced.`);
+  const runners = new Map<string, number>();
+  for (const t of runnerComputeTypes) runners.set(t ?? 'unknown', (runners.get(t ?? 'unknown') ?? 0) + 1);
+  for (const [type, count] of runners) {
+    const per100 = buildCostPer100Minutes(type === 'unknown' ? undefined : type);
+    parts.push(` CI runner builds (${count} CodeBuild project${count > 1 ? 's' : ''}, ${type}${per100 === undefined ? '' : ' on Linux'}): per use, `
+      + (per100 === undefined ? 'no rate in the library.' : `${per100.toFixed(2)} per 100 build minutes, nothing between builds.`));
+  }
+  if (parts.length > 0) parts.push(` Access rates: ${ACCESS_RATES_SOURCE}.`);
+  return parts.join('');
 }

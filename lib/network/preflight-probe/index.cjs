@@ -21,6 +21,13 @@ const FAILURES = {
   // The proxy's own failures: the probe's only (the bastion's doctor, which shares failures.json, does not probe a proxy).
   PROXY_DNS: {"problem": "DNS: the proxy {host} does not resolve here ({code})", "cause": "the proxy's name is in a private hosted zone not associated with this VPC, or a Resolver rule for it is missing", "fix": "associate the zone that holds {host} with this VPC (or forward its domain with a Resolver rule), or give the proxy as an IP address"},
   PROXY_CONNECT: {"problem": "TCP {port} to the proxy at {address} failed ({code})", "cause": "no route from {subnet} to the proxy's network (a Transit Gateway or peering route missing), a network ACL, or the proxy's security group does not admit this subnet", "fix": "route the proxy's CIDR from {subnet} (PrivateNetwork.attachToTransitGateway), and admit this subnet on the proxy's port"},
+  // The cluster API endpoint as an API relay reaches it (the probe's only: it runs in the relay's subnet with the relay's
+  // security group). With private endpoint access, EKS answers the endpoint's name inside the VPC from a private hosted
+  // zone it manages, with the addresses of network interfaces in the cluster's subnets; the VPC needs DNS support and
+  // DNS hostnames (https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html, read 2026-12-07).
+  API_DNS: {"problem": "DNS: the cluster API endpoint {host} does not resolve here ({code})", "cause": "the VPC's DNS support or DNS hostnames is off, or the DHCP options name a DNS server that does not know the endpoint's private hosted zone", "fix": "turn on enableDnsSupport and enableDnsHostnames on the VPC and keep AmazonProvidedDNS in its DHCP options"},
+  API_PUBLIC_ADDRESS: {"problem": "the cluster API endpoint {host} resolves to public address(es) {addresses} here", "cause": "the cluster's private endpoint access is off, or the VPC's DNS hostnames is off, so the name answers with the public endpoint and the relay would need the internet", "fix": "use endpointAccess PRIVATE (or PUBLIC_AND_PRIVATE) and turn on enableDnsHostnames and enableDnsSupport on the VPC"},
+  API_CONNECT: {"problem": "TCP {port} to the cluster API endpoint at {address} failed ({code})", "cause": "the cluster security group does not admit 443 from the relay's security group, the relay's security group has no 443 egress, or a network ACL of {subnet} or of the cluster's subnets blocks 443 or the return ports 1024-65535", "fix": "admit 443 from the relay's security group on the cluster security group (ApiRelay does; check overrides), and allow 443 and 1024-65535 in the network ACLs of {subnet} and of the cluster's subnets"},
 };
 
 /** Timeouts in milliseconds. The budget caps the whole run even when every probe times out. */
@@ -262,6 +269,32 @@ async function probeProxy(cfg) {
 }
 
 /**
+ * Probes the cluster API endpoint (`cfg.apiHost`) as an API relay reaches it: its name resolves here to private addresses
+ * (a public answer means the relay would need the internet), and TCP 443 connects to every address.
+ */
+async function probeApiEndpoint(cfg) {
+  const host = cfg.apiHost;
+  const base = { service: 'eks-api', host, subnet: cfg.subnet, region: cfg.region, addresses: [] };
+  const answer = await resolveWithin(host, cfg);
+  if (!answer.addresses || answer.addresses.length === 0) {
+    const code = answer.code === 'ETIMEOUT' ? `no answer within ${seconds(cfg.dnsTimeoutMs)}s`
+      : answer.code === 'ENOTFOUND' ? 'NXDOMAIN' : answer.code || 'no IPv4 address';
+    return failure('API_DNS', base, { code });
+  }
+  const addresses = [...answer.addresses].sort();
+  const found = { ...base, addresses };
+  // The endpoint's interfaces are in the cluster's subnets, inside the VPC; a private address elsewhere (a hub's
+  // override) is left to the connection.
+  const publicOnes = addresses.filter(a => classifyAddress(a, cfg.vpcCidrs) === 'public');
+  if (publicOnes.length > 0) return failure('API_PUBLIC_ADDRESS', found, { addresses: publicOnes.join(', ') });
+  const c = await connectAll(addresses, cfg.port, cfg);
+  if (!c.ok) {
+    return failure('API_CONNECT', found, { address: c.address, port: cfg.port, code: c.code === 'ETIMEDOUT' ? `timed out after ${seconds(cfg.connectTimeoutMs)}s` : c.code });
+  }
+  return { ...found, ok: true, detail: `TCP ${cfg.port} connected in ${c.ms} ms` };
+}
+
+/**
  * One probe within the run's budget: what it throws becomes `thrownKind`, what it does not finish NOT_FINISHED, both
  * named by `service` and `host`.
  */
@@ -275,7 +308,8 @@ function guarded(probe, service, host, thrownKind, cfg) {
 async function runProbes(config) {
   const cfg = { ...config, deadline: Date.now() + config.budgetMs };
   const proxy = cfg.proxy ? [guarded(probeProxy(cfg), 'proxy', cfg.proxy, 'PROXY_DNS', cfg)] : [];
-  return Promise.all([...proxy, ...cfg.services.map(service => guarded(probeService(service, cfg), service, serviceHost(service, cfg), 'DNS_ERROR', cfg))]);
+  const api = cfg.apiHost ? [guarded(probeApiEndpoint(cfg), 'eks-api', cfg.apiHost, 'API_DNS', cfg)] : [];
+  return Promise.all([...proxy, ...api, ...cfg.services.map(service => guarded(probeService(service, cfg), service, serviceHost(service, cfg), 'DNS_ERROR', cfg))]);
 }
 
 /** One line per service, as the doctor prints it and the log keeps it. */
@@ -353,6 +387,8 @@ function configFromEnv(env) {
     subnet: env.PROBE_SUBNET_ID,
     availabilityZone: env.PROBE_AZ,
     proxy: env.PROBE_PROXY && env.PROBE_PROXY !== '-' ? env.PROBE_PROXY : undefined,
+    // The cluster API endpoint's hostname, for the probe in an API relay's subnet.
+    apiHost: env.PROBE_API_HOST && env.PROBE_API_HOST !== '-' ? env.PROBE_API_HOST : undefined,
   };
 }
 
@@ -411,6 +447,7 @@ module.exports = {
   probeService,
   runProbes,
   probeProxy,
+  probeApiEndpoint,
   serviceHost,
   classifyAddress,
   summarize,
