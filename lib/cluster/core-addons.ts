@@ -51,6 +51,19 @@ export class CoreAddons {
     return role;
   }
 
+  /**
+   * Runs coredns on the system nodes (`systemNodes`): the add-on's configuration schema takes `nodeSelector` and
+   * `tolerations` (https://aws.amazon.com/blogs/containers/amazon-eks-add-ons-advanced-configuration/, and
+   * `aws eks describe-addon-configuration --addon-name coredns`; read 2026-12-07).
+   */
+  public placeCoredns(placement: { nodeSelector: { [key: string]: string }; tolerations: object[] }) {
+    if (!this.coredns) return;
+    (this.coredns.node.defaultChild as eks.CfnAddon).configurationValues = JSON.stringify({
+      nodeSelector: placement.nodeSelector,
+      tolerations: placement.tolerations,
+    });
+  }
+
   /** Makes a nodegroup boot after the managed CNI and kube-proxy (and the agent that gives aws-node its credentials). */
   public orderBefore(nodegroup: IConstruct) {
     // The managed CNI and kube-proxy are in place before the first node registers.

@@ -29,10 +29,12 @@ import { Finding, JoinModel } from '../check/join-analysis';
 import { ProxyFacts } from '../check/proxy-rules';
 import { TreeFacts } from '../check/tree-facts';
 import { ClusterAddon, ClusterAddonOptions } from '../components/cluster-addon';
+import { SYSTEM_ADDON_PLACEMENT, SYSTEM_NODE_TAINT_KEY, SystemPlacement, systemPlacement, systemPlacementProblem } from '../components/host';
 import { Karpenter, KarpenterOptions } from '../components/karpenter';
-import { LoadBalancerController, LoadBalancerControllerOptions } from '../components/load-balancer-controller';
+import { deepMerge, LoadBalancerController, LoadBalancerControllerOptions } from '../components/load-balancer-controller';
 import { ClusterFeatures, IPrivateEksCluster } from '../components/private-cluster';
 import { literalVpcCidr } from '../core/cidr';
+import { misuse } from '../core/errors';
 import { cloudWatchLogsKey } from '../core/logs-key';
 import { proxyHost, proxyPort } from '../core/proxy-values';
 import { DnsFirewall, DnsFirewallOptions } from '../network/dns-firewall';
@@ -78,6 +80,8 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
   public readonly connections: ec2.Connections;
   /** The default managed nodegroup (undefined with `createDefaultNodegroup: false`). */
   public readonly nodegroup?: eks.Nodegroup;
+  /** The dedicated nodegroup of the library's controllers (undefined without `systemNodes`). */
+  public readonly systemNodes?: PrivateNodegroup;
   /** The IAM role of the nodes, shared by the default nodegroup and those `addNodegroup()` adds. */
   public readonly nodeRole: iam.Role;
   /** The EKS managed add-ons vpc-cni, kube-proxy and coredns (empty with `coreAddons: false`). */
@@ -240,6 +244,19 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
       this.kubectl.grantNamespaces(props.bastionOptions.accessNamespaces ?? [], 'bastionOptions.accessNamespaces');
     }
     this.nodegroup = addDefaultNodegroup(this, props, this.bastion, (nid, options) => this.addNodegroup(nid, options));
+    // The controllers' own nodes (`systemNodes`): tainted so tenants' pods stay off, labelled for the controllers' selector.
+    if (props.systemNodes) {
+      const system = systemPlacement();
+      this.systemNodes = this.addNodegroup('SystemNodes', {
+        instanceTypes: props.systemNodes.instanceTypes,
+        desiredSize: props.systemNodes.desiredSize ?? 2,
+        minSize: props.systemNodes.desiredSize ?? 2,
+        maxSize: props.systemNodes.maxSize,
+        labels: system.nodeSelector,
+        taints: [{ key: SYSTEM_NODE_TAINT_KEY, value: 'true', effect: eks.TaintEffect.NO_SCHEDULE }],
+      });
+      this.addons.placeCoredns(system);
+    }
 
     this.dnsFirewallOptions = props.dnsFirewall;
     if (props.dnsFirewall) this.dnsFirewall = this.createDnsFirewall(props.dnsFirewall, settings.logRetention);
@@ -303,7 +320,7 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
       hasCoreAddons: this.coreAddons.length > 0,
       needs: this.needs,
       afterFirstNodegroup: c => this.order.afterFirstNodegroup(c),
-    }, name, options, this.addAddon);
+    }, name, this.placeAddon(name, options), this.addAddon);
   }
 
   /**
@@ -425,6 +442,27 @@ export class PrivateEksCluster extends Construct implements ec2.IConnectable, IP
   /** @internal The proxy the cluster's nodes get (`proxy`, with the generated NO_PROXY), for Karpenter's node class. */
   public _nodeProxy(): { readonly url: string; readonly noProxy: string[] } | undefined {
     return this.hostProxy ? { url: this.hostProxy.url, noProxy: [...(this.hostProxy.noProxy ?? [])] } : undefined;
+  }
+
+  /**
+   * With `systemNodes`, an add-on whose controller takes a selector and tolerations (SYSTEM_ADDON_PLACEMENT) gets
+   * them under its configurationValues; a user's values that drop them fail.
+   */
+  private placeAddon(name: string, options: ClusterAddonOptions): ClusterAddonOptions {
+    const at = SYSTEM_ADDON_PLACEMENT[name];
+    if (!this.systemNodes || !at) return options;
+    const configurationValues = deepMerge({ [at]: systemPlacement() }, options.configurationValues ?? {});
+    const problem = systemPlacementProblem(configurationValues[at]?.nodeSelector, configurationValues[at]?.tolerations);
+    if (problem) {
+      throw misuse(this, `the cluster has systemNodes, and the ${name} add-on's configurationValues.${at} would run its controller on tenants' nodes: ${problem}`,
+        `leave ${at}.nodeSelector and ${at}.tolerations to the library, or keep its selector and toleration in yours`, this.addAddon);
+    }
+    return { ...options, configurationValues };
+  }
+
+  /** @internal Where the library's controllers run with `systemNodes`; undefined without. */
+  public _systemPlacement(): SystemPlacement | undefined {
+    return this.systemNodes ? systemPlacement() : undefined;
   }
 
   /** @internal An image's URI in the cluster's pull-through cache, when one of its rules serves the image's registry. */

@@ -97,6 +97,30 @@ export enum PodSecurityStandard {
 }
 
 /**
+ * The dedicated system nodegroup of a `PrivateEksCluster` (`systemNodes`): where the library's controllers run, away
+ * from tenants' pods.
+ */
+export interface SystemNodesOptions {
+  /**
+   * Instance types. All must have the same CPU architecture.
+   * @default [t3.medium]
+   */
+  readonly instanceTypes?: ec2.InstanceType[];
+
+  /**
+   * The number of nodes (also the minimum). Two keep coredns and the controllers' two replicas each on their own node.
+   * @default 2
+   */
+  readonly desiredSize?: number;
+
+  /**
+   * The maximum number of nodes.
+   * @default - desiredSize
+   */
+  readonly maxSize?: number;
+}
+
+/**
  * Properties of a `PrivateEksCluster`.
  */
 export interface PrivateEksClusterProps {
@@ -418,6 +442,18 @@ export interface PrivateEksClusterProps {
    * @default - none
    */
   readonly privilegedNamespaces?: { [namespace: string]: string };
+
+  /**
+   * A dedicated managed nodegroup for the library's controllers (construct ID `SystemNodes`), tainted
+   * `CriticalAddonsOnly=true:NoSchedule` and labelled `cdk-private-eks.io/system-nodes: "true"`, with the library's
+   * node settings (IMDSv2 with hop limit 1, encrypted volume, the cluster's proxy). Karpenter, the Load Balancer
+   * Controller and the managed coredns get that label as `nodeSelector` and the toleration, so a tenant pod that
+   * escapes to its node does not hold their credentials; a controller whose values drop them fails synth. It costs at
+   * least two more instances, which must have room for coredns and the controllers. The taint keeps pods without the
+   * toleration away; it does not stop someone who may create pods from adding it: pair it with an admission policy.
+   * @default - none: the controllers share the nodes of the default nodegroup
+   */
+  readonly systemNodes?: SystemNodesOptions;
 
   /**
    * A Route 53 Resolver DNS Firewall on the VPC (`DnsFirewall`): DNS is the one way out of a VPC with no internet

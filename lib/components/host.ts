@@ -28,8 +28,10 @@ export function hostOf(scope: Construct, cluster: IPrivateEksCluster): Component
 }
 
 // Dedicated system nodes (`systemNodes`): a managed nodegroup tainted `CriticalAddonsOnly=true:NoSchedule` and labelled
-// SYSTEM_NODE_LABEL, where the library's controllers run, away from tenants' pods. The taint is the one Karpenter's
-// chart tolerates by default (charts/karpenter/values.yaml `tolerations: - key: CriticalAddonsOnly, operator: Exists`,
+// SYSTEM_NODE_LABEL, where the library's controllers run, away from tenants' pods. The taint is the one EKS puts on its
+// own nodes for critical add-ons ("Run critical add-ons on dedicated instances": the Auto Mode `system` NodePool's
+// nodes "have a CriticalAddonsOnly Kubernetes taint", https://docs.aws.amazon.com/eks/latest/userguide/critical-workload.html,
+// read 2026-12-07) and the one Karpenter's chart tolerates by default (charts/karpenter/values.yaml `tolerations: - key: CriticalAddonsOnly, operator: Exists`,
 // aws/karpenter-provider-aws at 0003697d, read 2026-12-07); the label is the library's own, so the selector matches
 // only the nodegroup the library made (Karpenter's NodePools and the tenants' nodegroups do not carry it).
 
@@ -67,3 +69,15 @@ export function systemPlacementProblem(nodeSelector: any, tolerations: any): str
   if (!tolerates) problems.push(`tolerations ${JSON.stringify(tolerations ?? [])} do not tolerate ${SYSTEM_NODE_TAINT_KEY}=true:NoSchedule`);
   return problems.length ? problems.join('; ') : undefined;
 }
+
+/**
+ * The EKS managed add-ons whose controller Deployment `systemNodes` places, with the key of their configurationValues
+ * that holds its `nodeSelector` and `tolerations`. aws-ebs-csi-driver: the chart's `controller.nodeSelector` and
+ * `controller.tolerations` (charts/aws-ebs-csi-driver/values.yaml, kubernetes-sigs/aws-ebs-csi-driver at 006340ee, read
+ * 2026-12-07), which the add-on's schema takes (`aws eks describe-addon-configuration --addon-name
+ * aws-ebs-csi-driver`). Its node DaemonSet, like eks-pod-identity-agent, vpc-cni and kube-proxy, must run on every
+ * node and is not placed.
+ */
+export const SYSTEM_ADDON_PLACEMENT: { [addonName: string]: string } = {
+  'aws-ebs-csi-driver': 'controller',
+};

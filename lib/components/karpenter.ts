@@ -201,6 +201,15 @@ export class Karpenter extends Construct {
     const association = podIdentityAssociation(this, 'Association', eksCluster, identity.namespace, identity.serviceAccount, this.role);
 
     const system = cluster._systemPlacement();
+    const systemValues = system ? { nodeSelector: { 'kubernetes.io/os': 'linux', ...system.nodeSelector }, tolerations: system.tolerations } : {};
+    if (system) {
+      const placed = deepMerge(systemValues, props.values ?? {});
+      const problem = systemPlacementProblem(placed.nodeSelector, placed.tolerations);
+      if (problem) {
+        throw misuse(this, `the cluster has systemNodes, and Karpenter's values would run it on tenants' nodes (or nodes it manages): ${problem}`,
+          'leave nodeSelector and tolerations to the library, or keep its selector and toleration in yours');
+      }
+    }
     this.chart = cluster._installChart(this, 'Chart', {
       chart: props.chartAsset ? undefined : 'karpenter',
       repository: props.chartRepository,
@@ -223,7 +232,7 @@ export class Karpenter extends Construct {
         // With systemNodes: the chart's top-level `nodeSelector` and `tolerations` (charts/karpenter/values.yaml,
         // aws/karpenter-provider-aws at 0003697d, read 2026-12-07), so the controller never runs on a node it manages
         // (those carry no system label). The chart's own `kubernetes.io/os: linux` selector is kept.
-        ...(system ? { nodeSelector: { 'kubernetes.io/os': 'linux', ...system.nodeSelector }, tolerations: system.tolerations } : {}),
+        ...systemValues,
       }, props.values ?? {}),
     }, 'addKarpenter');
     this.chart.node.addDependency(association, this.role);

@@ -32,6 +32,11 @@ export enum Caller {
   KUBECTL_HANDLER = 'kubectl-handler',
   /** The pull-through cache's warm-up function. */
   CACHE_WARMUP = 'cache-warmup',
+  /**
+   * A node of a spoke account pulling through an `EndpointHub`'s shared ECR endpoints (its calls are simulated against
+   * the hub's endpoint policies).
+   */
+  SPOKE_NODE = 'spoke-node',
   /** The network preflight's probe functions (NetworkPreflight, `preflight: true`). */
   NETWORK_PREFLIGHT = 'network-preflight',
 }
@@ -776,7 +781,99 @@ const CLIENTS: CallerCall[] = [
 ];
 
 /** Every call, by caller. */
-export const CALLER_CALLS: readonly CallerCall[] = [...LOAD_BALANCER_CONTROLLER, ...KARPENTER_CALLS, ...CLIENTS];
+/**
+ * A node of a spoke account (`${account}`) pulling through an `EndpointHub`: its calls carry the request's source
+ * address in the spoke VPC (`${spokeSourceIp}`, or `${otherSpokeSourceIp}` in another spoke's CIDR) and its
+ * organization (`${organizationId}`). The actions are those of a pull and of a pull-through cache's first pull.
+ */
+const SPOKE_NODE_CALLS: CallerCall[] = [
+  {
+    caller: Caller.SPOKE_NODE,
+    name: 'registry token through the hub',
+    action: 'ecr:GetAuthorizationToken',
+    resource: '*',
+    context: { 'aws:VpcSourceIp': '${spokeSourceIp}', 'aws:PrincipalOrgID': '${organizationId}' },
+    expect: CallExpectation.ALLOW,
+    why: "the ECR credential provider's login, from the spoke's own addresses",
+    source: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html (the actions of a pull); aws:VpcSourceIp: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-vpcsourceip',
+    sourceKind: 'doc',
+    read: READ,
+  },
+  {
+    caller: Caller.SPOKE_NODE,
+    name: 'pull an image of its own registry through the hub',
+    action: 'ecr:BatchGetImage',
+    resource: 'arn:${partition}:ecr:${region}:${account}:repository/${cacheRepositoryPrefix}/library/busybox',
+    context: { 'aws:VpcSourceIp': '${spokeSourceIp}', 'aws:PrincipalOrgID': '${organizationId}' },
+    expect: CallExpectation.ALLOW,
+    why: 'containerd reads the manifest',
+    source: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html (the actions of a pull); aws:VpcSourceIp: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-vpcsourceip',
+    sourceKind: 'doc',
+    read: READ,
+  },
+  {
+    caller: Caller.SPOKE_NODE,
+    name: 'download a layer through the hub',
+    action: 'ecr:GetDownloadUrlForLayer',
+    resource: 'arn:${partition}:ecr:${region}:${account}:repository/${cacheRepositoryPrefix}/library/busybox',
+    context: { 'aws:VpcSourceIp': '${spokeSourceIp}', 'aws:PrincipalOrgID': '${organizationId}' },
+    expect: CallExpectation.ALLOW,
+    why: 'containerd fetches the layers',
+    source: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html (the actions of a pull); aws:VpcSourceIp: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-vpcsourceip',
+    sourceKind: 'doc',
+    read: READ,
+  },
+  {
+    caller: Caller.SPOKE_NODE,
+    name: 'first pull imports the upstream image through the hub',
+    action: 'ecr:BatchImportUpstreamImage',
+    resource: 'arn:${partition}:ecr:${region}:${account}:repository/${cacheRepositoryPrefix}/library/busybox',
+    context: { 'aws:VpcSourceIp': '${spokeSourceIp}', 'aws:PrincipalOrgID': '${organizationId}' },
+    expect: CallExpectation.ALLOW,
+    why: "the cache's first pull imports into the caller's own registry",
+    source: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-iam.html (first pull); aws:VpcSourceIp: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-vpcsourceip',
+    sourceKind: 'doc',
+    read: READ,
+  },
+  {
+    caller: Caller.SPOKE_NODE,
+    name: 'first pull creates the repository through the hub',
+    action: 'ecr:CreateRepository',
+    resource: 'arn:${partition}:ecr:${region}:${account}:repository/${cacheRepositoryPrefix}/library/busybox',
+    context: { 'aws:VpcSourceIp': '${spokeSourceIp}', 'aws:PrincipalOrgID': '${organizationId}' },
+    expect: CallExpectation.ALLOW,
+    why: "the cache's first pull creates the repository in the caller's own registry",
+    source: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-iam.html (first pull); aws:VpcSourceIp: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-vpcsourceip',
+    sourceKind: 'doc',
+    read: READ,
+  },
+  {
+    caller: Caller.SPOKE_NODE,
+    name: 'push through the hub',
+    action: 'ecr:PutImage',
+    resource: 'arn:${partition}:ecr:${region}:${account}:repository/${cacheRepositoryPrefix}/library/busybox',
+    context: { 'aws:VpcSourceIp': '${spokeSourceIp}', 'aws:PrincipalOrgID': '${organizationId}' },
+    expect: CallExpectation.DENY,
+    why: 'the hub is pull-only: a stolen node credential pushes nothing through it',
+    source: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html (the actions of a pull); aws:VpcSourceIp: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-vpcsourceip',
+    sourceKind: 'doc',
+    read: READ,
+  },
+  {
+    caller: Caller.SPOKE_NODE,
+    name: "pull from another spoke's addresses",
+    action: 'ecr:BatchGetImage',
+    resource: 'arn:${partition}:ecr:${region}:${account}:repository/${cacheRepositoryPrefix}/library/busybox',
+    context: { 'aws:VpcSourceIp': '${otherSpokeSourceIp}', 'aws:PrincipalOrgID': '${organizationId}' },
+    expect: CallExpectation.DENY,
+    why: "with spokes, an admitted account's credentials are refused from another spoke's CIDR (a credential used elsewhere)",
+    source: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html (the actions of a pull); aws:VpcSourceIp: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-vpcsourceip',
+    sourceKind: 'doc',
+    read: READ,
+  },
+];
+
+export const CALLER_CALLS: readonly CallerCall[] = [...LOAD_BALANCER_CONTROLLER, ...KARPENTER_CALLS, ...CLIENTS, ...SPOKE_NODE_CALLS];
 
 /**
  * Callers whose permissions are AWS managed policies only: their calls cannot be simulated offline (the policy
