@@ -46,9 +46,9 @@ export function hubFromApp(facts: TreeRecords, declared: HubFacts, vpcKey: strin
 function namesFromApp(facts: TreeRecords, hub: HubFacts, vpcKey: string | undefined): { names: string[]; zones: string[] } | undefined {
   if (hub.resolution !== 'private-hosted-zones' || hub.names === undefined || vpcKey === undefined) return undefined;
   const zones = facts.hostedZones.filter(z => z.name !== undefined && z.key !== undefined && z.vpcKeys.includes(vpcKey)
-    && hub.names!.some(n => inZone(z.name!, n.replace(/^\*\./, 'x.'))));
+    && hub.names!.some(n => inZone(z.name!, n)));
   if (zones.length === 0) return undefined;
-  const held = (n: string) => zones.some(z => inZone(z.name!, n.replace(/^\*\./, 'x.')));
+  const held = (n: string) => zones.some(z => inZone(z.name!, n));
   const records = zones.flatMap(z => facts.recordSets.filter(r => r.zoneKey === z.key && r.name !== undefined).map(r => r.name!));
   return {
     names: [...new Set([...hub.names.filter(n => !held(n)), ...records])],

@@ -55,7 +55,23 @@ export class NodeOrder {
 
 /** Orders every `AWS::EKS::Nodegroup` of one cluster after its endpoints and core add-ons. */
 class NodegroupOrdering implements IAspect {
+  /** Each stack's private hosted zones associated with the cluster's VPC, read once per stack. */
+  private readonly zonesByStack = new Map<Stack, route53.CfnHostedZone[]>();
+
   constructor(private readonly cluster: eks.Cluster, private readonly order: NodeOrder) {}
+
+  /** The stack's private hosted zones that answer in the cluster's VPC. */
+  private vpcZonesOf(stack: Stack): route53.CfnHostedZone[] {
+    let zones = this.zonesByStack.get(stack);
+    if (!zones) {
+      const vpcKey = key(this.cluster.vpc.vpcId);
+      // The L2 renders its VPCs lazily (addVpc): read as the check reads them.
+      zones = stack.node.findAll().filter((c): c is route53.CfnHostedZone => c instanceof route53.CfnHostedZone
+        && rawList(c.vpcs).some(v => key((v as { vpcId?: unknown } | undefined)?.vpcId) === vpcKey));
+      this.zonesByStack.set(stack, zones);
+    }
+    return zones;
+  }
 
   public visit(node: IConstruct): void {
     if (!(node instanceof eks.CfnNodegroup)) return;
@@ -65,12 +81,7 @@ class NodegroupOrdering implements IAspect {
     // A hub's private hosted zones in this stack answer the names the nodes call the shared services by: created before
     // the nodes boot. Across stacks the stacks' order decides, which the check proves (PEKS-HUB-12).
     if (this.order.takesFromHub) {
-      const vpcKey = key(this.cluster.vpc.vpcId);
-      for (const zone of Stack.of(node).node.findAll()) {
-        if (!(zone instanceof route53.CfnHostedZone)) continue;
-        // The L2 renders its VPCs lazily (addVpc): read as the check reads them.
-        if (rawList(zone.vpcs).some(v => key((v as { vpcId?: unknown } | undefined)?.vpcId) === vpcKey)) node.node.addDependency(zone);
-      }
+      for (const zone of this.vpcZonesOf(Stack.of(node))) node.node.addDependency(zone);
     }
   }
 }

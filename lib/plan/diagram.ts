@@ -115,11 +115,10 @@ export function diagramDot(r: JoinReport): string {
     }
     edges.add('  hub -> aws [style=dashed, label="PrivateLink"];');
   }
-  const proxied = [...new Set((r.images ?? []).filter(i => /^through the proxy/.test(i.reached)).map(i => i.registry))];
-  if (proxied.length > 0) {
+  const proxied = [...new Set((r.images ?? []).filter(i => i.throughProxy).map(i => i.registry))];
+  if (r.proxy && proxied.length > 0) {
     const proxyFindings = [...new Set(r.findings.filter(f => f.ruleId.startsWith('PEKS-PROXY-') && !f.acknowledged).map(f => f.ruleId))];
-    const url = /^through the proxy (\S+)/.exec((r.images ?? []).find(i => /^through the proxy/.test(i.reached))!.reached)?.[1] ?? '';
-    lines.push(`  proxy [label="${label(`egress proxy\n${url.replace(/,$/, '')}`)}", fillcolor="#fff3e0"];`);
+    lines.push(`  proxy [label="${label(`egress proxy\n${r.proxy}`)}", fillcolor="#fff3e0"];`);
     lines.push('  internet [label="internet\\n(NAT or internet gateway)", shape=ellipse];');
     for (const [c, kind] of clients) {
       if (kind !== 'nodes') continue;

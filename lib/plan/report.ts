@@ -113,7 +113,11 @@ export interface JoinReport {
   /** Every image the app deploys to the cluster, and how the nodes reach it (or why not). */
   readonly images: Array<{
     workload: string; where: string; image: string; registry: string; reached: string; throughCache: boolean; warmed: boolean;
+    /** Reached through the proxy (`proxy`), which lets its registry through. */
+    throughProxy: boolean;
   }>;
+  /** The proxy the hosts use (`proxy`), by its URL; undefined: none. */
+  readonly proxy?: string;
   /**
    * What is proven about the library's resources and against which source (simulated, API model, schema, the join
    * proof, our reading), from the data the proofs run on (`lib/contracts/proof-sources.ts`), and the hub's widening.
@@ -233,6 +237,7 @@ export function buildReport(facts: TreeRecords, scope: ClusterScope, model: Join
           : i.throughProxy ? reachedBy.proxy : reachedBy[i.registryClass],
       throughCache: i.throughCache ?? false,
       warmed: i.warmed ?? false,
+      throughProxy: i.throughProxy ?? false,
     };
   });
 
@@ -264,6 +269,7 @@ export function buildReport(facts: TreeRecords, scope: ClusterScope, model: Join
     regionNotChecked: region ? undefined : REGION_NOT_CHECKED,
     components,
     images,
+    ...(model.proxy ? { proxy: model.proxy.url } : {}),
     clients: clientEntries(model),
     reachability: rows,
     trafficPaths: trafficPaths(settings.endpointAccess, api.publicCidrs),
