@@ -113,6 +113,7 @@ export interface JoinReport {
   /** Every image the app deploys to the cluster, and how the nodes reach it (or why not). */
   readonly images: Array<{
     workload: string; where: string; image: string; registry: string; reached: string; throughCache: boolean; warmed: boolean;
+  } & {
     /** Reached through the proxy (`proxy`), which lets its registry through. */
     throughProxy: boolean;
   }>;
